@@ -1,0 +1,322 @@
+//! Joining, confirming an email, signing in and out, and passwords.
+//!
+//! Sessions live in the database (see `store`); the cookie holds only a random token.
+//! Every function here decides on the server who is calling; forms post to them with
+//! `ActionForm`, so they work with JavaScript off (Leptos redirects back to the form,
+//! carrying the error) and, with it on, without a full page load.
+
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    error::FormProblem,
+    platform::request::{finish, signed_in},
+    platform::state::state,
+};
+
+/// Only a path on this site, so `?next=` cannot send someone elsewhere after sign-in.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/api/") => n.to_string(),
+        _ => "/home".to_string(),
+    }
+}
+
+/// Joins a network: makes the account and a membership (pending where the network vets
+/// members) and emails a link to confirm the address.
+#[server(endpoint = "join")]
+pub async fn join(
+    display_name: String,
+    email: String,
+    password: String,
+    locality: String,
+    code_of_conduct: Option<String>,
+) -> Result<(), AppError> {
+    finish(async {
+        use domain::{DisplayName, Email, NewPassword};
+        let st = state()?;
+        if crate::platform::request::viewer().await?.is_some() {
+            return Err(AppError::Conflict("You are already signed in. Sign out first to make another account.".into()));
+        }
+        let mut problem = FormProblem::new()
+            .keep("display_name", &display_name)
+            .keep("email", &email)
+            .keep("locality", &locality)
+            .keep("code_of_conduct", code_of_conduct.as_deref().unwrap_or(""));
+        let name = DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
+        let parsed_email = Email::parse(&email).map_err(|m| problem.push("email", m)).ok();
+        let context: Vec<&str> = [email.trim(), display_name.trim()].into_iter().collect();
+        let new_password = NewPassword::parse(&password, &context).map_err(|m| problem.push("password", m)).ok();
+        let network = if locality.is_empty() {
+            problem.push("locality", "Choose the area you live in.");
+            None
+        } else {
+            let found = crate::networks::store::locality_network(&st.db, &locality).await?;
+            if found.is_none() {
+                problem.push("locality", "Choose the area you live in from the list.");
+            }
+            found
+        };
+        if code_of_conduct.is_none() {
+            problem.push("code_of_conduct", "Please read and agree to the code of conduct to join.");
+        }
+        problem.into_result()?;
+        let (Some(name), Some(email), Some(new_password), Some((network_id, requires_approval))) =
+            (name, parsed_email, new_password, network)
+        else {
+            return Err(crate::error::unexpected("join: parsed values missing after validation"));
+        };
+
+        let hash = password::hash(new_password.expose().to_string()).await?;
+        let existing = store::find_account_by_email(&st.db, email.as_str()).await?;
+        let mut tx = st.db.pool.begin().await?;
+        if existing.is_some() {
+            // Say the same as for a new address (no account discovery); tell the owner instead.
+            crate::email::queue(
+                &mut tx,
+                email.as_str(),
+                "Someone tried to join Timeweave with your email",
+                &format!(
+                    "Hello,\n\nSomeone (perhaps you) tried to join Timeweave with this email address, but you already have an account.\n\nSign in: {}/sign-in\nForgotten your password? {}/forgot-password\n\nIf this wasn't you, you can ignore this email.\n",
+                    st.config.public_url, st.config.public_url
+                ),
+            )
+            .await?;
+        } else {
+            let user_id = store::insert_member(
+                &mut tx,
+                &store::NewMember {
+                    display_name: name.as_str(),
+                    email: email.as_str(),
+                    password_hash: &hash,
+                    locality_id: &locality,
+                    network_id: &network_id,
+                    requires_approval,
+                },
+            )
+            .await?;
+            let token = store::issue_token(&mut tx, &user_id, store::TokenPurpose::ConfirmEmail).await?;
+            crate::email::queue(
+                &mut tx,
+                email.as_str(),
+                "Confirm your email for Timeweave",
+                &format!(
+                    "Hello {},\n\nThank you for joining Timeweave. Please confirm your email address by opening this link:\n\n{}/confirm-email?token={}\n\nThe link works once and for 7 days.\n",
+                    name.as_str(),
+                    st.config.public_url,
+                    token
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        leptos_axum::redirect("/join/check-email");
+        Ok(())
+    }.await)
+}
+
+/// Confirms an email address with the single-use link from the welcome email.
+#[server(endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let mut tx = st.db.pool.begin().await?;
+        let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::ConfirmEmail).await? else {
+            return Err(AppError::NotFound(
+                "This link has already been used or has expired. Try signing in; if your email is not confirmed we will send a new link.".into(),
+            ));
+        };
+        store::mark_email_confirmed(&mut tx, &user_id).await?;
+        tx.commit().await?;
+        leptos_axum::redirect("/sign-in?confirmed=1");
+        Ok(())
+    }.await)
+}
+
+/// Signs in with email and password. Throttled per account and per client address.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let keep = || FormProblem::new().keep("email", &email);
+        let parsed = match domain::Email::parse(&email) {
+            Ok(e) => e,
+            Err(m) => return keep().field("email", m).into_result(),
+        };
+        if password.is_empty() {
+            return keep().field("password", "Enter your password.").into_result();
+        }
+        let account_key = parsed.as_str().to_string();
+        let client_key = crate::platform::request::client_key(st.config.trust_proxy);
+        let window = st.config.failure_window.as_secs() as i64;
+        let since = crate::util::now() - window;
+        let (by_account, by_client) = store::recent_failures(&st.db, &account_key, &client_key, since).await?;
+        if by_account >= st.config.max_failures_per_account || by_client >= st.config.max_failures_per_client {
+            let minutes = (window + 59) / 60;
+            return Err(AppError::TooManyAttempts {
+                message: format!(
+                    "Too many attempts to sign in. For your safety, please wait {minutes} minutes and try again, or reset your password."
+                ),
+                retry_after_secs: window as u64,
+            });
+        }
+        let account = store::find_account_by_email(&st.db, parsed.as_str()).await?;
+        let ok = password::verify(password, account.as_ref().and_then(|a| a.password_hash.clone())).await?;
+        let Some(account) = account.filter(|_| ok) else {
+            store::record_failure(&st.db, &account_key, &client_key).await?;
+            let mut p = keep();
+            p.summary = "That email and password do not match an account. Check them and try again.".into();
+            return p.into_result();
+        };
+        store::clear_failures(&st.db, &account_key).await?;
+        if !account.email_confirmed {
+            let mut tx = st.db.pool.begin().await?;
+            let token = store::issue_token(&mut tx, &account.id, store::TokenPurpose::ConfirmEmail).await?;
+            crate::email::queue(
+                &mut tx,
+                parsed.as_str(),
+                "Confirm your email for Timeweave",
+                &format!(
+                    "Hello {},\n\nPlease confirm your email address by opening this link:\n\n{}/confirm-email?token={}\n",
+                    account.display_name, st.config.public_url, token
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+            let mut p = keep();
+            p.summary = "Please confirm your email address first. We have just sent you a new link.".into();
+            return p.into_result();
+        }
+        // A fresh session id at every sign-in; any session the browser already had ends.
+        if let Some(old) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
+            store::end_session(&st.db, &old).await?;
+        }
+        let token = store::create_session(&st, &account.id).await?;
+        crate::platform::request::set_cookie(crate::platform::request::session_cookie(
+            &token,
+            st.config.session_absolute.as_secs(),
+            st.config.https(),
+        ));
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    }.await)
+}
+
+/// Signs out: the session ends on the server, not only in the browser.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
+            store::end_session(&st.db, &token).await?;
+        }
+        crate::platform::request::set_cookie(crate::platform::request::clear_session_cookie(st.config.https()));
+        leptos_axum::redirect("/?signed_out=1");
+        Ok(())
+    }.await)
+}
+
+/// Changes the password of the signed-in person; every other session of theirs ends.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        crate::networks::domain::require_any_role(&viewer)?;
+        let stored = store::password_hash_of(&st.db, &viewer.user_id).await?;
+        if !password::verify(current_password, stored).await? {
+            return FormProblem::new().field("current_password", "That is not your current password.").into_result();
+        }
+        let context: Vec<&str> = vec![viewer.email.as_deref().unwrap_or(""), viewer.display_name.as_str()];
+        let parsed = domain::NewPassword::parse(&new_password, &context)
+            .map_err(|m| AppError::invalid("new_password", m))?;
+        let hash = password::hash(parsed.expose().to_string()).await?;
+        let mut tx = st.db.pool.begin().await?;
+        store::set_password_hash(&mut tx, &viewer.user_id, &hash).await?;
+        store::end_all_sessions(&mut tx, &viewer.user_id).await?;
+        tx.commit().await?;
+        let token = store::create_session(&st, &viewer.user_id).await?;
+        crate::platform::request::set_cookie(crate::platform::request::session_cookie(
+            &token,
+            st.config.session_absolute.as_secs(),
+            st.config.https(),
+        ));
+        leptos_axum::redirect("/account?changed=password");
+        Ok(())
+    }.await)
+}
+
+/// Emails a single-use link to choose a new password. Says the same whether or not the
+/// address has an account.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let parsed = match domain::Email::parse(&email) {
+            Ok(e) => e,
+            Err(m) => return FormProblem::new().keep("email", &email).field("email", m).into_result(),
+        };
+        if let Some(account) = store::find_account_by_email(&st.db, parsed.as_str()).await? {
+            let mut tx = st.db.pool.begin().await?;
+            let token = store::issue_token(&mut tx, &account.id, store::TokenPurpose::ResetPassword).await?;
+            crate::email::queue(
+                &mut tx,
+                parsed.as_str(),
+                "Choose a new Timeweave password",
+                &format!(
+                    "Hello {},\n\nTo choose a new password, open this link:\n\n{}/reset-password?token={}\n\nThe link works once and for one hour. If you did not ask for this, ignore this email: your password has not changed.\n",
+                    account.display_name, st.config.public_url, token
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        leptos_axum::redirect("/forgot-password/sent");
+        Ok(())
+    }.await)
+}
+
+/// Sets a new password with the emailed link. The link works once; every session ends.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let parsed = domain::NewPassword::parse(&new_password, &[]).map_err(|m| AppError::invalid("new_password", m))?;
+        let hash = password::hash(parsed.expose().to_string()).await?;
+        let mut tx = st.db.pool.begin().await?;
+        let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::ResetPassword).await? else {
+            return Err(AppError::NotFound(
+                "This link has already been used or has expired. Please ask for a new one.".into(),
+            ));
+        };
+        store::set_password_hash(&mut tx, &user_id, &hash).await?;
+        // Whoever could read the email can now sign in, so the address is confirmed too.
+        store::mark_email_confirmed(&mut tx, &user_id).await?;
+        store::end_all_sessions(&mut tx, &user_id).await?;
+        tx.commit().await?;
+        leptos_axum::redirect("/sign-in?reset=1");
+        Ok(())
+    }.await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("//evil.example")), "/home");
+        assert_eq!(safe_next(Some("https://evil.example")), "/home");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/home");
+        assert_eq!(safe_next(None), "/home");
+    }
+}

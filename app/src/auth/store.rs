@@ -1,0 +1,232 @@
+//! Storage for accounts, sessions, emailed single-use links and sign-in throttling.
+
+use crate::error::AppError;
+use crate::platform::db::Db;
+use crate::platform::state::AppState;
+use crate::util::{hash_token, new_id, new_token, now};
+use sqlx::{Any, Row, Transaction};
+
+/// Purposes of emailed single-use links.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    ConfirmEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::ConfirmEmail => "confirm_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+    /// How long a link works.
+    pub fn lifetime_secs(self) -> i64 {
+        match self {
+            TokenPurpose::ConfirmEmail => 7 * 86_400,
+            TokenPurpose::ResetPassword => 60 * 60,
+        }
+    }
+}
+
+/// What sign-in needs to know about an account.
+pub struct Account {
+    pub id: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub email_confirmed: bool,
+}
+
+pub async fn find_account_by_email(db: &Db, email: &str) -> Result<Option<Account>, AppError> {
+    let row = sqlx::query("SELECT id, display_name, password_hash, email_confirmed_at FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| Account {
+        id: r.get("id"),
+        display_name: r.get("display_name"),
+        password_hash: r.get("password_hash"),
+        email_confirmed: r.get::<Option<i64>, _>("email_confirmed_at").is_some(),
+    }))
+}
+
+pub async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>, AppError> {
+    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
+    Ok(row.and_then(|r| r.get::<Option<String>, _>("password_hash")))
+}
+
+/// A new account and its membership of the network that holds `locality_id`.
+pub struct NewMember<'a> {
+    pub display_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub locality_id: &'a str,
+    pub network_id: &'a str,
+    pub requires_approval: bool,
+}
+
+/// Creates the user and membership; returns the user id. Run inside the caller's transaction.
+pub async fn insert_member(tx: &mut Transaction<'_, Any>, m: &NewMember<'_>) -> Result<String, AppError> {
+    let user_id = new_id();
+    let t = now();
+    sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&user_id)
+        .bind(m.email)
+        .bind(m.display_name)
+        .bind(m.password_hash)
+        .bind(t)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO memberships (id, user_id, network_id, locality_id, status, code_of_conduct_agreed_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(&user_id)
+    .bind(m.network_id)
+    .bind(m.locality_id)
+    .bind(if m.requires_approval { "pending" } else { "active" })
+    .bind(t)
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    Ok(user_id)
+}
+
+/// Issues a single-use link token; only its hash is stored.
+pub async fn issue_token(tx: &mut Transaction<'_, Any>, user_id: &str, purpose: TokenPurpose) -> Result<String, AppError> {
+    let token = new_token();
+    let t = now();
+    sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .bind(t)
+        .bind(t + purpose.lifetime_secs())
+        .execute(&mut **tx)
+        .await?;
+    Ok(token)
+}
+
+/// Uses up a link token, atomically: of two clicks at once exactly one succeeds.
+/// Returns the user id, or `None` if the link is unknown, used or expired.
+pub async fn consume_token(tx: &mut Transaction<'_, Any>, token: &str, purpose: TokenPurpose) -> Result<Option<String>, AppError> {
+    let t = now();
+    let row = sqlx::query(
+        "UPDATE email_tokens SET used_at = $1
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
+         RETURNING user_id",
+    )
+    .bind(t)
+    .bind(hash_token(token))
+    .bind(purpose.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| r.get("user_id")))
+}
+
+pub async fn mark_email_confirmed(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(tx: &mut Transaction<'_, Any>, user_id: &str, hash: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+// ---- sessions ----
+
+/// Starts a session and returns the token for the cookie.
+pub async fn create_session(state: &AppState, user_id: &str) -> Result<String, AppError> {
+    let token = new_token();
+    let t = now();
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(t)
+        .bind(t)
+        .bind(t + state.config.session_absolute.as_secs() as i64)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(token)
+}
+
+/// The user behind a session token, if the session is live. Ends sessions found idle or
+/// past their absolute limit; notes activity at most once a minute.
+pub async fn session_user(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let id_hash = hash_token(token);
+    let Some(row) = sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE id_hash = $1")
+        .bind(&id_hash)
+        .fetch_optional(&state.db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let t = now();
+    let last_seen: i64 = row.get("last_seen_at");
+    let expires: i64 = row.get("expires_at");
+    let idle = state.config.session_idle.as_secs() as i64;
+    if t >= expires || t - last_seen >= idle {
+        end_session(&state.db, token).await?;
+        return Ok(None);
+    }
+    if t - last_seen >= 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(t).bind(&id_hash).execute(&state.db.pool).await?;
+    }
+    Ok(Some(row.get("user_id")))
+}
+
+pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(hash_token(token)).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Ends every session of a user (password changed or reset).
+pub async fn end_all_sessions(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+// ---- throttling ----
+
+/// Failed sign-ins in the window for this account and this client address.
+pub async fn recent_failures(db: &Db, account_key: &str, client_key: &str, since: i64) -> Result<(i64, i64), AppError> {
+    let row = sqlx::query(
+        "SELECT
+           (SELECT COUNT(*) FROM sign_in_failures WHERE account_key = $1 AND at > $3) AS by_account,
+           (SELECT COUNT(*) FROM sign_in_failures WHERE client_key = $2 AND at > $3) AS by_client",
+    )
+    .bind(account_key)
+    .bind(client_key)
+    .bind(since)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.get("by_account"), row.get("by_client")))
+}
+
+pub async fn record_failure(db: &Db, account_key: &str, client_key: &str) -> Result<(), AppError> {
+    let t = now();
+    sqlx::query("INSERT INTO sign_in_failures (id, account_key, client_key, at) VALUES ($1, $2, $3, $4)")
+        .bind(new_id())
+        .bind(account_key)
+        .bind(client_key)
+        .bind(t)
+        .execute(&db.pool)
+        .await?;
+    // Keep the table small: forget failures older than a day.
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(t - 86_400).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &Db, account_key: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1").bind(account_key).execute(&db.pool).await?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! Accessible form pieces. Each field has a visible label, an optional hint, and its error
+//! next to it, tied to the input with `aria-describedby` and `aria-invalid`. The summary at
+//! the top is a live region that lists every problem with a link to its field.
+//!
+//! After a failed post the fields are filled again from the values the error carries, so
+//! nobody has to type their answers twice (passwords excepted, on purpose).
+
+use crate::error::{AppError, FormProblem};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The error a form's last submission ended with, if any (works with JavaScript off:
+/// Leptos passes it through the redirect back to the page).
+pub fn last_error<S>(action: ServerAction<S>) -> Option<AppError>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    action.value().get_untracked().and_then(|r| r.err())
+}
+
+/// The problem behind an error, or an empty one.
+pub fn problem_of(error: &Option<AppError>) -> FormProblem {
+    error.as_ref().and_then(|e| e.problem().cloned()).unwrap_or_default()
+}
+
+/// "There is a problem" box at the top of a form.
+#[component]
+pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
+    error.map(|error| {
+        let (summary, items) = match &error {
+            AppError::Invalid(p) => (p.summary.clone(), p.fields.clone()),
+            other => (other.to_string(), vec![]),
+        };
+        view! {
+            <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+                <h2>"There is a problem"</h2>
+                <p>{summary}</p>
+                {(!items.is_empty()).then(|| view! {
+                    <ul>
+                        {items.into_iter().map(|(field, message)| view! {
+                            <li><a href=format!("#{field}")>{message}</a></li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </div>
+        }
+    })
+}
+
+/// A labelled input with its hint and error.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    problem: FormProblem,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let error = problem.message_for(name);
+    let value = if kind == "password" { None } else { problem.value_for(name).or(value) };
+    let hint_id = hint.map(|_| format!("{name}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{name}-error"));
+    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:has-error=invalid>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            />
+        </div>
+    }
+}
+
+/// A labelled drop-down list.
+#[component]
+pub fn Select(
+    label: &'static str,
+    name: &'static str,
+    problem: FormProblem,
+    /// (group label, [(value, text)])
+    groups: Vec<(String, Vec<(String, String)>)>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let error = problem.message_for(name);
+    let chosen = problem.value_for(name).unwrap_or_default();
+    let hint_id = hint.map(|_| format!("{name}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{name}-error"));
+    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:has-error=invalid>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <select
+                id=name
+                name=name
+                required=true
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+            >
+                <option value="" selected=chosen.is_empty()>"Choose…"</option>
+                {groups.into_iter().map(|(group, options)| {
+                    let chosen = chosen.clone();
+                    view! {
+                        <optgroup label=group>
+                            {options.into_iter().map(|(value, text)| {
+                                let selected = value == chosen;
+                                view! { <option value=value selected=selected>{text}</option> }
+                            }).collect_view()}
+                        </optgroup>
+                    }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A single checkbox with its label beside it.
+#[component]
+pub fn Checkbox(label: AnyView, name: &'static str, problem: FormProblem) -> impl IntoView {
+    let error = problem.message_for(name);
+    let checked = problem.value_for(name).is_some_and(|v| !v.is_empty());
+    let error_id = error.as_ref().map(|_| format!("{name}-error"));
+    let invalid = error.is_some();
+    view! {
+        <div class="field checkbox" class:has-error=invalid>
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <input
+                type="checkbox"
+                id=name
+                name=name
+                value="yes"
+                checked=checked
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=error_id.clone()
+            />
+            <label for=name>{label}</label>
+        </div>
+    }
+}
+
+/// A notice after something worked ("Your password has been changed").
+#[component]
+pub fn Notice(children: Children) -> impl IntoView {
+    view! { <div class="notice" role="status">{children()}</div> }
+}

@@ -1,0 +1,221 @@
+//! The demo network: a believable time bank for North Lanarkshire with the six localities
+//! of the Health & Social Care Partnership (populations from its 2020-23 commissioning plan),
+//! residents, community builders, health and care professionals and a site admin.
+//!
+//! Seeded by `timeweave serve --demo` into an empty database only.
+
+use crate::error::AppError;
+use crate::platform::db::Db;
+use crate::util::{new_id, now};
+use sqlx::Row;
+
+/// Everyone in the demo signs in with this password.
+pub const DEMO_PASSWORD: &str = "demo-hours-2026";
+
+const LOCALITIES: [(&str, &str, i64); 6] = [
+    ("airdrie", "Airdrie", 57_576),
+    ("bellshill", "Bellshill", 42_273),
+    ("coatbridge", "Coatbridge", 50_389),
+    ("motherwell", "Motherwell", 45_504),
+    ("north", "North", 86_095),
+    ("wishaw", "Wishaw", 58_343),
+];
+
+/// Five residents per locality; the last in each list is still waiting for approval.
+const RESIDENTS: [[&str; 5]; 6] = [
+    ["Agnes Murray", "Tam Reid", "Priya Shah", "Jack Baird", "Eilidh Ross"],
+    ["Margaret Boyle", "Sandy Wilson", "Kasia Nowak", "Callum Hughes", "Fiona Grant"],
+    ["Isobel Kerr", "Davie Quinn", "Amira Hassan", "Ross McLean", "Lorna Watt"],
+    ["Jean Paterson", "Billy Connor", "Mei Lin", "Euan Fraser", "Shona Black"],
+    ["Rose McKay", "Alec Stewart", "Olu Adeyemi", "Kirsty Young", "Hamish Bell"],
+    ["Betty Doyle", "Gordon Muir", "Sana Iqbal", "Niall Ferguson", "Carol Lamont"],
+];
+
+const BUILDERS: [&str; 6] = ["Anne Gallacher", "Steven Rae", "Heather Lyons", "Gary Brennan", "Linda Forsyth", "Paul Devlin"];
+
+/// A line of the sign-in table printed at start.
+pub struct DemoLogin {
+    pub email: String,
+    pub role: String,
+}
+
+fn email_for(name: &str) -> String {
+    format!("{}@demo.timeweave.org", name.to_lowercase().replace(' ', "."))
+}
+
+/// Seeds the demo into an empty database. Returns `None` if there is data already.
+pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM networks").fetch_one(&db.pool).await?.get("n");
+    if count > 0 {
+        return Ok(None);
+    }
+    // One hash for everyone: seeding stays fast.
+    let hash = crate::auth::password::hash(DEMO_PASSWORD.to_string()).await?;
+    let t = now() - 90 * 86_400;
+    let mut logins = Vec::new();
+    let mut tx = db.pool.begin().await?;
+
+    let network_id = new_id();
+    sqlx::query("INSERT INTO networks (id, slug, name, council_area, requires_approval, created_at) VALUES ($1, $2, $3, $4, 1, $5)")
+        .bind(&network_id)
+        .bind("north-lanarkshire")
+        .bind("North Lanarkshire Time Bank")
+        .bind("North Lanarkshire")
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+
+    let user = |name: &str, admin: bool, days_ago: i64| {
+        let id = new_id();
+        let email = email_for(name);
+        let q = sqlx::query(
+            "INSERT INTO users (id, email, display_name, password_hash, email_confirmed_at, is_site_admin, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id.clone())
+        .bind(email.clone())
+        .bind(name.to_string())
+        .bind(hash.clone())
+        .bind(now() - days_ago * 86_400)
+        .bind(admin as i64)
+        .bind(now() - days_ago * 86_400);
+        (id, email, q)
+    };
+
+    let (_, admin_email, q) = user("Sam Admin", true, 90);
+    q.execute(&mut *tx).await?;
+    logins.push(DemoLogin { email: admin_email, role: "site admin".into() });
+
+    let (nb_id, nb_email, q) = user("Morag Campbell", false, 89);
+    q.execute(&mut *tx).await?;
+    logins.push(DemoLogin { email: nb_email, role: "community builder, whole network".into() });
+
+    let mut builder_rows = vec![(nb_id.clone(), None::<String>)];
+    let mut member_rows = vec![(nb_id, 0usize, "active", 89i64)];
+    let mut locality_ids = Vec::new();
+    for (i, (slug, name, population)) in LOCALITIES.iter().enumerate() {
+        let lid = new_id();
+        sqlx::query("INSERT INTO localities (id, network_id, slug, name, population, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&lid)
+            .bind(&network_id)
+            .bind(*slug)
+            .bind(*name)
+            .bind(*population)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        locality_ids.push(lid.clone());
+        let (bid, bemail, q) = user(BUILDERS[i], false, 88);
+        q.execute(&mut *tx).await?;
+        logins.push(DemoLogin { email: bemail, role: format!("community builder, {name}") });
+        builder_rows.push((bid.clone(), Some(lid.clone())));
+        member_rows.push((bid, i, "active", 88));
+        for (j, resident) in RESIDENTS[i].iter().enumerate() {
+            let days = 80 - (i as i64 * 5 + j as i64 * 3);
+            let (rid, remail, q) = user(resident, false, days);
+            q.execute(&mut *tx).await?;
+            let status = if j == 4 { "pending" } else { "active" };
+            if i < 2 {
+                logins.push(DemoLogin {
+                    email: remail,
+                    role: format!("resident, {name}{}", if status == "pending" { " (waiting for approval)" } else { "" }),
+                });
+            }
+            member_rows.push((rid, i, status, days));
+        }
+    }
+    for (uid, li, status, days) in member_rows {
+        sqlx::query(
+            "INSERT INTO memberships (id, user_id, network_id, locality_id, status, code_of_conduct_agreed_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(uid)
+        .bind(&network_id)
+        .bind(&locality_ids[li])
+        .bind(status)
+        .bind(now() - days * 86_400)
+        .bind(now() - days * 86_400)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (uid, lid) in builder_rows {
+        sqlx::query("INSERT INTO builder_roles (id, user_id, network_id, locality_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id())
+            .bind(uid)
+            .bind(&network_id)
+            .bind(lid)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    let orgs = [
+        ("NHS Lanarkshire", "health board", "Dr Aileen Scott", "GP link worker", true),
+        ("Airdrie Health Centre", "GP practice", "Ewan Docherty", "Community link worker", false),
+        ("North Lanarkshire Council Social Work", "council team", "Joanne Kelly", "Social worker", false),
+    ];
+    for (org, kind, person, title, lead) in orgs {
+        let oid = new_id();
+        sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&oid)
+            .bind(org)
+            .bind(kind)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        let (pid, pemail, q) = user(person, false, 60);
+        q.execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO professionals (user_id, organisation_id, job_title, is_org_lead, verified_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(pid)
+        .bind(oid)
+        .bind(title)
+        .bind(lead as i64)
+        .bind(t)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        logins.push(DemoLogin {
+            email: pemail,
+            role: format!("professional, {org}{}", if lead { " (organisation lead)" } else { "" }),
+        });
+    }
+    tx.commit().await?;
+    Ok(Some(logins))
+}
+
+/// Makes (or promotes) a site admin with a confirmed email. Returns whether the account is new.
+pub async fn create_admin(db: &Db, email: &str, display_name: &str, password: &str) -> Result<bool, AppError> {
+    let email = crate::auth::domain::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
+    let existing = crate::auth::store::find_account_by_email(db, email.as_str()).await?;
+    let hash = crate::auth::password::hash(password.to_string()).await?;
+    match existing {
+        Some(account) => {
+            sqlx::query("UPDATE users SET is_site_admin = 1, password_hash = $1, email_confirmed_at = COALESCE(email_confirmed_at, $2) WHERE id = $3")
+                .bind(hash)
+                .bind(now())
+                .bind(account.id)
+                .execute(&db.pool)
+                .await?;
+            Ok(false)
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO users (id, email, display_name, password_hash, email_confirmed_at, is_site_admin, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6)",
+            )
+            .bind(new_id())
+            .bind(email.as_str())
+            .bind(display_name)
+            .bind(hash)
+            .bind(now())
+            .bind(now())
+            .execute(&db.pool)
+            .await?;
+            Ok(true)
+        }
+    }
+}

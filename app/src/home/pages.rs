@@ -1,0 +1,154 @@
+//! Landing, home and code-of-conduct pages.
+
+use crate::components::forms::Notice;
+use crate::components::layout::PageError;
+use crate::error::AppError;
+use crate::networks::domain::{MembershipStatus, Role, Viewer};
+use crate::networks::{current_viewer, join_choices};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn Landing() -> impl IntoView {
+    let networks = Resource::new_blocking(|| (), |_| join_choices());
+    let viewer = Resource::new_blocking(|| (), |_| current_viewer());
+    let signed_out = use_query_map().with_untracked(|q| q.get("signed_out").is_some());
+    view! {
+        <Title text=""/>
+        {signed_out.then(|| view! { <Notice>"You have signed out. See you soon."</Notice> })}
+        <h1>"Share your time with your neighbours"</h1>
+        <p class="lead">"Timeweave is a time bank. Help someone for an hour and you earn an hour, to spend when you need a hand. Everyone's hour is worth the same."</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let signed_in = matches!(viewer.await, Ok(Some(_)));
+                let networks = networks.await.unwrap_or_default();
+                view! {
+                    <p class="actions">
+                        {if signed_in {
+                            view! { <a class="button primary" href="/home">"Go to your home page"</a> }.into_any()
+                        } else {
+                            view! {
+                                <a class="button primary" href="/join">"Join"</a>
+                                <a class="button" href="/sign-in">"Sign in"</a>
+                            }.into_any()
+                        }}
+                    </p>
+                    {networks.into_iter().map(|n| view! {
+                        <section class="card">
+                            <h2>{n.name}</h2>
+                            <p>"Local groups in: "{n.localities.into_iter().map(|l| l.name).collect::<Vec<_>>().join(", ")}</p>
+                        </section>
+                    }).collect_view()}
+                }
+            })}
+        </Suspense>
+        <section>
+            <h2>"How it works"</h2>
+            <ol class="steps">
+                <li>"Join and tell us what you can offer: reading, baking, gardening, a lift, a chat."</li>
+                <li>"Say what you could use a hand with."</li>
+                <li>"Help each other. Every hour you give is an hour you can receive."</li>
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let viewer = Resource::new_blocking(|| (), |_| current_viewer());
+    view! {
+        <Title text="Home"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) => view! { <HomeFor viewer=v/> }.into_any(),
+                    Ok(None) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
+                    Err(e) => view! { <PageError error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HomeFor(viewer: Viewer) -> impl IntoView {
+    let status = viewer.membership.as_ref().map(|m| m.status);
+    if viewer.is_waiting() {
+        let locality = viewer.membership.as_ref().map(|m| m.locality_name.clone()).unwrap_or_default();
+        return match status {
+            Some(MembershipStatus::Suspended) => view! {
+                <h1>"Your membership is suspended"</h1>
+                <p class="lead">"Please contact your community builder in "{locality}" to talk about it."</p>
+            }
+            .into_any(),
+            _ => view! {
+                <h1>"Thanks for joining, "{viewer.display_name.clone()}</h1>
+                <div class="notice waiting" role="status">
+                    <h2>"You're waiting for approval"</h2>
+                    <p>"A community builder for "{locality}" will look at your details and be in touch, usually within a few days. We'll email you when you can start."</p>
+                </div>
+                <p>"Until then there is nothing else to do here. You can sign out and come back later."</p>
+            }
+            .into_any(),
+        };
+    }
+    let membership = viewer.membership.clone();
+    let scopes = viewer.builder_of.clone();
+    let professional = viewer.professional.clone();
+    let is_admin = viewer.has(Role::SiteAdmin);
+    view! {
+        <h1>"Hello, "{viewer.display_name.clone()}</h1>
+        {membership.map(|m| view! {
+            <section class="card">
+                <h2>"Your time bank"</h2>
+                <dl class="facts">
+                    <dt>"Network"</dt><dd>{m.network_name}</dd>
+                    <dt>"Your area"</dt><dd>{m.locality_name}</dd>
+                    <dt>"Membership"</dt><dd>{m.status.label()}</dd>
+                </dl>
+            </section>
+        })}
+        {(!scopes.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>"You are a community builder"</h2>
+                <p>"You look after: "{scopes.iter().map(|s| s.label.clone()).collect::<Vec<_>>().join(", ")}</p>
+                <p><a class="button" href="/community/members">"See your members"</a></p>
+            </section>
+        })}
+        {professional.map(|p| view! {
+            <section class="card">
+                <h2>"Your organisation"</h2>
+                <dl class="facts">
+                    <dt>"Organisation"</dt><dd>{p.organisation_name}</dd>
+                    <dt>"Role"</dt><dd>{p.job_title}</dd>
+                    <dt>"Verified"</dt><dd>{if p.verified { "Yes" } else { "Not yet: a site administrator will check your details" }}</dd>
+                </dl>
+            </section>
+        })}
+        {is_admin.then(|| view! {
+            <section class="card">
+                <h2>"Site administration"</h2>
+                <p><a class="button" href="/community/members">"All members"</a>" "<a class="button" href="/outbox">"Emails sent"</a></p>
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn CodeOfConduct() -> impl IntoView {
+    view! {
+        <Title text="Code of conduct"/>
+        <h1>"Code of conduct"</h1>
+        <p class="lead">"A time bank works because members trust each other. By joining you agree to:"</p>
+        <ul class="steps">
+            <li>"Value everyone's time equally: one hour is one hour, whatever the task."</li>
+            <li>"Be kind, respectful and patient. No discrimination, harassment or pressure."</li>
+            <li>"Keep other members' details private. Share your own only if you want to."</li>
+            <li>"Only offer what you can do safely. Say no when you need to."</li>
+            <li>"Record the hours honestly, and let a community builder know if something goes wrong."</li>
+            <li>"Never ask for or accept money for a time bank exchange."</li>
+        </ul>
+    }
+}

@@ -1,0 +1,97 @@
+//! Timeweave: a community time bank.
+//!
+//! This crate holds the whole web application: pages (Leptos components), server functions
+//! and, behind the `ssr` feature, the server-only code (storage, sessions, email). It is
+//! sliced by feature; `docs/ARCHITECTURE.md` is the map.
+//!
+//! Built with Leptos islands: every component renders on the server only, and the browser
+//! gets WebAssembly just for islands (today there are none; `frontend` adds a small form
+//! enhancer). Forms are `ActionForm`s, so every page works with JavaScript off.
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod components;
+pub mod email;
+pub mod error;
+pub mod home;
+pub mod networks;
+#[cfg(feature = "ssr")]
+pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod demo;
+pub mod util;
+
+use components::layout::{NotFound, SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around every page. Runs on the server for each request.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_csp_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <HashedStylesheet options=options.clone() id="timeweave"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options=options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Gives Leptos the nonce the security-headers middleware put in this response's CSP.
+#[cfg(feature = "ssr")]
+fn provide_csp_nonce() {
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        if let Some(nonce) = parts.extensions.get::<platform::security::CspNonce>() {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+        }
+    }
+}
+
+/// The application: header, routes, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|t: String| if t.is_empty() { "Timeweave".to_string() } else { format!("{t} · Timeweave") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("") view=home::pages::Landing ssr=SsrMode::Async/>
+                    <Route path=path!("/join") view=auth::pages::JoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/join/check-email") view=auth::pages::CheckEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm-email") view=auth::pages::ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=auth::pages::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=auth::pages::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password/sent") view=auth::pages::ResetSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=auth::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/home") view=home::pages::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/code-of-conduct") view=home::pages::CodeOfConduct ssr=SsrMode::Async/>
+                    <Route path=path!("/community/members") view=networks::pages::MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/outbox") view=email::pages::OutboxPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Timeweave · every hour is worth the same · "<a href="/code-of-conduct">"Code of conduct"</a></p>
+            </footer>
+        </Router>
+    }
+}

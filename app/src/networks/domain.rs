@@ -1,0 +1,239 @@
+//! Who someone is in Timeweave, and what that lets them do. Pure: no web, no database.
+//!
+//! A [`Viewer`] is built on the server from the session for every request. The rules
+//! in [`crate::networks::domain`] (`require_*`) are the only place roles are decided,
+//! so the authorisation matrix tests have one thing to exercise.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// Where a member stands in their network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MembershipStatus {
+    /// Joined, waiting for a community builder to approve.
+    Pending,
+    Active,
+    Suspended,
+}
+
+impl MembershipStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MembershipStatus::Pending => "pending",
+            MembershipStatus::Active => "active",
+            MembershipStatus::Suspended => "suspended",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(MembershipStatus::Pending),
+            "active" => Some(MembershipStatus::Active),
+            "suspended" => Some(MembershipStatus::Suspended),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            MembershipStatus::Pending => "Waiting for approval",
+            MembershipStatus::Active => "Active",
+            MembershipStatus::Suspended => "Suspended",
+        }
+    }
+}
+
+/// A person's place in one network.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub network_id: String,
+    pub network_name: String,
+    pub locality_id: String,
+    pub locality_name: String,
+    pub status: MembershipStatus,
+}
+
+/// What a community builder looks after: a whole network, or one locality in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderScope {
+    pub network_id: String,
+    /// `None`: the whole network.
+    pub locality_id: Option<String>,
+    pub label: String,
+}
+
+impl BuilderScope {
+    /// Does this scope reach a member of `network_id` living in `locality_id`?
+    pub fn covers(&self, network_id: &str, locality_id: &str) -> bool {
+        self.network_id == network_id
+            && self.locality_id.as_deref().map_or(true, |l| l == locality_id)
+    }
+}
+
+/// A health or care professional who refers people in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Professional {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub job_title: String,
+    pub verified: bool,
+    pub is_org_lead: bool,
+}
+
+/// The signed-in person making this request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub is_site_admin: bool,
+    pub membership: Option<Membership>,
+    pub builder_of: Vec<BuilderScope>,
+    pub professional: Option<Professional>,
+}
+
+/// The kinds of user the menu and the rules know about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Resident,
+    Builder,
+    Professional,
+    SiteAdmin,
+}
+
+impl Viewer {
+    pub fn roles(&self) -> Vec<Role> {
+        let mut roles = Vec::new();
+        if self.membership.as_ref().is_some_and(|m| m.status == MembershipStatus::Active) {
+            roles.push(Role::Resident);
+        }
+        if !self.builder_of.is_empty() {
+            roles.push(Role::Builder);
+        }
+        if self.professional.is_some() {
+            roles.push(Role::Professional);
+        }
+        if self.is_site_admin {
+            roles.push(Role::SiteAdmin);
+        }
+        roles
+    }
+    pub fn has(&self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+    /// A member whose only standing is a pending (or suspended) membership: they see the
+    /// waiting page and nothing more.
+    pub fn is_waiting(&self) -> bool {
+        self.roles().is_empty()
+    }
+}
+
+/// Anyone signed in.
+pub fn require_signed_in(viewer: Option<Viewer>) -> Result<Viewer, AppError> {
+    viewer.ok_or(AppError::Unauthenticated)
+}
+
+/// Someone with at least one working role; pending and suspended members are refused.
+pub fn require_any_role(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.is_waiting() {
+        return Err(waiting_error(viewer));
+    }
+    Ok(())
+}
+
+/// An active member of a network (a resident).
+pub fn require_active_member(viewer: &Viewer) -> Result<&Membership, AppError> {
+    match &viewer.membership {
+        Some(m) if m.status == MembershipStatus::Active => Ok(m),
+        _ => Err(waiting_error(viewer)),
+    }
+}
+
+fn waiting_error(viewer: &Viewer) -> AppError {
+    match viewer.membership.as_ref().map(|m| m.status) {
+        Some(MembershipStatus::Pending) => AppError::Forbidden(
+            "Your membership is waiting for approval by a community builder. We will email you when it is ready.".into(),
+        ),
+        Some(MembershipStatus::Suspended) => AppError::Forbidden(
+            "Your membership is suspended. Please contact your community builder.".into(),
+        ),
+        _ => AppError::forbidden(),
+    }
+}
+
+/// A community builder whose scope reaches a member in `network_id`/`locality_id`, or a site admin.
+pub fn require_builder_for(viewer: &Viewer, network_id: &str, locality_id: &str) -> Result<(), AppError> {
+    if viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.covers(network_id, locality_id)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only the community builders of that locality can do that.".into()))
+    }
+}
+
+/// A community builder of any locality, or a site admin.
+pub fn require_some_builder(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.is_site_admin || !viewer.builder_of.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only community builders can see that.".into()))
+    }
+}
+
+/// A site admin.
+pub fn require_site_admin(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.is_site_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only site administrators can do that.".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer() -> Viewer {
+        Viewer {
+            user_id: "u".into(),
+            display_name: "Ann".into(),
+            email: None,
+            is_site_admin: false,
+            membership: None,
+            builder_of: vec![],
+            professional: None,
+        }
+    }
+
+    #[test]
+    fn locality_builder_scope_stops_at_the_locality() {
+        let mut v = viewer();
+        v.builder_of.push(BuilderScope { network_id: "n".into(), locality_id: Some("airdrie".into()), label: String::new() });
+        assert!(require_builder_for(&v, "n", "airdrie").is_ok());
+        assert!(require_builder_for(&v, "n", "wishaw").is_err());
+        assert!(require_builder_for(&v, "other", "airdrie").is_err());
+    }
+
+    #[test]
+    fn network_builder_reaches_every_locality() {
+        let mut v = viewer();
+        v.builder_of.push(BuilderScope { network_id: "n".into(), locality_id: None, label: String::new() });
+        assert!(require_builder_for(&v, "n", "wishaw").is_ok());
+        assert!(require_builder_for(&v, "m", "wishaw").is_err());
+    }
+
+    #[test]
+    fn pending_member_has_no_role() {
+        let mut v = viewer();
+        v.membership = Some(Membership {
+            network_id: "n".into(),
+            network_name: "N".into(),
+            locality_id: "l".into(),
+            locality_name: "L".into(),
+            status: MembershipStatus::Pending,
+        });
+        assert!(v.is_waiting());
+        assert!(require_active_member(&v).is_err());
+        assert!(require_any_role(&v).is_err());
+        v.membership.as_mut().unwrap().status = MembershipStatus::Active;
+        assert!(require_active_member(&v).is_ok());
+        assert_eq!(v.roles(), vec![Role::Resident]);
+    }
+}

@@ -1,0 +1,134 @@
+//! Storage for networks, localities, memberships and roles.
+
+use super::domain::{BuilderScope, Membership, MembershipStatus, Professional, Viewer};
+use super::{LocalityChoice, MemberRow, NetworkChoice};
+use crate::error::AppError;
+use crate::platform::db::{flag, Db};
+use sqlx::Row;
+
+/// Everything the rules need about a signed-in user, in three small queries.
+pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppError> {
+    let Some(user) = sqlx::query("SELECT id, display_name, email, is_site_admin FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let membership = sqlx::query(
+        "SELECT m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status
+         FROM memberships m JOIN networks n ON n.id = m.network_id JOIN localities l ON l.id = m.locality_id
+         WHERE m.user_id = $1 ORDER BY m.created_at LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|r| Membership {
+        network_id: r.get("network_id"),
+        network_name: r.get("network_name"),
+        locality_id: r.get("locality_id"),
+        locality_name: r.get("locality_name"),
+        status: MembershipStatus::parse(&r.get::<String, _>("status")).unwrap_or(MembershipStatus::Suspended),
+    });
+    let builder_of = sqlx::query(
+        "SELECT b.network_id, b.locality_id, n.name AS network_name, l.name AS locality_name
+         FROM builder_roles b JOIN networks n ON n.id = b.network_id LEFT JOIN localities l ON l.id = b.locality_id
+         WHERE b.user_id = $1 ORDER BY b.created_at",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|r| {
+        let locality_name: Option<String> = r.get("locality_name");
+        let network_name: String = r.get("network_name");
+        BuilderScope {
+            network_id: r.get("network_id"),
+            locality_id: r.get("locality_id"),
+            label: match locality_name {
+                Some(l) => l,
+                None => format!("All of {network_name}"),
+            },
+        }
+    })
+    .collect();
+    let professional = sqlx::query(
+        "SELECT p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at
+         FROM professionals p JOIN organisations o ON o.id = p.organisation_id WHERE p.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|r| Professional {
+        organisation_id: r.get("organisation_id"),
+        organisation_name: r.get("organisation_name"),
+        job_title: r.get("job_title"),
+        is_org_lead: flag(r.get("is_org_lead")),
+        verified: r.get::<Option<i64>, _>("verified_at").is_some(),
+    });
+    Ok(Some(Viewer {
+        user_id: user.get("id"),
+        display_name: user.get("display_name"),
+        email: user.get("email"),
+        is_site_admin: flag(user.get("is_site_admin")),
+        membership,
+        builder_of,
+        professional,
+    }))
+}
+
+/// Networks and their localities, for the join form.
+pub async fn network_choices(db: &Db) -> Result<Vec<NetworkChoice>, AppError> {
+    let rows = sqlx::query(
+        "SELECT n.id AS network_id, n.name AS network_name, l.id AS locality_id, l.name AS locality_name
+         FROM networks n JOIN localities l ON l.network_id = n.id ORDER BY n.name, l.name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<NetworkChoice> = Vec::new();
+    for r in rows {
+        let network_id: String = r.get("network_id");
+        if out.last().map(|n| n.id != network_id).unwrap_or(true) {
+            out.push(NetworkChoice { id: network_id.clone(), name: r.get("network_name"), localities: vec![] });
+        }
+        if let Some(last) = out.last_mut() {
+            last.localities.push(LocalityChoice { id: r.get("locality_id"), name: r.get("locality_name") });
+        }
+    }
+    Ok(out)
+}
+
+/// The network a locality belongs to and whether joining it needs approval.
+pub async fn locality_network(db: &Db, locality_id: &str) -> Result<Option<(String, bool)>, AppError> {
+    let row = sqlx::query(
+        "SELECT n.id, n.requires_approval FROM localities l JOIN networks n ON n.id = l.network_id WHERE l.id = $1",
+    )
+    .bind(locality_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| (r.get("id"), flag(r.get("requires_approval")))))
+}
+
+/// Members a builder looks after: everyone in the scopes given (site admins pass every network).
+pub async fn members_in_scopes(db: &Db, scopes: &[BuilderScope], all: bool) -> Result<Vec<MemberRow>, AppError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.display_name, m.status, m.created_at, m.network_id, m.locality_id, l.name AS locality_name
+         FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id
+         ORDER BY l.name, u.display_name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            all || scopes.iter().any(|s| s.covers(&r.get::<String, _>("network_id"), &r.get::<String, _>("locality_id")))
+        })
+        .map(|r| MemberRow {
+            user_id: r.get("id"),
+            display_name: r.get("display_name"),
+            locality_name: r.get("locality_name"),
+            status: MembershipStatus::parse(&r.get::<String, _>("status")).unwrap_or(MembershipStatus::Suspended),
+            joined_at: r.get("created_at"),
+        })
+        .collect())
+}

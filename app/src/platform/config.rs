@@ -1,0 +1,62 @@
+//! Settings read once at start-up from the environment (and, through `timeweave serve
+//! --config FILE`, from a file of `KEY=value` lines). See README "Configuration".
+
+use std::time::Duration;
+
+/// How the running site behaves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`; default `sqlite://data/timeweave.db`.
+    pub database_url: String,
+    /// `TIMEWEAVE_PUBLIC_URL`, used in emailed links; https here turns on Secure cookies and HSTS.
+    pub public_url: String,
+    /// `TIMEWEAVE_SESSION_IDLE_MINUTES` (default 12 hours): a session unused this long ends.
+    pub session_idle: Duration,
+    /// `TIMEWEAVE_SESSION_MAX_DAYS` (default 14): a session ends this long after sign-in whatever happens.
+    pub session_absolute: Duration,
+    /// `SMTP_URL` (e.g. `smtps://user:pass@mail.example.org`); none: mail stays in the outbox.
+    pub smtp_url: Option<String>,
+    /// `TIMEWEAVE_MAIL_FROM`.
+    pub mail_from: String,
+    /// The demo (`serve --demo`) shows the outbox to everyone so visitors can follow emailed links.
+    pub demo: bool,
+    /// `TIMEWEAVE_TRUST_PROXY=1`: take the client address from `X-Forwarded-For` (only behind your own proxy).
+    pub trust_proxy: bool,
+    /// Sign-in throttling: failures allowed per account and per client address in the window.
+    pub max_failures_per_account: i64,
+    pub max_failures_per_client: i64,
+    pub failure_window: Duration,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let num = |k: &str, d: u64| -> anyhow::Result<u64> {
+            match var(k) {
+                Some(v) => v.trim().parse().map_err(|_| anyhow::anyhow!("{k} must be a whole number, got {v:?}")),
+                None => Ok(d),
+            }
+        };
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/timeweave.db".into()),
+            public_url: var("TIMEWEAVE_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{}", var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into())))
+                .trim_end_matches('/')
+                .to_string(),
+            session_idle: Duration::from_secs(60 * num("TIMEWEAVE_SESSION_IDLE_MINUTES", 12 * 60)?),
+            session_absolute: Duration::from_secs(86_400 * num("TIMEWEAVE_SESSION_MAX_DAYS", 14)?),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("TIMEWEAVE_MAIL_FROM").unwrap_or_else(|| "Timeweave <no-reply@timeweave.invalid>".into()),
+            demo: false,
+            trust_proxy: var("TIMEWEAVE_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+            max_failures_per_account: num("TIMEWEAVE_MAX_FAILURES_PER_ACCOUNT", 5)? as i64,
+            max_failures_per_client: num("TIMEWEAVE_MAX_FAILURES_PER_CLIENT", 20)? as i64,
+            failure_window: Duration::from_secs(60 * num("TIMEWEAVE_FAILURE_WINDOW_MINUTES", 15)?),
+        })
+    }
+
+    /// Served over HTTPS: cookies get `Secure`, responses get HSTS.
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,127 @@
+//! The database: one pool, two engines.
+//!
+//! The engine is chosen once from `DATABASE_URL`: `sqlite:` (the default, a file under
+//! `data/`) or `postgres:`. All queries go through sqlx's `Any` driver with portable SQL
+//! (`$1` placeholders, BIGINT times, TEXT ids), so one code path and one test suite serve
+//! both. SQLite runs in WAL mode with foreign keys on, a busy timeout and
+//! `synchronous=FULL` (a confirmed write survives a power cut).
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+
+/// Which engine a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Engine::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres: (got {url:?})")
+        }
+    }
+}
+
+/// The shared pool and which engine is behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub engine: Engine,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+impl Db {
+    /// Connects, creating the SQLite file (and its folder) if needed. Does not migrate.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)?;
+        let url = match engine {
+            Engine::Sqlite => {
+                if let Some(path) = sqlite_path(url) {
+                    if let Some(dir) = std::path::Path::new(&path).parent() {
+                        if !dir.as_os_str().is_empty() {
+                            std::fs::create_dir_all(dir)
+                                .with_context(|| format!("creating the database folder {}", dir.display()))?;
+                        }
+                    }
+                }
+                if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") }
+            }
+            Engine::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url).context("reading DATABASE_URL")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                Engine::Sqlite => 8,
+                Engine::Postgres => 16,
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("connecting to the {engine:?} database"))?;
+        Ok(Db { pool, engine })
+    }
+
+    /// Applies every pending migration; fails loudly.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .context("applying database migrations (the database was left as it was)")?;
+        Ok(())
+    }
+
+    /// Connect and migrate: what `timeweave serve` does at start-up.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let db = Self::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(path.to_string())
+    }
+}
+
+/// Converts a stored 0/1 flag.
+pub fn flag(v: i64) -> bool {
+    v != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_from_url() {
+        assert_eq!(Engine::from_url("sqlite://data/t.db").unwrap(), Engine::Sqlite);
+        assert_eq!(Engine::from_url("postgres://localhost/t").unwrap(), Engine::Postgres);
+        assert!(Engine::from_url("mysql://x").is_err());
+        assert_eq!(sqlite_path("sqlite://data/t.db?mode=rwc").as_deref(), Some("data/t.db"));
+    }
+}

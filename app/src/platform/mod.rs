@@ -1,0 +1,8 @@
+//! Server-only plumbing shared by every feature: configuration, the database, per-request
+//! context (who is calling) and the security middleware.
+
+pub mod config;
+pub mod db;
+pub mod request;
+pub mod security;
+pub mod state;

@@ -1,0 +1,25 @@
+//! What every request handler and server function can reach: the database and the settings.
+//! Nothing else lives in the server's memory, so any number of servers can share one PostgreSQL.
+
+use super::{config::Config, db::Db};
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state inside a server function or a component rendering on the server.
+pub fn state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| crate::error::unexpected("AppState missing from the Leptos context"))
+}

@@ -1,0 +1,77 @@
+//! Small helpers shared by every feature: ids, tokens, the clock, and plain-words dates.
+
+/// Seconds since the Unix epoch, as stored in every `*_at` column.
+pub type EpochSecs = i64;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+
+    /// A new random id: 128 bits as 32 lower-case hex characters.
+    pub fn new_id() -> String {
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    }
+
+    /// A new secret token for a cookie or an emailed link: 256 bits, URL-safe base64.
+    pub fn new_token() -> String {
+        use base64::Engine;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// What we store for a token: its SHA-256, so a stolen table grants nothing.
+    pub fn hash_token(token: &str) -> String {
+        hex::encode(Sha256::digest(token.as_bytes()))
+    }
+
+    /// The current time in epoch seconds.
+    pub fn now() -> super::EpochSecs {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+}
+#[cfg(feature = "ssr")]
+pub use ssr::*;
+
+/// "12 March 2026" for an epoch time (UTC), without pulling a date library into the wasm.
+pub fn format_date(at: EpochSecs) -> String {
+    let days = at.div_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian, UTC).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_dates_in_words() {
+        assert_eq!(format_date(0), "1 January 1970");
+        assert_eq!(format_date(1_764_028_800), "25 November 2025");
+        assert_eq!(format_date(951_782_400), "29 February 2000");
+    }
+}

@@ -1,0 +1,27 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** axe-core must find nothing on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** With JavaScript on, wait until the WebAssembly has hydrated so form enhancement is live. */
+export async function ready(page: Page, info: TestInfo) {
+  await page.waitForLoadState('load');
+  if (info.project.use.javaScriptEnabled !== false) {
+    await page.waitForFunction(() => (window as any).__timeweave_enhanced === true, null, { timeout: 15_000 });
+  }
+}
+
+export function uniqueEmail(prefix: string) {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
+}
+
+/** The page must fit a 360 px phone without sideways scrolling. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'page scrolls sideways at phone width').toBeLessThanOrEqual(0);
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): page weight per page and SSR throughput. Numbers go into
+# docs/BENCHMARKS.md by hand, with the date and the machine.
+#   scripts/bench.sh            build (release) if needed, then measure
+# Load comes from wrk on this machine against 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+source scripts/env.sh
+[[ -x target/release/timeweave ]] || cargo leptos build --release
+
+dir=$(mktemp -d)
+port=${BENCH_PORT:-3200}
+base="http://127.0.0.1:$port"
+DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  target/release/timeweave serve --demo >"$dir/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 1 60); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+
+# A signed-in resident's cookie.
+cookie=$(curl -s -D - -o /dev/null -H 'accept: application/json' -H "origin: $base" \
+  --data 'email=agnes.murray%40demo.timeweave.org&password=demo-hours-2026' "$base/api/sign_in" \
+  | sed -n 's/^set-cookie: \(tw_session=[^;]*\).*/\1/ip' | head -1)
+
+br_size() { brotli -c -q 11 | wc -c; }
+
+echo "## Page weight (first load, brotli -q 11)"
+printf '| page | HTML | CSS | JS | wasm | JS+wasm |\n|---|---|---|---|---|---|\n'
+for page in / /join /sign-in /home /account /outbox; do
+  html=$(curl -s -H "cookie: $cookie" "$base$page")
+  html_b=$(printf '%s' "$html" | br_size)
+  css=$(printf '%s' "$html" | grep -o 'href="/pkg/[^"]*\.css"' | head -1 | cut -d'"' -f2)
+  js=$(printf '%s' "$html" | grep -o 'href="/pkg/[^"]*\.js"' | head -1 | cut -d'"' -f2)
+  wasm=$(printf '%s' "$html" | grep -o 'href="/pkg/[^"]*\.wasm"' | head -1 | cut -d'"' -f2)
+  css_b=$(curl -s "$base$css" | br_size)
+  js_b=$(curl -s "$base$js" | br_size)
+  wasm_b=$(curl -s "$base$wasm" | br_size)
+  printf '| %s | %s | %s | %s | %s | %s (%s KiB) |\n' "$page" "$html_b" "$css_b" "$js_b" "$wasm_b" "$((js_b + wasm_b))" \
+    "$(awk "BEGIN{printf \"%.1f\", ($js_b + $wasm_b) / 1024}")"
+done
+echo "(bytes; the signed-in pages as agnes.murray)"
+
+echo
+echo "## SSR throughput (wrk, 2 threads, 64 connections, 15 s)"
+wrk -t2 -c64 -d15s --latency "$base/" | grep -E 'Requests/sec|Latency|50%|90%|99%'
+echo "--- /home signed in"
+wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/home" | grep -E 'Requests/sec|Latency|50%|90%|99%'

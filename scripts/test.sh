@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Every test Timeweave has: unit, integration on SQLite and on PostgreSQL, and browser
+# end-to-end in headless Chromium. `.ci/run` calls exactly this.
+#
+# PostgreSQL: uses 127.0.0.1:5432 (TIMEWEAVE_TEST_POSTGRES), starting the local cluster if it
+# is stopped. With no PostgreSQL at all it says so loudly and runs the SQLite half, except
+# under CI (CI=true), where that is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+source scripts/env.sh
+
+banner() { printf '\n\033[1;34m======== %s ========\033[0m\n' "$*"; }
+export TIMEWEAVE_TEST_POSTGRES="${TIMEWEAVE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+export RUST_LOG="${RUST_LOG:-warn}"
+
+postgres_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+have_postgres=0
+if command -v pg_isready >/dev/null; then
+  if ! postgres_up && command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
+    banner "Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+    for _ in $(seq 1 40); do postgres_up && break; sleep 0.5; done
+  fi
+  postgres_up && have_postgres=1
+fi
+if ((have_postgres)); then
+  # Each test makes its own database tw_test_<id>; clear those of earlier runs.
+  psql "$TIMEWEAVE_TEST_POSTGRES/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'tw_test_%'" \
+    | while read -r db; do psql "$TIMEWEAVE_TEST_POSTGRES/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+elif [[ "${CI:-}" == "true" ]]; then
+  echo "ERROR: PostgreSQL is not reachable on 127.0.0.1:5432 and CI=true: the PostgreSQL half cannot be skipped." >&2
+  exit 1
+else
+  printf '\n\033[1;31m!!!!! PostgreSQL is not available: running the SQLite half only. !!!!!\033[0m\n\n' >&2
+fi
+rm -rf "${TMPDIR:-/tmp}/timeweave-tests"
+
+banner "Unit tests (app)"
+cargo test -p app --features ssr
+
+banner "Integration tests on SQLite"
+TIMEWEAVE_TEST_ENGINE=sqlite cargo test -p server
+
+if ((have_postgres)); then
+  banner "Integration tests on PostgreSQL"
+  TIMEWEAVE_TEST_ENGINE=postgres cargo test -p server
+fi
+
+banner "Release build for the browser tests"
+cargo leptos build --release
+
+banner "Browser tests (headless Chromium, 360x740, JavaScript on and off)"
+e2e_dir=$(mktemp -d)
+port=${TIMEWEAVE_E2E_PORT:-3100}
+DATABASE_URL="sqlite://$e2e_dir/e2e.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
+  target/release/timeweave serve --demo >"$e2e_dir/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null; then
+  echo "The server did not start:" >&2; cat "$e2e_dir/server.log" >&2; exit 1
+fi
+(cd end2end && TIMEWEAVE_E2E_URL="http://127.0.0.1:$port" npx playwright test) || {
+  echo "--- server log ---" >&2; tail -50 "$e2e_dir/server.log" >&2; exit 1; }
+
+banner "All tests passed"

@@ -1,0 +1,132 @@
+//! `timeweave`: the Timeweave server and its admin commands. `timeweave --help` lists them.
+
+use anyhow::Context;
+use app::platform::config::Config;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Parser)]
+#[command(name = "timeweave", version, about = "Timeweave: a community time bank.", long_about = None)]
+struct Cli {
+    /// A file of KEY=value lines (DATABASE_URL, SMTP_URL, ...) read before the environment
+    /// defaults; variables already set in the environment win.
+    #[arg(long, global = true)]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site on LEPTOS_SITE_ADDR (default 127.0.0.1:3000) with the database in
+    /// DATABASE_URL (default sqlite://data/timeweave.db). Migrates at start-up.
+    Serve {
+        /// Seed the demo network into an empty database, show the emails at /outbox and
+        /// print the demo sign-in details.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage site administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a site admin (or make an existing account one) with a confirmed email.
+    /// The password comes from TIMEWEAVE_ADMIN_PASSWORD, or a new one is made and printed.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Site admin")]
+        name: String,
+    },
+}
+
+fn load_config_file(path: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (k, v) = line
+            .split_once('=')
+            .with_context(|| format!("{}:{}: expected KEY=value", path.display(), n + 1))?;
+        let (k, v) = (k.trim(), v.trim().trim_matches('"'));
+        if std::env::var_os(k).is_none() {
+            // Safe: called once at start-up before any thread reads the environment.
+            unsafe { std::env::set_var(k, v) };
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("timeweave: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(path) = &cli.config {
+        load_config_file(path)?;
+    }
+    let mut config = Config::from_env()?;
+    let addr: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
+        .unwrap_or_else(|_| "127.0.0.1:3000".into())
+        .parse()
+        .context("LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000")?;
+    match cli.command {
+        Command::Serve { demo } => {
+            config.demo = demo;
+            let state = server::open_state(config, addr).await?;
+            if demo {
+                match app::demo::seed(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                    Some(logins) => {
+                        println!("\nDemo network seeded. Everyone's password is: {}\n", app::demo::DEMO_PASSWORD);
+                        for l in logins {
+                            println!("  {:<45} {}", l.email, l.role);
+                        }
+                        println!("\n  Emails are kept at http://{addr}/outbox\n");
+                    }
+                    None => println!(
+                        "\nThe database already has data; demo not seeded. Demo password: {}\n",
+                        app::demo::DEMO_PASSWORD
+                    ),
+                }
+            }
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+            tracing::info!("Timeweave listening on http://{addr}");
+            server::serve(listener, state).await
+        }
+        Command::Admin { command: AdminCommand::Create { email, name } } => {
+            let state = server::open_state(config, addr).await?;
+            let (password, generated) = match std::env::var("TIMEWEAVE_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (app::util::new_token()[..20].to_string(), true),
+            };
+            let created = app::demo::create_admin(&state.db, &email, &name, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} site admin {email}.", if created { "Created" } else { "Promoted" });
+            if generated {
+                println!("Password: {password}\nChange it after signing in (Account page).");
+            }
+            Ok(())
+        }
+    }
+}

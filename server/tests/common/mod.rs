@@ -1,0 +1,376 @@
+//! `TestApp`: the real server on port 0 with a fresh database, and typed helpers.
+//!
+//! The engine comes from `TIMEWEAVE_TEST_ENGINE` (`sqlite`, the default, or `postgres`);
+//! PostgreSQL tests each get a new database on `TIMEWEAVE_TEST_POSTGRES`
+//! (default `postgres://postgres@127.0.0.1:5432`).
+
+#![allow(dead_code)]
+
+use app::platform::{config::Config, db::Db, state::AppState};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use sqlx::Row;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "kettle harbour violet";
+
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub network_id: String,
+    /// Locality ids by name: "Airdrie", "Wishaw".
+    pub localities: Vec<(String, String)>,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub headers: HeaderMap,
+}
+
+impl Resp {
+    pub fn location(&self) -> Option<String> {
+        self.headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+}
+
+/// A browser-like client: remembers the session cookie, follows no redirects.
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    pub session: Option<String>,
+}
+
+pub fn engine() -> String {
+    std::env::var("TIMEWEAVE_TEST_ENGINE").unwrap_or_else(|_| "sqlite".into())
+}
+
+async fn fresh_database_url() -> String {
+    let name = format!("tw_test_{}", app::util::new_id());
+    if engine() == "postgres" {
+        let base = std::env::var("TIMEWEAVE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&format!("{base}/postgres")).await.expect("PostgreSQL for tests is not reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+        admin.close().await;
+        format!("{base}/{name}")
+    } else {
+        let dir = std::env::temp_dir().join("timeweave-tests");
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+    }
+}
+
+impl TestApp {
+    /// Starts the server with a fresh database holding one network with two localities.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = Config::from_env().expect("config");
+        config.database_url = fresh_database_url().await;
+        config.smtp_url = None;
+        config.demo = false;
+        adjust(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        config.public_url = format!("http://{addr}");
+        let db = Db::open(&config.database_url).await.expect("open database");
+        let state = AppState { db, config: Arc::new(config), leptos_options: server::leptos_options(addr) };
+        let network_id = app::util::new_id();
+        let now = app::util::now();
+        sqlx::query("INSERT INTO networks (id, slug, name, requires_approval, created_at) VALUES ($1, 'test', 'Test Time Bank', 1, $2)")
+            .bind(&network_id)
+            .bind(now)
+            .execute(&state.db.pool)
+            .await
+            .expect("network");
+        let mut localities = vec![];
+        for name in ["Airdrie", "Wishaw"] {
+            let id = app::util::new_id();
+            sqlx::query("INSERT INTO localities (id, network_id, slug, name, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(&network_id)
+                .bind(name.to_lowercase())
+                .bind(name)
+                .bind(now)
+                .execute(&state.db.pool)
+                .await
+                .expect("locality");
+            localities.push((name.to_string(), id));
+        }
+        tokio::spawn(server::serve(listener, state.clone()));
+        TestApp { base: format!("http://{addr}"), addr, state, network_id, localities }
+    }
+
+    pub fn locality(&self, name: &str) -> String {
+        self.localities.iter().find(|(n, _)| n == name).map(|(_, id)| id.clone()).expect("locality")
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            base: self.base.clone(),
+            session: None,
+        }
+    }
+
+    /// The newest email to an address.
+    pub async fn last_email_to(&self, to: &str) -> Option<String> {
+        sqlx::query("SELECT body FROM outbox WHERE to_address = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+            .bind(to)
+            .fetch_optional(&self.state.db.pool)
+            .await
+            .expect("outbox")
+            .map(|r| r.get("body"))
+    }
+
+    /// The token in the newest emailed link to `to` that contains `path`.
+    pub async fn emailed_token(&self, to: &str, path: &str) -> String {
+        let rows = sqlx::query("SELECT body FROM outbox WHERE to_address = $1 ORDER BY created_at DESC")
+            .bind(to)
+            .fetch_all(&self.state.db.pool)
+            .await
+            .expect("outbox");
+        for r in rows {
+            let body: String = r.get("body");
+            if let Some(line) = body.lines().find(|l| l.contains(path)) {
+                return line.split("token=").nth(1).expect("token in link").trim().to_string();
+            }
+        }
+        panic!("no email to {to} with a {path} link");
+    }
+
+    /// A user straight into the database (fast; hashes with the real hasher once per call).
+    pub async fn make_user(&self, actor: Actor) -> (String, String) {
+        let email = format!("{}-{}@test.example", actor.slug(), &app::util::new_id()[..8]);
+        let id = app::util::new_id();
+        let now = app::util::now();
+        let hash = app::auth::password::hash(PASSWORD.into()).await.expect("hash");
+        let pool = &self.state.db.pool;
+        sqlx::query(
+            "INSERT INTO users (id, email, display_name, password_hash, email_confirmed_at, is_site_admin, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $5)",
+        )
+        .bind(&id)
+        .bind(&email)
+        .bind(actor.slug())
+        .bind(hash)
+        .bind(now)
+        .bind((actor == Actor::Admin) as i64)
+        .execute(pool)
+        .await
+        .expect("user");
+        let (status, locality) = match actor {
+            Actor::Pending => (Some("pending"), "Airdrie"),
+            Actor::Resident | Actor::AirdrieBuilder => (Some("active"), "Airdrie"),
+            Actor::WishawResident | Actor::WishawBuilder => (Some("active"), "Wishaw"),
+            Actor::NetworkBuilder => (Some("active"), "Wishaw"),
+            _ => (None, "Airdrie"),
+        };
+        if let Some(status) = status {
+            sqlx::query(
+                "INSERT INTO memberships (id, user_id, network_id, locality_id, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(app::util::new_id())
+            .bind(&id)
+            .bind(&self.network_id)
+            .bind(self.locality(locality))
+            .bind(status)
+            .bind(now)
+            .execute(pool)
+            .await
+            .expect("membership");
+        }
+        let scope = match actor {
+            Actor::AirdrieBuilder => Some(Some(self.locality("Airdrie"))),
+            Actor::WishawBuilder => Some(Some(self.locality("Wishaw"))),
+            Actor::NetworkBuilder => Some(None),
+            _ => None,
+        };
+        if let Some(locality) = scope {
+            sqlx::query("INSERT INTO builder_roles (id, user_id, network_id, locality_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(app::util::new_id())
+                .bind(&id)
+                .bind(&self.network_id)
+                .bind(locality)
+                .bind(now)
+                .execute(pool)
+                .await
+                .expect("builder");
+        }
+        if actor == Actor::Professional {
+            let org = app::util::new_id();
+            sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, 'GP practice', $3)")
+                .bind(&org)
+                .bind(format!("Practice {}", &org[..6]))
+                .bind(now)
+                .execute(pool)
+                .await
+                .expect("org");
+            sqlx::query(
+                "INSERT INTO professionals (user_id, organisation_id, job_title, is_org_lead, verified_at, created_at) VALUES ($1, $2, 'Link worker', 0, $3, $3)",
+            )
+            .bind(&id)
+            .bind(&org)
+            .bind(now)
+            .execute(pool)
+            .await
+            .expect("professional");
+        }
+        (id, email)
+    }
+
+    /// A signed-in client for an actor (anonymous: no session).
+    pub async fn as_actor(&self, actor: Actor) -> Client {
+        let mut c = self.client();
+        if actor != Actor::Anonymous {
+            let (_, email) = self.make_user(actor).await;
+            let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+            assert_eq!(r.status, 200, "sign in as {actor:?}: {}", r.body);
+            assert!(c.session.is_some(), "no session cookie for {actor:?}");
+        }
+        c
+    }
+}
+
+/// The kinds of caller in the authorisation matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Anonymous,
+    Pending,
+    Resident,
+    WishawResident,
+    AirdrieBuilder,
+    WishawBuilder,
+    NetworkBuilder,
+    Professional,
+    Admin,
+}
+
+impl Actor {
+    pub const ALL: [Actor; 9] = [
+        Actor::Anonymous,
+        Actor::Pending,
+        Actor::Resident,
+        Actor::WishawResident,
+        Actor::AirdrieBuilder,
+        Actor::WishawBuilder,
+        Actor::NetworkBuilder,
+        Actor::Professional,
+        Actor::Admin,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            Actor::Anonymous => "anon",
+            Actor::Pending => "pending",
+            Actor::Resident => "resident",
+            Actor::WishawResident => "wishaw-resident",
+            Actor::AirdrieBuilder => "airdrie-builder",
+            Actor::WishawBuilder => "wishaw-builder",
+            Actor::NetworkBuilder => "network-builder",
+            Actor::Professional => "professional",
+            Actor::Admin => "admin",
+        }
+    }
+}
+
+impl Client {
+    fn cookie_header(&self) -> Option<HeaderValue> {
+        self.session.as_ref().and_then(|s| HeaderValue::from_str(&format!("tw_session={s}")).ok())
+    }
+
+    fn remember(&mut self, headers: &HeaderMap) {
+        for v in headers.get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap_or("");
+            if let Some(rest) = v.strip_prefix("tw_session=") {
+                let value = rest.split(';').next().unwrap_or("");
+                self.session = if value.is_empty() { None } else { Some(value.to_string()) };
+            }
+        }
+    }
+
+    async fn read(&mut self, res: reqwest::Response) -> Resp {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        self.remember(&headers);
+        let body = res.text().await.unwrap_or_default();
+        Resp { status, body, headers }
+    }
+
+    /// Calls a server function as script would (JSON answers, real status codes).
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Resp {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(serde_urlencoded(form));
+        if let Some(c) = self.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request");
+        self.read(res).await
+    }
+
+    /// Posts a form as a browser with JavaScript off would, from `page`.
+    pub async fn post_form(&mut self, endpoint: &str, page: &str, form: &[(&str, &str)]) -> Resp {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("referer", format!("{}{page}", self.base))
+            .header("origin", self.base.clone())
+            .body(serde_urlencoded(form));
+        if let Some(c) = self.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request");
+        self.read(res).await
+    }
+
+    /// Any request with extra headers.
+    pub async fn raw(&mut self, method: reqwest::Method, path: &str, headers: &[(&str, &str)], body: &str) -> Resp {
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).body(body.to_string());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(c) = self.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request");
+        self.read(res).await
+    }
+
+    /// Fetches a page as a browser would.
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.raw(reqwest::Method::GET, path, &[("accept", "text/html")], "").await
+    }
+}
+
+fn serde_urlencoded(form: &[(&str, &str)]) -> String {
+    form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,416 @@
+//! The foundation, as a user and an attacker would meet it: joining, confirming, signing
+//! in and out, sessions, passwords, throttling, headers, origins and the authorisation
+//! matrix. Runs on SQLite or PostgreSQL (see `common`).
+
+mod common;
+
+use common::{Actor, TestApp, PASSWORD};
+use sqlx::Row;
+
+async fn join(app: &TestApp, c: &mut common::Client, email: &str) -> common::Resp {
+    let locality = app.locality("Airdrie");
+    c.call(
+        "join",
+        &[
+            ("display_name", "Mary Jones"),
+            ("email", email),
+            ("password", PASSWORD),
+            ("locality", &locality),
+            ("code_of_conduct", "yes"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn join_confirm_sign_in_home_sign_out() {
+    let app = TestApp::spawn().await;
+    let mut c = app.client();
+    let r = join(&app, &mut c, "Mary@Example.org").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.location().as_deref(), Some("/join/check-email"));
+
+    // Not confirmed yet: sign-in is refused and a fresh link is sent.
+    let r = c.call("sign_in", &[("email", "mary@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("confirm your email"), "{}", r.body);
+    assert!(c.session.is_none());
+
+    let token = app.emailed_token("mary@example.org", "/confirm-email").await;
+    let r = c.call("confirm_email", &[("token", &token)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The link works once.
+    let r = c.call("confirm_email", &[("token", &token)]).await;
+    assert_eq!(r.status, 404);
+
+    let r = c.call("sign_in", &[("email", "MARY@example.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.location().as_deref(), Some("/home"));
+    let cookie = r.header("set-cookie").expect("cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    // The network vets members: the home page is the waiting page.
+    let home = c.get("/home").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("waiting for approval"), "{}", home.body);
+
+    let session = c.session.clone().expect("session");
+    let r = c.call("sign_out", &[]).await;
+    assert_eq!(r.status, 200);
+    assert!(c.session.is_none());
+    // The old cookie is dead on the server too.
+    c.session = Some(session);
+    let r = c.call("current_viewer", &[]).await;
+    assert_eq!(r.json(), serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn join_refuses_bad_input_with_messages_and_keeps_values() {
+    let app = TestApp::spawn().await;
+    let mut c = app.client();
+    let r = c
+        .call("join", &[("display_name", "  "), ("email", "not-an-email"), ("password", "password"), ("locality", "")])
+        .await;
+    assert_eq!(r.status, 422);
+    let body = r.json();
+    let fields = body["Invalid"]["fields"].as_array().expect("fields");
+    let named: Vec<&str> = fields.iter().map(|f| f[0].as_str().unwrap_or("")).collect();
+    assert_eq!(named, ["display_name", "email", "password", "locality", "code_of_conduct"]);
+    let values = body["Invalid"]["values"].as_array().expect("values");
+    assert!(values.iter().any(|v| v[0] == "email" && v[1] == "not-an-email"));
+    assert!(!values.iter().any(|v| v[0] == "password"), "passwords are never echoed");
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(n, 0, "nothing half-written");
+}
+
+#[tokio::test]
+async fn without_javascript_errors_come_back_to_the_form_with_the_typed_values() {
+    let app = TestApp::spawn().await;
+    let mut c = app.client();
+    let r = c.post_form("join", "/join", &[("display_name", "Mary"), ("email", "bad"), ("password", "x"), ("locality", "")]).await;
+    assert_eq!(r.status, 302);
+    let location = r.location().expect("redirect");
+    assert!(location.starts_with(&format!("{}/join?", app.base)) && location.contains("__err="), "{location}");
+    let path = location.trim_start_matches(&app.base).to_string();
+    let page = c.get(&path).await;
+    assert!(page.body.contains("There is a problem"), "{}", page.body);
+    assert!(page.body.contains("value=\"Mary\""), "typed name is kept");
+    assert!(page.body.contains("aria-invalid=\"true\""));
+    assert!(page.body.contains("email-error"));
+}
+
+#[tokio::test]
+async fn existing_email_gets_the_same_answer_and_a_warning_email() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut c = app.client();
+    let r = join(&app, &mut c, &email).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.location().as_deref(), Some("/join/check-email"));
+    assert!(app.last_email_to(&email).await.unwrap().contains("already have an account"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_look_the_same() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut c = app.client();
+    let wrong = c.call("sign_in", &[("email", &email), ("password", "not my password")]).await;
+    let unknown = c.call("sign_in", &[("email", "nobody@test.example"), ("password", "not my password")]).await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(unknown.status, 422);
+    let summary = |r: &common::Resp| r.json()["Invalid"]["summary"].as_str().unwrap_or("").to_string();
+    assert_eq!(summary(&wrong), summary(&unknown));
+    assert!(c.session.is_none());
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_account() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut c = app.client();
+    for _ in 0..5 {
+        let r = c.call("sign_in", &[("email", &email), ("password", "wrong password")]).await;
+        assert_eq!(r.status, 422);
+    }
+    // Even the right password is refused now, with a clear message.
+    let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("Too many attempts"));
+    assert!(c.session.is_none());
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_client_address() {
+    let app = TestApp::spawn_with(|c| c.max_failures_per_client = 6).await;
+    let mut c = app.client();
+    for i in 0..6 {
+        let email = format!("someone{i}@test.example");
+        let r = c.call("sign_in", &[("email", &email), ("password", "wrong password")]).await;
+        assert_eq!(r.status, 422);
+    }
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 429);
+}
+
+#[tokio::test]
+async fn session_id_changes_at_sign_in() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut c = app.client();
+    // A session id planted by an attacker is never adopted.
+    c.session = Some("planted-by-attacker".into());
+    let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 200);
+    let first = c.session.clone().expect("session");
+    assert_ne!(first, "planted-by-attacker");
+    // Signing in again gives a new id and ends the old one.
+    let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 200);
+    let second = c.session.clone().expect("session");
+    assert_ne!(first, second);
+    let mut old = app.client();
+    old.session = Some(first);
+    assert_eq!(old.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+    assert_ne!(c.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let app = TestApp::spawn().await;
+    let mut c = app.as_actor(Actor::Resident).await;
+    assert_ne!(c.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+    let idle = app.state.config.session_idle.as_secs() as i64;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1").bind(idle + 1).execute(&app.state.db.pool).await.unwrap();
+    assert_eq!(c.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(n, 0, "the expired session is removed");
+}
+
+#[tokio::test]
+async fn absolute_session_limit_holds_even_when_active() {
+    let app = TestApp::spawn().await;
+    let mut c = app.as_actor(Actor::Resident).await;
+    sqlx::query("UPDATE sessions SET expires_at = $1").bind(app::util::now() - 1).execute(&app.state.db.pool).await.unwrap();
+    assert_eq!(c.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn password_reset_link_is_single_use_and_expires() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut signed_in = app.as_actor(Actor::Anonymous).await;
+    let r = signed_in.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 200);
+
+    let mut c = app.client();
+    // Same answer for unknown addresses, and no email.
+    let r = c.call("request_password_reset", &[("email", "nobody@test.example")]).await;
+    assert_eq!(r.location().as_deref(), Some("/forgot-password/sent"));
+    assert!(app.last_email_to("nobody@test.example").await.is_none());
+
+    let r = c.call("request_password_reset", &[("email", &email)]).await;
+    assert_eq!(r.status, 200);
+    let token = app.emailed_token(&email, "/reset-password").await;
+    let r = c.call("reset_password", &[("token", &token), ("new_password", "copper lantern meadow")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.call("reset_password", &[("token", &token), ("new_password", "another fine phrase")]).await;
+    assert_eq!(r.status, 404, "a used link is refused");
+    // Every session ended with the reset.
+    assert_eq!(signed_in.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+    let r = c.call("sign_in", &[("email", &email), ("password", "copper lantern meadow")]).await;
+    assert_eq!(r.status, 200);
+
+    // An expired link is refused.
+    c.call("request_password_reset", &[("email", &email)]).await;
+    let token = app.emailed_token(&email, "/reset-password").await;
+    sqlx::query("UPDATE email_tokens SET expires_at = $1 WHERE used_at IS NULL").bind(app::util::now() - 1).execute(&app.state.db.pool).await.unwrap();
+    let r = c.call("reset_password", &[("token", &token), ("new_password", "copper lantern meadow two")]).await;
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn change_password_checks_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut a = app.client();
+    let mut b = app.client();
+    for c in [&mut a, &mut b] {
+        assert_eq!(c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await.status, 200);
+    }
+    let r = a.call("change_password", &[("current_password", "wrong"), ("new_password", "copper lantern meadow")]).await;
+    assert_eq!(r.status, 422);
+    let r = a.call("change_password", &[("current_password", PASSWORD), ("new_password", "12345678")]).await;
+    assert_eq!(r.status, 422, "common passwords are refused");
+    let r = a.call("change_password", &[("current_password", PASSWORD), ("new_password", "copper lantern meadow")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_ne!(a.call("current_viewer", &[]).await.json(), serde_json::Value::Null, "this device stays signed in");
+    assert_eq!(b.call("current_viewer", &[]).await.json(), serde_json::Value::Null, "other devices are signed out");
+}
+
+#[tokio::test]
+async fn pending_member_sees_only_the_waiting_page() {
+    let app = TestApp::spawn().await;
+    let mut c = app.as_actor(Actor::Pending).await;
+    let home = c.get("/home").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("waiting for approval"));
+    assert_eq!(c.get("/account").await.status, 403);
+    assert_eq!(c.get("/community/members").await.status, 403);
+    assert_eq!(c.call("change_password", &[("current_password", PASSWORD), ("new_password", "copper lantern meadow")]).await.status, 403);
+    assert_eq!(c.call("community_members", &[]).await.status, 403);
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    let app = TestApp::spawn().await;
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let mut c = app.client();
+    let body = format!("email={}&password=kettle+harbour+violet", email.replace('@', "%40"));
+    let r = c
+        .raw(
+            reqwest::Method::POST,
+            "/api/sign_in",
+            &[("origin", "https://evil.example"), ("content-type", "application/x-www-form-urlencoded")],
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(c.session.is_none());
+    let r = c
+        .raw(
+            reqwest::Method::POST,
+            "/api/sign_in",
+            &[("sec-fetch-site", "cross-site"), ("content-type", "application/x-www-form-urlencoded")],
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // The same request from the site itself works.
+    let origin = app.base.clone();
+    let r = c
+        .raw(
+            reqwest::Method::POST,
+            "/api/sign_in",
+            &[("origin", &origin), ("content-type", "application/x-www-form-urlencoded"), ("accept", "application/json")],
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn every_response_carries_security_headers() {
+    let app = TestApp::spawn().await;
+    let mut c = app.client();
+    for path in ["/", "/sign-in", "/no-such-page"] {
+        let r = c.get(path).await;
+        let csp = r.header("content-security-policy").expect("csp");
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+        assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy").as_deref(), Some("same-origin"));
+        assert!(r.header("strict-transport-security").is_none(), "no HSTS over plain http");
+        // The inline hydration script carries this response's nonce.
+        let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce");
+        assert!(r.body.contains(&format!("nonce=\"{nonce}\"")), "script nonce matches CSP on {path}");
+    }
+    let r = c.raw(reqwest::Method::POST, "/api/current_viewer", &[("accept", "application/json")], "").await;
+    assert!(r.header("content-security-policy").is_some());
+}
+
+#[tokio::test]
+async fn https_deployments_get_hsts_and_secure_cookies() {
+    let app = TestApp::spawn_with(|_| {}).await;
+    // public_url is set after spawn_with's adjust; make an https config directly.
+    let mut config = (*app.state.config).clone();
+    config.public_url = "https://timeweave.example".into();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = app::platform::state::AppState { config: std::sync::Arc::new(config), ..app.state.clone() };
+    tokio::spawn(server::serve(listener, state));
+    let r = reqwest::get(format!("http://{addr}/")).await.unwrap();
+    assert!(r.headers().get("strict-transport-security").is_some());
+    let (_, email) = app.make_user(Actor::Resident).await;
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/api/sign_in"))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={}&password=kettle+harbour+violet", email.replace('@', "%40")))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn unknown_pages_are_real_404s() {
+    let app = TestApp::spawn().await;
+    let r = app.client().get("/no-such-page").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("We can't find that page"));
+}
+
+#[tokio::test]
+async fn builders_see_only_the_members_they_look_after() {
+    let app = TestApp::spawn().await;
+    let (_, _) = app.make_user(Actor::Resident).await; // Airdrie
+    let (_, _) = app.make_user(Actor::WishawResident).await;
+    let names = |r: common::Resp| -> Vec<String> {
+        r.json().as_array().unwrap().iter().map(|m| m["display_name"].as_str().unwrap().to_string()).collect()
+    };
+    let mut airdrie = app.as_actor(Actor::AirdrieBuilder).await;
+    let seen = names(airdrie.call("community_members", &[]).await);
+    assert!(seen.contains(&"resident".to_string()));
+    assert!(!seen.contains(&"wishaw-resident".to_string()), "{seen:?}");
+    let mut network = app.as_actor(Actor::NetworkBuilder).await;
+    let seen = names(network.call("community_members", &[]).await);
+    assert!(seen.contains(&"resident".to_string()) && seen.contains(&"wishaw-resident".to_string()));
+}
+
+/// Every server function × every kind of caller: allowed, or refused with 401/403/409.
+#[tokio::test]
+async fn authorisation_matrix() {
+    use Actor::*;
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    // (endpoint, arguments, callers that are allowed; everyone else is refused)
+    let everyone = Actor::ALL.to_vec();
+    let rows: Vec<(&str, Vec<(&str, &str)>, Vec<Actor>)> = vec![
+        ("current_viewer", vec![], everyone.clone()),
+        ("join_choices", vec![], everyone.clone()),
+        ("sign_in", vec![("email", "x@test.example"), ("password", "wrong")], everyone.clone()),
+        ("request_password_reset", vec![("email", "x@test.example")], everyone.clone()),
+        ("reset_password", vec![("token", "nope"), ("new_password", "copper lantern meadow")], everyone.clone()),
+        ("confirm_email", vec![("token", "nope")], everyone.clone()),
+        ("sign_out", vec![], everyone.clone()),
+        (
+            "join",
+            vec![("display_name", "X"), ("email", "bad"), ("password", "x"), ("locality", &airdrie)],
+            vec![Anonymous],
+        ),
+        (
+            "change_password",
+            vec![("current_password", "wrong"), ("new_password", "copper lantern meadow")],
+            vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin],
+        ),
+        ("community_members", vec![], vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin]),
+        ("outbox", vec![], vec![Admin]),
+    ];
+    let mut failures = vec![];
+    for actor in Actor::ALL {
+        for (endpoint, args, allowed) in &rows {
+            // A fresh client per call: sign_out must not spoil the next row.
+            let mut c = app.as_actor(actor).await;
+            let r = c.call(endpoint, args).await;
+            let refused = matches!(r.status, 401 | 403 | 409);
+            let should_allow = allowed.contains(&actor);
+            if refused == should_allow {
+                failures.push(format!("{endpoint} as {actor:?}: status {} ({})", r.status, r.body));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix failures:\n{}", failures.join("\n"));
+}
