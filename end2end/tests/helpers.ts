@@ -1,9 +1,27 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
-/** axe-core must find nothing on the page as it is now. */
+/**
+ * axe-core must find nothing on the page as it is now. axe runs in the page as script, so
+ * with JavaScript off we check the same address (every state of a form, errors included,
+ * is a GET-able URL) in a script-enabled context with the same cookies and viewport.
+ */
 export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
+  let target = page;
+  let cleanup = async () => {};
+  if (test.info().project.use.javaScriptEnabled === false) {
+    const browser = page.context().browser()!;
+    const context = await browser.newContext({
+      javaScriptEnabled: true,
+      viewport: page.viewportSize() ?? { width: 360, height: 740 },
+      storageState: await page.context().storageState(),
+    });
+    target = await context.newPage();
+    await target.goto(page.url());
+    cleanup = () => context.close();
+  }
+  const results = await new AxeBuilder({ page: target }).analyze();
+  await cleanup();
   const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
@@ -25,3 +43,4 @@ export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'page scrolls sideways at phone width').toBeLessThanOrEqual(0);
 }
+
