@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 source scripts/env.sh
-[[ -x target/release/timeweave ]] || cargo leptos build --release
+[[ -x target/release/timeweave ]] || cargo leptos build --release --precompress
 
 dir=$(mktemp -d)
 port=${BENCH_PORT:-3200}

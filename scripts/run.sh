@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 echo "==> Building (release)"
-cargo leptos build --release
+cargo leptos build --release --precompress
 mkdir -p data
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/demo.db}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"

@@ -48,7 +48,7 @@ if ((have_postgres)); then
 fi
 
 banner "Release build for the browser tests"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 banner "Browser tests (headless Chromium, 360x740, JavaScript on and off)"
 e2e_dir=$(mktemp -d)

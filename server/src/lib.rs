@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{compression::{CompressionLayer, CompressionLevel}, services::ServeDir, set_header::SetResponseHeaderLayer};
 
 /// The Leptos options: from cargo-leptos' environment when present, else defaults that fit
 /// `target/site` next to the repository root.
@@ -101,7 +101,9 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
-        .layer(CompressionLayer::new())
+        // Pages are compressed on the fly at a cheap level; /pkg files come precompressed
+        // (`cargo leptos build --release --precompress`) at the highest.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(axum::middleware::from_fn(move |req: Request<Body>, next| security::security_headers(https, req, next)))
         .with_state(state)

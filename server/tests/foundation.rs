@@ -414,3 +414,22 @@ async fn authorisation_matrix() {
     }
     assert!(failures.is_empty(), "authorisation matrix failures:\n{}", failures.join("\n"));
 }
+
+#[tokio::test]
+async fn two_servers_on_one_database_share_sessions_and_data() {
+    let app = TestApp::spawn().await;
+    let other = app.spawn_second_server().await;
+    // Join on the first server, confirm on the second, sign in on the first.
+    let mut a = app.client();
+    assert_eq!(join(&app, &mut a, "shared@example.org").await.status, 200);
+    let token = app.emailed_token("shared@example.org", "/confirm-email").await;
+    let mut b = app.client_for(&other, None);
+    assert_eq!(b.call("confirm_email", &[("token", &token)]).await.status, 200);
+    assert_eq!(a.call("sign_in", &[("email", "shared@example.org"), ("password", PASSWORD)]).await.status, 200);
+    // The session made by the first server works on the second...
+    let mut b = app.client_for(&other, a.session.clone());
+    assert_eq!(b.call("current_viewer", &[]).await.json()["display_name"], "Mary Jones");
+    // ...and signing out on the second ends it on the first.
+    assert_eq!(b.call("sign_out", &[]).await.status, 200);
+    assert_eq!(a.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
+}

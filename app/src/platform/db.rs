@@ -60,6 +60,7 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url).context("reading DATABASE_URL")?;
         let pool = AnyPoolOptions::new()
+            .acquire_timeout(std::time::Duration::from_secs(10))
             .max_connections(match engine {
                 Engine::Sqlite => 8,
                 Engine::Postgres => 16,

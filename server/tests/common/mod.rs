@@ -113,6 +113,26 @@ impl TestApp {
         TestApp { base: format!("http://{addr}"), addr, state, network_id, localities }
     }
 
+    /// A second server process's worth of state on the same database: its own pool, its own
+    /// listener, nothing shared in memory.
+    pub async fn spawn_second_server(&self) -> String {
+        let config = (*self.state.config).clone();
+        let db = Db::open(&config.database_url).await.expect("open database again");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState { db, config: Arc::new(config), leptos_options: server::leptos_options(addr) };
+        tokio::spawn(server::serve(listener, state));
+        format!("http://{addr}")
+    }
+
+    /// A client of another server (see `spawn_second_server`) carrying this client's session.
+    pub fn client_for(&self, base: &str, session: Option<String>) -> Client {
+        let mut c = self.client();
+        c.base = base.to_string();
+        c.session = session;
+        c
+    }
+
     pub fn locality(&self, name: &str) -> String {
         self.localities.iter().find(|(n, _)| n == name).map(|(_, id)| id.clone()).expect("locality")
     }

@@ -1,0 +1,67 @@
+//! The `timeweave` command line: help, making the first admin, and failing loudly.
+
+use std::process::Command;
+
+fn timeweave() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_timeweave"))
+}
+
+#[test]
+fn help_explains_every_subcommand() {
+    let out = timeweave().arg("--help").output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["serve", "admin", "--config"] {
+        assert!(text.contains(word), "--help should mention {word}:\n{text}");
+    }
+    let out = timeweave().args(["serve", "--help"]).output().expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--demo"));
+}
+
+#[test]
+fn admin_create_makes_a_site_admin_who_can_sign_in() {
+    let dir = std::env::temp_dir().join(format!("tw-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/cli.db", dir.display());
+    let out = timeweave()
+        .args(["admin", "create", "--email", "Boss@Example.org"])
+        .env("DATABASE_URL", &url)
+        .env("TIMEWEAVE_ADMIN_PASSWORD", "copper lantern meadow")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created site admin"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = app::platform::db::Db::open(&url).await.unwrap();
+        let account = app::auth::store::find_account_by_email(&db, "boss@example.org").await.unwrap().expect("admin");
+        assert!(app::auth::password::verify("copper lantern meadow".into(), account.password_hash).await.unwrap());
+        let viewer = app::networks::store::load_viewer(&db, &account.id).await.unwrap().unwrap();
+        assert!(viewer.is_site_admin);
+    });
+    // A second run promotes rather than duplicates, and generates a password when none is given.
+    let out = timeweave().args(["admin", "create", "--email", "boss@example.org"]).env("DATABASE_URL", &url).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Promoted") && stdout.contains("Password: "), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_database_stops_the_server_with_a_clear_message() {
+    let out = timeweave()
+        .args(["serve"])
+        .env("DATABASE_URL", "mysql://nowhere/db")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL must start with sqlite: or postgres:"));
+    let out = timeweave()
+        .args(["serve"])
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/nowhere")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("connecting to the Postgres database"));
+}
