@@ -53,6 +53,9 @@ cargo leptos build --release --precompress
 banner "Browser tests (headless Chromium, 360x740, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 port=${TIMEWEAVE_E2E_PORT:-3100}
+if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+  echo "Port $port is already serving something; stop it or set TIMEWEAVE_E2E_PORT." >&2; exit 1
+fi
 DATABASE_URL="sqlite://$e2e_dir/e2e.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
   target/release/timeweave serve --demo >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!
@@ -63,5 +66,8 @@ if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null; then
 fi
 (cd end2end && TIMEWEAVE_E2E_URL="http://127.0.0.1:$port" npx playwright test) || {
   echo "--- server log ---" >&2; tail -50 "$e2e_dir/server.log" >&2; exit 1; }
+
+banner "Ledger check of the database the browser tests left behind"
+DATABASE_URL="sqlite://$e2e_dir/e2e.db" target/release/timeweave ledger verify
 
 banner "All tests passed"

@@ -15,6 +15,7 @@ pub mod components;
 pub mod email;
 pub mod error;
 pub mod home;
+pub mod ledger;
 pub mod networks;
 #[cfg(feature = "ssr")]
 pub mod platform;

@@ -26,11 +26,23 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Check the hour ledger: recompute every balance from the entries, the sums, the limits
+    /// and the hash chain. Exits non-zero on any fault.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Manage site administrators.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Verify the ledger of every network in DATABASE_URL.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -112,6 +124,24 @@ async fn run() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
             tracing::info!("Timeweave listening on http://{addr}");
             server::serve(listener, state).await
+        }
+        Command::Ledger { command: LedgerCommand::Verify } => {
+            let state = server::open_state(config, addr).await?;
+            let report = app::ledger::store::verify(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Checked {} networks, {} accounts, {} transfers, {} entries: legs balance, content hashes, \
+                 hash chain, running and stored balances, limits, network totals.",
+                report.networks, report.accounts, report.transfers, report.entries
+            );
+            if report.faults.is_empty() {
+                println!("Ledger OK.");
+                Ok(())
+            } else {
+                for f in &report.faults {
+                    println!("FAULT: {f}");
+                }
+                anyhow::bail!("{} ledger faults found", report.faults.len())
+            }
         }
         Command::Admin { command: AdminCommand::Create { email, name } } => {
             let state = server::open_state(config, addr).await?;
