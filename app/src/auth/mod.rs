@@ -30,6 +30,40 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Emails a single-use link to confirm an address, inside the caller's transaction.
+#[cfg(feature = "ssr")]
+async fn send_confirmation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    st: &crate::platform::state::AppState,
+    user_id: &str,
+    email: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let token = store::issue_token(tx, user_id, store::TokenPurpose::ConfirmEmail).await?;
+    crate::email::queue(
+        tx,
+        email,
+        "Confirm your email for Timeweave",
+        &format!(
+            "Hello {name},\n\nPlease confirm your email address for Timeweave by opening this link:\n\n{}/confirm-email?token={token}\n\nThe link works once and for 7 days.\n",
+            st.config.public_url
+        ),
+    )
+    .await
+}
+
+/// Starts a new session for the user and sets its cookie on this response.
+#[cfg(feature = "ssr")]
+async fn start_session(st: &crate::platform::state::AppState, user_id: &str) -> Result<(), AppError> {
+    let token = store::create_session(st, user_id).await?;
+    crate::platform::request::set_cookie(crate::platform::request::session_cookie(
+        &token,
+        st.config.session_absolute.as_secs(),
+        st.config.https(),
+    ));
+    Ok(())
+}
+
 /// Joins a network: makes the account and a membership (pending where the network vets
 /// members) and emails a link to confirm the address.
 #[server(endpoint = "join")]
@@ -103,19 +137,7 @@ pub async fn join(
                 },
             )
             .await?;
-            let token = store::issue_token(&mut tx, &user_id, store::TokenPurpose::ConfirmEmail).await?;
-            crate::email::queue(
-                &mut tx,
-                email.as_str(),
-                "Confirm your email for Timeweave",
-                &format!(
-                    "Hello {},\n\nThank you for joining Timeweave. Please confirm your email address by opening this link:\n\n{}/confirm-email?token={}\n\nThe link works once and for 7 days.\n",
-                    name.as_str(),
-                    st.config.public_url,
-                    token
-                ),
-            )
-            .await?;
+            send_confirmation(&mut tx, &st, &user_id, email.as_str(), name.as_str()).await?;
         }
         tx.commit().await?;
         leptos_axum::redirect("/join/check-email");
@@ -179,17 +201,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         store::clear_failures(&st.db, &account_key).await?;
         if !account.email_confirmed {
             let mut tx = st.db.pool.begin().await?;
-            let token = store::issue_token(&mut tx, &account.id, store::TokenPurpose::ConfirmEmail).await?;
-            crate::email::queue(
-                &mut tx,
-                parsed.as_str(),
-                "Confirm your email for Timeweave",
-                &format!(
-                    "Hello {},\n\nPlease confirm your email address by opening this link:\n\n{}/confirm-email?token={}\n",
-                    account.display_name, st.config.public_url, token
-                ),
-            )
-            .await?;
+            send_confirmation(&mut tx, &st, &account.id, parsed.as_str(), &account.display_name).await?;
             tx.commit().await?;
             let mut p = keep();
             p.summary = "Please confirm your email address first. We have just sent you a new link.".into();
@@ -199,12 +211,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         if let Some(old) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
             store::end_session(&st.db, &old).await?;
         }
-        let token = store::create_session(&st, &account.id).await?;
-        crate::platform::request::set_cookie(crate::platform::request::session_cookie(
-            &token,
-            st.config.session_absolute.as_secs(),
-            st.config.https(),
-        ));
+        start_session(&st, &account.id).await?;
         leptos_axum::redirect(&safe_next(next.as_deref()));
         Ok(())
     }.await)
@@ -243,12 +250,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         store::set_password_hash(&mut tx, &viewer.user_id, &hash).await?;
         store::end_all_sessions(&mut tx, &viewer.user_id).await?;
         tx.commit().await?;
-        let token = store::create_session(&st, &viewer.user_id).await?;
-        crate::platform::request::set_cookie(crate::platform::request::session_cookie(
-            &token,
-            st.config.session_absolute.as_secs(),
-            st.config.https(),
-        ));
+        start_session(&st, &viewer.user_id).await?;
         leptos_axum::redirect("/account?changed=password");
         Ok(())
     }.await)

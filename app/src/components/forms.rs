@@ -48,6 +48,38 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
     })
 }
 
+/// The label, hint and error shared by every kind of field, and the ids that tie them to it.
+struct Chrome {
+    name: &'static str,
+    hint: Option<&'static str>,
+    error: Option<String>,
+    invalid: bool,
+    /// The value for `aria-describedby`: hint and error ids, if any.
+    described: Option<String>,
+}
+
+impl Chrome {
+    fn new(name: &'static str, problem: &FormProblem, hint: Option<&'static str>) -> Self {
+        let error = problem.message_for(name);
+        let ids: Vec<String> = [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))]
+            .into_iter()
+            .flatten()
+            .collect();
+        Chrome { name, hint, invalid: error.is_some(), error, described: (!ids.is_empty()).then(|| ids.join(" ")) }
+    }
+
+    fn render(self, label: &'static str) -> impl IntoView {
+        let name = self.name;
+        view! {
+            <label for=name>{label}</label>
+            {self.hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{h}</p> })}
+            {self.error.map(|e| view! {
+                <p class="field-error" id=format!("{name}-error")><span class="visually-hidden">"Error: "</span>{e}</p>
+            })}
+        }
+    }
+}
+
 /// A labelled input with its hint and error.
 #[component]
 pub fn Field(
@@ -61,17 +93,12 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
 ) -> impl IntoView {
-    let error = problem.message_for(name);
     let value = if kind == "password" { None } else { problem.value_for(name).or(value) };
-    let hint_id = hint.map(|_| format!("{name}-hint"));
-    let error_id = error.as_ref().map(|_| format!("{name}-error"));
-    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let invalid = error.is_some();
+    let chrome = Chrome::new(name, &problem, hint);
+    let (invalid, described) = (chrome.invalid, chrome.described.clone());
     view! {
         <div class="field" class:has-error=invalid>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            {chrome.render(label)}
             <input
                 id=name
                 name=name
@@ -81,7 +108,7 @@ pub fn Field(
                 inputmode=inputmode
                 required=required
                 aria-invalid=invalid.then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
+                aria-describedby=described
             />
         </div>
     }
@@ -97,23 +124,18 @@ pub fn Select(
     groups: Vec<(String, Vec<(String, String)>)>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let error = problem.message_for(name);
     let chosen = problem.value_for(name).unwrap_or_default();
-    let hint_id = hint.map(|_| format!("{name}-hint"));
-    let error_id = error.as_ref().map(|_| format!("{name}-error"));
-    let described = [hint_id.clone(), error_id.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let invalid = error.is_some();
+    let chrome = Chrome::new(name, &problem, hint);
+    let (invalid, described) = (chrome.invalid, chrome.described.clone());
     view! {
         <div class="field" class:has-error=invalid>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            {chrome.render(label)}
             <select
                 id=name
                 name=name
                 required=true
                 aria-invalid=invalid.then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
+                aria-describedby=described
             >
                 <option value="" selected=chosen.is_empty()>"Choose…"</option>
                 {groups.into_iter().map(|(group, options)| {
