@@ -10,6 +10,22 @@ use app::ledger::store::{self, AccountRef, NewTransfer, Outcome};
 use common::{Actor, TestApp};
 use proptest::prelude::*;
 
+/// A plain transfer with no memo, category or links: what every test here needs.
+fn transfer(id: impl Into<String>, network_id: &str, kind: &str, legs: Vec<(AccountRef, i64)>) -> NewTransfer {
+    NewTransfer {
+        id: id.into(),
+        network_id: network_id.to_string(),
+        kind: kind.into(),
+        legs,
+        memo: String::new(),
+        category: None,
+        exchange_id: None,
+        reverses_id: None,
+        reason: None,
+        recorded_by: None,
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Transfer { id: u8, from: usize, to: usize, minutes: i64 },
@@ -102,18 +118,12 @@ fn store_matches_the_model() {
                             let expected = model.apply(&transfer_id, &model_legs);
                             let got = store::apply(
                                 &app.state.db,
-                                &NewTransfer {
-                                    id: transfer_id,
-                                    network_id: network.clone(),
-                                    kind: "exchange".into(),
-                                    legs: legs.iter().map(|(i, m)| (name_of(*i, &users, &network).0, *m)).collect(),
-                                    memo: String::new(),
-                                    category: None,
-                                    exchange_id: None,
-                                    reverses_id: None,
-                                    reason: None,
-                                    recorded_by: None,
-                                },
+                                &transfer(
+                                    transfer_id,
+                                    &network,
+                                    "exchange",
+                                    legs.iter().map(|(i, m)| (name_of(*i, &users, &network).0, *m)).collect(),
+                                ),
                             )
                             .await
                             .unwrap();
@@ -152,16 +162,8 @@ async fn verify_finds_tampering() {
     let (a, _) = app.make_user(Actor::Resident).await;
     let (b, _) = app.make_user(Actor::WishawResident).await;
     let t = |id: &str| NewTransfer {
-        id: id.into(),
-        network_id: app.network_id.clone(),
-        kind: "exchange".into(),
-        legs: vec![(AccountRef::Member(a.clone()), -90), (AccountRef::Member(b.clone()), 90)],
         memo: "Gardening".into(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
-        reason: None,
-        recorded_by: None,
+        ..transfer(id, &app.network_id, "exchange", vec![(AccountRef::Member(a.clone()), -90), (AccountRef::Member(b.clone()), 90)])
     };
     assert_eq!(store::apply(&app.state.db, &t("t1")).await.unwrap(), Outcome::Applied { seq: 1 });
     assert_eq!(store::apply(&app.state.db, &t("t2")).await.unwrap(), Outcome::Applied { seq: 2 });
@@ -186,18 +188,7 @@ async fn concurrent_transfers_keep_every_invariant() {
         members.push(app.make_user(Actor::Resident).await.0);
     }
     // Seed the pool so grants from it can succeed.
-    let seed = NewTransfer {
-        id: "seed".into(),
-        network_id: app.network_id.clone(),
-        kind: "grant".into(),
-        legs: vec![(AccountRef::Network, -600), (AccountRef::Pool, 600)],
-        memo: String::new(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
-        reason: None,
-        recorded_by: None,
-    };
+    let seed = transfer("seed", &app.network_id, "grant", vec![(AccountRef::Network, -600), (AccountRef::Pool, 600)]);
     assert_eq!(store::apply(&app.state.db, &seed).await.unwrap(), Outcome::Applied { seq: 1 });
     let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
     let mut tasks = vec![];
@@ -217,18 +208,7 @@ async fn concurrent_transfers_keep_every_invariant() {
                 } else {
                     (AccountRef::Member(members[kk % members.len()].clone()), AccountRef::Member(members[(kk + 3) % members.len()].clone()))
                 };
-                let t = NewTransfer {
-                    id: format!("c{client}-{id_n}"),
-                    network_id: network.clone(),
-                    kind: "exchange".into(),
-                    legs: vec![(from, -30), (to, 30)],
-                    memo: String::new(),
-                    category: None,
-                    exchange_id: None,
-                    reverses_id: None,
-                    reason: None,
-                    recorded_by: None,
-                };
+                let t = transfer(format!("c{client}-{id_n}"), &network, "exchange", vec![(from, -30), (to, 30)]);
                 match store::apply(&db, &t).await.expect("no storage error under concurrency") {
                     Outcome::Applied { .. } | Outcome::AlreadyApplied { .. } => {
                         acknowledged.lock().unwrap().insert(t.id.clone());
