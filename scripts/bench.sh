@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): page weight per page and SSR throughput. Numbers go into
+# Benchmarks (not tests): page weight per page, SSR throughput, and durable ledger
+# transfers per second on SQLite and PostgreSQL. Numbers go into
 # docs/BENCHMARKS.md by hand, with the date and the machine.
 #   scripts/bench.sh            build (release) if needed, then measure
 # Load comes from wrk on this machine against 127.0.0.1 only.
@@ -27,7 +28,7 @@ br_size() { brotli -c -q 11 | wc -c; }
 
 echo "## Page weight (first load, brotli -q 11)"
 printf '| page | HTML | CSS | JS | wasm | JS+wasm |\n|---|---|---|---|---|---|\n'
-for page in / /join /sign-in /home /account /outbox; do
+for page in / /join /sign-in /home /account /outbox /hours /hours/give; do
   html=$(curl -s -H "cookie: $cookie" "$base$page")
   html_b=$(printf '%s' "$html" | br_size)
   css=$(printf '%s' "$html" | grep -o 'href="/pkg/[^"]*\.css"' | head -1 | cut -d'"' -f2)
@@ -46,3 +47,12 @@ echo "## SSR throughput (wrk, 2 threads, 64 connections, 15 s)"
 wrk -t2 -c64 -d15s --latency "$base/" | grep -E 'Requests/sec|Latency|50%|90%|99%'
 echo "--- /home signed in"
 wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/home" | grep -E 'Requests/sec|Latency|50%|90%|99%'
+
+echo
+echo "## Ledger: durable transfers/s through the server (64 clients, 20 % touching the pool)"
+cargo run --release -q -p server --example ledger_bench -- sqlite
+if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
+  cargo run --release -q -p server --example ledger_bench -- postgres
+else
+  echo "PostgreSQL is not running on 127.0.0.1:5432: skipped the PostgreSQL ledger benchmark"
+fi

@@ -124,6 +124,9 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
             member_rows.push((rid, i, status, days));
         }
     }
+    let actives: Vec<(String, usize)> =
+        member_rows.iter().filter(|(_, _, status, _)| *status == "active").map(|(u, li, _, _)| (u.clone(), *li)).collect();
+    let locality_builders: Vec<String> = builder_rows.iter().skip(1).map(|(u, _)| u.clone()).collect();
     for (uid, li, status, days) in member_rows {
         sqlx::query(
             "INSERT INTO memberships (id, user_id, network_id, locality_id, status, code_of_conduct_agreed_at, created_at)
@@ -184,7 +187,82 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
         });
     }
     tx.commit().await?;
+    seed_ledger(db, &network_id, &actives, &locality_builders).await?;
     Ok(Some(logins))
+}
+
+/// Some history in the ledger: welcome hours, gifts to the pool, help recorded between
+/// neighbours, a grant from the pool, and a care home's account — all through the real store.
+async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], builders: &[String]) -> Result<(), AppError> {
+    use crate::ledger::domain::TransferKind;
+    use crate::ledger::store::{apply, AccountRef, NewTransfer, Outcome};
+    sqlx::query("UPDATE networks SET starting_credit_minutes = 120, starting_credit_source = 'network' WHERE id = $1")
+        .bind(network_id)
+        .execute(&db.pool)
+        .await?;
+    let t = |id: String, kind: TransferKind, legs: Vec<(AccountRef, i64)>, memo: &str, by: Option<&String>| NewTransfer {
+        id,
+        network_id: network_id.to_string(),
+        kind: kind.as_str().into(),
+        legs,
+        memo: memo.into(),
+        category: None,
+        exchange_id: None,
+        reverses_id: None,
+        reason: (kind == TransferKind::Grant).then(|| "Starter hours for a new member referred by their GP".to_string()),
+        recorded_by: by.cloned(),
+    };
+    let member = |u: &String| AccountRef::Member(u.clone());
+    let mut all = vec![];
+    for (u, _) in actives {
+        all.push(t(format!("welcome-{network_id}-{u}"), TransferKind::StartingCredit, vec![(AccountRef::Network, -120), (member(u), 120)], "Welcome to the time bank", None));
+    }
+    const HELP: [&str; 6] = ["Gardening", "Shopping trip", "Help with a form", "Lift to the health centre", "Tea and a chat", "Fixing a shelf"];
+    for loc in 0..6 {
+        let here: Vec<&String> = actives.iter().filter(|(_, l)| *l == loc).map(|(u, _)| u).collect();
+        if here.len() < 3 {
+            continue;
+        }
+        for k in 0..4 {
+            let giver = here[(k + 1) % here.len()];
+            let receiver = here[(k + 2) % here.len()];
+            let minutes = 30 + 30 * ((k + loc) % 3) as i64;
+            all.push(t(new_id(), TransferKind::Exchange, vec![(member(giver), minutes), (member(receiver), -minutes)], HELP[(k + loc) % 6], builders.get(loc)));
+        }
+        all.push(t(new_id(), TransferKind::Donation, vec![(member(here[0]), -60), (AccountRef::Pool, 60)], "For someone who needs it", None));
+    }
+    if let (Some((u, _)), Some(b)) = (actives.iter().rev().find(|(_, l)| *l == 0), builders.first()) {
+        all.push(t(new_id(), TransferKind::Grant, vec![(AccountRef::Pool, -90), (member(u), 90)], "", Some(b)));
+    }
+    for transfer in all {
+        if let Outcome::Refused(r) = apply(db, &transfer).await? {
+            return Err(crate::error::unexpected(format!("demo ledger: {}", r.message())));
+        }
+    }
+    // A care home with an account, acted for by the first resident of Airdrie.
+    if let Some((u, _)) = actives.iter().find(|(_, l)| *l == 0) {
+        let org = new_id();
+        sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, 'Kirkshaws Care Home', 'Care home', $2)")
+            .bind(&org)
+            .bind(now())
+            .execute(&db.pool)
+            .await?;
+        sqlx::query("INSERT INTO accounts (id, network_id, kind, organisation_id, created_at) VALUES ($1, $2, 'organisation', $3, $4)")
+            .bind(AccountRef::Organisation(org.clone()).id(network_id))
+            .bind(network_id)
+            .bind(&org)
+            .bind(now())
+            .execute(&db.pool)
+            .await?;
+        sqlx::query("INSERT INTO organisation_members (network_id, organisation_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(network_id)
+            .bind(&org)
+            .bind(u)
+            .bind(now())
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Makes (or promotes) a site admin with a confirmed email. Returns whether the account is new.

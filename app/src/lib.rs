@@ -87,6 +87,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/home") view=home::pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/code-of-conduct") view=home::pages::CodeOfConduct ssr=SsrMode::Async/>
                     <Route path=path!("/community/members") view=networks::pages::MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/members/:id/hours") view=ledger::pages::MemberHoursPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/members/:id/hours/:tool") view=ledger::pages::MemberToolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/hours") view=ledger::pages::CommunityHoursPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/transfers/:id/reverse") view=ledger::pages::ReversePage ssr=SsrMode::Async/>
+                    <Route path=path!("/hours") view=ledger::pages::MyHoursPage ssr=SsrMode::Async/>
+                    <Route path=path!("/hours/give") view=ledger::pages::GivePage ssr=SsrMode::Async/>
+                    <Route path=path!("/hours/organisations/:id") view=ledger::pages::OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/outbox") view=email::pages::OutboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

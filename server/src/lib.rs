@@ -14,7 +14,6 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tower_http::{compression::{CompressionLayer, CompressionLevel}, services::ServeDir, set_header::SetResponseHeaderLayer};
 
 /// The Leptos options: from cargo-leptos' environment when present, else defaults that fit
@@ -39,7 +38,7 @@ pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
 /// Connects and migrates the database named by the config.
 pub async fn open_state(config: Config, site_addr: SocketAddr) -> anyhow::Result<AppState> {
     let db = Db::open(&config.database_url).await?;
-    Ok(AppState { db, config: Arc::new(config), leptos_options: leptos_options(site_addr) })
+    Ok(AppState::new(db, config, leptos_options(site_addr)))
 }
 
 /// The whole application as an axum router.
@@ -78,6 +77,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/healthz", get(healthz))
+        .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -1,5 +1,5 @@
 //! The ledger store against the in-memory model of its rules (issue 3, first part):
-//! random transfers, group transfers, repeated and reused ids and limit changes, compared
+//! random transfers, group transfers, reversals, repeated and reused ids and limit changes, compared
 //! after every step; then `ledger verify` over what is left. Runs on the engine named by
 //! TIMEWEAVE_TEST_ENGINE.
 
@@ -31,6 +31,7 @@ enum Op {
     Transfer { id: u8, from: usize, to: usize, minutes: i64 },
     Group { id: u8, provider: usize, recipients: Vec<usize>, minutes: i64 },
     SetFloor { who: usize, floor_hours: i64 },
+    Reverse { id: u8, of: u8 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -39,6 +40,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u8..30, 2usize..6, prop::collection::vec(2usize..6, 1..4), 1i64..300)
             .prop_map(|(id, provider, recipients, minutes)| Op::Group { id, provider, recipients, minutes }),
         1 => (2usize..6, -20i64..1).prop_map(|(who, floor_hours)| Op::SetFloor { who, floor_hours }),
+        2 => (0u8..8, 0u8..30).prop_map(|(id, of)| Op::Reverse { id, of }),
     ]
 }
 
@@ -92,10 +94,30 @@ fn store_matches_the_model() {
                 }
                 for op in ops {
                     match op {
+                        Op::Reverse { id, of } => {
+                            let (rid, original) = (format!("{network}-r{id}"), format!("{network}-t{of}"));
+                            let expected = model.reverse(&rid, &original);
+                            let got = match store::reversal_of(&app.state.db, &network, &original, &rid, "test", None).await.unwrap() {
+                                Ok(t) => store::apply(&app.state.db, &t).await.unwrap(),
+                                Err(r) => Outcome::Refused(r),
+                            };
+                            match (&expected, &got) {
+                                (Ok(Applied::New), Outcome::Applied { .. }) => {}
+                                (Ok(Applied::Repeat), Outcome::AlreadyApplied { .. }) => {}
+                                (Err(a), Outcome::Refused(b)) => prop_assert_eq!(
+                                    std::mem::discriminant(a),
+                                    std::mem::discriminant(b),
+                                    "reversal: model {:?} store {:?}",
+                                    a,
+                                    b
+                                ),
+                                _ => prop_assert!(false, "reversal: model {:?} but store {:?}", expected, got),
+                            }
+                        }
                         Op::SetFloor { who, floor_hours } => {
                             let (r, id) = name_of(who, &users, &network);
                             let floor = floor_hours * 60;
-                            let got = store::set_limits(&app.state.db, &network, &r, Some(floor), None).await.unwrap();
+                            let got = store::set_limits(&app.state.db, &network, &r, Some(floor), None, None).await.unwrap();
                             let balance = model.balances[&id];
                             let ok = balance >= floor;
                             prop_assert_eq!(got.is_ok(), ok, "set floor {} with balance {}", floor, balance);

@@ -112,6 +112,7 @@ pub async fn join(
         let hash = password::hash(new_password.expose().to_string()).await?;
         let existing = store::find_account_by_email(&st.db, email.as_str()).await?;
         let mut tx = st.db.pool.begin().await?;
+        let mut new_member = None;
         if existing.is_some() {
             // Say the same as for a new address (no account discovery); tell the owner instead.
             crate::email::queue(
@@ -138,8 +139,14 @@ pub async fn join(
             )
             .await?;
             send_confirmation(&mut tx, &st, &user_id, email.as_str(), name.as_str()).await?;
+            new_member = Some(user_id);
         }
         tx.commit().await?;
+        // Where no approval is needed the member is active now: their welcome hours follow
+        // (once: the transfer id is fixed per member). Approval gives them otherwise.
+        if let (Some(user_id), false) = (new_member, requires_approval) {
+            crate::ledger::grant_starting_credit(&st, &network_id, &user_id).await?;
+        }
         leptos_axum::redirect("/join/check-email");
         Ok(())
     }.await)

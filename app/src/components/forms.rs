@@ -123,8 +123,14 @@ pub fn Select(
     /// (group label, [(value, text)])
     groups: Vec<(String, Vec<(String, String)>)>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// May be left empty; the empty choice then reads like this ("Nobody else").
+    #[prop(optional)] empty_choice: Option<&'static str>,
+    /// Chosen when the form is first shown.
+    #[prop(optional)] value: Option<String>,
 ) -> impl IntoView {
-    let chosen = problem.value_for(name).unwrap_or_default();
+    let chosen = problem.value_for(name).or(value).unwrap_or_default();
+    let required = empty_choice.is_none();
+    let empty_label = empty_choice.unwrap_or("Choose…");
     let chrome = Chrome::new(name, &problem, hint);
     let (invalid, described) = (chrome.invalid, chrome.described.clone());
     view! {
@@ -133,11 +139,11 @@ pub fn Select(
             <select
                 id=name
                 name=name
-                required=true
+                required=required
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=described
             >
-                <option value="" selected=chosen.is_empty()>"Choose…"</option>
+                <option value="" selected=chosen.is_empty()>{empty_label}</option>
                 {groups.into_iter().map(|(group, options)| {
                     let chosen = chosen.clone();
                     view! {
@@ -151,6 +157,73 @@ pub fn Select(
                 }).collect_view()}
             </select>
         </div>
+    }
+}
+
+/// A labelled box for a few lines of text.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    problem: FormProblem,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(default = 3)] rows: u32,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let value = problem.value_for(name).unwrap_or_default();
+    let chrome = Chrome::new(name, &problem, hint);
+    let (invalid, described) = (chrome.invalid, chrome.described.clone());
+    view! {
+        <div class="field" class:has-error=invalid>
+            {chrome.render(label)}
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                maxlength=maxlength
+                required=required
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described
+            >{value}</textarea>
+        </div>
+    }
+}
+
+/// "How long?": hours and minutes in two boxes, read on the server by `Minutes::from_parts`.
+/// Errors are reported on `hours`.
+#[component]
+pub fn DurationField(
+    problem: FormProblem,
+    #[prop(default = "How long?")] legend: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let error = problem.message_for("hours");
+    let invalid = error.is_some();
+    let described: Vec<String> =
+        [hint.map(|_| "hours-hint".to_string()), error.as_ref().map(|_| "hours-error".to_string())].into_iter().flatten().collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let hours = problem.value_for("hours");
+    let minutes = problem.value_for("minutes");
+    view! {
+        <fieldset class="field duration" class:has-error=invalid aria-describedby=described.clone()>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id="hours-hint">{h}</p> })}
+            {error.map(|e| view! {
+                <p class="field-error" id="hours-error"><span class="visually-hidden">"Error: "</span>{e}</p>
+            })}
+            <div class="duration-boxes">
+                <div>
+                    <label for="hours">"Hours"</label>
+                    <input id="hours" name="hours" type="text" inputmode="numeric" size="3" value=hours
+                        aria-invalid=invalid.then_some("true") autocomplete="off"/>
+                </div>
+                <div>
+                    <label for="minutes">"Minutes"</label>
+                    <input id="minutes" name="minutes" type="text" inputmode="numeric" size="3" value=minutes autocomplete="off"/>
+                </div>
+            </div>
+        </fieldset>
     }
 }
 

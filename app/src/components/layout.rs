@@ -22,8 +22,12 @@ pub fn SiteHeader() -> impl IntoView {
                         None => vec![("/join", "Join"), ("/sign-in", "Sign in")],
                         Some(v) => {
                             let mut l = vec![("/home", "Home")];
+                            if v.has(Role::Resident) {
+                                l.push(("/hours", "My hours"));
+                            }
                             if v.has(Role::Builder) || v.has(Role::SiteAdmin) {
                                 l.push(("/community/members", "Members"));
+                                l.push(("/community/hours", "Community hours"));
                             }
                             if v.has(Role::SiteAdmin) {
                                 l.push(("/outbox", "Emails"));

@@ -70,6 +70,85 @@ impl Minutes {
     }
 }
 
+/// The largest balance limit a builder may set either way: 10,000 hours.
+pub const MAX_LIMIT_MINUTES: i64 = 10_000 * 60;
+
+impl Minutes {
+    /// Reads a balance limit as a number of hours (or "10 h 30 min"); blank means "use the
+    /// network's default" (`None`). Zero is allowed here, unlike for a transfer.
+    pub fn parse_limit(raw: &str) -> Result<Option<Minutes>, String> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        if s == "0" {
+            return Ok(Some(Minutes(0)));
+        }
+        match parse_amount(&s) {
+            Some(m) if m <= MAX_LIMIT_MINUTES => Ok(Some(Minutes(m))),
+            Some(_) => Err("That is more than 10,000 hours. Please check it.".into()),
+            None => Err("Write a number of hours, like 10, or leave it empty for the usual limit.".into()),
+        }
+    }
+}
+
+/// What a transfer was for. Stored as its `as_str`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransferKind {
+    /// Help given and received between members (recorded by them, or by a builder on their behalf).
+    Exchange,
+    /// A member gives hours to the community pool.
+    Donation,
+    /// A community builder gives hours from the pool, with a reason.
+    Grant,
+    /// A community builder corrects a balance against the network account, with a reason.
+    Adjustment,
+    /// Undoes an earlier transfer exactly, with a reason.
+    Reversal,
+    /// The network's welcome hours for a new member.
+    StartingCredit,
+    /// An organisation thanks a member for help, through one of its named members.
+    Organisation,
+}
+
+impl TransferKind {
+    pub const ALL: [TransferKind; 7] = [
+        TransferKind::Exchange,
+        TransferKind::Donation,
+        TransferKind::Grant,
+        TransferKind::Adjustment,
+        TransferKind::Reversal,
+        TransferKind::StartingCredit,
+        TransferKind::Organisation,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferKind::Exchange => "exchange",
+            TransferKind::Donation => "donation",
+            TransferKind::Grant => "grant",
+            TransferKind::Adjustment => "adjustment",
+            TransferKind::Reversal => "reversal",
+            TransferKind::StartingCredit => "starting_credit",
+            TransferKind::Organisation => "organisation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// In plain words, for statements.
+    pub fn label(self) -> &'static str {
+        match self {
+            TransferKind::Exchange => "Help",
+            TransferKind::Donation => "Gift to the community pool",
+            TransferKind::Grant => "Hours from the community pool",
+            TransferKind::Adjustment => "Correction by a community builder",
+            TransferKind::Reversal => "Reversed",
+            TransferKind::StartingCredit => "Welcome hours",
+            TransferKind::Organisation => "Help for an organisation",
+        }
+    }
+}
+
 fn parse_amount(s: &str) -> Option<i64> {
     // "1:30"
     if let Some((h, m)) = s.split_once(':') {
@@ -128,6 +207,16 @@ pub enum TransferRefusal {
     AboveCeiling { account: String, ceiling_minutes: i64, over_by_minutes: i64 },
     /// The id was used before for a different transfer.
     IdReused,
+    /// A reversal names a transfer this network does not have.
+    UnknownTransfer,
+    /// That transfer has been reversed already.
+    AlreadyReversed,
+    /// A reversal cannot itself be reversed: record a new correction instead.
+    CannotReverseReversal,
+    /// A reversal's legs must be exactly the original's, negated.
+    ReversalMismatch,
+    /// The network does not exist.
+    UnknownNetwork,
 }
 
 impl TransferRefusal {
@@ -152,6 +241,13 @@ impl TransferRefusal {
                 Minutes(*over_by_minutes).display()
             ),
             TransferRefusal::IdReused => "This transfer id was already used for a different transfer.".into(),
+            TransferRefusal::UnknownTransfer => "We could not find that transfer.".into(),
+            TransferRefusal::AlreadyReversed => "That transfer has already been reversed.".into(),
+            TransferRefusal::CannotReverseReversal => {
+                "That transfer is itself a reversal. To correct it, make an adjustment with a reason instead.".into()
+            }
+            TransferRefusal::ReversalMismatch => "A reversal must move exactly the original hours back.".into(),
+            TransferRefusal::UnknownNetwork => "We could not find that time bank.".into(),
         }
     }
 }
@@ -217,6 +313,9 @@ pub struct Model {
     pub limits: BTreeMap<String, Limits>,
     /// id → the legs it applied (sorted), for idempotency.
     pub applied: BTreeMap<String, Vec<Leg>>,
+    /// Reversals (id → the transfer it reverses), and transfers that have been reversed.
+    pub reversals: BTreeMap<String, String>,
+    pub reversed: std::collections::BTreeSet<String>,
     pub max_transfer_minutes: i64,
 }
 
@@ -251,6 +350,30 @@ impl Model {
         }
         self.applied.insert(id.to_string(), sorted);
         Ok(Applied::New)
+    }
+
+    /// Reverses `original` with a new transfer `id` moving exactly its legs back.
+    pub fn reverse(&mut self, id: &str, original: &str) -> Result<Applied, TransferRefusal> {
+        let Some(legs) = self.applied.get(original).cloned() else {
+            return Err(TransferRefusal::UnknownTransfer);
+        };
+        let back: Vec<Leg> = legs.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect();
+        if let Some(before) = self.applied.get(id) {
+            let mut sorted = back.clone();
+            sorted.sort();
+            let same = *before == sorted && self.reversals.get(id).is_some_and(|o| o == original);
+            return if same { Ok(Applied::Repeat) } else { Err(TransferRefusal::IdReused) };
+        }
+        if self.reversals.contains_key(original) {
+            return Err(TransferRefusal::CannotReverseReversal);
+        }
+        if self.reversed.contains(original) {
+            return Err(TransferRefusal::AlreadyReversed);
+        }
+        let result = self.apply(id, &back)?;
+        self.reversals.insert(id.to_string(), original.to_string());
+        self.reversed.insert(original.to_string());
+        Ok(result)
     }
 
     /// Balances always sum to zero.

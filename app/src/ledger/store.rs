@@ -105,31 +105,70 @@ pub fn chain_hash(prev_hash: &str, seq: i64, content_hash: &str, recorded_at: i6
     sha(&[prev_hash, &seq.to_string(), content_hash, &recorded_at.to_string()])
 }
 
-async fn ensure_account(tx: &mut Transaction<'_, Any>, network_id: &str, account: &AccountRef) -> Result<(), AppError> {
-    let (kind, user, org) = match account {
-        AccountRef::Network => ("network", None, None),
-        AccountRef::Pool => ("pool", None, None),
-        AccountRef::Member(u) => ("member", Some(u.clone()), None),
-        AccountRef::Organisation(o) => ("organisation", None, Some(o.clone())),
-    };
-    sqlx::query(
-        "INSERT INTO accounts (id, network_id, kind, user_id, organisation_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(account.id(network_id))
-    .bind(network_id)
-    .bind(kind)
-    .bind(user)
-    .bind(org)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
+/// Parses a stored account id back into whose account it is.
+impl AccountRef {
+    pub fn parse(id: &str, network_id: &str) -> Option<AccountRef> {
+        let rest = |prefix: &str| id.strip_prefix(prefix).map(str::to_string);
+        if id == format!("network:{network_id}") {
+            Some(AccountRef::Network)
+        } else if id == format!("pool:{network_id}") {
+            Some(AccountRef::Pool)
+        } else if let Some(u) = rest(&format!("member:{network_id}:")) {
+            Some(AccountRef::Member(u))
+        } else {
+            rest(&format!("org:{network_id}:")).map(AccountRef::Organisation)
+        }
+    }
+
+    fn columns(&self) -> (&'static str, Option<String>, Option<String>) {
+        match self {
+            AccountRef::Network => ("network", None, None),
+            AccountRef::Pool => ("pool", None, None),
+            AccountRef::Member(u) => ("member", Some(u.clone()), None),
+            AccountRef::Organisation(o) => ("organisation", None, Some(o.clone())),
+        }
+    }
+}
+
+/// Placeholders `($n, $n+1, …)` for `rows` rows of `width` columns, starting after `offset`.
+fn value_rows(rows: usize, width: usize, offset: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cols: Vec<String> = (1..=width).map(|c| format!("${}", offset + r * width + c)).collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn placeholders(n: usize, offset: usize) -> String {
+    (1..=n).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
+}
+
+/// How many rows one multi-row statement carries (well inside both engines' parameter limits).
+const CHUNK: usize = 100;
+
+/// Opens the accounts a batch names (if new) in one statement per chunk.
+async fn ensure_accounts(tx: &mut Transaction<'_, Any>, network_id: &str, accounts: &[&AccountRef]) -> Result<(), sqlx::Error> {
+    let at = now();
+    for chunk in accounts.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO accounts (id, network_id, kind, user_id, organisation_id, created_at) VALUES {} ON CONFLICT (id) DO NOTHING",
+            value_rows(chunk.len(), 6, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            let (kind, user, org) = a.columns();
+            q = q.bind(a.id(network_id)).bind(network_id.to_string()).bind(kind).bind(user).bind(org).bind(at);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
 /// The limits that apply to an account: its own, else by kind (the network account has
 /// none; the pool cannot go below zero), else the network's defaults.
-fn effective_limits(kind: &str, own_floor: Option<i64>, own_ceiling: Option<i64>, default_floor: i64, default_ceiling: i64) -> Limits {
+pub fn effective_limits(kind: &str, own_floor: Option<i64>, own_ceiling: Option<i64>, default_floor: i64, default_ceiling: i64) -> Limits {
     match kind {
         "network" => Limits { floor_minutes: None, ceiling_minutes: None },
         "pool" => Limits { floor_minutes: Some(own_floor.unwrap_or(0)), ceiling_minutes: own_ceiling },
@@ -140,148 +179,408 @@ fn effective_limits(kind: &str, own_floor: Option<i64>, own_ceiling: Option<i64>
     }
 }
 
-/// Applies a transfer, all or nothing.
-pub async fn apply(db: &Db, t: &NewTransfer) -> Result<Outcome, AppError> {
-    let legs: Vec<Leg> = t
-        .legs
-        .iter()
-        .map(|(a, m)| Leg { account: a.id(&t.network_id), amount_minutes: *m })
-        .collect();
-    let content = content_hash(
-        &t.id,
-        &t.network_id,
-        &t.kind,
-        &legs,
-        &t.memo,
-        t.category.as_deref(),
-        t.exchange_id.as_deref(),
-        t.reverses_id.as_deref(),
-        t.reason.as_deref(),
-        t.recorded_by.as_deref(),
-    );
-    let mut tx = db.pool.begin().await?;
-    // First statement is a write: it takes SQLite's write lock, PostgreSQL's row lock.
+/// What a batch knows about an account while it works.
+struct Held {
+    name: String,
+    limits: Limits,
+    balance: i64,
+}
+
+/// Takes the network's head row: the first statement of every ledger transaction is this
+/// write, so SQLite takes its write lock at once and PostgreSQL orders the network's writers.
+async fn lock_head(tx: &mut Transaction<'_, Any>, network_id: &str) -> Result<(i64, String), sqlx::Error> {
     sqlx::query("INSERT INTO ledger_heads (network_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (network_id) DO NOTHING")
-        .bind(&t.network_id)
+        .bind(network_id)
         .bind(GENESIS)
+        .execute(&mut **tx)
+        .await?;
+    let head = sqlx::query("UPDATE ledger_heads SET seq = seq WHERE network_id = $1 RETURNING seq, hash")
+        .bind(network_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((head.get("seq"), head.get("hash")))
+}
+
+/// Applies one transfer, all or nothing. See [`apply_batch`].
+pub async fn apply(db: &Db, t: &NewTransfer) -> Result<Outcome, AppError> {
+    let mut out = apply_batch(db, std::slice::from_ref(t)).await?;
+    Ok(out.pop().unwrap_or(Outcome::Refused(TransferRefusal::UnknownNetwork)))
+}
+
+/// Applies transfers of one or more networks in order, one database transaction per
+/// network: each transfer is applied all or nothing (a refused one writes nothing and the
+/// others go on), and the whole group becomes durable with one commit. This is how the
+/// [`super::writer`] turns many concurrent requests into few commits (group commit).
+/// A transaction that fails for a passing reason (a lock timeout, a serialisation
+/// failure) is retried, so nobody sees a deadlock.
+pub async fn apply_batch(db: &Db, transfers: &[NewTransfer]) -> Result<Vec<Outcome>, AppError> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; transfers.len()];
+    let mut networks: Vec<&str> = transfers.iter().map(|t| t.network_id.as_str()).collect();
+    networks.sort();
+    networks.dedup();
+    for network in networks {
+        let idx: Vec<usize> = (0..transfers.len()).filter(|i| transfers[*i].network_id == network).collect();
+        let group: Vec<&NewTransfer> = idx.iter().map(|i| &transfers[*i]).collect();
+        let mut attempt = 0;
+        let result = loop {
+            attempt += 1;
+            match apply_network_batch(db, network, &group).await {
+                Err(e) if attempt < 5 && is_transient(&e) => {
+                    tracing::warn!("ledger batch retried after a passing database error: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+                }
+                other => break other,
+            }
+        }?;
+        for (i, o) in idx.into_iter().zip(result) {
+            outcomes[i] = Some(o);
+        }
+    }
+    Ok(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Refused(TransferRefusal::UnknownNetwork))).collect())
+}
+
+/// Lock waits, deadlocks and serialisation failures: safe to try again, as nothing was written.
+fn is_transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+            matches!(code.as_str(), "40001" | "40P01" | "55P03" | "5" | "6" | "517" | "261" | "262")
+                || d.message().contains("database is locked")
+        }
+        sqlx::Error::PoolTimedOut => true,
+        _ => false,
+    }
+}
+
+async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) -> Result<Vec<Outcome>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let (mut seq, mut prev_hash) = lock_head(&mut tx, network_id).await?;
+    let Some(network) = sqlx::query("SELECT default_floor_minutes, default_ceiling_minutes, max_transfer_minutes FROM networks WHERE id = $1")
+        .bind(network_id)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        tx.rollback().await?;
+        return Ok(batch.iter().map(|_| Outcome::Refused(TransferRefusal::UnknownNetwork)).collect());
+    };
+    let (default_floor, default_ceiling, max_minutes): (i64, i64, i64) =
+        (network.get("default_floor_minutes"), network.get("default_ceiling_minutes"), network.get("max_transfer_minutes"));
+
+    // What the batch asks for, in the form the rules and the hashes use.
+    let asked: Vec<(Vec<Leg>, String)> = batch
+        .iter()
+        .map(|t| {
+            let legs: Vec<Leg> = t.legs.iter().map(|(a, m)| Leg { account: a.id(network_id), amount_minutes: *m }).collect();
+            let content = content_hash(
+                &t.id,
+                network_id,
+                &t.kind,
+                &legs,
+                &t.memo,
+                t.category.as_deref(),
+                t.exchange_id.as_deref(),
+                t.reverses_id.as_deref(),
+                t.reason.as_deref(),
+                t.recorded_by.as_deref(),
+            );
+            (legs, content)
+        })
+        .collect();
+
+    // Ids seen before (idempotency), read under the head lock so no other writer can race us.
+    let mut known: std::collections::HashMap<String, (String, i64)> = Default::default();
+    let ids: Vec<&str> = batch.iter().map(|t| t.id.as_str()).collect();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!("SELECT id, content_hash, seq FROM transfers WHERE id IN ({})", placeholders(chunk.len(), 0));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            known.insert(r.get("id"), (r.get("content_hash"), r.get("seq")));
+        }
+    }
+
+    // Reversals: the originals' legs and whether they are reversals or reversed already.
+    let originals: Vec<&str> = batch.iter().filter_map(|t| t.reverses_id.as_deref()).collect();
+    let mut original_legs: std::collections::HashMap<String, Vec<Leg>> = Default::default();
+    let mut original_is_reversal: std::collections::HashSet<String> = Default::default();
+    let mut already_reversed: std::collections::HashSet<String> = Default::default();
+    for chunk in originals.chunks(CHUNK) {
+        let list = placeholders(chunk.len(), 1);
+        let sql = format!(
+            "SELECT e.transfer_id, e.account_id, e.amount_minutes, t.reverses_id FROM entries e JOIN transfers t ON t.id = e.transfer_id
+             WHERE t.network_id = $1 AND e.transfer_id IN ({list})"
+        );
+        let mut q = sqlx::query(&sql).bind(network_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            let id: String = r.get("transfer_id");
+            if r.get::<Option<String>, _>("reverses_id").is_some() {
+                original_is_reversal.insert(id.clone());
+            }
+            original_legs.entry(id).or_default().push(Leg { account: r.get("account_id"), amount_minutes: r.get("amount_minutes") });
+        }
+        let sql = format!("SELECT reverses_id FROM transfers WHERE reverses_id IN ({})", placeholders(chunk.len(), 0));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            already_reversed.insert(r.get("reverses_id"));
+        }
+    }
+
+    // Every account the batch names: opened if new, then read once.
+    let mut refs: Vec<&AccountRef> = batch.iter().flat_map(|t| t.legs.iter().map(|(a, _)| a)).collect();
+    refs.sort();
+    refs.dedup();
+    ensure_accounts(&mut tx, network_id, &refs).await?;
+    let mut held: std::collections::HashMap<String, Held> = Default::default();
+    let account_ids: Vec<String> = refs.iter().map(|a| a.id(network_id)).collect();
+    for chunk in account_ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT a.id, a.kind, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, COALESCE(u.display_name, o.name, '') AS name
+             FROM accounts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id
+             WHERE a.id IN ({})",
+            placeholders(chunk.len(), 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        for r in q.fetch_all(&mut *tx).await? {
+            let kind: String = r.get("kind");
+            let name = match kind.as_str() {
+                "network" => "the network account".to_string(),
+                "pool" => "the community pool".to_string(),
+                _ => r.get::<String, _>("name"),
+            };
+            held.insert(
+                r.get("id"),
+                Held {
+                    name,
+                    limits: effective_limits(&kind, r.get("floor_minutes"), r.get("ceiling_minutes"), default_floor, default_ceiling),
+                    balance: r.get("balance_minutes"),
+                },
+            );
+        }
+    }
+
+    // Apply the rules in order, in memory.
+    struct Accepted<'a> {
+        t: &'a NewTransfer,
+        seq: i64,
+        content: String,
+        prev_hash: String,
+        hash: String,
+        legs: Vec<(Leg, i64)>,
+    }
+    let recorded_at = now();
+    let mut accepted: Vec<Accepted> = Vec::new();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for (t, (legs, content)) in batch.iter().zip(asked) {
+        if let Some((hash, at)) = known.get(&t.id) {
+            outcomes.push(if *hash == content { Outcome::AlreadyApplied { seq: *at } } else { Outcome::Refused(TransferRefusal::IdReused) });
+            continue;
+        }
+        let refusal = (|| {
+            check_shape(&legs, max_minutes)?;
+            if let Some(original) = t.reverses_id.as_deref() {
+                let Some(orig) = original_legs.get(original) else { return Err(TransferRefusal::UnknownTransfer) };
+                if original_is_reversal.contains(original) {
+                    return Err(TransferRefusal::CannotReverseReversal);
+                }
+                if already_reversed.contains(original) {
+                    return Err(TransferRefusal::AlreadyReversed);
+                }
+                let mut want: Vec<Leg> = orig.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect();
+                let mut got = legs.clone();
+                want.sort();
+                got.sort();
+                if want != got {
+                    return Err(TransferRefusal::ReversalMismatch);
+                }
+            }
+            let mut after = Vec::with_capacity(legs.len());
+            for leg in &legs {
+                let h = held.get(&leg.account).ok_or(TransferRefusal::UnknownTransfer)?;
+                let balance = h.balance + leg.amount_minutes;
+                check_limits(&h.name, balance, h.limits)?;
+                after.push(balance);
+            }
+            Ok(after)
+        })();
+        match refusal {
+            Err(r) => outcomes.push(Outcome::Refused(r)),
+            Ok(after) => {
+                seq += 1;
+                let hash = chain_hash(&prev_hash, seq, &content, recorded_at);
+                for (leg, bal) in legs.iter().zip(&after) {
+                    if let Some(h) = held.get_mut(&leg.account) {
+                        h.balance = *bal;
+                    }
+                }
+                if let Some(original) = t.reverses_id.as_deref() {
+                    already_reversed.insert(original.to_string());
+                }
+                known.insert(t.id.clone(), (content.clone(), seq));
+                outcomes.push(Outcome::Applied { seq });
+                accepted.push(Accepted {
+                    t,
+                    seq,
+                    content,
+                    prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+                    hash,
+                    legs: legs.into_iter().zip(after).collect(),
+                });
+            }
+        }
+    }
+    if accepted.is_empty() {
+        tx.rollback().await?;
+        return Ok(outcomes);
+    }
+
+    // Write it all: transfers, entries, balances, the head — a few statements per batch.
+    for chunk in accepted.chunks(CHUNK / 2) {
+        let sql = format!(
+            "INSERT INTO transfers (id, network_id, seq, kind, memo, category, exchange_id, reverses_id, reason, recorded_by,
+                                    recorded_at, content_hash, prev_hash, hash) VALUES {}",
+            value_rows(chunk.len(), 14, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            q = q
+                .bind(&a.t.id)
+                .bind(network_id)
+                .bind(a.seq)
+                .bind(&a.t.kind)
+                .bind(&a.t.memo)
+                .bind(&a.t.category)
+                .bind(&a.t.exchange_id)
+                .bind(&a.t.reverses_id)
+                .bind(&a.t.reason)
+                .bind(&a.t.recorded_by)
+                .bind(recorded_at)
+                .bind(&a.content)
+                .bind(&a.prev_hash)
+                .bind(&a.hash);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let entries: Vec<(&str, &Leg, i64, i64)> =
+        accepted.iter().flat_map(|a| a.legs.iter().map(move |(leg, after)| (a.t.id.as_str(), leg, *after, a.seq))).collect();
+    for chunk in entries.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO entries (transfer_id, account_id, amount_minutes, balance_after_minutes, seq) VALUES {}",
+            value_rows(chunk.len(), 5, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, leg, after, seq) in chunk {
+            q = q.bind(*id).bind(leg.account.as_str()).bind(leg.amount_minutes).bind(*after).bind(*seq);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let mut touched: Vec<(&String, i64)> = held.iter().map(|(id, h)| (id, h.balance)).collect();
+    touched.sort();
+    for chunk in touched.chunks(CHUNK) {
+        let cases: Vec<String> = (0..chunk.len()).map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
+        let ids: Vec<String> = (0..chunk.len()).map(|i| format!("${}", 2 * i + 1)).collect();
+        let sql = format!(
+            "UPDATE accounts SET balance_minutes = CASE id {} END WHERE id IN ({})",
+            cases.join(" "),
+            ids.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, balance) in chunk {
+            q = q.bind(id.as_str()).bind(*balance);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    sqlx::query("UPDATE ledger_heads SET seq = $1, hash = $2 WHERE network_id = $3")
+        .bind(seq)
+        .bind(&prev_hash)
+        .bind(network_id)
         .execute(&mut *tx)
         .await?;
-    let head = sqlx::query("UPDATE ledger_heads SET seq = seq + 1 WHERE network_id = $1 RETURNING seq, hash")
-        .bind(&t.network_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let seq: i64 = head.get("seq");
-    let prev_hash: String = head.get("hash");
-
-    if let Some(existing) = sqlx::query("SELECT content_hash, seq FROM transfers WHERE id = $1")
-        .bind(&t.id)
-        .fetch_optional(&mut *tx)
-        .await?
-    {
-        tx.rollback().await?;
-        let same: String = existing.get("content_hash");
-        return Ok(if same == content {
-            Outcome::AlreadyApplied { seq: existing.get("seq") }
-        } else {
-            Outcome::Refused(TransferRefusal::IdReused)
-        });
-    }
-
-    let network = sqlx::query("SELECT default_floor_minutes, default_ceiling_minutes, max_transfer_minutes FROM networks WHERE id = $1")
-        .bind(&t.network_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| AppError::not_found("network"))?;
-    if let Err(refusal) = check_shape(&legs, network.get("max_transfer_minutes")) {
-        tx.rollback().await?;
-        return Ok(Outcome::Refused(refusal));
-    }
-    let (default_floor, default_ceiling): (i64, i64) = (network.get("default_floor_minutes"), network.get("default_ceiling_minutes"));
-
-    let mut new_balances = Vec::with_capacity(legs.len());
-    for ((account, _), leg) in t.legs.iter().zip(&legs) {
-        ensure_account(&mut tx, &t.network_id, account).await?;
-        let row = sqlx::query(
-            "SELECT a.kind, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, COALESCE(u.display_name, o.name, '') AS name
-             FROM accounts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id
-             WHERE a.id = $1",
-        )
-        .bind(&leg.account)
-        .fetch_one(&mut *tx)
-        .await?;
-        let kind: String = row.get("kind");
-        let limits = effective_limits(&kind, row.get("floor_minutes"), row.get("ceiling_minutes"), default_floor, default_ceiling);
-        let balance: i64 = row.get("balance_minutes");
-        let name = match kind.as_str() {
-            "network" => "the network account".to_string(),
-            "pool" => "the community pool".to_string(),
-            _ => row.get::<String, _>("name"),
-        };
-        let after = balance + leg.amount_minutes;
-        if let Err(refusal) = check_limits(&name, after, limits) {
-            tx.rollback().await?;
-            return Ok(Outcome::Refused(refusal));
-        }
-        new_balances.push(after);
-    }
-
-    let recorded_at = now();
-    let hash = chain_hash(&prev_hash, seq, &content, recorded_at);
-    sqlx::query(
-        "INSERT INTO transfers (id, network_id, seq, kind, memo, category, exchange_id, reverses_id, reason, recorded_by,
-                                recorded_at, content_hash, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(&t.id)
-    .bind(&t.network_id)
-    .bind(seq)
-    .bind(&t.kind)
-    .bind(&t.memo)
-    .bind(&t.category)
-    .bind(&t.exchange_id)
-    .bind(&t.reverses_id)
-    .bind(&t.reason)
-    .bind(&t.recorded_by)
-    .bind(recorded_at)
-    .bind(&content)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
-    for (leg, after) in legs.iter().zip(new_balances) {
-        sqlx::query("INSERT INTO entries (transfer_id, account_id, amount_minutes, balance_after_minutes, seq) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&t.id)
-            .bind(&leg.account)
-            .bind(leg.amount_minutes)
-            .bind(after)
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE accounts SET balance_minutes = balance_minutes + $1 WHERE id = $2")
-            .bind(leg.amount_minutes)
-            .bind(&leg.account)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query("UPDATE ledger_heads SET hash = $1 WHERE network_id = $2").bind(&hash).bind(&t.network_id).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok(Outcome::Applied { seq })
+    Ok(outcomes)
+}
+
+/// The transfer that would reverse `original` exactly (its legs negated), or why it cannot be.
+pub async fn reversal_of(
+    db: &Db,
+    network_id: &str,
+    original: &str,
+    new_id: &str,
+    reason: &str,
+    recorded_by: Option<&str>,
+) -> Result<Result<NewTransfer, TransferRefusal>, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.account_id, e.amount_minutes FROM entries e JOIN transfers t ON t.id = e.transfer_id
+         WHERE t.id = $1 AND t.network_id = $2 ORDER BY e.account_id",
+    )
+    .bind(original)
+    .bind(network_id)
+    .fetch_all(&db.pool)
+    .await?;
+    if rows.is_empty() {
+        return Ok(Err(TransferRefusal::UnknownTransfer));
+    }
+    let mut legs = Vec::with_capacity(rows.len());
+    for r in rows {
+        let account: String = r.get("account_id");
+        let Some(a) = AccountRef::parse(&account, network_id) else {
+            return Err(crate::error::unexpected(format!("unparseable account id {account}")));
+        };
+        legs.push((a, -r.get::<i64, _>("amount_minutes")));
+    }
+    Ok(Ok(NewTransfer {
+        id: new_id.to_string(),
+        network_id: network_id.to_string(),
+        kind: super::domain::TransferKind::Reversal.as_str().to_string(),
+        legs,
+        memo: String::new(),
+        category: None,
+        exchange_id: None,
+        reverses_id: Some(original.to_string()),
+        reason: Some(reason.to_string()),
+        recorded_by: recorded_by.map(str::to_string),
+    }))
 }
 
 /// Sets (or clears, with `None`) an account's own limits; refused if its balance is outside them.
-pub async fn set_limits(db: &Db, network_id: &str, account: &AccountRef, floor: Option<i64>, ceiling: Option<i64>) -> Result<Result<(), TransferRefusal>, AppError> {
+/// Sets (or clears, with `None`) an account's own limits; refused if its balance is
+/// outside them. Takes the network's head lock, so no transfer can slip past the old limits
+/// meanwhile. With `who_why` = (user id, reason) the change is recorded, before and after,
+/// in the same transaction.
+pub async fn set_limits(
+    db: &Db,
+    network_id: &str,
+    account: &AccountRef,
+    floor: Option<i64>,
+    ceiling: Option<i64>,
+    who_why: Option<(&str, &str)>,
+) -> Result<Result<(), TransferRefusal>, AppError> {
     let mut tx = db.pool.begin().await?;
-    ensure_account(&mut tx, network_id, account).await?;
+    lock_head(&mut tx, network_id).await?;
+    ensure_accounts(&mut tx, network_id, &[account]).await?;
     let id = account.id(network_id);
     let row = sqlx::query(
-        "SELECT a.kind, a.balance_minutes, n.default_floor_minutes, n.default_ceiling_minutes
-         FROM accounts a JOIN networks n ON n.id = a.network_id WHERE a.id = $1",
+        "SELECT a.kind, a.balance_minutes, a.floor_minutes, a.ceiling_minutes, n.default_floor_minutes, n.default_ceiling_minutes,
+                COALESCE(u.display_name, o.name, '') AS name
+         FROM accounts a JOIN networks n ON n.id = a.network_id LEFT JOIN users u ON u.id = a.user_id
+         LEFT JOIN organisations o ON o.id = a.organisation_id WHERE a.id = $1",
     )
     .bind(&id)
     .fetch_one(&mut *tx)
     .await?;
     let limits = effective_limits(&row.get::<String, _>("kind"), floor, ceiling, row.get("default_floor_minutes"), row.get("default_ceiling_minutes"));
-    if let Err(r) = check_limits("this account", row.get("balance_minutes"), limits) {
+    let name: String = row.get("name");
+    if let Err(r) = check_limits(if name.is_empty() { "this account" } else { &name }, row.get("balance_minutes"), limits) {
         tx.rollback().await?;
         return Ok(Err(r));
     }
@@ -291,6 +590,23 @@ pub async fn set_limits(db: &Db, network_id: &str, account: &AccountRef, floor: 
         .bind(&id)
         .execute(&mut *tx)
         .await?;
+    if let Some((by, reason)) = who_why {
+        sqlx::query(
+            "INSERT INTO account_limit_changes (id, account_id, floor_before, ceiling_before, floor_after, ceiling_after, reason, changed_by, changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(crate::util::new_id())
+        .bind(&id)
+        .bind(row.get::<Option<i64>, _>("floor_minutes"))
+        .bind(row.get::<Option<i64>, _>("ceiling_minutes"))
+        .bind(floor)
+        .bind(ceiling)
+        .bind(reason)
+        .bind(by)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -353,6 +669,7 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, AppError> {
             by_transfer.entry(e.get("transfer_id")).or_default().push(Leg { account, amount_minutes: amount });
         }
         let mut prev = GENESIS.to_string();
+        let mut seen_legs: std::collections::HashMap<String, Vec<Leg>> = Default::default();
         for (i, t) in transfers.iter().enumerate() {
             report.transfers += 1;
             let id: String = t.get("id");
@@ -387,6 +704,19 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, AppError> {
                 report.faults.push(format!("transfer {id}: chain hash does not match"));
             }
             prev = t.get("hash");
+            if let Some(original) = t.get::<Option<String>, _>("reverses_id") {
+                let mut want: Vec<Leg> = seen_legs
+                    .get(&original)
+                    .map(|l| l.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect())
+                    .unwrap_or_default();
+                let mut got = legs.clone();
+                want.sort();
+                got.sort();
+                if want.is_empty() || want != got {
+                    report.faults.push(format!("transfer {id}: does not exactly reverse {original}"));
+                }
+            }
+            seen_legs.insert(id, legs);
         }
         for orphan in by_transfer.keys() {
             report.faults.push(format!("entries for unknown transfer {orphan}"));

@@ -6,71 +6,73 @@ use crate::error::AppError;
 use crate::platform::db::{flag, Db};
 use sqlx::Row;
 
-/// Everything the rules need about a signed-in user, in three small queries.
+/// Everything the rules need about a signed-in user: one query, and a second only for
+/// community builders (their scopes). Runs on every signed-in request, so it stays small.
 pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppError> {
-    let Some(user) = sqlx::query("SELECT id, display_name, email, is_site_admin FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let membership = sqlx::query(
-        "SELECT m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status
-         FROM memberships m JOIN networks n ON n.id = m.network_id JOIN localities l ON l.id = m.locality_id
-         WHERE m.user_id = $1 ORDER BY m.created_at LIMIT 1",
+    let Some(r) = sqlx::query(
+        "SELECT u.id, u.display_name, u.email, u.is_site_admin,
+                m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status,
+                p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at,
+                (SELECT COUNT(*) FROM builder_roles b WHERE b.user_id = u.id) AS builder_roles
+         FROM users u
+         LEFT JOIN memberships m ON m.id = (SELECT m2.id FROM memberships m2 WHERE m2.user_id = u.id ORDER BY m2.created_at, m2.id LIMIT 1)
+         LEFT JOIN networks n ON n.id = m.network_id
+         LEFT JOIN localities l ON l.id = m.locality_id
+         LEFT JOIN professionals p ON p.user_id = u.id
+         LEFT JOIN organisations o ON o.id = p.organisation_id
+         WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(&db.pool)
     .await?
-    .map(|r| Membership {
-        network_id: r.get("network_id"),
+    else {
+        return Ok(None);
+    };
+    let membership = r.get::<Option<String>, _>("network_id").map(|network_id| Membership {
+        network_id,
         network_name: r.get("network_name"),
         locality_id: r.get("locality_id"),
         locality_name: r.get("locality_name"),
         status: MembershipStatus::parse(&r.get::<String, _>("status")).unwrap_or(MembershipStatus::Suspended),
     });
-    let builder_of = sqlx::query(
-        "SELECT b.network_id, b.locality_id, n.name AS network_name, l.name AS locality_name
-         FROM builder_roles b JOIN networks n ON n.id = b.network_id LEFT JOIN localities l ON l.id = b.locality_id
-         WHERE b.user_id = $1 ORDER BY b.created_at",
-    )
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?
-    .into_iter()
-    .map(|r| {
-        let locality_name: Option<String> = r.get("locality_name");
-        let network_name: String = r.get("network_name");
-        BuilderScope {
-            network_id: r.get("network_id"),
-            locality_id: r.get("locality_id"),
-            label: match locality_name {
-                Some(l) => l,
-                None => format!("All of {network_name}"),
-            },
-        }
-    })
-    .collect();
-    let professional = sqlx::query(
-        "SELECT p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at
-         FROM professionals p JOIN organisations o ON o.id = p.organisation_id WHERE p.user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .map(|r| Professional {
-        organisation_id: r.get("organisation_id"),
+    let professional = r.get::<Option<String>, _>("organisation_id").map(|organisation_id| Professional {
+        organisation_id,
         organisation_name: r.get("organisation_name"),
         job_title: r.get("job_title"),
         is_org_lead: flag(r.get("is_org_lead")),
         verified: r.get::<Option<i64>, _>("verified_at").is_some(),
     });
+    let builder_of = if r.get::<i64, _>("builder_roles") == 0 {
+        vec![]
+    } else {
+        sqlx::query(
+            "SELECT b.network_id, b.locality_id, n.name AS network_name, l.name AS locality_name
+             FROM builder_roles b JOIN networks n ON n.id = b.network_id LEFT JOIN localities l ON l.id = b.locality_id
+             WHERE b.user_id = $1 ORDER BY b.created_at",
+        )
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let locality_name: Option<String> = r.get("locality_name");
+            let network_name: String = r.get("network_name");
+            BuilderScope {
+                network_id: r.get("network_id"),
+                locality_id: r.get("locality_id"),
+                label: match locality_name {
+                    Some(l) => l,
+                    None => format!("All of {network_name}"),
+                },
+            }
+        })
+        .collect()
+    };
     Ok(Some(Viewer {
-        user_id: user.get("id"),
-        display_name: user.get("display_name"),
-        email: user.get("email"),
-        is_site_admin: flag(user.get("is_site_admin")),
+        user_id: r.get("id"),
+        display_name: r.get("display_name"),
+        email: r.get("email"),
+        is_site_admin: flag(r.get("is_site_admin")),
         membership,
         builder_of,
         professional,
@@ -111,18 +113,28 @@ pub async fn locality_network(db: &Db, locality_id: &str) -> Result<Option<(Stri
 
 /// Members a builder looks after: everyone in the scopes given (site admins pass every network).
 pub async fn members_in_scopes(db: &Db, scopes: &[BuilderScope], all: bool) -> Result<Vec<MemberRow>, AppError> {
-    let rows = sqlx::query(
-        "SELECT u.id, u.display_name, m.status, m.created_at, m.network_id, m.locality_id, l.name AS locality_name
-         FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id
-         ORDER BY l.name, u.display_name",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let mut rows = vec![];
+    let base = "SELECT u.id, u.display_name, m.status, m.created_at, l.name AS locality_name
+         FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id";
+    if all {
+        rows = sqlx::query(&format!("{base} ORDER BY l.name, u.display_name")).fetch_all(&db.pool).await?;
+    } else {
+        for s in scopes {
+            rows.extend(
+                sqlx::query(&format!(
+                    "{base} WHERE m.network_id = $1 AND ($2 = '' OR m.locality_id = $2) ORDER BY l.name, u.display_name"
+                ))
+                .bind(&s.network_id)
+                .bind(s.locality_id.as_deref().unwrap_or(""))
+                .fetch_all(&db.pool)
+                .await?,
+            );
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
     Ok(rows
         .into_iter()
-        .filter(|r| {
-            all || scopes.iter().any(|s| s.covers(&r.get::<String, _>("network_id"), &r.get::<String, _>("locality_id")))
-        })
+        .filter(|r| seen.insert(r.get::<String, _>("id")))
         .map(|r| MemberRow {
             user_id: r.get("id"),
             display_name: r.get("display_name"),

@@ -1,5 +1,6 @@
 //! What every request handler and server function can reach: the database and the settings.
-//! Nothing else lives in the server's memory, so any number of servers can share one PostgreSQL.
+//! Nothing else lives in the server's memory (the ledger writer's queue holds only
+//! requests still waiting for their answer), so any number of servers can share one PostgreSQL.
 
 use super::{config::Config, db::Db};
 use leptos::config::LeptosOptions;
@@ -10,6 +11,16 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// Queues transfers for group commit (holds only requests awaiting their answer).
+    pub ledger: crate::ledger::writer::LedgerWriter,
+}
+
+impl AppState {
+    /// Builds the state and starts the ledger writer on the current Tokio runtime.
+    pub fn new(db: Db, config: Config, leptos_options: LeptosOptions) -> AppState {
+        let ledger = crate::ledger::writer::LedgerWriter::start(db.clone());
+        AppState { db, config: Arc::new(config), leptos_options, ledger }
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

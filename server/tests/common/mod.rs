@@ -10,7 +10,6 @@ use app::platform::{config::Config, db::Db, state::AppState};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use sqlx::Row;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 pub const PASSWORD: &str = "kettle harbour violet";
 
@@ -86,7 +85,7 @@ impl TestApp {
         let addr = listener.local_addr().expect("addr");
         config.public_url = format!("http://{addr}");
         let db = Db::open(&config.database_url).await.expect("open database");
-        let state = AppState { db, config: Arc::new(config), leptos_options: server::leptos_options(addr) };
+        let state = AppState::new(db, config, server::leptos_options(addr));
         let network_id = app::util::new_id();
         let now = app::util::now();
         sqlx::query("INSERT INTO networks (id, slug, name, requires_approval, created_at) VALUES ($1, 'test', 'Test Time Bank', 1, $2)")
@@ -120,7 +119,7 @@ impl TestApp {
         let db = Db::open(&config.database_url).await.expect("open database again");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState { db, config: Arc::new(config), leptos_options: server::leptos_options(addr) };
+        let state = AppState::new(db, config, server::leptos_options(addr));
         tokio::spawn(server::serve(listener, state));
         format!("http://{addr}")
     }
@@ -341,6 +340,24 @@ impl Client {
         }
         let res = req.send().await.expect("request");
         self.read(res).await
+    }
+
+    /// Like `call`, but a connection failure (a server that died) is `None`, not a panic.
+    pub async fn try_call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Option<Resp> {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(serde_urlencoded(form));
+        if let Some(c) = self.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.ok()?;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.text().await.ok()?;
+        Some(Resp { status, body, headers })
     }
 
     /// Posts a form as a browser with JavaScript off would, from `page`.

@@ -1,0 +1,92 @@
+//! A statement as CSV, for a member's own records or a funder's spreadsheet:
+//! `GET /hours/statement.csv` (your own), `?member=<id>` (a builder, for a member in their
+//! scope), `?organisation=<id>` (someone named for that organisation). The same rules as
+//! the pages decide who may download what.
+
+use super::store::AccountRef;
+use super::{domain::Minutes, queries};
+use crate::error::AppError;
+use crate::networks::domain::{require_active_member, require_builder_for};
+use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
+use crate::platform::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, StatusCode};
+use std::collections::HashMap;
+
+pub async fn statement_csv(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    match build(&st, &headers, &q).await {
+        Ok((name, body)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
+    }
+}
+
+async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
+    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let user = crate::auth::store::session_user(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::networks::store::load_viewer(&st.db, &user).await?.ok_or(AppError::Unauthenticated)?;
+    let (network, account, label) = if let Some(member) = q.get("member") {
+        let (network, locality, name) = queries::member_place(&st.db, member).await?.ok_or_else(|| AppError::not_found("member"))?;
+        require_builder_for(&viewer, &network, &locality)?;
+        (network, AccountRef::Member(member.clone()), name)
+    } else if let Some(org) = q.get("organisation") {
+        let m = require_active_member(&viewer)?;
+        let orgs = queries::organisations_of(&st.db, &m.network_id, &viewer.user_id).await?;
+        let found = orgs.into_iter().find(|o| &o.id == org).ok_or_else(AppError::forbidden)?;
+        (m.network_id.clone(), AccountRef::Organisation(org.clone()), found.name)
+    } else {
+        let m = require_active_member(&viewer)?;
+        (m.network_id.clone(), AccountRef::Member(viewer.user_id.clone()), viewer.display_name.clone())
+    };
+    let summary = queries::account_summary(&st.db, &network, &account, &label, 1, 0).await?;
+    let mut w = csv::Writer::from_writer(vec![]);
+    let io = |e: csv::Error| crate::error::unexpected(e);
+    w.write_record(["Date", "What", "With", "Note", "Change", "Balance after", "Change (minutes)", "Balance after (minutes)"]).map_err(io)?;
+    for l in summary.statement.iter().rev() {
+        let note = [Some(l.memo.clone()), l.reason.clone(), l.recorded_by.as_ref().map(|b| format!("recorded by {b}"))]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        w.write_record([
+            crate::util::format_date(l.recorded_at),
+            l.kind.label().to_string(),
+            safe_cell(&l.with),
+            safe_cell(&note),
+            Minutes(l.amount_minutes).display(),
+            Minutes(l.balance_after_minutes).display(),
+            l.amount_minutes.to_string(),
+            l.balance_after_minutes.to_string(),
+        ])
+        .map_err(io)?;
+    }
+    let body = w.into_inner().map_err(|e| crate::error::unexpected(e.to_string()))?;
+    let slug: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    Ok((format!("timeweave-hours-{slug}.csv"), body))
+}
+
+/// Text people typed must not run as a formula when the file is opened in a spreadsheet.
+fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(super::safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::safe_cell("Gardening"), "Gardening");
+    }
+}
