@@ -87,6 +87,7 @@ async fn acknowledged_transfers_survive_kill_9() {
     child.wait().unwrap();
     let acked_at_kill = acked.lock().unwrap().len();
     assert!(acked_at_kill >= 50, "too few transfers before the kill: {acked_at_kill}");
+    eprintln!("killed the server with {acked_at_kill} transfers acknowledged");
 
     // Start again on the same database; clients carry on.
     let mut child = start(&url, &addr);

@@ -47,8 +47,8 @@ pub async fn account_summary(
     let limits = effective_limits(kind, own_floor, own_ceiling, net.get("default_floor_minutes"), net.get("default_ceiling_minutes"));
     // Help given and received: exchanges not reversed since.
     let totals = sqlx::query(
-        "SELECT COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS given,
-                COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS received
+        "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
+                CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
          FROM entries e JOIN transfers t ON t.id = e.transfer_id
          WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
            AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)",
