@@ -88,7 +88,7 @@ fn main() -> anyhow::Result<()> {
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
                     let k = client * 7919 + n * 31;
-                    let id = format!("b{client}x{n}");
+                    let id = format!("bench-{client:02}-{n:08}");
                     let (endpoint, session, form) = match n % 10 {
                         // 20 % touch the pool: gifts to it and grants from it.
                         0 => ("donate_to_pool", &member, format!("transfer_id={id}&hours=&minutes=1&memo=")),

@@ -156,23 +156,18 @@ pub async fn create_session(state: &AppState, user_id: &str) -> Result<String, A
     Ok(token)
 }
 
-/// The user behind a session token, if the session is live. Ends sessions found idle or
-/// past their absolute limit; notes activity at most once a minute.
-pub async fn session_user(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
+/// The person behind a session token, if the session is live: one query for the session
+/// and the viewer together. Ends sessions found idle or past their absolute limit; notes
+/// activity at most once a minute.
+pub async fn session_viewer(state: &AppState, token: &str) -> Result<Option<crate::networks::domain::Viewer>, AppError> {
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
     let id_hash = hash_token(token);
-    let Some(row) = sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE id_hash = $1")
-        .bind(&id_hash)
-        .fetch_optional(&state.db.pool)
-        .await?
-    else {
+    let Some((viewer, last_seen, expires)) = crate::networks::store::load_session_viewer(&state.db, &id_hash).await? else {
         return Ok(None);
     };
     let t = now();
-    let last_seen: i64 = row.get("last_seen_at");
-    let expires: i64 = row.get("expires_at");
     let idle = state.config.session_idle.as_secs() as i64;
     if t >= expires || t - last_seen >= idle {
         end_session(&state.db, token).await?;
@@ -181,7 +176,7 @@ pub async fn session_user(state: &AppState, token: &str) -> Result<Option<String
     if t - last_seen >= 60 {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(t).bind(&id_hash).execute(&state.db.pool).await?;
     }
-    Ok(Some(row.get("user_id")))
+    Ok(Some(viewer))
 }
 
 pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {

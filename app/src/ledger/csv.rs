@@ -31,8 +31,7 @@ pub async fn statement_csv(State(st): State<AppState>, headers: HeaderMap, Query
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
     let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
-    let user = crate::auth::store::session_user(st, &token).await?.ok_or(AppError::Unauthenticated)?;
-    let viewer = crate::networks::store::load_viewer(&st.db, &user).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     let (network, account, label) = if let Some(member) = q.get("member") {
         let (network, locality, name) = queries::member_place(&st.db, member).await?.ok_or_else(|| AppError::not_found("member"))?;
         require_builder_for(&viewer, &network, &locality)?;

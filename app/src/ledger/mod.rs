@@ -647,13 +647,16 @@ pub async fn record_hours(
         }
         problem.clone().into_result()?;
         let amount = amount.ok_or_else(|| crate::error::unexpected("record: amount missing"))?;
+        let everyone: Vec<String> = std::iter::once(giver.clone()).chain(receivers.iter().cloned()).collect();
+        let places = queries::member_places(&st.db, &everyone).await?;
         let mut network = None;
-        for who in std::iter::once(&giver).chain(receivers.iter()) {
-            let (n, _, _) = member_in_scope(&st, &viewer, who).await?;
-            if network.as_ref().is_some_and(|x| *x != n) {
+        for who in &everyone {
+            let (n, locality, _) = places.get(who).ok_or_else(|| AppError::not_found("member"))?;
+            require_builder_for(&viewer, n, locality)?;
+            if network.as_ref().is_some_and(|x| x != n) {
                 return Err(AppError::Forbidden("Everyone in one record must belong to the same time bank.".into()));
             }
-            network = Some(n);
+            network = Some(n.clone());
         }
         let network = network.ok_or_else(|| crate::error::unexpected("record: no network"))?;
         // Each receiver got `amount` of help; the giver earns it once per receiver.

@@ -222,6 +222,28 @@ pub async fn member_place(db: &Db, user_id: &str) -> Result<Option<(String, Stri
     .map(|r| (r.get("network_id"), r.get("locality_id"), r.get("display_name"))))
 }
 
+/// Where several members belong, in one query: id → (network, locality, name).
+pub async fn member_places(db: &Db, user_ids: &[String]) -> Result<HashMap<String, (String, String, String)>, AppError> {
+    let mut out = HashMap::new();
+    if user_ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT m.user_id, m.network_id, m.locality_id, u.display_name, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.user_id IN ({}) ORDER BY m.created_at DESC",
+        placeholders(user_ids.len(), 0)
+    );
+    let mut q = sqlx::query(&sql);
+    for id in user_ids {
+        q = q.bind(id.as_str());
+    }
+    // Oldest last, so each member's first membership wins (as in `member_place`).
+    for r in q.fetch_all(&db.pool).await? {
+        out.insert(r.get("user_id"), (r.get("network_id"), r.get("locality_id"), r.get("display_name")));
+    }
+    Ok(out)
+}
+
 /// The changes made to an account's limits, newest first.
 pub async fn limit_changes(db: &Db, account_id: &str) -> Result<Vec<LimitChange>, AppError> {
     Ok(sqlx::query(

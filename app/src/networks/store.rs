@@ -6,28 +6,49 @@ use crate::error::AppError;
 use crate::platform::db::{flag, Db};
 use sqlx::Row;
 
-/// Everything the rules need about a signed-in user: one query, and a second only for
-/// community builders (their scopes). Runs on every signed-in request, so it stays small.
+const VIEWER_COLUMNS: &str = "u.id, u.display_name, u.email, u.is_site_admin,
+    m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status,
+    p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at,
+    (SELECT COUNT(*) FROM builder_roles b WHERE b.user_id = u.id) AS builder_roles";
+
+const VIEWER_JOINS: &str = "
+    LEFT JOIN memberships m ON m.id = (SELECT m2.id FROM memberships m2 WHERE m2.user_id = u.id ORDER BY m2.created_at, m2.id LIMIT 1)
+    LEFT JOIN networks n ON n.id = m.network_id
+    LEFT JOIN localities l ON l.id = m.locality_id
+    LEFT JOIN professionals p ON p.user_id = u.id
+    LEFT JOIN organisations o ON o.id = p.organisation_id";
+
+/// Everything the rules need about a user: one query, and a second only for community
+/// builders (their scopes).
 pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppError> {
-    let Some(r) = sqlx::query(
-        "SELECT u.id, u.display_name, u.email, u.is_site_admin,
-                m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status,
-                p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at,
-                (SELECT COUNT(*) FROM builder_roles b WHERE b.user_id = u.id) AS builder_roles
-         FROM users u
-         LEFT JOIN memberships m ON m.id = (SELECT m2.id FROM memberships m2 WHERE m2.user_id = u.id ORDER BY m2.created_at, m2.id LIMIT 1)
-         LEFT JOIN networks n ON n.id = m.network_id
-         LEFT JOIN localities l ON l.id = m.locality_id
-         LEFT JOIN professionals p ON p.user_id = u.id
-         LEFT JOIN organisations o ON o.id = p.organisation_id
-         WHERE u.id = $1",
-    )
-    .bind(user_id)
+    let row = sqlx::query(&format!("SELECT {VIEWER_COLUMNS} FROM users u {VIEWER_JOINS} WHERE u.id = $1"))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(r) => Ok(Some(viewer_from_row(db, &r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The viewer behind a session (by the token's hash) with the session's last-seen and
+/// expiry times: what every signed-in request needs, in one query (two for builders).
+pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewer, i64, i64)>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {VIEWER_COLUMNS}, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id {VIEWER_JOINS}
+         WHERE s.id_hash = $1"
+    ))
+    .bind(id_hash)
     .fetch_optional(&db.pool)
-    .await?
-    else {
-        return Ok(None);
-    };
+    .await?;
+    match row {
+        Some(r) => Ok(Some((viewer_from_row(db, &r).await?, r.get("last_seen_at"), r.get("expires_at")))),
+        None => Ok(None),
+    }
+}
+
+async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow) -> Result<Viewer, AppError> {
+    let user_id: String = r.get("id");
     let membership = r.get::<Option<String>, _>("network_id").map(|network_id| Membership {
         network_id,
         network_name: r.get("network_name"),
@@ -50,7 +71,7 @@ pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppEr
              FROM builder_roles b JOIN networks n ON n.id = b.network_id LEFT JOIN localities l ON l.id = b.locality_id
              WHERE b.user_id = $1 ORDER BY b.created_at",
         )
-        .bind(user_id)
+        .bind(&user_id)
         .fetch_all(&db.pool)
         .await?
         .into_iter()
@@ -68,15 +89,15 @@ pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppEr
         })
         .collect()
     };
-    Ok(Some(Viewer {
-        user_id: r.get("id"),
+    Ok(Viewer {
+        user_id,
         display_name: r.get("display_name"),
         email: r.get("email"),
         is_site_admin: flag(r.get("is_site_admin")),
         membership,
         builder_of,
         professional,
-    }))
+    })
 }
 
 /// Networks and their localities, for the join form.

@@ -47,12 +47,8 @@ pub async fn viewer() -> Result<Option<Viewer>, AppError> {
         }
     }
     let state = crate::platform::state::state()?;
-    let found = match cookie(SESSION_COOKIE) {
-        Some(token) => crate::auth::store::session_user(&state, &token).await?,
-        None => None,
-    };
-    let viewer = match found {
-        Some(user_id) => crate::networks::store::load_viewer(&state.db, &user_id).await?,
+    let viewer = match cookie(SESSION_COOKIE) {
+        Some(token) => crate::auth::store::session_viewer(&state, &token).await?,
         None => None,
     };
     if let Some(cache) = cache {
