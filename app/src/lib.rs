@@ -16,6 +16,7 @@ pub mod email;
 pub mod error;
 pub mod home;
 pub mod ledger;
+pub mod listings;
 pub mod networks;
 #[cfg(feature = "ssr")]
 pub mod platform;
@@ -92,6 +93,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community/hours") view=ledger::pages::CommunityHoursPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/transfers/:id/reverse") view=ledger::pages::ReversePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours") view=ledger::pages::MyHoursPage ssr=SsrMode::Async/>
+                    <Route path=path!("/listings") view=listings::pages::ListingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/listings/new") view=listings::pages::NewListingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/listings/:id") view=listings::pages::ListingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/listings/:id/edit") view=listings::pages::EditListingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-listings") view=listings::pages::MyListingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/give") view=ledger::pages::GivePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/organisations/:id") view=ledger::pages::OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/outbox") view=email::pages::OutboxPage ssr=SsrMode::Async/>

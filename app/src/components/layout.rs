@@ -23,6 +23,7 @@ pub fn SiteHeader() -> impl IntoView {
                         Some(v) => {
                             let mut l = vec![("/home", "Home")];
                             if v.has(Role::Resident) {
+                                l.push(("/listings", "Offers & requests"));
                                 l.push(("/hours", "My hours"));
                             }
                             if v.has(Role::Builder) || v.has(Role::SiteAdmin) {

@@ -107,6 +107,11 @@ fn HomeFor(viewer: Viewer) -> impl IntoView {
                     <dt>"Your area"</dt><dd>{m.locality_name}</dd>
                     <dt>"Membership"</dt><dd>{m.status.label()}</dd>
                 </dl>
+                <p class="actions">
+                    <a class="button primary" href="/listings">"Find offers and requests"</a>
+                    <a class="button" href="/listings/new">"Post an offer or request"</a>
+                    <a class="button" href="/hours">"My hours"</a>
+                </p>
             </section>
         })}
         {(!scopes.is_empty()).then(|| view! {

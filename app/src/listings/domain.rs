@@ -1,0 +1,312 @@
+//! Offers and requests, with no database and no web: what a listing is, how the form is
+//! read (parse at the boundary), and how text is turned into search terms.
+//!
+//! Search is our own small inverted index (`listing_terms`), filled and queried with the
+//! same Rust code on SQLite and PostgreSQL, so both engines rank exactly alike: words are
+//! lower-cased, stop words dropped, English-stemmed (Snowball), and weighted by where they
+//! appear (title 6, tags 3, description 1).
+
+use crate::error::FormProblem;
+use crate::ledger::domain::Minutes;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListingKind {
+    Offer,
+    Request,
+}
+
+impl ListingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingKind::Offer => "offer",
+            ListingKind::Request => "request",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "offer" => Some(ListingKind::Offer),
+            "request" => Some(ListingKind::Request),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ListingKind::Offer => "Offer",
+            ListingKind::Request => "Request",
+        }
+    }
+}
+
+/// Where the help happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Place {
+    Home,
+    Venue,
+    Online,
+    Outdoors,
+}
+
+impl Place {
+    pub const ALL: [Place; 4] = [Place::Home, Place::Venue, Place::Online, Place::Outdoors];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Place::Home => "home",
+            Place::Venue => "venue",
+            Place::Online => "online",
+            Place::Outdoors => "outdoors",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Place::Home => "At someone's home",
+            Place::Venue => "At a venue or community centre",
+            Place::Online => "Online or by phone",
+            Place::Outdoors => "Outdoors",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListingStatus {
+    Open,
+    Paused,
+    Closed,
+}
+
+impl ListingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingStatus::Open => "open",
+            ListingStatus::Paused => "paused",
+            ListingStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(ListingStatus::Open),
+            "paused" => Some(ListingStatus::Paused),
+            "closed" => Some(ListingStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// How long a listing stays up before it must be renewed.
+pub const EXPIRY_DAYS: i64 = 60;
+
+/// A listing as typed, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListingDraft {
+    pub kind: ListingKind,
+    pub title: String,
+    pub description: String,
+    pub category_id: String,
+    pub tags: Vec<String>,
+    pub locality_id: String,
+    pub place: Place,
+    pub availability: String,
+    pub estimate_minutes: Option<i64>,
+}
+
+/// The raw form, as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingForm {
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub tags: String,
+    pub locality: String,
+    pub place: String,
+    pub availability: String,
+    pub estimate: String,
+}
+
+fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl ListingForm {
+    /// A problem that keeps every value typed, to show the form again.
+    pub fn problem(&self) -> FormProblem {
+        FormProblem::new()
+            .keep("kind", &self.kind)
+            .keep("title", &self.title)
+            .keep("description", &self.description)
+            .keep("category", &self.category)
+            .keep("tags", &self.tags)
+            .keep("locality", &self.locality)
+            .keep("place", &self.place)
+            .keep("availability", &self.availability)
+            .keep("estimate", &self.estimate)
+    }
+
+    /// Checks everything a person can get wrong; `category_ok`/`locality_ok` say whether the
+    /// chosen ids exist (looked up by the caller).
+    pub fn parse(&self, category_ok: bool, locality_ok: bool) -> Result<ListingDraft, FormProblem> {
+        let mut p = self.problem();
+        let kind = ListingKind::parse(&self.kind);
+        if kind.is_none() {
+            p.push("kind", "Choose whether you are offering help or asking for it.");
+        }
+        let title = clean(&self.title);
+        match title.chars().count() {
+            0 => p.push("title", "Give it a short title, like \"Help with gardening\"."),
+            1..=3 => p.push("title", "The title is too short. Say what the help is in a few words."),
+            81.. => p.push("title", "Keep the title under 80 characters. Put the detail in the description."),
+            _ => {}
+        }
+        let description = self.description.trim().to_string();
+        match description.chars().count() {
+            0..=9 => p.push("description", "Describe it in a sentence or two, so people know what to expect."),
+            2001.. => p.push("description", "Keep the description under 2,000 characters."),
+            _ => {}
+        }
+        if self.category.is_empty() || !category_ok {
+            p.push("category", "Choose the kind of help from the list.");
+        }
+        let tags: Vec<String> = self
+            .tags
+            .split(',')
+            .map(|t| clean(t).to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if tags.len() > 5 || tags.iter().any(|t| t.chars().count() > 30) {
+            p.push("tags", "Use up to 5 tags, separated by commas, each under 30 characters.");
+        }
+        if self.locality.is_empty() || !locality_ok {
+            p.push("locality", "Choose the area.");
+        }
+        let place = Place::parse(&self.place);
+        if place.is_none() {
+            p.push("place", "Choose where the help would happen.");
+        }
+        let availability = clean(&self.availability);
+        if availability.chars().count() > 200 {
+            p.push("availability", "Keep this under 200 characters.");
+        }
+        let estimate = if self.estimate.trim().is_empty() {
+            None
+        } else {
+            match Minutes::parse(&self.estimate) {
+                Ok(m) => Some(m.0),
+                Err(e) => {
+                    p.push("estimate", e);
+                    None
+                }
+            }
+        };
+        if !p.fields.is_empty() {
+            return Err(p.into_result().err().and_then(|e| e.problem().cloned()).unwrap_or_default());
+        }
+        Ok(ListingDraft {
+            kind: kind.unwrap_or(ListingKind::Offer),
+            title,
+            description,
+            category_id: self.category.clone(),
+            tags,
+            locality_id: self.locality.clone(),
+            place: place.unwrap_or(Place::Home),
+            availability,
+            estimate_minutes: estimate,
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+const STOP_WORDS: [&str; 40] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "for", "from", "have", "i", "if", "in", "into", "is", "it",
+    "me", "my", "of", "on", "or", "our", "so", "some", "that", "the", "their", "them", "this", "to", "was", "we", "will",
+    "with", "you", "your", "am",
+];
+
+/// Search terms of a text: lower-cased words, no stop words, stemmed.
+#[cfg(feature = "ssr")]
+pub fn terms(text: &str) -> Vec<String> {
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| stemmer.stem(&w).into_owned())
+        .filter(|w| !w.is_empty() && w.chars().count() <= 40)
+        .collect()
+}
+
+/// The index rows of a listing: each term once, with the summed weight of where it appears.
+#[cfg(feature = "ssr")]
+pub fn index_terms(title: &str, tags: &[String], description: &str, category: &str) -> Vec<(String, i64)> {
+    let mut weights: std::collections::BTreeMap<String, i64> = Default::default();
+    for (text, weight) in [(title, 6), (&tags.join(" ")[..], 3), (category, 3), (description, 1)] {
+        for t in terms(text) {
+            let w = weights.entry(t).or_insert(0);
+            *w = (*w + weight).min(20);
+        }
+    }
+    weights.into_iter().collect()
+}
+
+/// The range of index terms a query word matches: itself and longer words it begins
+/// (typing "gard" finds "garden"), as `[from, to)` for an index range scan.
+pub fn prefix_range(term: &str) -> (String, String) {
+    let mut to: Vec<char> = term.chars().collect();
+    if let Some(last) = to.last_mut() {
+        *last = char::from_u32(*last as u32 + 1).unwrap_or(char::MAX);
+    }
+    (term.to_string(), to.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn terms_are_stemmed_and_stop_words_dropped() {
+        assert_eq!(terms("Help with the Gardening!"), vec!["help", "garden"]);
+        assert_eq!(terms("gardens"), vec!["garden"]);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn title_words_weigh_more_than_description_words() {
+        let t = index_terms("Gardening", &[], "I can also do some baking", "Gardening");
+        let w = |k: &str| t.iter().find(|(x, _)| x == k).map(|(_, w)| *w).unwrap_or(0);
+        assert!(w("garden") > w("bake"));
+    }
+
+    #[test]
+    fn prefix_range_covers_longer_words() {
+        let (from, to) = prefix_range("gard");
+        assert!("garden".to_string() >= from && "garden".to_string() < to);
+        assert!("gare".to_string() >= to);
+    }
+
+    #[test]
+    fn the_form_is_checked_and_keeps_what_was_typed() {
+        let f = ListingForm { title: "x".into(), description: "short".into(), ..Default::default() };
+        let p = f.parse(false, false).unwrap_err();
+        assert!(p.message_for("title").is_some());
+        assert!(p.message_for("kind").is_some());
+        assert_eq!(p.value_for("title").as_deref(), Some("x"));
+        let ok = ListingForm {
+            kind: "offer".into(),
+            title: "  Help with   gardening ".into(),
+            description: "Weeding, mowing and planting.".into(),
+            category: "gardening".into(),
+            tags: "Weeding, lawns".into(),
+            locality: "l".into(),
+            place: "outdoors".into(),
+            availability: "Weekday mornings".into(),
+            estimate: "2 h".into(),
+        };
+        let d = ok.parse(true, true).unwrap();
+        assert_eq!(d.title, "Help with gardening");
+        assert_eq!(d.tags, vec!["weeding", "lawns"]);
+        assert_eq!(d.estimate_minutes, Some(120));
+    }
+}

@@ -1,0 +1,250 @@
+//! Offers and requests (issue 4, first part): listing, editing, pausing, closing and
+//! renewing; browsing with filters and ranked text search; "my listings".
+//!
+//! `domain` holds the rules and the search tokenizer (pure), `store` the SQL (server),
+//! `pages` the screens. Every server function here needs an active member of a network,
+//! and only a listing's owner may change it.
+
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::error::AppError;
+use domain::{ListingKind, ListingStatus, Place};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{
+    networks::domain::require_active_member,
+    platform::request::{finish, signed_in},
+    platform::state::state,
+};
+
+/// Listings per page when browsing.
+pub const PER_PAGE: u32 = 20;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub wellbeing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingCard {
+    pub id: String,
+    pub kind: ListingKind,
+    pub title: String,
+    pub snippet: String,
+    pub category_name: String,
+    pub locality_name: String,
+    pub owner_name: String,
+    pub place: Place,
+    pub estimate_minutes: Option<i64>,
+    pub status: ListingStatus,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingDetail {
+    pub card: ListingCard,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub availability: String,
+    pub owner_id: String,
+    pub category_id: String,
+    pub locality_id: String,
+    pub is_owner: bool,
+}
+
+/// What the browse page filters by (all optional; from the address bar).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowseFilters {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub locality: Option<String>,
+    /// "new" (default) or "near" (own area first).
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+}
+
+/// What the listing form and the filters offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingOptions {
+    pub categories: Vec<Category>,
+    pub localities: Vec<(String, String)>,
+    pub home_locality: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowseView {
+    pub cards: Vec<ListingCard>,
+    pub has_more: bool,
+    pub choices: ListingOptions,
+}
+
+#[cfg(feature = "ssr")]
+async fn choices_for(st: &crate::platform::state::AppState, m: &crate::networks::domain::Membership) -> Result<ListingOptions, AppError> {
+    use sqlx::Row;
+    let categories = store::categories(&st.db, &m.network_id).await?;
+    let localities = sqlx::query("SELECT id, name FROM localities WHERE network_id = $1 ORDER BY name")
+        .bind(&m.network_id)
+        .fetch_all(&st.db.pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.get("id"), r.get("name")))
+        .collect();
+    Ok(ListingOptions { categories, localities, home_locality: m.locality_id.clone() })
+}
+
+/// Categories and areas for the listing form.
+#[server(endpoint = "listing_choices")]
+pub async fn listing_choices() -> Result<ListingOptions, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        choices_for(&st, m).await
+    }.await)
+}
+
+/// Open listings of the member's network, filtered and searched.
+#[server(endpoint = "browse_listings")]
+pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseView, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        let filters = filters.unwrap_or_default();
+        let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, PER_PAGE).await?;
+        Ok(BrowseView { cards, has_more, choices: choices_for(&st, m).await? })
+    }.await)
+}
+
+#[cfg(feature = "ssr")]
+async fn read_form(
+    st: &crate::platform::state::AppState,
+    network_id: &str,
+    form: &domain::ListingForm,
+) -> Result<(domain::ListingDraft, String), AppError> {
+    let category = if form.category.is_empty() { None } else { store::category_name(&st.db, network_id, &form.category).await? };
+    let locality_ok = !form.locality.is_empty() && store::locality_in_network(&st.db, network_id, &form.locality).await?;
+    let draft = form.parse(category.is_some(), locality_ok).map_err(AppError::Invalid)?;
+    Ok((draft, category.unwrap_or_default()))
+}
+
+/// Posts a new offer or request.
+#[server(endpoint = "create_listing")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_listing(
+    kind: String,
+    title: String,
+    description: String,
+    category: String,
+    tags: String,
+    locality: String,
+    place: String,
+    availability: String,
+    estimate: String,
+) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
+        let (draft, category) = read_form(&st, &m.network_id, &form).await?;
+        let id = store::insert(&st.db, &m.network_id, &viewer.user_id, &draft, &category).await?;
+        leptos_axum::redirect(&format!("/listings/{id}?done=created"));
+        Ok(())
+    }.await)
+}
+
+/// One listing, for members of its network.
+#[server(endpoint = "get_listing")]
+pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        let Some((mut detail, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
+        if network != m.network_id {
+            return Err(AppError::not_found("listing"));
+        }
+        detail.is_owner = detail.owner_id == viewer.user_id;
+        Ok(detail)
+    }.await)
+}
+
+/// Changes a listing's content: its owner only.
+#[server(endpoint = "update_listing")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_listing(
+    id: String,
+    kind: String,
+    title: String,
+    description: String,
+    category: String,
+    tags: String,
+    locality: String,
+    place: String,
+    availability: String,
+    estimate: String,
+) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        match store::get(&st.db, &id).await? {
+            Some((d, _)) if d.owner_id == viewer.user_id => {}
+            Some(_) => return Err(AppError::Forbidden("Only the person who posted this can change it.".into())),
+            None => return Err(AppError::not_found("listing")),
+        }
+        let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
+        let (draft, category) = read_form(&st, &m.network_id, &form).await?;
+        if !store::update(&st.db, &id, &viewer.user_id, &draft, &category).await? {
+            return Err(AppError::forbidden());
+        }
+        leptos_axum::redirect(&format!("/listings/{id}?done=saved"));
+        Ok(())
+    }.await)
+}
+
+/// Pause, resume, close or renew a listing: its owner only.
+#[server(endpoint = "change_listing")]
+pub async fn change_listing(id: String, action: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        require_active_member(&viewer)?;
+        let (status, renew) = match action.as_str() {
+            "pause" => (ListingStatus::Paused, false),
+            "resume" => (ListingStatus::Open, false),
+            "close" => (ListingStatus::Closed, false),
+            "renew" => (ListingStatus::Open, true),
+            _ => return Err(AppError::invalid("action", "Choose what to do with the listing.")),
+        };
+        match store::get(&st.db, &id).await? {
+            Some((d, _)) if d.owner_id == viewer.user_id => {}
+            Some(_) => return Err(AppError::Forbidden("Only the person who posted this can change it.".into())),
+            None => return Err(AppError::not_found("listing")),
+        }
+        store::set_status(&st.db, &id, &viewer.user_id, status, renew).await?;
+        leptos_axum::redirect(&format!("/my-listings?done={action}"));
+        Ok(())
+    }.await)
+}
+
+/// The signed-in member's own listings.
+#[server(endpoint = "my_listings")]
+pub async fn my_listings() -> Result<Vec<ListingCard>, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        require_active_member(&viewer)?;
+        store::mine(&st.db, &viewer.user_id).await
+    }.await)
+}

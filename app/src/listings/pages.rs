@@ -1,0 +1,401 @@
+//! Browse and search, one listing, posting and editing, and "my listings".
+
+use super::domain::{ListingKind, ListingStatus, Place};
+use super::{browse_listings, get_listing, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingOptions, ListingDetail, UpdateListing};
+use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Select, TextArea};
+use crate::components::layout::PageError;
+use crate::error::FormProblem;
+use crate::ledger::domain::Minutes;
+use crate::util::format_date;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn query(name: &'static str) -> Option<String> {
+    use_query_map().with_untracked(|q| q.get(name)).filter(|v| !v.is_empty())
+}
+
+fn param(name: &'static str) -> String {
+    use_params_map().with_untracked(|p| p.get(name)).unwrap_or_default()
+}
+
+fn done_message() -> Option<&'static str> {
+    Some(match query("done")?.as_str() {
+        "created" => "Your listing is up. Other members can find it now.",
+        "saved" => "Your changes are saved.",
+        "pause" => "Paused: it is hidden from search until you resume it.",
+        "resume" => "It is back in search.",
+        "close" => "Closed. It no longer shows in search.",
+        "renew" => "Renewed for another 60 days.",
+        _ => return None,
+    })
+}
+
+#[component]
+fn Card(card: ListingCard) -> impl IntoView {
+    let kind_class = match card.kind {
+        ListingKind::Offer => "badge offer",
+        ListingKind::Request => "badge request",
+    };
+    view! {
+        <li class="listing-card">
+            <p class=kind_class>{card.kind.label()}</p>
+            <h3><a href=format!("/listings/{}", card.id)>{card.title.clone()}</a></h3>
+            <p>{card.snippet.clone()}</p>
+            <p class="meta">
+                {card.category_name.clone()}" · "{card.locality_name.clone()}" · "{card.owner_name.clone()}
+                {card.estimate_minutes.map(|m| format!(" · about {}", Minutes(m).display()))}
+            </p>
+        </li>
+    }
+}
+
+fn category_groups(c: &ListingOptions) -> Vec<(String, Vec<(String, String)>)> {
+    let skills = c.categories.iter().filter(|c| !c.wellbeing).map(|c| (c.id.clone(), c.name.clone())).collect();
+    let wellbeing = c.categories.iter().filter(|c| c.wellbeing).map(|c| (c.id.clone(), c.name.clone())).collect();
+    vec![("Kinds of help".into(), skills), ("Wellbeing".into(), wellbeing)]
+}
+
+#[component]
+pub fn ListingsPage() -> impl IntoView {
+    let filters = BrowseFilters {
+        q: query("q"),
+        kind: query("kind"),
+        category: query("category"),
+        locality: query("locality"),
+        sort: query("sort"),
+        page: query("page").and_then(|p| p.parse().ok()),
+    };
+    let f = filters.clone();
+    let data = Resource::new_blocking(move || f.clone(), |f| browse_listings(Some(f)));
+    view! {
+        <Title text="Offers and requests"/>
+        <h1>"Offers and requests"</h1>
+        <p class="actions">
+            <a class="button primary" href="/listings/new">"Post an offer or request"</a>
+            <a class="button" href="/my-listings">"My listings"</a>
+        </p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let filters = filters.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <PageError error=e/> }.into_any(),
+                        Ok(v) => {
+                            let page = filters.page.unwrap_or(1).max(1);
+                            let link = |p: u32| {
+                                let mut parts = vec![];
+                                for (k, val) in [("q", &filters.q), ("kind", &filters.kind), ("category", &filters.category), ("locality", &filters.locality), ("sort", &filters.sort)] {
+                                    if let Some(val) = val {
+                                        parts.push(format!("{k}={}", urlencode(val)));
+                                    }
+                                }
+                                parts.push(format!("page={p}"));
+                                format!("/listings?{}", parts.join("&"))
+                            };
+                            let prev = (page > 1).then(|| link(page - 1));
+                            let next = v.has_more.then(|| link(page + 1));
+                            let chosen = |opt: &Option<String>, val: &str| opt.as_deref() == Some(val);
+                            let searching = filters.q.is_some();
+                            view! {
+                                <form method="get" action="/listings" class="stack filters" role="search" aria-label="Find offers and requests">
+                                    <div class="field">
+                                        <label for="q">"Search"</label>
+                                        <input id="q" name="q" type="search" value=filters.q.clone() placeholder="For example: gardening"/>
+                                    </div>
+                                    <div class="field">
+                                        <label for="kind">"Show"</label>
+                                        <select id="kind" name="kind">
+                                            <option value="" selected=filters.kind.is_none()>"Offers and requests"</option>
+                                            <option value="offer" selected=chosen(&filters.kind, "offer")>"Offers of help"</option>
+                                            <option value="request" selected=chosen(&filters.kind, "request")>"Requests for help"</option>
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="category">"Kind of help"</label>
+                                        <select id="category" name="category">
+                                            <option value="">"Any"</option>
+                                            {v.choices.categories.iter().map(|c| {
+                                                let sel = chosen(&filters.category, &c.id);
+                                                view! { <option value=c.id.clone() selected=sel>{c.name.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="locality">"Area"</label>
+                                        <select id="locality" name="locality">
+                                            <option value="">"All areas"</option>
+                                            {v.choices.localities.iter().map(|(id, name)| {
+                                                let sel = chosen(&filters.locality, id);
+                                                view! { <option value=id.clone() selected=sel>{name.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="sort">"Order"</label>
+                                        <select id="sort" name="sort">
+                                            <option value="" selected=filters.sort.is_none()>{if searching { "Best match" } else { "Newest first" }}</option>
+                                            <option value="near" selected=chosen(&filters.sort, "near")>"My area first"</option>
+                                        </select>
+                                    </div>
+                                    <button type="submit" class="button primary">"Find"</button>
+                                </form>
+                                <h2 class="visually-hidden">"Results"</h2>
+                                {if v.cards.is_empty() {
+                                    view! { <p role="status">"Nothing found. Try fewer words, another area, or post a request so people can offer."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="listing-cards">
+                                            {v.cards.into_iter().map(|c| view! { <Card card=c/> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                                <nav class="pager" aria-label="Result pages">
+                                    {prev.map(|h| view! { <a class="button" href=h rel="prev">"Previous"</a> })}
+                                    <span>"Page "{page}</span>
+                                    {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The fields of a listing, shared by "post" and "edit".
+#[component]
+fn ListingFields(problem: FormProblem, choices: ListingOptions) -> impl IntoView {
+    let kinds = vec![("".to_string(), vec![("offer".to_string(), "I can offer help".to_string()), ("request".to_string(), "I would like help".to_string())])];
+    let places = vec![("".to_string(), Place::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect())];
+    let areas = vec![("".to_string(), choices.localities.clone())];
+    view! {
+        <Select label="Are you offering or asking?" name="kind" problem=problem.clone() groups=kinds/>
+        <Field label="Title" name="title" problem=problem.clone() hint="A few words, like \"Help with gardening\"." required=true/>
+        <TextArea label="Description" name="description" problem=problem.clone() rows=5 maxlength=2000
+            hint="What it involves, and anything people should know." required=true/>
+        <Select label="Kind of help" name="category" problem=problem.clone() groups=category_groups(&choices)/>
+        <Field label="Tags (optional)" name="tags" problem=problem.clone() hint="Up to 5 words, separated by commas, like: lawns, weeding."/>
+        <Select label="Area" name="locality" problem=problem.clone() groups=areas value=choices.home_locality.clone()/>
+        <Select label="Where would it happen?" name="place" problem=problem.clone() groups=places/>
+        <Field label="When are you free? (optional)" name="availability" problem=problem.clone() hint="In your own words, like \"weekday mornings\"."/>
+        <Field label="About how long? (optional)" name="estimate" problem=problem.clone() hint="For example 1 h 30 min."/>
+    }
+}
+
+#[component]
+pub fn NewListingPage() -> impl IntoView {
+    let action = ServerAction::<CreateListing>::new();
+    let error = last_error(action);
+    let choices = Resource::new_blocking(|| (), |_| listing_choices());
+    view! {
+        <Title text="Post an offer or request"/>
+        <h1>"Post an offer or request"</h1>
+        <p class="lead">"Tell people what you can do, or what you'd like a hand with. Your email and phone number are never shown."</p>
+        <Suspense fallback=|| ()>
+            {move || {
+                let error = error.clone();
+                Suspend::new(async move {
+                    match choices.await {
+                        Err(e) => view! { <PageError error=e/> }.into_any(),
+                        Ok(c) => {
+                            let problem = problem_of(&error);
+                            view! {
+                                <ErrorSummary error=error/>
+                                <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                                    <ListingFields problem=problem choices=c/>
+                                    <button type="submit" class="button primary">"Post it"</button>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn EditListingPage() -> impl IntoView {
+    let id = param("id");
+    let action = ServerAction::<UpdateListing>::new();
+    let error = last_error(action);
+    let data = Resource::new_blocking(move || id.clone(), |id| async move { Ok::<_, crate::error::AppError>((get_listing(id).await?, listing_choices().await?)) });
+    view! {
+        <Title text="Change your listing"/>
+        <h1>"Change your listing"</h1>
+        <Suspense fallback=|| ()>
+            {move || {
+                let error = error.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <PageError error=e/> }.into_any(),
+                        Ok((d, _)) if !d.is_owner => view! { <PageError error=crate::error::AppError::Forbidden("Only the person who posted this can change it.".into())/> }.into_any(),
+                        Ok((d, c)) => {
+                            let back = format!("/listings/{}", d.card.id);
+                            // First time: the listing as saved; after a mistake: what was typed.
+                            let problem = if error.is_some() { problem_of(&error) } else { saved_values(&d) };
+                            view! {
+                                <ErrorSummary error=error/>
+                                <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                                    <input type="hidden" name="id" value=d.card.id.clone()/>
+                                    <ListingFields problem=problem choices=c/>
+                                    <button type="submit" class="button primary">"Save changes"</button>
+                                </ActionForm>
+                                <p><a href=back>"Back to the listing"</a></p>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn saved_values(d: &ListingDetail) -> FormProblem {
+    FormProblem::new()
+        .keep("kind", d.card.kind.as_str())
+        .keep("title", &d.card.title)
+        .keep("description", &d.description)
+        .keep("category", &d.category_id)
+        .keep("tags", &d.tags.join(", "))
+        .keep("locality", &d.locality_id)
+        .keep("place", d.card.place.as_str())
+        .keep("availability", &d.availability)
+        .keep("estimate", &d.card.estimate_minutes.map(|m| Minutes(m).display()).unwrap_or_default())
+}
+
+/// The owner's buttons for a listing: each a small form, so they work without JavaScript.
+#[component]
+fn OwnerActions(id: String, status: ListingStatus, expired: bool) -> impl IntoView {
+    let action = ServerAction::<ChangeListing>::new();
+    let buttons: Vec<(&str, &str)> = match (status, expired) {
+        (ListingStatus::Closed, _) => vec![("renew", "Open it again")],
+        (_, true) => vec![("renew", "Renew for 60 days"), ("close", "Close")],
+        (ListingStatus::Paused, _) => vec![("resume", "Resume"), ("renew", "Renew for 60 days"), ("close", "Close")],
+        (ListingStatus::Open, _) => vec![("pause", "Pause"), ("renew", "Renew for 60 days"), ("close", "Close")],
+    };
+    view! {
+        <div class="owner-actions">
+            <a class="button" href=format!("/listings/{id}/edit")>"Change"</a>
+            {buttons.into_iter().map(|(value, label)| {
+                let id = id.clone();
+                view! {
+                <ActionForm action=action attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="action" value=value/>
+                    <button type="submit" class="button">{label}</button>
+                </ActionForm>
+            }}).collect_view()}
+        </div>
+    }
+}
+
+fn status_text(status: ListingStatus, expires_at: i64, now: i64) -> String {
+    match status {
+        ListingStatus::Closed => "Closed".into(),
+        ListingStatus::Paused => "Paused".into(),
+        ListingStatus::Open if expires_at <= now => "Expired: renew it to show it again".into(),
+        ListingStatus::Open => format!("Open until {}", format_date(expires_at)),
+    }
+}
+
+fn now_secs() -> i64 {
+    #[cfg(feature = "ssr")]
+    {
+        crate::util::now()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        0
+    }
+}
+
+#[component]
+pub fn ListingPage() -> impl IntoView {
+    let id = param("id");
+    let data = Resource::new_blocking(move || id.clone(), get_listing);
+    let done = done_message();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <PageError error=e/> }.into_any(),
+                    Ok(d) => {
+                        let now = now_secs();
+                        let c = d.card.clone();
+                        view! {
+                            <Title text=c.title.clone()/>
+                            {done.map(|m| view! { <Notice>{m}</Notice> })}
+                            <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
+                            <h1>{c.title.clone()}</h1>
+                            <p class="description">{d.description.clone()}</p>
+                            <dl class="facts card">
+                                <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd>{c.owner_name.clone()}</dd>
+                                <dt>"Kind of help"</dt><dd>{c.category_name.clone()}</dd>
+                                <dt>"Area"</dt><dd>{c.locality_name.clone()}</dd>
+                                <dt>"Where"</dt><dd>{c.place.label()}</dd>
+                                {(!d.availability.is_empty()).then(|| view! { <dt>"When"</dt><dd>{d.availability.clone()}</dd> })}
+                                {c.estimate_minutes.map(|m| view! { <dt>"About"</dt><dd>{Minutes(m).display()}</dd> })}
+                                {(!d.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{d.tags.join(", ")}</dd> })}
+                                <dt>"Posted"</dt><dd>{format_date(c.created_at)}</dd>
+                                <dt>"Status"</dt><dd>{status_text(c.status, c.expires_at, now)}</dd>
+                            </dl>
+                            {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/> })}
+                            <p><a href="/listings">"Back to offers and requests"</a></p>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MyListingsPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| my_listings());
+    let done = done_message();
+    view! {
+        <Title text="My listings"/>
+        <h1>"My listings"</h1>
+        {done.map(|m| view! { <Notice>{m}</Notice> })}
+        <p class="actions"><a class="button primary" href="/listings/new">"Post an offer or request"</a></p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <PageError error=e/> }.into_any(),
+                    Ok(cards) if cards.is_empty() => view! { <p>"You have not posted anything yet."</p> }.into_any(),
+                    Ok(cards) => {
+                        let now = now_secs();
+                        view! {
+                            <ul class="listing-cards">
+                                {cards.into_iter().map(|c| {
+                                    let status = status_text(c.status, c.expires_at, now);
+                                    view! {
+                                        <li class="listing-card">
+                                            <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
+                                            <h2 class="h3"><a href=format!("/listings/{}", c.id)>{c.title.clone()}</a></h2>
+                                            <p class="meta">{status}</p>
+                                            <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

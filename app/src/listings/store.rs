@@ -1,0 +1,270 @@
+//! Listings in the database, and search over the application's own term index.
+
+use super::domain::{index_terms, prefix_range, terms, ListingDraft, ListingKind, ListingStatus, Place, EXPIRY_DAYS};
+use super::{BrowseFilters, Category, ListingCard, ListingDetail};
+use crate::error::AppError;
+use crate::platform::db::Db;
+use crate::util::{new_id, now};
+use sqlx::{Any, Row, Transaction};
+
+/// The categories a network's members can choose: everyone's and the network's own, not retired.
+pub async fn categories(db: &Db, network_id: &str) -> Result<Vec<Category>, AppError> {
+    Ok(sqlx::query(
+        "SELECT id, name, theme FROM categories WHERE (network_id IS NULL OR network_id = $1) AND retired_at IS NULL ORDER BY position, name",
+    )
+    .bind(network_id)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|r| Category { id: r.get("id"), name: r.get("name"), wellbeing: r.get::<String, _>("theme") == "wellbeing" })
+    .collect())
+}
+
+pub async fn category_name(db: &Db, network_id: &str, id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query("SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL")
+        .bind(id)
+        .bind(network_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.get("name")))
+}
+
+pub async fn locality_in_network(db: &Db, network_id: &str, locality_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 AS x FROM localities WHERE id = $1 AND network_id = $2")
+        .bind(locality_id)
+        .bind(network_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+async fn reindex(tx: &mut Transaction<'_, Any>, id: &str, d: &ListingDraft, category: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM listing_terms WHERE listing_id = $1").bind(id).execute(&mut **tx).await?;
+    let rows = index_terms(&d.title, &d.tags, &d.description, category);
+    for chunk in rows.chunks(200) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+        let sql = format!("INSERT INTO listing_terms (term, listing_id, weight) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (term, weight) in chunk {
+            q = q.bind(term.as_str()).bind(id).bind(*weight);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Saves a new listing (open, expiring in 60 days) and indexes it, in one transaction.
+pub async fn insert(db: &Db, network_id: &str, owner_id: &str, d: &ListingDraft, category: &str) -> Result<String, AppError> {
+    let id = new_id();
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO listings (id, network_id, owner_id, kind, title, description, category_id, tags, locality_id, place, availability,
+                               estimate_minutes, status, expires_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14)",
+    )
+    .bind(&id)
+    .bind(network_id)
+    .bind(owner_id)
+    .bind(d.kind.as_str())
+    .bind(&d.title)
+    .bind(&d.description)
+    .bind(&d.category_id)
+    .bind(d.tags.join(", "))
+    .bind(&d.locality_id)
+    .bind(d.place.as_str())
+    .bind(&d.availability)
+    .bind(d.estimate_minutes)
+    .bind(t + EXPIRY_DAYS * 86_400)
+    .bind(t)
+    .execute(&mut *tx)
+    .await?;
+    reindex(&mut tx, &id, d, category).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a listing's content and its index entries (only the owner's: `owner_id` must match).
+pub async fn update(db: &Db, id: &str, owner_id: &str, d: &ListingDraft, category: &str) -> Result<bool, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE listings SET kind = $1, title = $2, description = $3, category_id = $4, tags = $5, locality_id = $6, place = $7,
+                availability = $8, estimate_minutes = $9, updated_at = $10 WHERE id = $11 AND owner_id = $12",
+    )
+    .bind(d.kind.as_str())
+    .bind(&d.title)
+    .bind(&d.description)
+    .bind(&d.category_id)
+    .bind(d.tags.join(", "))
+    .bind(&d.locality_id)
+    .bind(d.place.as_str())
+    .bind(&d.availability)
+    .bind(d.estimate_minutes)
+    .bind(now())
+    .bind(id)
+    .bind(owner_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    reindex(&mut tx, id, d, category).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Pause, resume, close or renew (renewing opens it again for another 60 days).
+pub async fn set_status(db: &Db, id: &str, owner_id: &str, status: ListingStatus, renew: bool) -> Result<bool, AppError> {
+    let t = now();
+    let q = if renew {
+        sqlx::query("UPDATE listings SET status = $1, updated_at = $2, expires_at = $3 WHERE id = $4 AND owner_id = $5")
+            .bind(status.as_str())
+            .bind(t)
+            .bind(t + EXPIRY_DAYS * 86_400)
+    } else {
+        sqlx::query("UPDATE listings SET status = $1, updated_at = $2 WHERE id = $3 AND owner_id = $4").bind(status.as_str()).bind(t)
+    };
+    Ok(q.bind(id).bind(owner_id).execute(&db.pool).await?.rows_affected() == 1)
+}
+
+const CARD_COLUMNS: &str = "l.id, l.kind, l.title, l.description, l.status, l.expires_at, l.created_at, l.estimate_minutes, l.place,
+    l.owner_id, l.tags, l.availability, l.category_id, l.locality_id, l.network_id,
+    c.name AS category_name, loc.name AS locality_name, u.display_name AS owner_name";
+const CARD_JOINS: &str = "JOIN categories c ON c.id = l.category_id JOIN localities loc ON loc.id = l.locality_id JOIN users u ON u.id = l.owner_id";
+
+fn card(r: &sqlx::any::AnyRow) -> ListingCard {
+    let description: String = r.get("description");
+    let mut snippet: String = description.chars().take(140).collect();
+    if description.chars().count() > 140 {
+        snippet.push('…');
+    }
+    ListingCard {
+        id: r.get("id"),
+        kind: ListingKind::parse(&r.get::<String, _>("kind")).unwrap_or(ListingKind::Offer),
+        title: r.get("title"),
+        snippet,
+        category_name: r.get("category_name"),
+        locality_name: r.get("locality_name"),
+        owner_name: r.get("owner_name"),
+        place: Place::parse(&r.get::<String, _>("place")).unwrap_or(Place::Home),
+        estimate_minutes: r.get("estimate_minutes"),
+        status: ListingStatus::parse(&r.get::<String, _>("status")).unwrap_or(ListingStatus::Closed),
+        expires_at: r.get("expires_at"),
+        created_at: r.get("created_at"),
+    }
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, AppError> {
+    let row = sqlx::query(&format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| {
+        let tags: String = r.get("tags");
+        (
+            ListingDetail {
+                card: card(&r),
+                description: r.get("description"),
+                tags: tags.split(", ").filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                availability: r.get("availability"),
+                owner_id: r.get("owner_id"),
+                category_id: r.get("category_id"),
+                locality_id: r.get("locality_id"),
+                is_owner: false,
+            },
+            r.get("network_id"),
+        )
+    }))
+}
+
+/// A member's own listings, newest first, whatever their state.
+pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError> {
+    Ok(sqlx::query(&format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id"))
+        .bind(owner_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(card)
+        .collect())
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Open, unexpired listings of a network whose owners are not suspended, filtered; with a
+/// text query, only listings matching every word, best match first (an exact title match
+/// first of all); otherwise newest first, or the viewer's own area first. (The rank is only
+/// ordered by, never selected: PostgreSQL's SUM is NUMERIC, which sqlx's Any driver cannot read.)
+pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality: &str, per_page: u32) -> Result<(Vec<ListingCard>, bool), AppError> {
+    let mut binds: Vec<Bind> = vec![Bind::Text(network_id.into()), Bind::Int(now())];
+    let push = |b: Bind, binds: &mut Vec<Bind>| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    let mut filters = String::new();
+    if let Some(k) = f.kind.as_deref().and_then(ListingKind::parse) {
+        filters += &format!(" AND l.kind = {}", push(Bind::Text(k.as_str().into()), &mut binds));
+    }
+    if let Some(c) = f.category.as_deref().filter(|c| !c.is_empty()) {
+        filters += &format!(" AND l.category_id = {}", push(Bind::Text(c.into()), &mut binds));
+    }
+    if let Some(l) = f.locality.as_deref().filter(|l| !l.is_empty()) {
+        filters += &format!(" AND l.locality_id = {}", push(Bind::Text(l.into()), &mut binds));
+    }
+    let query_terms: Vec<String> = {
+        let mut t = terms(f.q.as_deref().unwrap_or(""));
+        t.dedup();
+        t.truncate(8);
+        t
+    };
+    let base_where = format!(
+        "l.network_id = $1 AND l.status = 'open' AND l.expires_at > $2
+         AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
+         {filters}"
+    );
+    let page = f.page.unwrap_or(1).max(1) as i64;
+    let sql = if query_terms.is_empty() {
+        let order = if f.sort.as_deref() == Some("near") {
+            format!("CASE WHEN l.locality_id = {} THEN 0 ELSE 1 END, l.created_at DESC, l.id", push(Bind::Text(home_locality.into()), &mut binds))
+        } else {
+            "l.created_at DESC, l.id".to_string()
+        };
+        format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE {base_where} ORDER BY {order}")
+    } else {
+        let mut parts = vec![];
+        for (k, t) in query_terms.iter().enumerate() {
+            let (from, to) = prefix_range(t);
+            let (a, b) = (push(Bind::Text(from), &mut binds), push(Bind::Text(to), &mut binds));
+            parts.push(format!("SELECT listing_id, weight, {k} AS k FROM listing_terms WHERE term >= {a} AND term < {b}"));
+        }
+        let n = push(Bind::Int(query_terms.len() as i64), &mut binds);
+        let exact = push(Bind::Text(f.q.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()), &mut binds);
+        format!(
+            "WITH hits AS (SELECT listing_id, SUM(weight) AS score, COUNT(DISTINCT k) AS n FROM ({}) x GROUP BY listing_id)
+             SELECT {CARD_COLUMNS}
+             FROM hits h JOIN listings l ON l.id = h.listing_id {CARD_JOINS}
+             WHERE h.n = {n} AND {base_where}
+             ORDER BY h.score + CASE WHEN lower(l.title) = {exact} THEN 1000 ELSE 0 END DESC, l.created_at DESC, l.id",
+            parts.join(" UNION ALL ")
+        )
+    };
+    let limit = push(Bind::Int(per_page as i64 + 1), &mut binds);
+    let offset = push(Bind::Int((page - 1) * per_page as i64), &mut binds);
+    let sql = format!("{sql} LIMIT {limit} OFFSET {offset}");
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s),
+            Bind::Int(i) => q.bind(i),
+        };
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    let mut cards: Vec<ListingCard> = rows.iter().map(card).collect();
+    let more = cards.len() > per_page as usize;
+    cards.truncate(per_page as usize);
+    Ok((cards, more))
+}

@@ -1,0 +1,164 @@
+//! Offers and requests through the server: posting, owner-only changes, what search shows
+//! and how it ranks, on the engine named by TIMEWEAVE_TEST_ENGINE.
+
+mod common;
+
+use common::{Actor, Client, TestApp};
+use sqlx::Row;
+
+async fn post(app: &TestApp, c: &mut Client, kind: &str, title: &str, description: &str, category: &str) -> String {
+    let airdrie = app.locality("Airdrie");
+    let r = c
+        .call(
+            "create_listing",
+            &[
+                ("kind", kind),
+                ("title", title),
+                ("description", description),
+                ("category", category),
+                ("tags", ""),
+                ("locality", &airdrie),
+                ("place", "home"),
+                ("availability", "Weekday mornings"),
+                ("estimate", "1 h 30 min"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    sqlx::query("SELECT id FROM listings WHERE title = $1 ORDER BY created_at DESC")
+        .bind(title)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id")
+}
+
+async fn search(c: &mut Client, q: &str) -> Vec<String> {
+    let r = c.call("browse_listings", &[("filters[q]", q)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn search_ranks_an_exact_title_above_a_passing_mention() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    post(&app, &mut a, "offer", "Baking bread together", "We could also talk about gardening while the dough rises.", "baking").await;
+    post(&app, &mut a, "offer", "Gardening", "Weeding, mowing and planting in your garden.", "gardening").await;
+    post(&app, &mut a, "request", "Lift to the shops", "A lift on Tuesdays, please.", "lifts").await;
+    let mut b = app.as_actor(Actor::WishawResident).await;
+    assert_eq!(search(&mut b, "gardening").await, vec!["Gardening", "Baking bread together"]);
+    // Prefixes and stems: "gard" and "gardens" find it too; every word must match.
+    assert_eq!(search(&mut b, "gard").await[0], "Gardening");
+    assert_eq!(search(&mut b, "gardens").await[0], "Gardening");
+    assert_eq!(search(&mut b, "gardening tuesdays").await, Vec::<String>::new());
+    assert_eq!(search(&mut b, "lift tuesdays").await, vec!["Lift to the shops"]);
+    // Filters: only requests.
+    let r = b.call("browse_listings", &[("filters[kind]", "request")]).await;
+    let cards = r.json()["cards"].as_array().unwrap().clone();
+    assert_eq!(cards.len(), 1);
+    assert_eq!(cards[0]["title"], "Lift to the shops");
+}
+
+#[tokio::test]
+async fn only_the_owner_changes_a_listing_and_closed_or_expired_ones_leave_search() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    let id = post(&app, &mut a, "offer", "Dog walking", "Happy to walk your dog around the park.", "pet-care").await;
+    assert_eq!(search(&mut b, "dog").await, vec!["Dog walking"]);
+
+    // Someone else cannot edit, pause or close it.
+    let edit = [
+        ("id", id.as_str()),
+        ("kind", "offer"),
+        ("title", "Mine now"),
+        ("description", "Taken over by someone else."),
+        ("category", "pet-care"),
+        ("tags", ""),
+        ("locality", &app.locality("Airdrie")),
+        ("place", "outdoors"),
+        ("availability", ""),
+        ("estimate", ""),
+    ];
+    assert_eq!(b.call("update_listing", &edit).await.status, 403);
+    assert_eq!(b.call("change_listing", &[("id", &id), ("action", "close")]).await.status, 403);
+    // The owner can; the search index follows the edit.
+    assert_eq!(a.call("update_listing", &edit).await.status, 200);
+    assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
+    assert!(search(&mut b, "park").await.is_empty());
+
+    // Paused and closed listings leave search; renewing brings one back.
+    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "pause")]).await.status, 200);
+    assert!(search(&mut b, "taken").await.is_empty());
+    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "close")]).await.status, 200);
+    assert!(search(&mut b, "taken").await.is_empty());
+    assert!(b.call("browse_listings", &[]).await.json()["cards"].as_array().unwrap().is_empty());
+    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "renew")]).await.status, 200);
+    assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
+
+    // Expired: out of search until renewed.
+    sqlx::query("UPDATE listings SET expires_at = 1 WHERE id = $1").bind(&id).execute(&app.state.db.pool).await.unwrap();
+    assert!(search(&mut b, "taken").await.is_empty());
+    assert_eq!(a.call("my_listings", &[]).await.json().as_array().unwrap().len(), 1, "the owner still sees it");
+    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "renew")]).await.status, 200);
+    assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
+
+    // A suspended member's listings disappear from search.
+    let owner: String = sqlx::query("SELECT owner_id FROM listings WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("owner_id");
+    sqlx::query("UPDATE memberships SET status = 'suspended' WHERE user_id = $1").bind(&owner).execute(&app.state.db.pool).await.unwrap();
+    assert!(search(&mut b, "taken").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_listing_is_refused_with_messages_by_its_fields() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let r = a
+        .call(
+            "create_listing",
+            &[("kind", ""), ("title", "x"), ("description", "short"), ("category", "nonsense"), ("tags", ""), ("locality", ""), ("place", ""), ("availability", ""), ("estimate", "lots")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let fields: Vec<String> = r.json()["Invalid"]["fields"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_string()).collect();
+    for f in ["kind", "title", "description", "category", "locality", "place", "estimate"] {
+        assert!(fields.contains(&f.to_string()), "no message for {f}: {}", r.body);
+    }
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM listings").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(n, 0, "nothing is written");
+}
+
+#[tokio::test]
+async fn listings_authorisation_matrix() {
+    use Actor::*;
+    let app = TestApp::spawn().await;
+    let mut owner = app.as_actor(Resident).await;
+    let id = post(&app, &mut owner, "offer", "Reading together", "Reading the paper aloud.", "reading").await;
+    let members = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder];
+    let mut failures = vec![];
+    for actor in Actor::ALL {
+        let rows: Vec<(&str, Vec<(&str, &str)>, &Vec<Actor>)> = vec![
+            ("listing_choices", vec![], &members),
+            ("browse_listings", vec![], &members),
+            ("get_listing", vec![("id", &id)], &members),
+            ("my_listings", vec![], &members),
+            ("create_listing", vec![("kind", ""), ("title", ""), ("description", ""), ("category", ""), ("tags", ""), ("locality", ""), ("place", ""), ("availability", ""), ("estimate", "")], &members),
+        ];
+        for (endpoint, args, allowed) in &rows {
+            let mut c = app.as_actor(actor).await;
+            let r = c.call(endpoint, args).await;
+            let refused = matches!(r.status, 401 | 403);
+            if refused == allowed.contains(&actor) {
+                failures.push(format!("{endpoint} as {actor:?}: status {} ({})", r.status, r.body));
+            }
+        }
+        // Nobody but the owner may change it.
+        let mut c = app.as_actor(actor).await;
+        let r = c.call("change_listing", &[("id", &id), ("action", "pause")]).await;
+        if !matches!(r.status, 401 | 403) {
+            failures.push(format!("change_listing as {actor:?}: status {}", r.status));
+        }
+    }
+    assert!(failures.is_empty(), "listings authorisation failures:\n{}", failures.join("\n"));
+}
