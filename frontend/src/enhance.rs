@@ -75,7 +75,10 @@ async fn send(form: &HtmlFormElement, data: FormData) -> Result<(), JsValue> {
     init.set_body(&body);
     init.set_credentials(RequestCredentials::SameOrigin);
     init.set_redirect(RequestRedirect::Follow);
-    let request = Request::new_with_str_and_init(&form.action(), &init)?;
+    // The attribute, not `form.action`: a field named "action" would shadow the property.
+    let action = form.get_attribute("action").unwrap_or_default();
+    let target = Url::new_with_base(&action, &window.location().href()?)?.href();
+    let request = Request::new_with_str_and_init(&target, &init)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
     let is_html = response.headers().get("content-type")?.is_some_and(|c| c.starts_with("text/html"));
     if !is_html {

@@ -82,26 +82,26 @@ async fn only_the_owner_changes_a_listing_and_closed_or_expired_ones_leave_searc
         ("estimate", ""),
     ];
     assert_eq!(b.call("update_listing", &edit).await.status, 403);
-    assert_eq!(b.call("change_listing", &[("id", &id), ("action", "close")]).await.status, 403);
+    assert_eq!(b.call("change_listing", &[("id", &id), ("change", "close")]).await.status, 403);
     // The owner can; the search index follows the edit.
     assert_eq!(a.call("update_listing", &edit).await.status, 200);
     assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
     assert!(search(&mut b, "park").await.is_empty());
 
     // Paused and closed listings leave search; renewing brings one back.
-    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "pause")]).await.status, 200);
+    assert_eq!(a.call("change_listing", &[("id", &id), ("change", "pause")]).await.status, 200);
     assert!(search(&mut b, "taken").await.is_empty());
-    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "close")]).await.status, 200);
+    assert_eq!(a.call("change_listing", &[("id", &id), ("change", "close")]).await.status, 200);
     assert!(search(&mut b, "taken").await.is_empty());
     assert!(b.call("browse_listings", &[]).await.json()["cards"].as_array().unwrap().is_empty());
-    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "renew")]).await.status, 200);
+    assert_eq!(a.call("change_listing", &[("id", &id), ("change", "renew")]).await.status, 200);
     assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
 
     // Expired: out of search until renewed.
     sqlx::query("UPDATE listings SET expires_at = 1 WHERE id = $1").bind(&id).execute(&app.state.db.pool).await.unwrap();
     assert!(search(&mut b, "taken").await.is_empty());
     assert_eq!(a.call("my_listings", &[]).await.json().as_array().unwrap().len(), 1, "the owner still sees it");
-    assert_eq!(a.call("change_listing", &[("id", &id), ("action", "renew")]).await.status, 200);
+    assert_eq!(a.call("change_listing", &[("id", &id), ("change", "renew")]).await.status, 200);
     assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
 
     // A suspended member's listings disappear from search.
@@ -155,7 +155,7 @@ async fn listings_authorisation_matrix() {
         }
         // Nobody but the owner may change it.
         let mut c = app.as_actor(actor).await;
-        let r = c.call("change_listing", &[("id", &id), ("action", "pause")]).await;
+        let r = c.call("change_listing", &[("id", &id), ("change", "pause")]).await;
         if !matches!(r.status, 401 | 403) {
             failures.push(format!("change_listing as {actor:?}: status {}", r.status));
         }

@@ -215,17 +215,17 @@ pub async fn update_listing(
 
 /// Pause, resume, close or renew a listing: its owner only.
 #[server(endpoint = "change_listing")]
-pub async fn change_listing(id: String, action: String) -> Result<(), AppError> {
+pub async fn change_listing(id: String, change: String) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
         require_active_member(&viewer)?;
-        let (status, renew) = match action.as_str() {
+        let (status, renew) = match change.as_str() {
             "pause" => (ListingStatus::Paused, false),
             "resume" => (ListingStatus::Open, false),
             "close" => (ListingStatus::Closed, false),
             "renew" => (ListingStatus::Open, true),
-            _ => return Err(AppError::invalid("action", "Choose what to do with the listing.")),
+            _ => return Err(AppError::invalid("change", "Choose what to do with the listing.")),
         };
         match store::get(&st.db, &id).await? {
             Some((d, _)) if d.owner_id == viewer.user_id => {}
@@ -233,7 +233,7 @@ pub async fn change_listing(id: String, action: String) -> Result<(), AppError> 
             None => return Err(AppError::not_found("listing")),
         }
         store::set_status(&st.db, &id, &viewer.user_id, status, renew).await?;
-        leptos_axum::redirect(&format!("/my-listings?done={action}"));
+        leptos_axum::redirect(&format!("/my-listings?done={change}"));
         Ok(())
     }.await)
 }

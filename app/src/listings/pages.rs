@@ -294,7 +294,7 @@ fn OwnerActions(id: String, status: ListingStatus, expired: bool) -> impl IntoVi
                 view! {
                 <ActionForm action=action attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="action" value=value/>
+                    <input type="hidden" name="change" value=value/>
                     <button type="submit" class="button">{label}</button>
                 </ActionForm>
             }}).collect_view()}
