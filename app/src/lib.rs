@@ -14,6 +14,7 @@ pub mod auth;
 pub mod components;
 pub mod email;
 pub mod error;
+pub mod exchanges;
 pub mod home;
 pub mod ledger;
 pub mod listings;
@@ -98,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/listings/:id") view=listings::pages::ListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/:id/edit") view=listings::pages::EditListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-listings") view=listings::pages::MyListingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exchanges") view=exchanges::pages::MyExchangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/exchanges/:id") view=exchanges::pages::ExchangePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/give") view=ledger::pages::GivePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/organisations/:id") view=ledger::pages::OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/outbox") view=email::pages::OutboxPage ssr=SsrMode::Async/>

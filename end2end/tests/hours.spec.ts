@@ -91,7 +91,7 @@ test('a community builder grants, reverses with a reason and records hours on be
   await ready(page, info);
   await page.getByLabel('Who gave the help?').selectOption({ label: 'Jack Baird' });
   await page.getByLabel('Who received it?').selectOption({ label: 'Tam Reid' });
-  await page.getByLabel('Anyone else in the same session? (optional)').selectOption({ label: 'Agnes Murray' });
+  await page.getByLabel('Anyone else who received help in the same session? (optional)').selectOption({ label: 'Agnes Murray' });
   await page.getByLabel('Hours', { exact: true }).fill('1');
   await page.getByLabel('What was the help?').fill('Computer class');
   await page.getByRole('button', { name: 'Record the hours' }).click();

@@ -24,6 +24,7 @@ pub fn SiteHeader() -> impl IntoView {
                             let mut l = vec![("/home", "Home")];
                             if v.has(Role::Resident) {
                                 l.push(("/listings", "Offers & requests"));
+                                l.push(("/exchanges", "Exchanges"));
                                 l.push(("/hours", "My hours"));
                             }
                             if v.has(Role::Builder) || v.has(Role::SiteAdmin) {

@@ -115,12 +115,19 @@ fn Statement(
                             } else {
                                 l.kind.label().to_string()
                             };
-                            let with = (!l.with.is_empty()).then(|| {
-                                let word = if l.amount_minutes > 0 { "from" } else { "to" };
-                                let word = if l.kind == TransferKind::Exchange { if l.amount_minutes > 0 { "for" } else { "from" } } else { word };
+                            // The kind's label already names the pool or the time bank.
+                            let names_other = matches!(l.kind, TransferKind::Exchange | TransferKind::Organisation | TransferKind::Reversal);
+                            let with = (names_other && !l.with.is_empty()).then(|| {
+                                let word = match (l.kind, l.amount_minutes > 0) {
+                                    (TransferKind::Exchange, true) => "to",
+                                    (TransferKind::Exchange, false) => "from",
+                                    (_, true) => "from",
+                                    (_, false) => "to",
+                                };
                                 format!("{word} {}", l.with)
                             });
                             let can_reverse = reversible && !l.reversed && !l.is_reversal;
+                            let reverse_label = format!("Reverse: {} of {}, {}", title, hours(l.amount_minutes.abs()), format_date(l.recorded_at));
                             let reverse_href = format!("/community/transfers/{}/reverse", l.transfer_id);
                             view! {
                                 <li>
@@ -136,16 +143,18 @@ fn Statement(
                                         " · balance after: "{hours(l.balance_after_minutes)}
                                         {l.reversed.then_some(" · reversed later")}
                                     </p>
-                                    {can_reverse.then(|| view! { <p><a href=reverse_href>"Reverse this…"</a></p> })}
+                                    {can_reverse.then(|| view! { <p><a href=reverse_href aria-label=reverse_label>"Reverse this…"</a></p> })}
                                 </li>
                             }
                         }).collect_view()}
                     </ol>
-                    <nav class="pager" aria-label="Statement pages">
-                        {prev.map(|h| view! { <a class="button" href=h rel="prev">"Newer"</a> })}
-                        <span>"Page "{page}</span>
-                        {next.map(|h| view! { <a class="button" href=h rel="next">"Older"</a> })}
-                    </nav>
+                    {(prev.is_some() || next.is_some()).then(|| view! {
+                        <nav class="pager" aria-label="Statement pages">
+                            {prev.map(|h| view! { <a class="button" href=h rel="prev">"Newer"</a> })}
+                            <span>"Page "{page}</span>
+                            {next.map(|h| view! { <a class="button" href=h rel="next">"Older"</a> })}
+                        </nav>
+                    })}
                 }.into_any()
             }}
         </section>
@@ -225,7 +234,10 @@ pub fn GivePage() -> impl IntoView {
                         Ok(d) => view! {
                             <h1>"Give hours to the community pool"</h1>
                             <p class="lead">"The pool holds hours for people who need help but have none yet, such as someone new or going through a hard time. Community builders give them out."</p>
-                            <p>"You have "<strong>{hours(d.summary.balance_minutes)}</strong>". The pool has "{hours(d.pool_minutes)}"."</p>
+                            <p>"You have "<strong class="nowrap">{hours(d.summary.balance_minutes)}</strong>". The pool has "<span class="nowrap">{hours(d.pool_minutes)}</span>"."</p>
+                            {(d.summary.balance_minutes <= 0).then(|| view! {
+                                <p class="notice">"Your balance is not above zero, so giving hours takes you further below it. That is allowed, but you may prefer to give when you have earned some."</p>
+                            })}
                             <ErrorSummary error=error/>
                             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                                 <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
@@ -330,7 +342,7 @@ pub fn CommunityHoursPage() -> impl IntoView {
                                         <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
                                         <Select label="Who gave the help?" name="giver" problem=p.clone() groups=member_groups.clone()/>
                                         <Select label="Who received it?" name="receiver1" problem=p.clone() groups=member_groups.clone()/>
-                                        <Select label="Anyone else in the same session? (optional)" name="receiver2" problem=p.clone()
+                                        <Select label="Anyone else who received help in the same session? (optional)" name="receiver2" problem=p.clone()
                                             groups=member_groups.clone() empty_choice="Nobody else"/>
                                         <Select label="And another? (optional)" name="receiver3" problem=p.clone()
                                             groups=member_groups.clone() empty_choice="Nobody else"/>
@@ -464,7 +476,7 @@ pub fn MemberToolPage() -> impl IntoView {
                     let form = match tool.as_str() {
                         "grant" => view! {
                             <Title text="Give hours from the pool"/>
-                            <h1>"Give hours from the community pool to "{name.clone()}</h1>
+                            <h1>"Give pool hours to "{name.clone()}</h1>
                             {balance}
                             <p>"The pool has "{hours(d.pool_minutes)}"."</p>
                             <ErrorSummary error=error.clone()/>
@@ -570,7 +582,7 @@ pub fn ReversePage() -> impl IntoView {
                                         </ActionForm>
                                     }.into_any(),
                                 }}
-                                <p><a href=t.back.clone()>"Back"</a></p>
+                                <p><a href=t.back.clone() class="back-link">"Back without reversing"</a></p>
                             }.into_any()
                         }
                     }

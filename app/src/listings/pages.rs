@@ -97,12 +97,16 @@ pub fn ListingsPage() -> impl IntoView {
                             let next = v.has_more.then(|| link(page + 1));
                             let chosen = |opt: &Option<String>, val: &str| opt.as_deref() == Some(val);
                             let searching = filters.q.is_some();
+                            let filters_open = filters.kind.is_some() || filters.category.is_some() || filters.locality.is_some() || filters.sort.is_some();
                             view! {
                                 <form method="get" action="/listings" class="stack filters" role="search" aria-label="Find offers and requests">
                                     <div class="field">
                                         <label for="q">"Search"</label>
                                         <input id="q" name="q" type="search" value=filters.q.clone() placeholder="For example: gardening"/>
                                     </div>
+                                    <details class="filter-more" open=filters_open>
+                                    <summary>"More choices: offers or requests, kind of help, area, order"</summary>
+                                    <div class="stack">
                                     <div class="field">
                                         <label for="kind">"Show"</label>
                                         <select id="kind" name="kind">
@@ -138,6 +142,8 @@ pub fn ListingsPage() -> impl IntoView {
                                             <option value="near" selected=chosen(&filters.sort, "near")>"My area first"</option>
                                         </select>
                                     </div>
+                                    </div>
+                                    </details>
                                     <button type="submit" class="button primary">"Find"</button>
                                 </form>
                                 <h2 class="visually-hidden">"Results"</h2>
@@ -150,11 +156,13 @@ pub fn ListingsPage() -> impl IntoView {
                                         </ul>
                                     }.into_any()
                                 }}
-                                <nav class="pager" aria-label="Result pages">
-                                    {prev.map(|h| view! { <a class="button" href=h rel="prev">"Previous"</a> })}
-                                    <span>"Page "{page}</span>
-                                    {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
-                                </nav>
+                                {(prev.is_some() || next.is_some()).then(|| view! {
+                                    <nav class="pager" aria-label="Result pages">
+                                        {prev.map(|h| view! { <a class="button" href=h rel="prev">"Previous"</a> })}
+                                        <span>"Page "{page}</span>
+                                        {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
+                                    </nav>
+                                })}
                             }.into_any()
                         }
                     }
@@ -282,9 +290,9 @@ fn OwnerActions(id: String, status: ListingStatus, expired: bool) -> impl IntoVi
     let action = ServerAction::<ChangeListing>::new();
     let buttons: Vec<(&str, &str)> = match (status, expired) {
         (ListingStatus::Closed, _) => vec![("renew", "Open it again")],
-        (_, true) => vec![("renew", "Renew for 60 days"), ("close", "Close")],
-        (ListingStatus::Paused, _) => vec![("resume", "Resume"), ("renew", "Renew for 60 days"), ("close", "Close")],
-        (ListingStatus::Open, _) => vec![("pause", "Pause"), ("renew", "Renew for 60 days"), ("close", "Close")],
+        (_, true) => vec![("renew", "Renew for 60 days"), ("close", "Close listing")],
+        (ListingStatus::Paused, _) => vec![("resume", "Resume"), ("renew", "Renew for 60 days"), ("close", "Close listing")],
+        (ListingStatus::Open, _) => vec![("pause", "Pause"), ("renew", "Renew for 60 days"), ("close", "Close listing")],
     };
     view! {
         <div class="owner-actions">
@@ -353,6 +361,9 @@ pub fn ListingPage() -> impl IntoView {
                                 <dt>"Status"</dt><dd>{status_text(c.status, c.expires_at, now)}</dd>
                             </dl>
                             {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/> })}
+                            {(!d.is_owner && c.status == ListingStatus::Open && c.expires_at > now).then(|| view! {
+                                <crate::exchanges::pages::StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
+                            })}
                             <p><a href="/listings">"Back to offers and requests"</a></p>
                         }.into_any()
                     }

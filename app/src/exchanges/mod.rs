@@ -1,0 +1,397 @@
+//! Exchanges (issue 4, second part): from a listing, one member responds with a first
+//! message; the owner accepts or declines; they write to each other; one side records the
+//! hours and the other confirms (one ledger transfer, linked to the exchange) or disputes.
+//!
+//! Only the two participants (and the community builders of the listing's area, read
+//! only) can see an exchange. Members' email addresses and phone numbers are never part
+//! of it.
+
+pub mod domain;
+pub mod pages;
+
+use crate::error::AppError;
+use domain::ExchangeStatus;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{
+    error::FormProblem,
+    networks::domain::{require_active_member, Viewer},
+    platform::request::{finish, signed_in},
+    platform::state::{state, AppState},
+};
+#[cfg(feature = "ssr")]
+use sqlx::Row;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub author_name: String,
+    pub mine: bool,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExchangeView {
+    pub id: String,
+    pub listing_id: String,
+    pub listing_title: String,
+    pub status: ExchangeStatus,
+    pub provider_name: String,
+    pub receiver_name: String,
+    pub other_name: String,
+    pub i_am_participant: bool,
+    pub i_am_owner: bool,
+    pub recorded_minutes: Option<i64>,
+    pub recorded_by_me: bool,
+    pub reason: Option<String>,
+    pub messages: Vec<MessageView>,
+    /// The steps this viewer may take now: (step, button label).
+    pub steps: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExchangeRow {
+    pub id: String,
+    pub listing_title: String,
+    pub other_name: String,
+    pub status: ExchangeStatus,
+    pub updated_at: i64,
+}
+
+/// Messages one person may send in 10 minutes.
+pub const MESSAGES_PER_10_MIN: i64 = 20;
+pub const MESSAGE_MAX_CHARS: usize = 2000;
+
+#[cfg(feature = "ssr")]
+fn read_message(problem: &mut FormProblem, body: &str) -> Option<String> {
+    let b = body.trim();
+    if b.is_empty() {
+        problem.push("body", "Write a message.");
+        None
+    } else if b.chars().count() > MESSAGE_MAX_CHARS {
+        problem.push("body", "Keep a message under 2,000 characters.");
+        None
+    } else {
+        Some(b.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn add_message(tx: &mut sqlx::Transaction<'_, sqlx::Any>, exchange_id: &str, author: &str, body: &str) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO exchange_messages (id, exchange_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(crate::util::new_id())
+        .bind(exchange_id)
+        .bind(author)
+        .bind(body)
+        .bind(crate::util::now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn check_rate(st: &AppState, user: &str) -> Result<(), AppError> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM exchange_messages WHERE author_id = $1 AND created_at > $2")
+        .bind(user)
+        .bind(crate::util::now() - 600)
+        .fetch_one(&st.db.pool)
+        .await?
+        .get("n");
+    if n >= MESSAGES_PER_10_MIN {
+        return Err(AppError::TooManyAttempts {
+            message: "You have sent a lot of messages in a short time. Please wait a few minutes.".into(),
+            retry_after_secs: 600,
+        });
+    }
+    Ok(())
+}
+
+/// Responds to a listing: "I can help" (a request) or "I'd like this" (an offer).
+#[server(endpoint = "start_exchange")]
+pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        let Some((listing, network)) = crate::listings::store::get(&st.db, &listing_id).await? else {
+            return Err(AppError::not_found("listing"));
+        };
+        if network != m.network_id {
+            return Err(AppError::not_found("listing"));
+        }
+        if listing.owner_id == viewer.user_id {
+            return Err(AppError::Conflict("This is your own listing.".into()));
+        }
+        if listing.card.status != crate::listings::domain::ListingStatus::Open || listing.card.expires_at <= crate::util::now() {
+            return Err(AppError::Conflict("This listing is not open any more.".into()));
+        }
+        let mut problem = FormProblem::new().keep("body", &body);
+        let body = read_message(&mut problem, &body);
+        problem.into_result()?;
+        let body = body.unwrap_or_default();
+        check_rate(&st, &viewer.user_id).await?;
+        let (provider, receiver) = match listing.card.kind {
+            crate::listings::domain::ListingKind::Offer => (listing.owner_id.clone(), viewer.user_id.clone()),
+            crate::listings::domain::ListingKind::Request => (viewer.user_id.clone(), listing.owner_id.clone()),
+        };
+        let id = crate::util::new_id();
+        let t = crate::util::now();
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO exchanges (id, network_id, listing_id, owner_id, asker_id, provider_id, receiver_id, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $8)",
+        )
+        .bind(&id)
+        .bind(&network)
+        .bind(&listing_id)
+        .bind(&listing.owner_id)
+        .bind(&viewer.user_id)
+        .bind(&provider)
+        .bind(&receiver)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+        add_message(&mut tx, &id, &viewer.user_id, &body).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/exchanges/{id}"));
+        Ok(())
+    }.await)
+}
+
+/// An exchange's row, and whether this viewer is a participant (None: may not see it).
+#[cfg(feature = "ssr")]
+async fn load(st: &AppState, viewer: &Viewer, id: &str) -> Result<(sqlx::any::AnyRow, bool), AppError> {
+    let Some(row) = sqlx::query(
+        "SELECT e.*, l.title AS listing_title, l.locality_id, p.display_name AS provider_name, r.display_name AS receiver_name
+         FROM exchanges e JOIN listings l ON l.id = e.listing_id JOIN users p ON p.id = e.provider_id JOIN users r ON r.id = e.receiver_id
+         WHERE e.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&st.db.pool)
+    .await?
+    else {
+        return Err(AppError::not_found("exchange"));
+    };
+    let participant = row.get::<String, _>("owner_id") == viewer.user_id || row.get::<String, _>("asker_id") == viewer.user_id;
+    if !participant {
+        // The builders of the listing's area may read it (disputes come to them).
+        crate::networks::domain::require_builder_for(viewer, &row.get::<String, _>("network_id"), &row.get::<String, _>("locality_id"))
+            .map_err(|_| AppError::not_found("exchange"))?;
+    } else {
+        crate::networks::domain::require_any_role(viewer)?;
+    }
+    Ok((row, participant))
+}
+
+/// One exchange with its messages, for its participants (and the area's builders).
+#[server(endpoint = "get_exchange")]
+pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
+    finish(async {
+        use domain::{next, Sides, Step};
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let (row, participant) = load(&st, &viewer, &id).await?;
+        let status = ExchangeStatus::parse(&row.get::<String, _>("status")).unwrap_or(ExchangeStatus::Cancelled);
+        let i_am_owner = row.get::<String, _>("owner_id") == viewer.user_id;
+        let recorded_by_me = row.get::<Option<String>, _>("recorded_by").as_deref() == Some(viewer.user_id.as_str());
+        let provider_id: String = row.get("provider_id");
+        let (provider_name, receiver_name): (String, String) = (row.get("provider_name"), row.get("receiver_name"));
+        let other_name = if provider_id == viewer.user_id { receiver_name.clone() } else { provider_name.clone() };
+        let sides = Sides { is_owner: i_am_owner, recorded_by_me };
+        let mut steps = vec![];
+        if participant {
+            for (step, name, label) in [
+                (Step::Accept, "accept", "Accept"),
+                (Step::Decline, "decline", "Decline"),
+                (Step::Confirm, "confirm", "Confirm the hours"),
+                (Step::Dispute, "dispute", "Something is wrong"),
+                (Step::Cancel, "cancel", "Cancel the exchange"),
+            ] {
+                if status != ExchangeStatus::Confirmed && next(status, step, sides).is_ok() {
+                    steps.push((name.to_string(), label.to_string()));
+                }
+            }
+            if next(status, Step::Record, sides).is_ok() {
+                steps.push(("record".into(), "Record the hours".into()));
+            }
+        }
+        let messages = sqlx::query(
+            "SELECT m.author_id, u.display_name, m.body, m.created_at FROM exchange_messages m JOIN users u ON u.id = m.author_id
+             WHERE m.exchange_id = $1 ORDER BY m.created_at, m.id",
+        )
+        .bind(&id)
+        .fetch_all(&st.db.pool)
+        .await?
+        .into_iter()
+        .map(|m| MessageView {
+            mine: m.get::<String, _>("author_id") == viewer.user_id,
+            author_name: m.get("display_name"),
+            body: m.get("body"),
+            created_at: m.get("created_at"),
+        })
+        .collect();
+        Ok(ExchangeView {
+            id: id.clone(),
+            listing_id: row.get("listing_id"),
+            listing_title: row.get("listing_title"),
+            status,
+            provider_name,
+            receiver_name,
+            other_name,
+            i_am_participant: participant,
+            i_am_owner,
+            recorded_minutes: row.get("recorded_minutes"),
+            recorded_by_me,
+            reason: row.get("reason"),
+            messages,
+            steps,
+        })
+    }.await)
+}
+
+/// Writes a message in an exchange (participants only; rate-limited).
+#[server(endpoint = "send_message")]
+pub async fn send_message(exchange_id: String, body: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let (_, participant) = load(&st, &viewer, &exchange_id).await?;
+        if !participant {
+            return Err(AppError::Forbidden("Only the two people in an exchange can write in it.".into()));
+        }
+        let mut problem = FormProblem::new().keep("body", &body);
+        let body = read_message(&mut problem, &body);
+        problem.into_result()?;
+        check_rate(&st, &viewer.user_id).await?;
+        let mut tx = st.db.pool.begin().await?;
+        add_message(&mut tx, &exchange_id, &viewer.user_id, &body.unwrap_or_default()).await?;
+        sqlx::query("UPDATE exchanges SET updated_at = $1 WHERE id = $2").bind(crate::util::now()).bind(&exchange_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
+        Ok(())
+    }.await)
+}
+
+/// Accept, decline, cancel, record the hours, confirm or dispute.
+#[server(endpoint = "exchange_step")]
+pub async fn exchange_step(exchange_id: String, step: String, reason: Option<String>, hours: Option<String>, minutes: Option<String>) -> Result<(), AppError> {
+    finish(async {
+        use domain::{next, Sides, Step};
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
+        if !participant {
+            return Err(AppError::Forbidden("Only the two people in an exchange can change it.".into()));
+        }
+        let Some(step) = Step::parse(&step) else { return Err(AppError::invalid("step", "Choose what to do.")) };
+        let status = ExchangeStatus::parse(&row.get::<String, _>("status")).unwrap_or(ExchangeStatus::Cancelled);
+        let sides = Sides {
+            is_owner: row.get::<String, _>("owner_id") == viewer.user_id,
+            recorded_by_me: row.get::<Option<String>, _>("recorded_by").as_deref() == Some(viewer.user_id.as_str()),
+        };
+        let to = next(status, step, sides).map_err(|m| AppError::Conflict(m.to_string()))?;
+        let (hours, minutes) = (hours.unwrap_or_default(), minutes.unwrap_or_default());
+        let reason = reason.unwrap_or_default().trim().to_string();
+        let mut problem = FormProblem::new().keep("reason", &reason).keep("hours", &hours).keep("minutes", &minutes);
+        if matches!(step, Step::Cancel | Step::Dispute) && reason.chars().count() < 3 {
+            problem.push("reason", "Say why, in a few words. The other person will see it.");
+        }
+        if reason.chars().count() > 500 {
+            problem.push("reason", "Keep it under 500 characters.");
+        }
+        let amount = if step == Step::Record {
+            crate::ledger::domain::Minutes::from_parts(&hours, &minutes).map_err(|m| problem.push("hours", m)).ok()
+        } else {
+            None
+        };
+        problem.clone().into_result()?;
+        let t = crate::util::now();
+        if step == Step::Confirm {
+            // Exactly one transfer per exchange: its id is fixed by the exchange.
+            let minutes_moved: i64 = row.get::<Option<i64>, _>("recorded_minutes").unwrap_or(0);
+            let transfer = crate::ledger::store::NewTransfer {
+                id: format!("exchange-{exchange_id}"),
+                network_id: row.get("network_id"),
+                kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
+                legs: vec![
+                    (crate::ledger::store::AccountRef::Member(row.get("receiver_id")), -minutes_moved),
+                    (crate::ledger::store::AccountRef::Member(row.get("provider_id")), minutes_moved),
+                ],
+                memo: row.get("listing_title"),
+                category: None,
+                exchange_id: Some(exchange_id.clone()),
+                reverses_id: None,
+                reason: None,
+                recorded_by: row.get("recorded_by"),
+            };
+            match st.ledger.apply(transfer.clone()).await? {
+                crate::ledger::store::Outcome::Refused(r) => {
+                    let mut p = problem;
+                    p.summary = format!("The hours could not move: {}", r.message());
+                    return Err(AppError::Invalid(p));
+                }
+                _ => {
+                    sqlx::query("UPDATE exchanges SET status = 'confirmed', transfer_id = $1, updated_at = $2 WHERE id = $3 AND status IN ('recorded', 'confirmed')")
+                        .bind(&transfer.id)
+                        .bind(t)
+                        .bind(&exchange_id)
+                        .execute(&st.db.pool)
+                        .await?;
+                }
+            }
+        } else {
+            let changed = sqlx::query(
+                "UPDATE exchanges SET status = $1, updated_at = $2,
+                        reason = CASE WHEN $3 = '' THEN reason ELSE $3 END,
+                        recorded_minutes = CASE WHEN $4 > 0 THEN $4 ELSE recorded_minutes END,
+                        recorded_by = CASE WHEN $4 > 0 THEN $5 ELSE recorded_by END,
+                        recorded_at = CASE WHEN $4 > 0 THEN $2 ELSE recorded_at END
+                 WHERE id = $6 AND status = $7",
+            )
+            .bind(to.as_str())
+            .bind(t)
+            .bind(&reason)
+            .bind(amount.map(|m| m.0).unwrap_or(0))
+            .bind(&viewer.user_id)
+            .bind(&exchange_id)
+            .bind(status.as_str())
+            .execute(&st.db.pool)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()));
+            }
+        }
+        leptos_axum::redirect(&format!("/exchanges/{exchange_id}?done={}", to.as_str()));
+        Ok(())
+    }.await)
+}
+
+/// The signed-in member's exchanges, most recently active first.
+#[server(endpoint = "my_exchanges")]
+pub async fn my_exchanges() -> Result<Vec<ExchangeRow>, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        require_active_member(&viewer)?;
+        Ok(sqlx::query(
+            "SELECT e.id, e.status, e.updated_at, l.title, CASE WHEN e.provider_id = $1 THEN r.display_name ELSE p.display_name END AS other_name
+             FROM exchanges e JOIN listings l ON l.id = e.listing_id JOIN users p ON p.id = e.provider_id JOIN users r ON r.id = e.receiver_id
+             WHERE e.owner_id = $1 OR e.asker_id = $1 ORDER BY e.updated_at DESC, e.id LIMIT 100",
+        )
+        .bind(&viewer.user_id)
+        .fetch_all(&st.db.pool)
+        .await?
+        .into_iter()
+        .map(|r| ExchangeRow {
+            id: r.get("id"),
+            listing_title: r.get("title"),
+            other_name: r.get("other_name"),
+            status: ExchangeStatus::parse(&r.get::<String, _>("status")).unwrap_or(ExchangeStatus::Cancelled),
+            updated_at: r.get("updated_at"),
+        })
+        .collect())
+    }.await)
+}
