@@ -19,6 +19,10 @@ pub mod home;
 pub mod ledger;
 pub mod listings;
 pub mod networks;
+pub mod notifications;
+pub mod profiles;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod platform;
 #[cfg(feature = "ssr")]
@@ -100,6 +104,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/listings/:id/edit") view=listings::pages::EditListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-listings") view=listings::pages::MyListingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/exchanges") view=exchanges::pages::MyExchangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/members/:id") view=profiles::pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/exchanges/:id") view=exchanges::pages::ExchangePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/give") view=ledger::pages::GivePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/organisations/:id") view=ledger::pages::OrganisationPage ssr=SsrMode::Async/>

@@ -122,6 +122,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
     tokio::spawn(app::email::deliver_forever(state.clone()));
+    tokio::spawn(app::jobs::run_forever(state.clone()));
     let app = router(state);
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

@@ -18,6 +18,7 @@ pub fn SiteHeader() -> impl IntoView {
                     let network = viewer
                         .as_ref()
                         .and_then(|v| v.membership.as_ref().map(|m| m.network_name.clone()));
+                    let unread = viewer.as_ref().map(|v| v.unread_notifications).unwrap_or(0);
                     let links: Vec<(&'static str, &'static str)> = match &viewer {
                         None => vec![("/join", "Join"), ("/sign-in", "Sign in")],
                         Some(v) => {
@@ -35,6 +36,7 @@ pub fn SiteHeader() -> impl IntoView {
                                 l.push(("/outbox", "Emails"));
                             }
                             if !v.is_waiting() {
+                                l.push(("/notifications", "Notifications"));
                                 l.push(("/account", "Account"));
                             }
                             l
@@ -50,7 +52,12 @@ pub fn SiteHeader() -> impl IntoView {
                             <ul class="menu">
                                 {links
                                     .into_iter()
-                                    .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                                    .map(|(href, label)| {
+                                        let count = (href == "/notifications" && unread > 0).then(|| view! {
+                                            <span class="count" aria-label=format!("{unread} new")>{unread}</span>
+                                        });
+                                        view! { <li><A href=href>{label}{count}</A></li> }
+                                    })
                                     .collect_view()}
                                 {signed_in.then(|| view! { <li><SignOutButton/></li> })}
                             </ul>

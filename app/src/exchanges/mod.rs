@@ -49,6 +49,10 @@ pub struct ExchangeView {
     pub messages: Vec<MessageView>,
     /// The steps this viewer may take now: (step, button label).
     pub steps: Vec<(String, String)>,
+    /// Thank-yous left so far: (from, text).
+    pub thanks: Vec<(String, String)>,
+    /// The exchange is done and this participant has not thanked the other yet.
+    pub can_thank: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,10 +158,108 @@ pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppE
         .execute(&mut *tx)
         .await?;
         add_message(&mut tx, &id, &viewer.user_id, &body).await?;
+        crate::notifications::notify(
+            &mut tx,
+            &st.config.public_url,
+            &listing.owner_id,
+            &format!("{} responded to \"{}\"", viewer.display_name, listing.card.title),
+            &format!("/exchanges/{id}"),
+        )
+        .await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/exchanges/{id}"));
         Ok(())
     }.await)
+}
+
+/// Confirms recorded hours: posts the exchange's one ledger transfer (its id is fixed by
+/// the exchange, so confirming twice, or a person and the automatic confirmation at once,
+/// moves the hours once), then marks the exchange confirmed and tells the other side.
+/// `by` is the confirming participant, or `None` for the automatic confirmation.
+#[cfg(feature = "ssr")]
+pub async fn confirm_exchange(
+    st: &AppState,
+    exchange_id: &str,
+    by_name: &str,
+    by: Option<&str>,
+) -> Result<Result<(), crate::ledger::domain::TransferRefusal>, AppError> {
+    use crate::ledger::store::{AccountRef, NewTransfer, Outcome};
+    let Some(row) = sqlx::query(
+        "SELECT e.*, l.title AS listing_title FROM exchanges e JOIN listings l ON l.id = e.listing_id WHERE e.id = $1 AND e.status IN ('recorded', 'confirmed')",
+    )
+    .bind(exchange_id)
+    .fetch_optional(&st.db.pool)
+    .await?
+    else {
+        return Err(AppError::Conflict("There are no recorded hours to confirm.".into()));
+    };
+    let minutes: i64 = row.get::<Option<i64>, _>("recorded_minutes").unwrap_or(0);
+    let transfer = NewTransfer {
+        id: format!("exchange-{exchange_id}"),
+        network_id: row.get("network_id"),
+        kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
+        legs: vec![(AccountRef::Member(row.get("receiver_id")), -minutes), (AccountRef::Member(row.get("provider_id")), minutes)],
+        memo: row.get("listing_title"),
+        category: None,
+        exchange_id: Some(exchange_id.to_string()),
+        reverses_id: None,
+        reason: None,
+        recorded_by: row.get("recorded_by"),
+    };
+    if let Outcome::Refused(r) = st.ledger.apply(transfer.clone()).await? {
+        return Ok(Err(r));
+    }
+    let mut tx = st.db.pool.begin().await?;
+    let changed = sqlx::query("UPDATE exchanges SET status = 'confirmed', transfer_id = $1, updated_at = $2 WHERE id = $3 AND status = 'recorded'")
+        .bind(&transfer.id)
+        .bind(crate::util::now())
+        .bind(exchange_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 1 {
+        let title: String = row.get("listing_title");
+        let link = format!("/exchanges/{exchange_id}");
+        let recorder: Option<String> = row.get("recorded_by");
+        let told: Vec<String> = match by {
+            Some(me) => vec![other_participant(&row, me)],
+            None => vec![row.get("owner_id"), row.get("asker_id")],
+        };
+        for user in told {
+            let text = match by {
+                Some(_) => format!("{by_name} confirmed the hours for \"{title}\""),
+                None => format!("The hours for \"{title}\" were confirmed automatically"),
+            };
+            let _ = &recorder;
+            crate::notifications::notify(&mut tx, &st.config.public_url, &user, &text, &link).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The participant who is not `me`.
+#[cfg(feature = "ssr")]
+fn other_participant(row: &sqlx::any::AnyRow, me: &str) -> String {
+    let owner: String = row.get("owner_id");
+    if owner == me { row.get("asker_id") } else { owner }
+}
+
+/// What the other side is told after a step.
+#[cfg(feature = "ssr")]
+fn step_notice(step: domain::Step, who: &str, title: &str, minutes: Option<i64>) -> String {
+    use domain::Step;
+    match step {
+        Step::Accept => format!("{who} accepted your request about \"{title}\""),
+        Step::Decline => format!("{who} declined your request about \"{title}\""),
+        Step::Cancel => format!("{who} cancelled the exchange about \"{title}\""),
+        Step::Record => format!(
+            "{who} recorded {} for \"{title}\". Please confirm it",
+            crate::ledger::domain::Minutes(minutes.unwrap_or(0)).display()
+        ),
+        Step::Confirm => format!("{who} confirmed the hours for \"{title}\""),
+        Step::Dispute => format!("{who} says something is wrong with the hours for \"{title}\". A community builder will help"),
+    }
 }
 
 /// An exchange's row, and whether this viewer is a participant (None: may not see it).
@@ -232,7 +334,15 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
             created_at: m.get("created_at"),
         })
         .collect();
+        let thanks_rows = sqlx::query("SELECT t.from_id, u.display_name, t.body FROM thanks t JOIN users u ON u.id = t.from_id WHERE t.exchange_id = $1 ORDER BY t.created_at")
+            .bind(&id)
+            .fetch_all(&st.db.pool)
+            .await?;
+        let thanked = thanks_rows.iter().any(|r| r.get::<String, _>("from_id") == viewer.user_id);
+        let thanks = thanks_rows.iter().map(|r| (r.get::<String, _>("display_name"), r.get::<String, _>("body"))).collect();
         Ok(ExchangeView {
+            thanks,
+            can_thank: participant && status == ExchangeStatus::Confirmed && !thanked,
             id: id.clone(),
             listing_id: row.get("listing_id"),
             listing_title: row.get("listing_title"),
@@ -257,7 +367,7 @@ pub async fn send_message(exchange_id: String, body: String) -> Result<(), AppEr
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let (_, participant) = load(&st, &viewer, &exchange_id).await?;
+        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
         if !participant {
             return Err(AppError::Forbidden("Only the two people in an exchange can write in it.".into()));
         }
@@ -267,6 +377,14 @@ pub async fn send_message(exchange_id: String, body: String) -> Result<(), AppEr
         check_rate(&st, &viewer.user_id).await?;
         let mut tx = st.db.pool.begin().await?;
         add_message(&mut tx, &exchange_id, &viewer.user_id, &body.unwrap_or_default()).await?;
+        crate::notifications::notify(
+            &mut tx,
+            &st.config.public_url,
+            &other_participant(&row, &viewer.user_id),
+            &format!("{} wrote to you about \"{}\"", viewer.display_name, row.get::<String, _>("listing_title")),
+            &format!("/exchanges/{exchange_id}#messages"),
+        )
+        .await?;
         sqlx::query("UPDATE exchanges SET updated_at = $1 WHERE id = $2").bind(crate::util::now()).bind(&exchange_id).execute(&mut *tx).await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
@@ -309,39 +427,13 @@ pub async fn exchange_step(exchange_id: String, step: String, reason: Option<Str
         problem.clone().into_result()?;
         let t = crate::util::now();
         if step == Step::Confirm {
-            // Exactly one transfer per exchange: its id is fixed by the exchange.
-            let minutes_moved: i64 = row.get::<Option<i64>, _>("recorded_minutes").unwrap_or(0);
-            let transfer = crate::ledger::store::NewTransfer {
-                id: format!("exchange-{exchange_id}"),
-                network_id: row.get("network_id"),
-                kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
-                legs: vec![
-                    (crate::ledger::store::AccountRef::Member(row.get("receiver_id")), -minutes_moved),
-                    (crate::ledger::store::AccountRef::Member(row.get("provider_id")), minutes_moved),
-                ],
-                memo: row.get("listing_title"),
-                category: None,
-                exchange_id: Some(exchange_id.clone()),
-                reverses_id: None,
-                reason: None,
-                recorded_by: row.get("recorded_by"),
-            };
-            match st.ledger.apply(transfer.clone()).await? {
-                crate::ledger::store::Outcome::Refused(r) => {
-                    let mut p = problem;
-                    p.summary = format!("The hours could not move: {}", r.message());
-                    return Err(AppError::Invalid(p));
-                }
-                _ => {
-                    sqlx::query("UPDATE exchanges SET status = 'confirmed', transfer_id = $1, updated_at = $2 WHERE id = $3 AND status IN ('recorded', 'confirmed')")
-                        .bind(&transfer.id)
-                        .bind(t)
-                        .bind(&exchange_id)
-                        .execute(&st.db.pool)
-                        .await?;
-                }
+            if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id)).await? {
+                let mut p = problem;
+                p.summary = format!("The hours could not move: {}", r.message());
+                return Err(AppError::Invalid(p));
             }
         } else {
+            let mut tx = st.db.pool.begin().await?;
             let changed = sqlx::query(
                 "UPDATE exchanges SET status = $1, updated_at = $2,
                         reason = CASE WHEN $3 = '' THEN reason ELSE $3 END,
@@ -357,12 +449,22 @@ pub async fn exchange_step(exchange_id: String, step: String, reason: Option<Str
             .bind(&viewer.user_id)
             .bind(&exchange_id)
             .bind(status.as_str())
-            .execute(&st.db.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected();
             if changed == 0 {
+                tx.rollback().await?;
                 return Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()));
             }
+            crate::notifications::notify(
+                &mut tx,
+                &st.config.public_url,
+                &other_participant(&row, &viewer.user_id),
+                &step_notice(step, &viewer.display_name, &row.get::<String, _>("listing_title"), amount.map(|m| m.0)),
+                &format!("/exchanges/{exchange_id}"),
+            )
+            .await?;
+            tx.commit().await?;
         }
         leptos_axum::redirect(&format!("/exchanges/{exchange_id}?done={}", to.as_str()));
         Ok(())
@@ -393,5 +495,49 @@ pub async fn my_exchanges() -> Result<Vec<ExchangeRow>, AppError> {
             updated_at: r.get("updated_at"),
         })
         .collect())
+    }.await)
+}
+
+/// After a finished exchange, a short thank-you to the other side (once each); it shows on
+/// their profile.
+#[server(endpoint = "thank")]
+pub async fn thank(exchange_id: String, thanks: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
+        if !participant {
+            return Err(AppError::Forbidden("Only the two people in an exchange can thank each other.".into()));
+        }
+        if row.get::<String, _>("status") != "confirmed" {
+            return Err(AppError::Conflict("You can say thank you once the hours are confirmed.".into()));
+        }
+        let text = thanks.trim().to_string();
+        let mut problem = FormProblem::new().keep("thanks", &thanks);
+        match text.chars().count() {
+            0 => problem.push("thanks", "Write a few words of thanks."),
+            301.. => problem.push("thanks", "Keep it under 300 characters."),
+            _ => {}
+        }
+        problem.into_result()?;
+        let to = other_participant(&row, &viewer.user_id);
+        let mut tx = st.db.pool.begin().await?;
+        let added = sqlx::query(
+            "INSERT INTO thanks (exchange_id, from_id, to_id, body, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (exchange_id, from_id) DO NOTHING",
+        )
+        .bind(&exchange_id)
+        .bind(&viewer.user_id)
+        .bind(&to)
+        .bind(&text)
+        .bind(crate::util::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if added == 1 {
+            crate::notifications::notify(&mut tx, &st.config.public_url, &to, &format!("{} thanked you", viewer.display_name), &format!("/members/{to}")).await?;
+        }
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/exchanges/{exchange_id}?thanked=1"));
+        Ok(())
     }.await)
 }

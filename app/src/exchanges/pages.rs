@@ -1,7 +1,7 @@
 //! Responding to a listing, one exchange (messages and next steps), and "my exchanges".
 
 use super::domain::ExchangeStatus;
-use super::{get_exchange, my_exchanges, ExchangeStep, SendMessage, StartExchange};
+use super::{get_exchange, my_exchanges, ExchangeStep, SendMessage, StartExchange, Thank};
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, TextArea};
 use crate::components::layout::PageError;
 use crate::ledger::domain::Minutes;
@@ -42,13 +42,14 @@ pub fn ExchangePage() -> impl IntoView {
     let done = use_query_map().with_untracked(|q| q.get("done"));
     let message = ServerAction::<SendMessage>::new();
     let step = ServerAction::<ExchangeStep>::new();
-    let (message_error, step_error) = (last_error(message), last_error(step));
+    let thank = ServerAction::<Thank>::new();
+    let (message_error, step_error, thank_error) = (last_error(message), last_error(step), last_error(thank));
     let data = Resource::new_blocking(move || id.clone(), get_exchange);
     view! {
         <Title text="Exchange"/>
         <Suspense fallback=|| ()>
             {move || {
-                let (message_error, step_error, done) = (message_error.clone(), step_error.clone(), done.clone());
+                let (message_error, step_error, done, thank_error) = (message_error.clone(), step_error.clone(), done.clone(), thank_error.clone());
                 Suspend::new(async move {
                     let e = match data.await {
                         Err(e) => return view! { <PageError error=e/> }.into_any(),
@@ -99,6 +100,30 @@ pub fn ExchangePage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </section>
+                        })}
+                        {(!e.thanks.is_empty()).then(|| view! {
+                            <section aria-labelledby="thanks-heading">
+                                <h2 id="thanks-heading">"Thanks"</h2>
+                                <ul class="thanks">
+                                    {e.thanks.iter().map(|(from, body)| view! { <li><strong>{from.clone()}": "</strong>{body.clone()}</li> }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
+                        {e.can_thank.then(|| {
+                            let tp = problem_of(&thank_error);
+                            let (thank_id, other) = (e.id.clone(), e.other_name.clone());
+                            view! {
+                                <section class="card" aria-labelledby="thank-heading">
+                                    <h2 id="thank-heading">"Say thank you to "{other.clone()}</h2>
+                                    <p>"A few words. They show on "{other}"'s profile."</p>
+                                    <ErrorSummary error=thank_error.clone()/>
+                                    <ActionForm action=thank attr:class="stack" attr:novalidate=true>
+                                        <input type="hidden" name="exchange_id" value=thank_id/>
+                                        <TextArea label="Your thank-you" name="thanks" problem=tp rows=2 maxlength=300/>
+                                        <button type="submit" class="button primary">"Send thanks"</button>
+                                    </ActionForm>
+                                </section>
+                            }
                         })}
                         <section id="messages" aria-labelledby="messages-heading">
                             <h2 id="messages-heading">"Messages"</h2>

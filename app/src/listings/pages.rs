@@ -350,7 +350,7 @@ pub fn ListingPage() -> impl IntoView {
                             <h1>{c.title.clone()}</h1>
                             <p class="description">{d.description.clone()}</p>
                             <dl class="facts card">
-                                <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd>{c.owner_name.clone()}</dd>
+                                <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd><a href=format!("/members/{}", d.owner_id)>{c.owner_name.clone()}</a></dd>
                                 <dt>"Kind of help"</dt><dd>{c.category_name.clone()}</dd>
                                 <dt>"Area"</dt><dd>{c.locality_name.clone()}</dd>
                                 <dt>"Where"</dt><dd>{c.place.label()}</dd>

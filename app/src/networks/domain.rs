@@ -88,6 +88,8 @@ pub struct Viewer {
     pub membership: Option<Membership>,
     pub builder_of: Vec<BuilderScope>,
     pub professional: Option<Professional>,
+    /// Notifications not yet read (shown in the menu).
+    pub unread_notifications: i64,
 }
 
 /// The kinds of user the menu and the rules know about.
@@ -199,6 +201,7 @@ mod tests {
             membership: None,
             builder_of: vec![],
             professional: None,
+            unread_notifications: 0,
         }
     }
 

@@ -9,7 +9,8 @@ use sqlx::Row;
 const VIEWER_COLUMNS: &str = "u.id, u.display_name, u.email, u.is_site_admin,
     m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status,
     p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at,
-    (SELECT COUNT(*) FROM builder_roles b WHERE b.user_id = u.id) AS builder_roles";
+    (SELECT COUNT(*) FROM builder_roles b WHERE b.user_id = u.id) AS builder_roles,
+    (SELECT COUNT(*) FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at IS NULL) AS unread_notifications";
 
 const VIEWER_JOINS: &str = "
     LEFT JOIN memberships m ON m.id = (SELECT m2.id FROM memberships m2 WHERE m2.user_id = u.id ORDER BY m2.created_at, m2.id LIMIT 1)
@@ -97,6 +98,7 @@ async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow) -> Result<Viewer, AppEr
         membership,
         builder_of,
         professional,
+        unread_notifications: r.get("unread_notifications"),
     })
 }
 
