@@ -83,7 +83,7 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
     let due_digest = sqlx::query(
         "SELECT u.id, u.email, u.display_name, u.last_digest_at FROM users u
          WHERE u.email_frequency = 'daily' AND u.email IS NOT NULL AND (u.last_digest_at IS NULL OR u.last_digest_at <= $1)
-           AND EXISTS (SELECT 1 FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at IS NULL AND nt.created_at > COALESCE(u.last_digest_at, 0))",
+           AND EXISTS (SELECT 1 FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at IS NULL AND nt.created_at >= COALESCE(u.last_digest_at, 0))",
     )
     .bind(t - 86_400)
     .fetch_all(&st.db.pool)
@@ -100,7 +100,7 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
             .await?
             .rows_affected();
         if claimed == 1 {
-            let items = sqlx::query("SELECT text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at > $2 ORDER BY created_at")
+            let items = sqlx::query("SELECT text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at >= $2 ORDER BY created_at")
                 .bind(&id)
                 .bind(since.unwrap_or(0))
                 .fetch_all(&mut *tx)

@@ -109,3 +109,111 @@ async fn a_dispute_posts_nothing_and_only_participants_read_or_write() {
     let view = b.call("get_exchange", &[("id", &ex)]).await.body;
     assert!(!view.contains("@test.example"), "{view}");
 }
+
+/// Goes from listing to recorded hours; returns (exchange id, owner client, asker client, owner id, asker id).
+async fn recorded(app: &TestApp) -> (String, Client, Client, String, String) {
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    let (a_id, b_id) = (user_of(&mut a).await, user_of(&mut b).await);
+    let listing = offer(app, &mut a).await;
+    assert_eq!(b.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
+    let ex = exchange_id(app).await;
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "accept")]).await.status, 200);
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "record"), ("hours", "2"), ("minutes", "")]).await.status, 200);
+    (ex, a, b, a_id, b_id)
+}
+
+#[tokio::test]
+async fn unconfirmed_hours_are_confirmed_automatically_once_with_notice_before() {
+    let app = TestApp::spawn().await;
+    let (ex, _a, mut b, a_id, b_id) = recorded(&app).await;
+    let t = app::util::now();
+    // Nothing is due yet.
+    assert_eq!(app::jobs::run_once(&app.state, t).await.unwrap(), app::jobs::JobReport::default());
+    // Six days on: the notice to the person who must confirm.
+    let r = app::jobs::run_once(&app.state, t + 6 * 86_400 + 60).await.unwrap();
+    assert_eq!((r.warned, r.confirmed), (1, 0));
+    let notes = b.call("my_notifications", &[]).await.json();
+    assert!(notes["items"].as_array().unwrap().iter().any(|n| n["text"].as_str().unwrap().contains("automatically tomorrow")), "{notes}");
+    // Seven days on, two servers running the job at once: confirmed once, one transfer.
+    let (r1, r2) = tokio::join!(app::jobs::run_once(&app.state, t + 7 * 86_400 + 60), app::jobs::run_once(&app.state, t + 7 * 86_400 + 60));
+    assert_eq!(r1.unwrap().confirmed + r2.unwrap().confirmed >= 1, true);
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(n, 1);
+    assert_eq!(balance(&app, &a_id).await, 120);
+    assert_eq!(balance(&app, &b_id).await, -120);
+    assert_eq!(b.call("get_exchange", &[("id", &ex)]).await.json()["status"], "Confirmed");
+    // A later pass does nothing more.
+    assert_eq!(app::jobs::run_once(&app.state, t + 9 * 86_400).await.unwrap(), app::jobs::JobReport::default());
+}
+
+#[tokio::test]
+async fn thanks_show_on_the_profile_and_notifications_follow_the_exchange() {
+    let app = TestApp::spawn().await;
+    let (ex, mut a, mut b, a_id, _) = recorded(&app).await;
+    // Thanks only after confirmation, once.
+    assert_eq!(b.call("thank", &[("exchange_id", &ex), ("thanks", "Thank you!")]).await.status, 409);
+    assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
+    assert_eq!(b.call("thank", &[("exchange_id", &ex), ("thanks", "")]).await.status, 422);
+    assert_eq!(b.call("thank", &[("exchange_id", &ex), ("thanks", "Thank you, the garden looks lovely!")]).await.status, 200);
+    let profile = b.call("member_profile", &[("user_id", &a_id)]).await.json();
+    assert_eq!(profile["thanks"][0][1], "Thank you, the garden looks lovely!");
+    assert_eq!(profile["given_minutes"], 120);
+    // A heard about each step: the request, and being thanked.
+    let notes = a.call("my_notifications", &[]).await.json();
+    let texts: Vec<String> = notes["items"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap().to_string()).collect();
+    assert!(texts.iter().any(|t| t.contains("responded to")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("confirmed the hours")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("thanked you")), "{texts:?}");
+    assert!(a.call("current_viewer", &[]).await.json()["unread_notifications"].as_i64().unwrap() >= 3);
+    assert_eq!(a.call("mark_notifications_read", &[]).await.status, 200);
+    assert_eq!(a.call("current_viewer", &[]).await.json()["unread_notifications"], 0);
+    // Email: immediately by default (in the outbox); daily means a digest instead.
+    assert_eq!(b.call("set_email_frequency", &[("frequency", "sometimes")]).await.status, 422);
+    assert_eq!(b.call("set_email_frequency", &[("frequency", "daily")]).await.status, 200);
+    let b_email = b.call("current_viewer", &[]).await.json()["email"].as_str().unwrap().to_string();
+    let before: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1").bind(&b_email).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(a.call("thank", &[("exchange_id", &ex), ("thanks", "Thanks for having me")]).await.status, 200);
+    let after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1").bind(&b_email).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(after, before, "daily: no email straight away");
+    let r = app::jobs::run_once(&app.state, app::util::now() + 86_400 + 60).await.unwrap();
+    assert_eq!(r.digests, 1);
+    let digest: String = sqlx::query("SELECT body FROM outbox WHERE to_address = $1 AND subject = 'Your day on Timeweave'")
+        .bind(&b_email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("body");
+    assert!(digest.contains("thanked you"), "{digest}");
+}
+
+#[tokio::test]
+async fn requests_show_offers_that_could_meet_them_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    offer(&app, &mut a).await;
+    let r = b
+        .call(
+            "create_listing",
+            &[
+                ("kind", "request"),
+                ("title", "My hedge needs cutting"),
+                ("description", "A tall hedge at the front of the house."),
+                ("category", "gardening"),
+                ("tags", ""),
+                ("locality", &app.locality("Airdrie")),
+                ("place", "outdoors"),
+                ("availability", ""),
+                ("estimate", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let request: String = sqlx::query("SELECT id FROM listings WHERE kind = 'request'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let m = b.call("listing_matches", &[("id", &request)]).await.json();
+    assert_eq!(m[0]["card"]["title"], "Help with gardening");
+    assert_eq!(m[0]["reason"], "also in Airdrie · offers Gardening");
+    let (could_help, _) = serde_json::from_value::<(serde_json::Value, serde_json::Value)>(a.call("home_suggestions", &[]).await.json()).unwrap();
+    assert_eq!(could_help[0]["card"]["title"], "My hedge needs cutting");
+}

@@ -113,6 +113,7 @@ fn HomeFor(viewer: Viewer) -> impl IntoView {
                     <a class="button" href="/hours">"My hours"</a>
                 </p>
             </section>
+            <HomeSuggestions/>
         })}
         {(!scopes.is_empty()).then(|| view! {
             <section class="card">
@@ -155,5 +156,32 @@ pub fn CodeOfConduct() -> impl IntoView {
             <li>"Record the hours honestly, and let a community builder know if something goes wrong."</li>
             <li>"Never ask for or accept money for a time bank exchange."</li>
         </ul>
+    }
+}
+
+/// "Requests you could help with" and "offers you might like", from the member's own listings.
+#[component]
+fn HomeSuggestions() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| crate::listings::home_suggestions());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (requests, offers) = data.await.unwrap_or_default();
+                view! {
+                    {(!requests.is_empty()).then(|| view! {
+                        <section aria-labelledby="could-help-heading">
+                            <h2 id="could-help-heading">"Requests you could help with"</h2>
+                            <crate::listings::pages::SuggestionList items=requests/>
+                        </section>
+                    })}
+                    {(!offers.is_empty()).then(|| view! {
+                        <section aria-labelledby="might-like-heading">
+                            <h2 id="might-like-heading">"Offers you might like"</h2>
+                            <crate::listings::pages::SuggestionList items=offers/>
+                        </section>
+                    })}
+                }
+            })}
+        </Suspense>
     }
 }

@@ -248,3 +248,50 @@ pub async fn my_listings() -> Result<Vec<ListingCard>, AppError> {
         store::mine(&st.db, &viewer.user_id).await
     }.await)
 }
+
+/// A suggested listing and why, in words ("also in Airdrie · offers Gardening").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub card: ListingCard,
+    pub reason: String,
+}
+
+fn opposite(kind: ListingKind) -> ListingKind {
+    match kind {
+        ListingKind::Offer => ListingKind::Request,
+        ListingKind::Request => ListingKind::Offer,
+    }
+}
+
+/// For a request, offers that could meet it; for an offer, requests it could meet.
+#[server(endpoint = "listing_matches")]
+pub async fn listing_matches(id: String) -> Result<Vec<Suggestion>, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        let Some((d, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
+        if network != m.network_id {
+            return Err(AppError::not_found("listing"));
+        }
+        let found = store::suggestions(&st.db, &network, opposite(d.card.kind), &[d.category_id.clone()], &d.locality_id, &d.owner_id, 5).await?;
+        Ok(found.into_iter().filter(|(c, _)| c.id != id).map(|(card, reason)| Suggestion { card, reason }).collect())
+    }.await)
+}
+
+/// For the home page: requests you could help with (matching what you offer) and offers
+/// you might like (matching what you asked for).
+#[server(endpoint = "home_suggestions")]
+pub async fn home_suggestions() -> Result<(Vec<Suggestion>, Vec<Suggestion>), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let m = require_active_member(&viewer)?;
+        let wrap = |v: Vec<(ListingCard, String)>| v.into_iter().map(|(card, reason)| Suggestion { card, reason }).collect::<Vec<_>>();
+        let my_offers = store::my_categories(&st.db, &viewer.user_id, ListingKind::Offer).await?;
+        let my_requests = store::my_categories(&st.db, &viewer.user_id, ListingKind::Request).await?;
+        let requests = store::suggestions(&st.db, &m.network_id, ListingKind::Request, &my_offers, &m.locality_id, &viewer.user_id, 3).await?;
+        let offers = store::suggestions(&st.db, &m.network_id, ListingKind::Offer, &my_requests, &m.locality_id, &viewer.user_id, 3).await?;
+        Ok((wrap(requests), wrap(offers)))
+    }.await)
+}

@@ -1,7 +1,7 @@
 //! Browse and search, one listing, posting and editing, and "my listings".
 
 use super::domain::{ListingKind, ListingStatus, Place};
-use super::{browse_listings, get_listing, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingOptions, ListingDetail, UpdateListing};
+use super::{browse_listings, get_listing, listing_matches, Suggestion, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingOptions, ListingDetail, UpdateListing};
 use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
 use crate::error::FormProblem;
@@ -364,7 +364,8 @@ pub fn ListingPage() -> impl IntoView {
                             {(!d.is_owner && c.status == ListingStatus::Open && c.expires_at > now).then(|| view! {
                                 <crate::exchanges::pages::StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
                             })}
-                            <p><a href="/listings">"Back to offers and requests"</a></p>
+                            <Matches id=c.id.clone() kind=c.kind/>
+                            <p><a href="/listings" class="back-link">"Back to offers and requests"</a></p>
                         }.into_any()
                     }
                 }
@@ -405,6 +406,47 @@ pub fn MyListingsPage() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Suggestions with their reasons.
+#[component]
+pub fn SuggestionList(items: Vec<Suggestion>) -> impl IntoView {
+    view! {
+        <ul class="listing-cards">
+            {items.into_iter().map(|s| view! {
+                <li class="listing-card">
+                    <p class=if s.card.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{s.card.kind.label()}</p>
+                    <h3><a href=format!("/listings/{}", s.card.id)>{s.card.title.clone()}</a></h3>
+                    <p class="meta">{s.card.owner_name.clone()}" · "{s.reason.clone()}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Below a listing: the other side of the market in the same kind of help.
+#[component]
+fn Matches(id: String, kind: ListingKind) -> impl IntoView {
+    let data = Resource::new_blocking(move || id.clone(), listing_matches);
+    let heading = match kind {
+        ListingKind::Request => "Offers that could meet this",
+        ListingKind::Offer => "Requests this could meet",
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(items) if !items.is_empty() => view! {
+                        <section aria-labelledby="matches-heading">
+                            <h2 id="matches-heading">{heading}</h2>
+                            <SuggestionList items=items/>
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
                 }
             })}
         </Suspense>

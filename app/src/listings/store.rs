@@ -268,3 +268,59 @@ pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality:
     cards.truncate(per_page as usize);
     Ok((cards, more))
 }
+
+/// Open listings of `kind` in any of `categories` (not the viewer's own), the viewer's area
+/// first, newest next; each with the reason it is suggested, in words.
+pub async fn suggestions(
+    db: &Db,
+    network_id: &str,
+    kind: ListingKind,
+    categories: &[String],
+    home_locality: &str,
+    exclude_owner: &str,
+    limit: i64,
+) -> Result<Vec<(ListingCard, String)>, AppError> {
+    if categories.is_empty() {
+        return Ok(vec![]);
+    }
+    let list: Vec<String> = (0..categories.len()).map(|i| format!("${}", i + 7)).collect();
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS}
+         WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at > $3 AND l.owner_id <> $4
+           AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
+           AND l.category_id IN ({})
+         ORDER BY CASE WHEN l.locality_id = $5 THEN 0 ELSE 1 END, l.created_at DESC, l.id LIMIT $6",
+        list.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
+    for c in categories {
+        q = q.bind(c.as_str());
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let card = card(r);
+            let same_area = r.get::<String, _>("locality_id") == home_locality;
+            let what = match kind {
+                ListingKind::Offer => format!("offers {}", card.category_name),
+                ListingKind::Request => format!("asks for {}", card.category_name),
+            };
+            let reason = if same_area { format!("also in {} · {what}", card.locality_name) } else { format!("{} · {what}", card.locality_name) };
+            (card, reason)
+        })
+        .collect())
+}
+
+/// The categories of a member's open listings of one kind.
+pub async fn my_categories(db: &Db, owner_id: &str, kind: ListingKind) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query("SELECT DISTINCT category_id FROM listings WHERE owner_id = $1 AND kind = $2 AND status = 'open' AND expires_at > $3")
+        .bind(owner_id)
+        .bind(kind.as_str())
+        .bind(now())
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|r| r.get("category_id"))
+        .collect())
+}
