@@ -217,3 +217,60 @@ async fn requests_show_offers_that_could_meet_them_with_a_reason() {
     let (could_help, _) = serde_json::from_value::<(serde_json::Value, serde_json::Value)>(a.call("home_suggestions", &[]).await.json()).unwrap();
     assert_eq!(could_help[0]["card"]["title"], "My hedge needs cutting");
 }
+
+#[tokio::test]
+async fn contact_details_stay_hidden_until_shared() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    let a_email = a.call("current_viewer", &[]).await.json()["email"].as_str().unwrap().to_string();
+    let listing = offer(&app, &mut a).await;
+    assert!(!b.call("get_listing", &[("id", &listing)]).await.body.contains(&a_email));
+    assert_eq!(b.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
+    let ex = exchange_id(&app).await;
+    let a_id = user_of(&mut a).await;
+    assert!(!b.call("get_exchange", &[("id", &ex)]).await.body.contains(&a_email));
+    assert!(!b.call("member_profile", &[("user_id", &a_id)]).await.body.contains(&a_email));
+    assert!(!b.get(&format!("/exchanges/{ex}")).await.body.contains(&a_email));
+    assert_eq!(a.call("share_contact", &[("exchange_id", &ex)]).await.status, 200);
+    assert!(b.call("get_exchange", &[("id", &ex)]).await.body.contains(&a_email), "shared on purpose");
+    // Still nobody else's business.
+    let mut c = app.as_actor(Actor::Resident).await;
+    assert!(!c.call("get_exchange", &[("id", &ex)]).await.body.contains(&a_email));
+}
+
+/// Every exchange, notification and profile server function × every kind of caller.
+#[tokio::test]
+async fn people_authorisation_matrix() {
+    use Actor::*;
+    let app = TestApp::spawn().await;
+    let mut owner = app.as_actor(Resident).await;
+    let owner_id = user_of(&mut owner).await;
+    let listing = offer(&app, &mut owner).await;
+    let members = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder];
+    let anyone_with_a_role = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin];
+    let profile_readers = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin];
+    let mut failures = vec![];
+    for actor in Actor::ALL {
+        let rows: Vec<(&str, Vec<(&str, &str)>, &Vec<Actor>)> = vec![
+            ("my_exchanges", vec![], &members),
+            ("start_exchange", vec![("listing_id", &listing), ("body", "")], &members),
+            ("listing_matches", vec![("id", &listing)], &members),
+            ("home_suggestions", vec![], &members),
+            ("my_notifications", vec![], &anyone_with_a_role),
+            ("mark_notifications_read", vec![], &anyone_with_a_role),
+            ("set_email_frequency", vec![("frequency", "")], &anyone_with_a_role),
+            ("member_profile", vec![("user_id", &owner_id)], &profile_readers),
+            ("set_about", vec![("about", "Hello")], &members),
+        ];
+        for (endpoint, args, allowed) in &rows {
+            let mut c = app.as_actor(actor).await;
+            let r = c.call(endpoint, args).await;
+            let refused = matches!(r.status, 401 | 403 | 404);
+            if refused == allowed.contains(&actor) {
+                failures.push(format!("{endpoint} as {actor:?}: status {} ({})", r.status, r.body));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorisation failures:\n{}", failures.join("\n"));
+}

@@ -541,3 +541,34 @@ pub async fn thank(exchange_id: String, thanks: String) -> Result<(), AppError> 
         Ok(())
     }.await)
 }
+
+/// A participant chooses to share their email address with the other person in this
+/// exchange (it is posted as a message, seen only by the two of them). Nothing is shared
+/// otherwise.
+#[server(endpoint = "share_contact")]
+pub async fn share_contact(exchange_id: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
+        if !participant {
+            return Err(AppError::Forbidden("Only the two people in an exchange can share details in it.".into()));
+        }
+        let Some(email) = viewer.email.clone() else {
+            return Err(AppError::Conflict("There is no email address on your account to share.".into()));
+        };
+        let mut tx = st.db.pool.begin().await?;
+        add_message(&mut tx, &exchange_id, &viewer.user_id, &format!("{} shared their email address: {email}", viewer.display_name)).await?;
+        crate::notifications::notify(
+            &mut tx,
+            &st.config.public_url,
+            &other_participant(&row, &viewer.user_id),
+            &format!("{} shared their email address with you", viewer.display_name),
+            &format!("/exchanges/{exchange_id}#messages"),
+        )
+        .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
+        Ok(())
+    }.await)
+}

@@ -1,7 +1,7 @@
 //! Responding to a listing, one exchange (messages and next steps), and "my exchanges".
 
 use super::domain::ExchangeStatus;
-use super::{get_exchange, my_exchanges, ExchangeStep, SendMessage, StartExchange, Thank};
+use super::{get_exchange, my_exchanges, ExchangeStep, SendMessage, ShareContact, StartExchange, Thank};
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, TextArea};
 use crate::components::layout::PageError;
 use crate::ledger::domain::Minutes;
@@ -43,6 +43,7 @@ pub fn ExchangePage() -> impl IntoView {
     let message = ServerAction::<SendMessage>::new();
     let step = ServerAction::<ExchangeStep>::new();
     let thank = ServerAction::<Thank>::new();
+    let share = ServerAction::<ShareContact>::new();
     let (message_error, step_error, thank_error) = (last_error(message), last_error(step), last_error(thank));
     let data = Resource::new_blocking(move || id.clone(), get_exchange);
     view! {
@@ -135,14 +136,21 @@ pub fn ExchangePage() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ol>
-                            {e.i_am_participant.then(|| view! {
+                            {e.i_am_participant.then(|| {
+                                let (id1, id2, other) = (e.id.clone(), e.id.clone(), e.other_name.clone());
+                                view! {
                                 <ErrorSummary error=message_error.clone()/>
                                 <ActionForm action=message attr:class="stack" attr:novalidate=true>
-                                    <input type="hidden" name="exchange_id" value=e.id.clone()/>
+                                    <input type="hidden" name="exchange_id" value=id1/>
                                     <TextArea label="Write a message" name="body" problem=mp.clone() rows=3 maxlength=2000/>
                                     <button type="submit" class="button primary">"Send"</button>
                                 </ActionForm>
-                            })}
+                                <ActionForm action=share attr:class="stack share-form">
+                                    <input type="hidden" name="exchange_id" value=id2/>
+                                    <p class="hint">"Your email address stays private unless you choose to share it here."</p>
+                                    <button type="submit" class="button">"Share my email address with "{other}</button>
+                                </ActionForm>
+                            }})}
                         </section>
                         <p><a href="/exchanges">"All my exchanges"</a></p>
                     }.into_any()
