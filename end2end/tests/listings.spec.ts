@@ -58,7 +58,7 @@ test('a resident posts an offer and a neighbour finds it by searching', async ({
   await expectAccessible(other);
   await other.getByRole('link', { name: title }).click();
   await expect(other.getByRole('heading', { level: 1 })).toHaveText(title);
-  await expect(other.getByText('Tam Reid')).toBeVisible();
+  await expect(other.locator('.facts').getByText('Tam Reid')).toBeVisible();
   await expect(other.getByRole('button', { name: 'Pause' })).toHaveCount(0); // not hers
   await expectAccessible(other);
 

@@ -24,6 +24,7 @@ async function person(browser: Browser, info: TestInfo, email: string): Promise<
 test('offer, search, ask, accept, message, record, confirm, thank', async ({ browser }, info) => {
   const word = `Fiddle${info.project.name.replace(/[^a-z]/g, '')}${Date.now() % 100000}`;
   const title = `${word} repairs`;
+  const thanks = `Beautiful sound again, thank you! ${word}`;
   const a = await person(browser, info, 'priya.shah@demo.timeweave.org');
   const b = await person(browser, info, 'jack.baird@demo.timeweave.org');
 
@@ -47,7 +48,7 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await b.getByLabel('Your message').fill('My violin needs new strings. Could you help on Saturday?');
   await b.getByRole('button', { name: /Send to Priya Shah/ }).click();
   await expect(b.getByRole('heading', { level: 1 })).toHaveText(title);
-  await expect(b.getByText('Waiting for an answer')).toBeVisible();
+  await expect(b.locator('.facts').getByText('Waiting for an answer')).toBeVisible();
   await expectAccessible(b);
   await expectNoHorizontalScroll(b);
 
@@ -65,7 +66,7 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await a.getByLabel('Hours', { exact: true }).fill('1');
   await a.getByLabel('Minutes').fill('30');
   await a.getByRole('button', { name: 'Record the hours' }).click();
-  await expect(a.getByText('Hours recorded, waiting for confirmation')).toBeVisible();
+  await expect(a.locator('.facts').getByText('Hours recorded, waiting for confirmation')).toBeVisible();
   await expectAccessible(a);
 
   await b.reload();
@@ -87,13 +88,13 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await b.goto(b.url().includes('/exchanges/') ? b.url() : '/exchanges');
   if (!b.url().includes('/exchanges/')) await b.getByRole('link', { name: title }).click();
   await ready(b, info);
-  await b.getByLabel('Your thank-you').fill('Beautiful sound again, thank you!');
+  await b.getByLabel('Your thank-you').fill(thanks);
   await b.getByRole('button', { name: 'Send thanks' }).click();
-  await expect(b.getByText('Beautiful sound again, thank you!')).toBeVisible();
+  await expect(b.getByText(thanks)).toBeVisible();
   await b.getByRole('link', { name: 'See the listing' }).click();
   await b.getByRole('link', { name: 'Priya Shah' }).click();
   await expect(b.getByRole('heading', { level: 1 })).toHaveText('Priya Shah');
-  await expect(b.getByText('Beautiful sound again, thank you!')).toBeVisible();
+  await expect(b.getByText(thanks)).toBeVisible();
   await expectAccessible(b);
   await a.context().close();
   await b.context().close();
