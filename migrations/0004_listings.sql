@@ -58,6 +58,7 @@ CREATE TABLE listings (
 );
 CREATE INDEX listings_browse ON listings (network_id, status, created_at);
 CREATE INDEX listings_owner ON listings (owner_id, created_at);
+CREATE INDEX listings_category ON listings (network_id, category_id, status);
 
 -- The search index: one row per (term, listing) with the weight of where the term appears.
 -- Filled by the application in the same transaction as the listing, the same way on both engines.

@@ -28,7 +28,7 @@ br_size() { brotli -c -q 11 | wc -c; }
 
 echo "## Page weight (first load, brotli -q 11)"
 printf '| page | HTML | CSS | JS | wasm | JS+wasm |\n|---|---|---|---|---|---|\n'
-for page in / /join /sign-in /home /account /outbox /hours /hours/give; do
+for page in / /join /sign-in /home /account /outbox /hours /hours/give /listings /listings/new /my-listings /exchanges /notifications; do
   html=$(curl -s -H "cookie: $cookie" "$base$page")
   html_b=$(printf '%s' "$html" | br_size)
   css=$(printf '%s' "$html" | grep -o 'href="/pkg/[^"]*\.css"' | head -1 | cut -d'"' -f2)
@@ -56,3 +56,18 @@ if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
 else
   echo "PostgreSQL is not running on 127.0.0.1:5432: skipped the PostgreSQL ledger benchmark"
 fi
+
+echo
+echo "## Browse: a signed-in resident's /listings?per=50 with 10,000 listings (wrk, 2 threads, 64 connections, 15 s)"
+kill $pid 2>/dev/null || true; sleep 1
+cargo build --release -q -p server --example bulk_listings
+DATABASE_URL="sqlite://$dir/bench.db" target/release/examples/bulk_listings 10000
+DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  target/release/timeweave serve >"$dir/server2.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+cards=$(curl -s -H "cookie: $cookie" "$base/listings?per=50" | grep -o 'class="listing-card"' | wc -l)
+echo "(the page shows $cards listings)"
+wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/listings?per=50" | grep -E 'Requests/sec|Latency|50%|90%|99%'
+echo "--- with a text search"
+wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/listings?q=garden+hedge" | grep -E 'Requests/sec|Latency|50%|90%|99%'

@@ -70,6 +70,8 @@ pub struct BrowseFilters {
     /// "new" (default) or "near" (own area first).
     pub sort: Option<String>,
     pub page: Option<u32>,
+    /// Listings per page: 20 unless asked (10 to 50).
+    pub per: Option<u32>,
 }
 
 /// What the listing form and the filters offer.
@@ -120,7 +122,8 @@ pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseVie
         let viewer = signed_in().await?;
         let m = require_active_member(&viewer)?;
         let filters = filters.unwrap_or_default();
-        let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, PER_PAGE).await?;
+        let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
+        let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
         Ok(BrowseView { cards, has_more, choices: choices_for(&st, m).await? })
     }.await)
 }

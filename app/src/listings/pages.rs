@@ -65,6 +65,7 @@ pub fn ListingsPage() -> impl IntoView {
         locality: query("locality"),
         sort: query("sort"),
         page: query("page").and_then(|p| p.parse().ok()),
+        per: query("per").and_then(|p| p.parse().ok()),
     };
     let f = filters.clone();
     let data = Resource::new_blocking(move || f.clone(), |f| browse_listings(Some(f)));
