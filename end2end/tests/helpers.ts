@@ -44,3 +44,13 @@ export async function expectNoHorizontalScroll(page: Page) {
   expect(overflow, 'page scrolls sideways at phone width').toBeLessThanOrEqual(0);
 }
 
+
+/** Signs in a demo member (everyone's demo password) and waits for their home page. */
+export async function signIn(page: Page, info: TestInfo, email: string) {
+  await page.goto('/sign-in');
+  await ready(page, info);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill('demo-hours-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello');
+}

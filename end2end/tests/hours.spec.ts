@@ -1,17 +1,9 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
 
 // The hour ledger through the screens, at 360×740, with JavaScript on and off (the two
 // projects run one after the other on the same demo database, so checks are relative).
 
-async function signIn(page: Page, info: TestInfo, email: string) {
-  await page.goto('/sign-in');
-  await ready(page, info);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('demo-hours-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello');
-}
 
 test('a resident reads their hours and gives some to the pool', async ({ page }, info) => {
   await signIn(page, info, 'tam.reid@demo.timeweave.org');

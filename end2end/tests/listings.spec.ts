@@ -1,17 +1,9 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
 
 // Offers and requests at 360×740, JavaScript on and off: one resident posts an offer, a
 // neighbour finds it by searching, the owner pauses it and it leaves search.
 
-async function signIn(page: Page, info: TestInfo, email: string) {
-  await page.goto('/sign-in');
-  await ready(page, info);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('demo-hours-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello');
-}
 
 test('a resident posts an offer and a neighbour finds it by searching', async ({ page, browser }, info) => {
   const word = `Ukulele${info.project.name.replace(/[^a-z]/g, '')}${Date.now() % 100000}`;

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
 
 // The resident's loop at 360×740, JavaScript on and off: A posts an offer; B finds it by
 // searching and asks for it; A accepts; they write; A records 1 h 30 min; B confirms; both
@@ -12,12 +12,7 @@ async function person(browser: Browser, info: TestInfo, email: string): Promise<
     javaScriptEnabled: info.project.use.javaScriptEnabled !== false,
   });
   const page = await context.newPage();
-  await page.goto('/sign-in');
-  await ready(page, info);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('demo-hours-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello');
+  await signIn(page, info, email);
   return page;
 }
 

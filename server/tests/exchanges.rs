@@ -31,15 +31,6 @@ async fn exchange_id(app: &TestApp) -> String {
     sqlx::query("SELECT id FROM exchanges ORDER BY created_at DESC").fetch_one(&app.state.db.pool).await.unwrap().get("id")
 }
 
-async fn balance(app: &TestApp, user: &str) -> i64 {
-    sqlx::query("SELECT balance_minutes FROM accounts WHERE id = $1")
-        .bind(format!("member:{}:{user}", app.network_id))
-        .fetch_optional(&app.state.db.pool)
-        .await
-        .unwrap()
-        .map(|r| r.get("balance_minutes"))
-        .unwrap_or(0)
-}
 
 async fn user_of(c: &mut Client) -> String {
     c.call("current_viewer", &[]).await.json()["user_id"].as_str().unwrap().to_string()
@@ -67,8 +58,8 @@ async fn the_loop_moves_the_hours_exactly_once() {
     assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 409);
     assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
     assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
-    assert_eq!(balance(&app, &a_id).await, 90, "the helper earns 1 h 30 min");
-    assert_eq!(balance(&app, &b_id).await, -90);
+    assert_eq!(app.balance(&a_id).await, 90, "the helper earns 1 h 30 min");
+    assert_eq!(app.balance(&b_id).await, -90);
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("n");
     assert_eq!(n, 1, "confirming twice posts one transfer");
     let view = b.call("get_exchange", &[("id", &ex)]).await.json();
@@ -140,8 +131,8 @@ async fn unconfirmed_hours_are_confirmed_automatically_once_with_notice_before()
     assert_eq!(r1.unwrap().confirmed + r2.unwrap().confirmed >= 1, true);
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("n");
     assert_eq!(n, 1);
-    assert_eq!(balance(&app, &a_id).await, 120);
-    assert_eq!(balance(&app, &b_id).await, -120);
+    assert_eq!(app.balance(&a_id).await, 120);
+    assert_eq!(app.balance(&b_id).await, -120);
     assert_eq!(b.call("get_exchange", &[("id", &ex)]).await.json()["status"], "Confirmed");
     // A later pass does nothing more.
     assert_eq!(app::jobs::run_once(&app.state, t + 9 * 86_400).await.unwrap(), app::jobs::JobReport::default());

@@ -13,15 +13,6 @@ fn tid() -> String {
     app::util::new_id()
 }
 
-async fn balance(app: &TestApp, user: &str) -> i64 {
-    sqlx::query("SELECT balance_minutes FROM accounts WHERE id = $1")
-        .bind(format!("member:{}:{user}", app.network_id))
-        .fetch_optional(&app.state.db.pool)
-        .await
-        .unwrap()
-        .map(|r| r.get("balance_minutes"))
-        .unwrap_or(0)
-}
 
 async fn verify_clean(app: &TestApp) -> app::ledger::store::VerifyReport {
     let report = app::ledger::store::verify(&app.state.db).await.unwrap();
@@ -52,7 +43,7 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
         let r = a.call("donate_to_pool", &[("transfer_id", &id), ("hours", "1"), ("minutes", "30"), ("memo", "For a neighbour")]).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    assert_eq!(balance(&app, &ann).await, -90);
+    assert_eq!(app.balance(&ann).await, -90);
 
     // The builder grants 1 h from the pool to Bob, with a reason; a reason is required.
     let r = b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "")]).await;
@@ -64,26 +55,26 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
     let r = b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "More")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("community pool") && r.body.contains("30 min"), "{}", r.body);
-    assert_eq!(balance(&app, &bob).await, 60);
+    assert_eq!(app.balance(&bob).await, 60);
 
     // Record help on behalf: Ann helped Bob for 45 min.
     let r = b
         .call("record_hours", &[("transfer_id", &tid()), ("giver", &ann), ("receiver1", &bob), ("hours", ""), ("minutes", "45"), ("memo", "Shopping")])
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(balance(&app, &ann).await, -45);
-    assert_eq!(balance(&app, &bob).await, 15);
+    assert_eq!(app.balance(&ann).await, -45);
+    assert_eq!(app.balance(&bob).await, 15);
 
     // Adjust with a reason, then reverse the adjustment; a second reversal is refused.
     let r = b
         .call("adjust_balance", &[("transfer_id", &tid()), ("user_id", &bob), ("direction", "add"), ("hours", "2"), ("minutes", ""), ("reason", "Hours lost on paper")])
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(balance(&app, &bob).await, 135);
+    assert_eq!(app.balance(&bob).await, 135);
     let adjustment: String = sqlx::query("SELECT id FROM transfers WHERE kind = 'adjustment'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let r = b.call("reverse_transfer", &[("transfer_id", &tid()), ("original_id", &adjustment), ("reason", "Entered twice")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(balance(&app, &bob).await, 15);
+    assert_eq!(app.balance(&bob).await, 15);
     let r = b.call("reverse_transfer", &[("transfer_id", &tid()), ("original_id", &adjustment), ("reason", "Again")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("already been reversed"), "{}", r.body);
@@ -156,7 +147,7 @@ async fn organisations_give_hours_through_their_named_members() {
         .call("organisation_gives", &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &bob), ("hours", "2"), ("minutes", ""), ("memo", "Tea with residents")])
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(balance(&app, &bob).await, 120);
+    assert_eq!(app.balance(&bob).await, 120);
     assert_eq!(a.call("organisation_hours", &[("organisation_id", &org)]).await.json()["summary"]["balance_minutes"], -120);
     // Someone not named for it cannot act for it.
     let mut other = app.as_actor(Actor::Resident).await;
@@ -198,11 +189,11 @@ async fn welcome_hours_come_once_when_no_approval_is_needed() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let nell: String = sqlx::query("SELECT id FROM users WHERE email = 'nell@example.org'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
-    assert_eq!(balance(&app, &nell).await, 120);
+    assert_eq!(app.balance(&nell).await, 120);
     // Granting again (say, on approval) changes nothing: the welcome's id is fixed.
     let outcome = app::ledger::grant_starting_credit(&app.state, &app.network_id, &nell).await.unwrap();
     assert!(matches!(outcome, app::ledger::store::Outcome::AlreadyApplied { .. }), "{outcome:?}");
-    assert_eq!(balance(&app, &nell).await, 120);
+    assert_eq!(app.balance(&nell).await, 120);
     verify_clean(&app).await;
 }
 

@@ -56,14 +56,24 @@ pub fn Landing() -> impl IntoView {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let viewer = Resource::new_blocking(|| (), |_| current_viewer());
+    // One resource for the page (no resources created inside another's Suspend): the
+    // viewer, and for active members their suggestions.
+    let data = Resource::new_blocking(
+        || (),
+        |_| async {
+            let viewer = current_viewer().await?;
+            let member = viewer.as_ref().is_some_and(|v| v.has(Role::Resident));
+            let suggestions = if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
+            Ok::<_, AppError>((viewer, suggestions))
+        },
+    );
     view! {
         <Title text="Home"/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match viewer.await {
-                    Ok(Some(v)) => view! { <HomeFor viewer=v/> }.into_any(),
-                    Ok(None) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
+                match data.await {
+                    Ok((Some(v), (requests, offers))) => view! { <HomeFor viewer=v requests=requests offers=offers/> }.into_any(),
+                    Ok((None, _)) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
                     Err(e) => view! { <PageError error=e/> }.into_any(),
                 }
             })}
@@ -72,7 +82,7 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn HomeFor(viewer: Viewer) -> impl IntoView {
+fn HomeFor(viewer: Viewer, requests: Vec<crate::listings::Suggestion>, offers: Vec<crate::listings::Suggestion>) -> impl IntoView {
     let status = viewer.membership.as_ref().map(|m| m.status);
     if viewer.is_waiting() {
         let locality = viewer.membership.as_ref().map(|m| m.locality_name.clone()).unwrap_or_default();
@@ -113,7 +123,7 @@ fn HomeFor(viewer: Viewer) -> impl IntoView {
                     <a class="button" href="/hours">"My hours"</a>
                 </p>
             </section>
-            <HomeSuggestions/>
+            <HomeSuggestions requests=requests offers=offers/>
         })}
         {(!scopes.is_empty()).then(|| view! {
             <section class="card">
@@ -161,27 +171,19 @@ pub fn CodeOfConduct() -> impl IntoView {
 
 /// "Requests you could help with" and "offers you might like", from the member's own listings.
 #[component]
-fn HomeSuggestions() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| crate::listings::home_suggestions());
+fn HomeSuggestions(requests: Vec<crate::listings::Suggestion>, offers: Vec<crate::listings::Suggestion>) -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let (requests, offers) = data.await.unwrap_or_default();
-                view! {
-                    {(!requests.is_empty()).then(|| view! {
-                        <section aria-labelledby="could-help-heading">
-                            <h2 id="could-help-heading">"Requests you could help with"</h2>
-                            <crate::listings::pages::SuggestionList items=requests/>
-                        </section>
-                    })}
-                    {(!offers.is_empty()).then(|| view! {
-                        <section aria-labelledby="might-like-heading">
-                            <h2 id="might-like-heading">"Offers you might like"</h2>
-                            <crate::listings::pages::SuggestionList items=offers/>
-                        </section>
-                    })}
-                }
-            })}
-        </Suspense>
+        {(!requests.is_empty()).then(|| view! {
+            <section aria-labelledby="could-help-heading">
+                <h2 id="could-help-heading">"Requests you could help with"</h2>
+                <crate::listings::pages::SuggestionList items=requests/>
+            </section>
+        })}
+        {(!offers.is_empty()).then(|| view! {
+            <section aria-labelledby="might-like-heading">
+                <h2 id="might-like-heading">"Offers you might like"</h2>
+                <crate::listings::pages::SuggestionList items=offers/>
+            </section>
+        })}
     }
 }

@@ -334,14 +334,22 @@ fn now_secs() -> i64 {
 #[component]
 pub fn ListingPage() -> impl IntoView {
     let id = param("id");
-    let data = Resource::new_blocking(move || id.clone(), get_listing);
+    // One resource for the page: the listing and its matches.
+    let data = Resource::new_blocking(
+        move || id.clone(),
+        |id| async move {
+            let d = get_listing(id.clone()).await?;
+            let matches = listing_matches(id).await.unwrap_or_default();
+            Ok::<_, crate::error::AppError>((d, matches))
+        },
+    );
     let done = done_message();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(d) => {
+                    Ok((d, matches)) => {
                         let now = now_secs();
                         let c = d.card.clone();
                         view! {
@@ -365,7 +373,7 @@ pub fn ListingPage() -> impl IntoView {
                             {(!d.is_owner && c.status == ListingStatus::Open && c.expires_at > now).then(|| view! {
                                 <crate::exchanges::pages::StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
                             })}
-                            <Matches id=c.id.clone() kind=c.kind/>
+                            <Matches items=matches kind=c.kind/>
                             <p><a href="/listings" class="back-link">"Back to offers and requests"</a></p>
                         }.into_any()
                     }
@@ -431,25 +439,15 @@ pub fn SuggestionList(items: Vec<Suggestion>) -> impl IntoView {
 
 /// Below a listing: the other side of the market in the same kind of help.
 #[component]
-fn Matches(id: String, kind: ListingKind) -> impl IntoView {
-    let data = Resource::new_blocking(move || id.clone(), listing_matches);
+fn Matches(items: Vec<Suggestion>, kind: ListingKind) -> impl IntoView {
     let heading = match kind {
         ListingKind::Request => "Offers that could meet this",
         ListingKind::Offer => "Requests this could meet",
     };
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(items) if !items.is_empty() => view! {
-                        <section aria-labelledby="matches-heading">
-                            <h2 id="matches-heading">{heading}</h2>
-                            <SuggestionList items=items/>
-                        </section>
-                    }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    (!items.is_empty()).then(|| view! {
+        <section aria-labelledby="matches-heading">
+            <h2 id="matches-heading">{heading}</h2>
+            <SuggestionList items=items/>
+        </section>
+    })
 }

@@ -250,6 +250,17 @@ impl TestApp {
         (id, email)
     }
 
+    /// A member's balance in this app's network (zero if their account was never used).
+    pub async fn balance(&self, user: &str) -> i64 {
+        sqlx::query("SELECT balance_minutes FROM accounts WHERE id = $1")
+            .bind(format!("member:{}:{user}", self.network_id))
+            .fetch_optional(&self.state.db.pool)
+            .await
+            .expect("balance")
+            .map(|r| r.get("balance_minutes"))
+            .unwrap_or(0)
+    }
+
     /// A signed-in client for an actor (anonymous: no session).
     pub async fn as_actor(&self, actor: Actor) -> Client {
         let mut c = self.client();
