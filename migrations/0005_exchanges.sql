@@ -3,6 +3,7 @@ CREATE TABLE exchanges (
     id TEXT PRIMARY KEY,
     network_id TEXT NOT NULL REFERENCES networks(id),
     listing_id TEXT NOT NULL REFERENCES listings(id),
+    title TEXT NOT NULL,                                -- the listing's title when the exchange began
     owner_id TEXT NOT NULL REFERENCES users(id),        -- the listing's owner
     asker_id TEXT NOT NULL REFERENCES users(id),        -- who responded to it
     provider_id TEXT NOT NULL REFERENCES users(id),     -- who gives the help (earns the hours)
@@ -25,6 +26,7 @@ CREATE TABLE exchange_messages (
     exchange_id TEXT NOT NULL REFERENCES exchanges(id),
     author_id TEXT NOT NULL REFERENCES users(id),
     body TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'message' CHECK (kind IN ('message', 'contact')),
     created_at BIGINT NOT NULL
 );
 CREATE INDEX exchange_messages_exchange ON exchange_messages (exchange_id, created_at);

@@ -15,6 +15,7 @@ pub struct JobReport {
     pub warned: usize,
     pub confirmed: usize,
     pub digests: usize,
+    pub repaired: usize,
 }
 
 pub async fn run_forever(st: AppState) {
@@ -41,7 +42,7 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
     for r in due_warning {
         let id: String = r.get("id");
         let mut tx = st.db.pool.begin().await?;
-        let claimed = sqlx::query("UPDATE exchanges SET warned_at = $1 WHERE id = $2 AND warned_at IS NULL")
+        let claimed = sqlx::query("UPDATE exchanges SET warned_at = $1 WHERE id = $2 AND warned_at IS NULL AND status = 'recorded'")
             .bind(t)
             .bind(&id)
             .execute(&mut *tx)
@@ -79,6 +80,8 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
             Err(refusal) => tracing::warn!(exchange = %id, "automatic confirmation refused: {}", refusal.message()),
         }
     }
+    // Confirmed exchanges whose transfer never landed (a crash between claim and ledger).
+    report.repaired = crate::exchanges::repair_confirmed(st).await?;
     // Daily digests.
     let due_digest = sqlx::query(
         "SELECT u.id, u.email, u.display_name, u.last_digest_at FROM users u

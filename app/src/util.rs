@@ -75,3 +75,9 @@ mod tests {
         assert_eq!(format_date(951_782_400), "29 February 2000");
     }
 }
+
+/// Text with control characters other than line breaks and tabs (a NUL byte, say), which
+/// PostgreSQL refuses and nobody types on purpose.
+pub fn has_control_chars(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}

@@ -225,6 +225,11 @@ async fn contact_details_stay_hidden_until_shared() {
     assert!(!b.get(&format!("/exchanges/{ex}")).await.body.contains(&a_email));
     assert_eq!(a.call("share_contact", &[("exchange_id", &ex)]).await.status, 200);
     assert!(b.call("get_exchange", &[("id", &ex)]).await.body.contains(&a_email), "shared on purpose");
+    // The area's builders can read the exchange (for disputes) but not the shared address.
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let seen = builder.call("get_exchange", &[("id", &ex)]).await;
+    assert_eq!(seen.status, 200);
+    assert!(!seen.body.contains(&a_email), "{}", seen.body);
     // Still nobody else's business.
     let mut c = app.as_actor(Actor::Resident).await;
     assert!(!c.call("get_exchange", &[("id", &ex)]).await.body.contains(&a_email));
@@ -264,4 +269,18 @@ async fn people_authorisation_matrix() {
         }
     }
     assert!(failures.is_empty(), "authorisation failures:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn a_confirmation_cut_short_by_a_crash_is_finished_by_the_jobs() {
+    let app = TestApp::spawn().await;
+    let (ex, _a, _b, a_id, _) = recorded(&app).await;
+    // As if a server died right after claiming the confirmation, before the ledger.
+    sqlx::query("UPDATE exchanges SET status = 'confirmed', updated_at = 1 WHERE id = $1").bind(&ex).execute(&app.state.db.pool).await.unwrap();
+    let r = app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
+    assert_eq!(r.repaired, 1);
+    assert_eq!(app.balance(&a_id).await, 120);
+    assert_eq!(app::jobs::run_once(&app.state, app::util::now()).await.unwrap().repaired, 0, "once");
+    let report = app::ledger::store::verify(&app.state.db).await.unwrap();
+    assert!(report.faults.is_empty(), "{:?}", report.faults);
 }

@@ -45,6 +45,12 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
     }
     assert_eq!(app.balance(&ann).await, -90);
 
+    // Ids the server keeps for itself, and text PostgreSQL would refuse, are turned away.
+    let r = a.call("donate_to_pool", &[("transfer_id", "exchange-0123456789"), ("hours", "1"), ("minutes", ""), ("memo", "")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = a.call("donate_to_pool", &[("transfer_id", &tid()), ("hours", "1"), ("minutes", ""), ("memo", "nul\u{0}byte")]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+
     // The builder grants 1 h from the pool to Bob, with a reason; a reason is required.
     let r = b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "")]).await;
     assert_eq!(r.status, 422);
@@ -149,6 +155,11 @@ async fn organisations_give_hours_through_their_named_members() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&bob).await, 120);
     assert_eq!(a.call("organisation_hours", &[("organisation_id", &org)]).await.json()["summary"]["balance_minutes"], -120);
+    // Nobody pays the organisation's hours to themselves.
+    let r = a
+        .call("organisation_gives", &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &ann), ("hours", "1"), ("minutes", ""), ("memo", "Me")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
     // Someone not named for it cannot act for it.
     let mut other = app.as_actor(Actor::Resident).await;
     let r = other

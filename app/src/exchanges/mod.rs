@@ -71,7 +71,10 @@ pub const MESSAGE_MAX_CHARS: usize = 2000;
 #[cfg(feature = "ssr")]
 fn read_message(problem: &mut FormProblem, body: &str) -> Option<String> {
     let b = body.trim();
-    if b.is_empty() {
+    if crate::util::has_control_chars(b) {
+        problem.push("body", "Please use ordinary letters, numbers and punctuation.");
+        None
+    } else if b.is_empty() {
         problem.push("body", "Write a message.");
         None
     } else if b.chars().count() > MESSAGE_MAX_CHARS {
@@ -84,11 +87,17 @@ fn read_message(problem: &mut FormProblem, body: &str) -> Option<String> {
 
 #[cfg(feature = "ssr")]
 async fn add_message(tx: &mut sqlx::Transaction<'_, sqlx::Any>, exchange_id: &str, author: &str, body: &str) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO exchange_messages (id, exchange_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+    add_message_of_kind(tx, exchange_id, author, body, "message").await
+}
+
+#[cfg(feature = "ssr")]
+async fn add_message_of_kind(tx: &mut sqlx::Transaction<'_, sqlx::Any>, exchange_id: &str, author: &str, body: &str, kind: &str) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO exchange_messages (id, exchange_id, author_id, body, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(crate::util::new_id())
         .bind(exchange_id)
         .bind(author)
         .bind(body)
+        .bind(kind)
         .bind(crate::util::now())
         .execute(&mut **tx)
         .await?;
@@ -144,8 +153,8 @@ pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppE
         let t = crate::util::now();
         let mut tx = st.db.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO exchanges (id, network_id, listing_id, owner_id, asker_id, provider_id, receiver_id, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $8)",
+            "INSERT INTO exchanges (id, network_id, listing_id, title, owner_id, asker_id, provider_id, receiver_id, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $9, $4, $5, $6, $7, 'requested', $8, $8)",
         )
         .bind(&id)
         .bind(&network)
@@ -155,6 +164,7 @@ pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppE
         .bind(&provider)
         .bind(&receiver)
         .bind(t)
+        .bind(&listing.card.title)
         .execute(&mut *tx)
         .await?;
         add_message(&mut tx, &id, &viewer.user_id, &body).await?;
@@ -172,10 +182,33 @@ pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppE
     }.await)
 }
 
-/// Confirms recorded hours: posts the exchange's one ledger transfer (its id is fixed by
-/// the exchange, so confirming twice, or a person and the automatic confirmation at once,
-/// moves the hours once), then marks the exchange confirmed and tells the other side.
-/// `by` is the confirming participant, or `None` for the automatic confirmation.
+/// The exchange's one ledger transfer: its id is fixed by the exchange and its content by
+/// the exchange's row, so every attempt (a person, a retry, the automatic confirmation,
+/// the repair job) asks for exactly the same transfer and it is applied once.
+#[cfg(feature = "ssr")]
+fn exchange_transfer(row: &sqlx::any::AnyRow) -> crate::ledger::store::NewTransfer {
+    use crate::ledger::store::{AccountRef, NewTransfer};
+    let id: String = row.get("id");
+    let minutes: i64 = row.get::<Option<i64>, _>("recorded_minutes").unwrap_or(0);
+    NewTransfer {
+        id: format!("exchange-{id}"),
+        network_id: row.get("network_id"),
+        kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
+        legs: vec![(AccountRef::Member(row.get("receiver_id")), -minutes), (AccountRef::Member(row.get("provider_id")), minutes)],
+        memo: row.get("title"),
+        category: None,
+        exchange_id: Some(id),
+        reverses_id: None,
+        reason: None,
+        recorded_by: row.get("recorded_by"),
+    }
+}
+
+/// Confirms recorded hours. First claims the exchange (recorded → confirmed, one winner, so
+/// a dispute cannot slip in between), then posts its one ledger transfer, then tells the
+/// other side. If the ledger refuses (a limit), the claim is undone. If the process dies
+/// between claim and transfer, `jobs` finds the confirmed exchange without its transfer and
+/// posts it. `by` is the confirming participant, or `None` for the automatic confirmation.
 #[cfg(feature = "ssr")]
 pub async fn confirm_exchange(
     st: &AppState,
@@ -183,59 +216,75 @@ pub async fn confirm_exchange(
     by_name: &str,
     by: Option<&str>,
 ) -> Result<Result<(), crate::ledger::domain::TransferRefusal>, AppError> {
-    use crate::ledger::store::{AccountRef, NewTransfer, Outcome};
-    let Some(row) = sqlx::query(
-        "SELECT e.*, l.title AS listing_title FROM exchanges e JOIN listings l ON l.id = e.listing_id WHERE e.id = $1 AND e.status IN ('recorded', 'confirmed')",
-    )
-    .bind(exchange_id)
-    .fetch_optional(&st.db.pool)
-    .await?
-    else {
-        return Err(AppError::Conflict("There are no recorded hours to confirm.".into()));
+    use crate::ledger::store::Outcome;
+    let t = crate::util::now();
+    let claimed = sqlx::query("UPDATE exchanges SET status = 'confirmed', updated_at = $1 WHERE id = $2 AND status = 'recorded'")
+        .bind(t)
+        .bind(exchange_id)
+        .execute(&st.db.pool)
+        .await?
+        .rows_affected();
+    let Some(row) = sqlx::query("SELECT * FROM exchanges WHERE id = $1").bind(exchange_id).fetch_optional(&st.db.pool).await? else {
+        return Err(AppError::not_found("exchange"));
     };
-    let minutes: i64 = row.get::<Option<i64>, _>("recorded_minutes").unwrap_or(0);
-    let transfer = NewTransfer {
-        id: format!("exchange-{exchange_id}"),
-        network_id: row.get("network_id"),
-        kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
-        legs: vec![(AccountRef::Member(row.get("receiver_id")), -minutes), (AccountRef::Member(row.get("provider_id")), minutes)],
-        memo: row.get("listing_title"),
-        category: None,
-        exchange_id: Some(exchange_id.to_string()),
-        reverses_id: None,
-        reason: None,
-        recorded_by: row.get("recorded_by"),
-    };
-    if let Outcome::Refused(r) = st.ledger.apply(transfer.clone()).await? {
+    if claimed == 0 {
+        // Someone else confirmed it: nothing more to do here. Anything else: not now.
+        return if row.get::<String, _>("status") == "confirmed" {
+            Ok(Ok(()))
+        } else {
+            Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()))
+        };
+    }
+    if let Outcome::Refused(r) = st.ledger.apply(exchange_transfer(&row)).await? {
+        sqlx::query("UPDATE exchanges SET status = 'recorded' WHERE id = $1 AND status = 'confirmed'")
+            .bind(exchange_id)
+            .execute(&st.db.pool)
+            .await?;
         return Ok(Err(r));
     }
     let mut tx = st.db.pool.begin().await?;
-    let changed = sqlx::query("UPDATE exchanges SET status = 'confirmed', transfer_id = $1, updated_at = $2 WHERE id = $3 AND status = 'recorded'")
-        .bind(&transfer.id)
-        .bind(crate::util::now())
+    sqlx::query("UPDATE exchanges SET transfer_id = $1 WHERE id = $2")
+        .bind(format!("exchange-{exchange_id}"))
         .bind(exchange_id)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed == 1 {
-        let title: String = row.get("listing_title");
-        let link = format!("/exchanges/{exchange_id}");
-        let recorder: Option<String> = row.get("recorded_by");
-        let told: Vec<String> = match by {
-            Some(me) => vec![other_participant(&row, me)],
-            None => vec![row.get("owner_id"), row.get("asker_id")],
+        .await?;
+    let title: String = row.get("title");
+    let link = format!("/exchanges/{exchange_id}");
+    let told: Vec<String> = match by {
+        Some(me) => vec![other_participant(&row, me)],
+        None => vec![row.get("owner_id"), row.get("asker_id")],
+    };
+    for user in told {
+        let text = match by {
+            Some(_) => format!("{by_name} confirmed the hours for \"{title}\""),
+            None => format!("The hours for \"{title}\" were confirmed automatically"),
         };
-        for user in told {
-            let text = match by {
-                Some(_) => format!("{by_name} confirmed the hours for \"{title}\""),
-                None => format!("The hours for \"{title}\" were confirmed automatically"),
-            };
-            let _ = &recorder;
-            crate::notifications::notify(&mut tx, &st.config.public_url, &user, &text, &link).await?;
-        }
+        crate::notifications::notify(&mut tx, &st.config.public_url, &user, &text, &link).await?;
     }
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// Posts the transfer of any confirmed exchange that lacks it (a process died between the
+/// claim and the ledger; a minute's grace lets a live confirmation finish first). Returns
+/// how many it repaired.
+#[cfg(feature = "ssr")]
+pub async fn repair_confirmed(st: &AppState) -> Result<usize, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.* FROM exchanges e WHERE e.status = 'confirmed' AND e.transfer_id IS NULL AND e.updated_at < $1",
+    )
+    .bind(crate::util::now() - 60)
+    .fetch_all(&st.db.pool)
+    .await?;
+    let mut repaired = 0;
+    for row in rows {
+        let transfer = exchange_transfer(&row);
+        if let crate::ledger::store::Outcome::Applied { .. } | crate::ledger::store::Outcome::AlreadyApplied { .. } = st.ledger.apply(transfer.clone()).await? {
+            sqlx::query("UPDATE exchanges SET transfer_id = $1 WHERE id = $2").bind(&transfer.id).bind(row.get::<String, _>("id")).execute(&st.db.pool).await?;
+            repaired += 1;
+        }
+    }
+    Ok(repaired)
 }
 
 /// The participant who is not `me`.
@@ -320,7 +369,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
             }
         }
         let messages = sqlx::query(
-            "SELECT m.author_id, u.display_name, m.body, m.created_at FROM exchange_messages m JOIN users u ON u.id = m.author_id
+            "SELECT m.author_id, u.display_name, m.body, m.kind, m.created_at FROM exchange_messages m JOIN users u ON u.id = m.author_id
              WHERE m.exchange_id = $1 ORDER BY m.created_at, m.id",
         )
         .bind(&id)
@@ -330,7 +379,13 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
         .map(|m| MessageView {
             mine: m.get::<String, _>("author_id") == viewer.user_id,
             author_name: m.get("display_name"),
-            body: m.get("body"),
+            // Contact details shared between the two stay between the two (builders reading
+            // a dispute see that they were shared, not what).
+            body: if participant || m.get::<String, _>("kind") != "contact" {
+                m.get("body")
+            } else {
+                "(shared their contact details with the other member)".to_string()
+            },
             created_at: m.get("created_at"),
         })
         .collect();
@@ -515,6 +570,7 @@ pub async fn thank(exchange_id: String, thanks: String) -> Result<(), AppError> 
         let text = thanks.trim().to_string();
         let mut problem = FormProblem::new().keep("thanks", &thanks);
         match text.chars().count() {
+            _ if crate::util::has_control_chars(&text) => problem.push("thanks", "Please use ordinary letters, numbers and punctuation."),
             0 => problem.push("thanks", "Write a few words of thanks."),
             301.. => problem.push("thanks", "Keep it under 300 characters."),
             _ => {}
@@ -558,7 +614,8 @@ pub async fn share_contact(exchange_id: String) -> Result<(), AppError> {
             return Err(AppError::Conflict("There is no email address on your account to share.".into()));
         };
         let mut tx = st.db.pool.begin().await?;
-        add_message(&mut tx, &exchange_id, &viewer.user_id, &format!("{} shared their email address: {email}", viewer.display_name)).await?;
+        add_message_of_kind(&mut tx, &exchange_id, &viewer.user_id, &format!("{} shared their email address: {email}", viewer.display_name), "contact")
+            .await?;
         crate::notifications::notify(
             &mut tx,
             &st.config.public_url,

@@ -157,7 +157,9 @@ pub fn fresh_transfer_id() -> String {
 
 #[cfg(feature = "ssr")]
 fn check_transfer_id(id: &str) -> Result<(), AppError> {
-    let ok = (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    // Ids the server makes itself (an exchange's, a welcome's) are out of a client's reach.
+    let reserved = ["exchange-", "welcome-"].iter().any(|p| id.starts_with(p));
+    let ok = !reserved && (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -174,7 +176,10 @@ fn read_amount(problem: &mut FormProblem, hours: &str, minutes: &str) -> Option<
 #[cfg(feature = "ssr")]
 fn read_reason(problem: &mut FormProblem, reason: &str) -> Option<String> {
     let r = reason.trim();
-    if r.chars().count() < 3 {
+    if crate::util::has_control_chars(r) {
+        problem.push("reason", "Please use ordinary letters, numbers and punctuation.");
+        None
+    } else if r.chars().count() < 3 {
         problem.push("reason", "Write the reason, so others can understand it later.");
         None
     } else if r.chars().count() > 500 {
@@ -188,7 +193,9 @@ fn read_reason(problem: &mut FormProblem, reason: &str) -> Option<String> {
 #[cfg(feature = "ssr")]
 fn read_memo(problem: &mut FormProblem, memo: &str) -> String {
     let m = memo.trim();
-    if m.chars().count() > 200 {
+    if crate::util::has_control_chars(m) {
+        problem.push("memo", "Please use ordinary letters, numbers and punctuation.");
+    } else if m.chars().count() > 200 {
         problem.push("memo", "Keep this under 200 characters.");
     }
     m.to_string()
@@ -799,8 +806,10 @@ pub async fn organisation_gives(
             problem.push("memo", "Say what the help was, for example \"Tea and chat with residents\".");
         }
         let member = if user_id.is_empty() { None } else { queries::member_place(&st.db, &user_id).await? };
+        let active = !user_id.is_empty() && queries::is_active_member(&st.db, &network, &user_id).await?;
         match &member {
-            Some((n, _, _)) if *n == network => {}
+            _ if user_id == viewer.user_id => problem.push("user_id", "You cannot give the organisation's hours to yourself."),
+            Some((n, _, _)) if *n == network && active => {}
             _ => problem.push("user_id", "Choose the member who helped."),
         }
         problem.clone().into_result()?;

@@ -287,3 +287,13 @@ pub async fn members_for_picking(db: &Db, network_id: &str, locality: Option<&st
     .await?;
     Ok(rows.into_iter().map(|r| (r.get("id"), r.get("display_name"), r.get("locality_name"))).collect())
 }
+
+/// Is this person an active member of the network?
+pub async fn is_active_member(db: &Db, network_id: &str, user_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 AS x FROM memberships WHERE network_id = $1 AND user_id = $2 AND status = 'active'")
+        .bind(network_id)
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}

@@ -46,6 +46,13 @@ impl LedgerWriter {
                             let _ = reply.send(Ok(outcome));
                         }
                     }
+                    // One bad transfer must not fail the others: apply them one by one
+                    // (those already committed come back as "already applied").
+                    Err(_) if transfers.len() > 1 => {
+                        for (t, reply) in transfers.into_iter().zip(replies) {
+                            let _ = reply.send(store::apply(&db, &t).await);
+                        }
+                    }
                     Err(e) => {
                         for reply in replies {
                             let _ = reply.send(Err(e.clone()));

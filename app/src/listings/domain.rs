@@ -149,6 +149,11 @@ impl ListingForm {
     /// chosen ids exist (looked up by the caller).
     pub fn parse(&self, category_ok: bool, locality_ok: bool) -> Result<ListingDraft, FormProblem> {
         let mut p = self.problem();
+        for (name, text) in [("title", &self.title), ("description", &self.description), ("tags", &self.tags), ("availability", &self.availability)] {
+            if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                p.push(name, "Please use ordinary letters, numbers and punctuation.");
+            }
+        }
         let kind = ListingKind::parse(&self.kind);
         if kind.is_none() {
             p.push("kind", "Choose whether you are offering help or asking for it.");

@@ -35,6 +35,7 @@ pub struct Category {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingCard {
     pub id: String,
+    pub network_id: String,
     pub kind: ListingKind,
     pub title: String,
     pub snippet: String,

@@ -142,6 +142,7 @@ fn card(r: &sqlx::any::AnyRow) -> ListingCard {
     }
     ListingCard {
         id: r.get("id"),
+        network_id: r.get("network_id"),
         kind: ListingKind::parse(&r.get::<String, _>("kind")).unwrap_or(ListingKind::Offer),
         title: r.get("title"),
         snippet,

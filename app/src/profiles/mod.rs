@@ -34,7 +34,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         let viewer = crate::platform::request::signed_in().await?;
         crate::networks::domain::require_any_role(&viewer)?;
         let Some(row) = sqlx::query(
-            "SELECT u.id, u.display_name, u.about, m.network_id, m.created_at, m.status, l.name AS locality_name
+            "SELECT u.id, u.display_name, u.about, m.network_id, m.locality_id, m.created_at, m.status, l.name AS locality_name
              FROM users u JOIN memberships m ON m.user_id = u.id JOIN localities l ON l.id = m.locality_id WHERE u.id = $1
              ORDER BY m.created_at LIMIT 1",
         )
@@ -46,7 +46,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         };
         let network: String = row.get("network_id");
         let same_network = viewer.membership.as_ref().is_some_and(|m| m.network_id == network && m.status == crate::networks::domain::MembershipStatus::Active);
-        let builds_here = viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network);
+        let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &row.get::<String, _>("locality_id")).is_ok();
         if !(same_network || builds_here) || (row.get::<String, _>("status") != "active" && !builds_here) {
             return Err(AppError::not_found("member"));
         }
@@ -55,12 +55,14 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         let listings = crate::listings::store::mine(&st.db, &user_id)
             .await?
             .into_iter()
-            .filter(|c| c.status == crate::listings::domain::ListingStatus::Open && c.expires_at > crate::util::now())
+            .filter(|c| c.status == crate::listings::domain::ListingStatus::Open && c.expires_at > crate::util::now() && c.network_id == network)
             .collect();
         let thanks = sqlx::query(
-            "SELECT u.display_name, t.body, t.created_at FROM thanks t JOIN users u ON u.id = t.from_id WHERE t.to_id = $1 ORDER BY t.created_at DESC LIMIT 20",
+            "SELECT u.display_name, t.body, t.created_at FROM thanks t JOIN users u ON u.id = t.from_id JOIN exchanges e ON e.id = t.exchange_id
+             WHERE t.to_id = $1 AND e.network_id = $2 ORDER BY t.created_at DESC LIMIT 20",
         )
         .bind(&user_id)
+        .bind(&network)
         .fetch_all(&st.db.pool)
         .await?
         .into_iter()
@@ -96,8 +98,8 @@ pub async fn set_about(about: String) -> Result<(), AppError> {
         let viewer = crate::platform::request::signed_in().await?;
         crate::networks::domain::require_active_member(&viewer)?;
         let text = about.trim().to_string();
-        if text.chars().count() > 500 {
-            return Err(crate::error::FormProblem::new().keep("about", &about).field("about", "Keep it under 500 characters.").into_result().unwrap_err());
+        if text.chars().count() > 500 || crate::util::has_control_chars(&text) {
+            return Err(crate::error::FormProblem::new().keep("about", &about).field("about", "Keep it under 500 characters, in ordinary letters, numbers and punctuation.").into_result().unwrap_err());
         }
         sqlx::query("UPDATE users SET about = $1 WHERE id = $2").bind(&text).bind(&viewer.user_id).execute(&st.db.pool).await?;
         leptos_axum::redirect(&format!("/members/{}?saved=1", viewer.user_id));
