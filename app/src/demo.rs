@@ -216,7 +216,7 @@ async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], bui
     let member = |u: &String| AccountRef::Member(u.clone());
     let mut all = vec![];
     for (u, _) in actives {
-        all.push(t(format!("welcome-{network_id}-{u}"), TransferKind::StartingCredit, vec![(AccountRef::Network, -120), (member(u), 120)], "Welcome to the time bank", None));
+        all.push(t(crate::ledger::welcome_transfer_id(network_id, u), TransferKind::StartingCredit, vec![(AccountRef::Network, -120), (member(u), 120)], "Welcome to the time bank", None));
     }
     const HELP: [&str; 6] = ["Gardening", "Shopping trip", "Help with a form", "Lift to the health centre", "Tea and a chat", "Fixing a shelf"];
     for loc in 0..6 {

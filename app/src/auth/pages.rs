@@ -6,11 +6,8 @@ use crate::components::layout::PageError;
 use crate::networks::{current_viewer, join_choices};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::components::url::query;
 
-fn query(name: &'static str) -> Option<String> {
-    use_query_map().with_untracked(|q| q.get(name))
-}
 
 #[component]
 pub fn JoinPage() -> impl IntoView {

@@ -191,7 +191,7 @@ fn exchange_transfer(row: &sqlx::any::AnyRow) -> crate::ledger::store::NewTransf
     let id: String = row.get("id");
     let minutes: i64 = row.get::<Option<i64>, _>("recorded_minutes").unwrap_or(0);
     NewTransfer {
-        id: format!("exchange-{id}"),
+        id: crate::ledger::exchange_transfer_id(&id),
         network_id: row.get("network_id"),
         kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
         legs: vec![(AccountRef::Member(row.get("receiver_id")), -minutes), (AccountRef::Member(row.get("provider_id")), minutes)],
@@ -244,7 +244,7 @@ pub async fn confirm_exchange(
     }
     let mut tx = st.db.pool.begin().await?;
     sqlx::query("UPDATE exchanges SET transfer_id = $1 WHERE id = $2")
-        .bind(format!("exchange-{exchange_id}"))
+        .bind(crate::ledger::exchange_transfer_id(exchange_id))
         .bind(exchange_id)
         .execute(&mut *tx)
         .await?;

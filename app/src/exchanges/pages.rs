@@ -9,7 +9,7 @@ use crate::listings::domain::ListingKind;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use crate::components::url::{param, query};
 
 /// On a listing someone else posted: "I can help" / "I'd like this", with a first message.
 #[component]
@@ -38,8 +38,8 @@ pub fn StartExchangeForm(listing_id: String, kind: ListingKind, owner_name: Stri
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
-    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
-    let done = use_query_map().with_untracked(|q| q.get("done"));
+    let id = param("id");
+    let done = query("done");
     let message = ServerAction::<SendMessage>::new();
     let step = ServerAction::<ExchangeStep>::new();
     let thank = ServerAction::<Thank>::new();

@@ -6,7 +6,7 @@
 use super::store::AccountRef;
 use super::{domain::Minutes, queries};
 use crate::error::AppError;
-use crate::networks::domain::{require_active_member, require_builder_for};
+use crate::networks::domain::require_active_member;
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Query, State};
@@ -33,8 +33,7 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
     let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
     let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     let (network, account, label) = if let Some(member) = q.get("member") {
-        let (network, locality, name) = queries::member_place(&st.db, member).await?.ok_or_else(|| AppError::not_found("member"))?;
-        require_builder_for(&viewer, &network, &locality)?;
+        let (network, _, name) = super::member_in_scope(st, &viewer, member).await?;
         (network, AccountRef::Member(member.clone()), name)
     } else if let Some(org) = q.get("organisation") {
         let m = require_active_member(&viewer)?;

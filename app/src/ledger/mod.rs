@@ -139,6 +139,19 @@ pub struct OrganisationHoursView {
     pub members: Vec<Pick>,
 }
 
+const EXCHANGE_TRANSFER_PREFIX: &str = "exchange-";
+const WELCOME_TRANSFER_PREFIX: &str = "welcome-";
+
+/// The id of an exchange's one transfer (fixed, so it is posted once).
+pub fn exchange_transfer_id(exchange_id: &str) -> String {
+    format!("{EXCHANGE_TRANSFER_PREFIX}{exchange_id}")
+}
+
+/// The id of a member's welcome hours (fixed, so they are given once).
+pub fn welcome_transfer_id(network_id: &str, user_id: &str) -> String {
+    format!("{WELCOME_TRANSFER_PREFIX}{network_id}-{user_id}")
+}
+
 /// A fresh id for a form that moves hours: sent with the form, so pressing the button twice
 /// (or the browser re-posting) applies it once.
 pub fn fresh_transfer_id() -> String {
@@ -158,7 +171,7 @@ pub fn fresh_transfer_id() -> String {
 #[cfg(feature = "ssr")]
 fn check_transfer_id(id: &str) -> Result<(), AppError> {
     // Ids the server makes itself (an exchange's, a welcome's) are out of a client's reach.
-    let reserved = ["exchange-", "welcome-"].iter().any(|p| id.starts_with(p));
+    let reserved = [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX].iter().any(|p| id.starts_with(p));
     let ok = !reserved && (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
@@ -277,7 +290,7 @@ pub async fn grant_starting_credit(st: &AppState, network_id: &str, user_id: &st
     }
     let source = if row.get::<String, _>("starting_credit_source") == "pool" { AccountRef::Pool } else { AccountRef::Network };
     let t = NewTransfer {
-        id: format!("welcome-{network_id}-{user_id}"),
+        id: welcome_transfer_id(network_id, user_id),
         network_id: network_id.to_string(),
         kind: TransferKind::StartingCredit.as_str().into(),
         legs: vec![(source, -minutes), (AccountRef::Member(user_id.to_string()), minutes)],

@@ -13,15 +13,7 @@ use crate::components::layout::PageError;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn query(name: &'static str) -> Option<String> {
-    use_query_map().with_untracked(|q| q.get(name))
-}
-
-fn param(name: &'static str) -> String {
-    use_params_map().with_untracked(|p| p.get(name)).unwrap_or_default()
-}
+use crate::components::url::{param, query};
 
 fn page_number() -> u32 {
     query("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1)

@@ -6,13 +6,10 @@ use super::domain::TransferKind;
 use super::store::{effective_limits, AccountRef};
 use super::{AccountSummary, LimitChange, OrgAccount, StatementLine};
 use crate::error::AppError;
-use crate::platform::db::Db;
+use crate::platform::db::{placeholders, Db};
 use sqlx::Row;
 use std::collections::HashMap;
 
-fn placeholders(n: usize, offset: usize) -> String {
-    (1..=n).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
-}
 
 /// An account's balance, limits, help given and received, and one page of its statement
 /// (newest first). `page` counts from 1; `per_page` of 0 means everything (for CSV).
@@ -45,17 +42,7 @@ pub async fn account_summary(
         None => (None, None, 0),
     };
     let limits = effective_limits(kind, own_floor, own_ceiling, net.get("default_floor_minutes"), net.get("default_ceiling_minutes"));
-    // Help given and received: exchanges not reversed since.
-    let totals = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
-                CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
-         FROM entries e JOIN transfers t ON t.id = e.transfer_id
-         WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
-           AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)",
-    )
-    .bind(&id)
-    .fetch_one(&db.pool)
-    .await?;
+    let (given, received) = help_totals(db, &id).await?;
     let page = page.max(1);
     let (limit, offset) = if per_page == 0 { (i64::MAX / 2, 0i64) } else { (per_page as i64 + 1, (page as i64 - 1) * per_page as i64) };
     let mut statement = statement_lines(db, &id, limit, offset).await?;
@@ -67,12 +54,28 @@ pub async fn account_summary(
         floor_minutes: limits.floor_minutes,
         ceiling_minutes: limits.ceiling_minutes,
         limits_are_own: own_floor.is_some() || own_ceiling.is_some(),
-        given_minutes: totals.get("given"),
-        received_minutes: totals.get("received"),
+        given_minutes: given,
+        received_minutes: received,
         statement,
         page,
         has_more,
     })
+}
+
+/// Help given (credit earned) and received by an account, in minutes: its exchange and
+/// organisation legs not reversed since.
+pub async fn help_totals(db: &Db, account_id: &str) -> Result<(i64, i64), AppError> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
+                CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
+         FROM entries e JOIN transfers t ON t.id = e.transfer_id
+         WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
+           AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)",
+    )
+    .bind(account_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((row.get("given"), row.get("received")))
 }
 
 async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementLine>, AppError> {

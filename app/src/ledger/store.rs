@@ -9,7 +9,7 @@
 
 use super::domain::{check_limits, check_shape, Leg, Limits, TransferRefusal};
 use crate::error::AppError;
-use crate::platform::db::Db;
+use crate::platform::db::{placeholders, value_rows, Db};
 use crate::util::now;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
@@ -128,21 +128,6 @@ impl AccountRef {
             AccountRef::Organisation(o) => ("organisation", None, Some(o.clone())),
         }
     }
-}
-
-/// Placeholders `($n, $n+1, …)` for `rows` rows of `width` columns, starting after `offset`.
-fn value_rows(rows: usize, width: usize, offset: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cols: Vec<String> = (1..=width).map(|c| format!("${}", offset + r * width + c)).collect();
-            format!("({})", cols.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn placeholders(n: usize, offset: usize) -> String {
-    (1..=n).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
 }
 
 /// How many rows one multi-row statement carries (well inside both engines' parameter limits).

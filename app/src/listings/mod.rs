@@ -141,6 +141,16 @@ async fn read_form(
     Ok((draft, category.unwrap_or_default()))
 }
 
+/// Only a listing's owner may change it.
+#[cfg(feature = "ssr")]
+async fn require_owner(st: &crate::platform::state::AppState, user_id: &str, id: &str) -> Result<(), AppError> {
+    match store::get(&st.db, id).await? {
+        Some((d, _)) if d.owner_id == user_id => Ok(()),
+        Some(_) => Err(AppError::Forbidden("Only the person who posted this can change it.".into())),
+        None => Err(AppError::not_found("listing")),
+    }
+}
+
 /// Posts a new offer or request.
 #[server(endpoint = "create_listing")]
 #[allow(clippy::too_many_arguments)]
@@ -202,11 +212,7 @@ pub async fn update_listing(
         let st = state()?;
         let viewer = signed_in().await?;
         let m = require_active_member(&viewer)?;
-        match store::get(&st.db, &id).await? {
-            Some((d, _)) if d.owner_id == viewer.user_id => {}
-            Some(_) => return Err(AppError::Forbidden("Only the person who posted this can change it.".into())),
-            None => return Err(AppError::not_found("listing")),
-        }
+        require_owner(&st, &viewer.user_id, &id).await?;
         let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
         let (draft, category) = read_form(&st, &m.network_id, &form).await?;
         if !store::update(&st.db, &id, &viewer.user_id, &draft, &category).await? {
@@ -231,11 +237,7 @@ pub async fn change_listing(id: String, change: String) -> Result<(), AppError> 
             "renew" => (ListingStatus::Open, true),
             _ => return Err(AppError::invalid("change", "Choose what to do with the listing.")),
         };
-        match store::get(&st.db, &id).await? {
-            Some((d, _)) if d.owner_id == viewer.user_id => {}
-            Some(_) => return Err(AppError::Forbidden("Only the person who posted this can change it.".into())),
-            None => return Err(AppError::not_found("listing")),
-        }
+        require_owner(&st, &viewer.user_id, &id).await?;
         store::set_status(&st.db, &id, &viewer.user_id, status, renew).await?;
         leptos_axum::redirect(&format!("/my-listings?done={change}"));
         Ok(())
@@ -260,6 +262,7 @@ pub struct Suggestion {
     pub reason: String,
 }
 
+#[cfg(feature = "ssr")]
 fn opposite(kind: ListingKind) -> ListingKind {
     match kind {
         ListingKind::Offer => ListingKind::Request,

@@ -9,14 +9,11 @@ use crate::ledger::domain::Minutes;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use crate::components::url::{param, urlencode};
 
+/// A query value, treating an empty one (an untouched filter) as absent.
 fn query(name: &'static str) -> Option<String> {
-    use_query_map().with_untracked(|q| q.get(name)).filter(|v| !v.is_empty())
-}
-
-fn param(name: &'static str) -> String {
-    use_params_map().with_untracked(|p| p.get(name)).unwrap_or_default()
+    crate::components::url::query(name).filter(|v| !v.is_empty())
 }
 
 fn done_message() -> Option<&'static str> {
@@ -171,16 +168,6 @@ pub fn ListingsPage() -> impl IntoView {
             }}
         </Suspense>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The fields of a listing, shared by "post" and "edit".

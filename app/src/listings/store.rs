@@ -3,7 +3,7 @@
 use super::domain::{index_terms, prefix_range, terms, ListingDraft, ListingKind, ListingStatus, Place, EXPIRY_DAYS};
 use super::{BrowseFilters, Category, ListingCard, ListingDetail};
 use crate::error::AppError;
-use crate::platform::db::Db;
+use crate::platform::db::{placeholders, value_rows, Db};
 use crate::util::{new_id, now};
 use sqlx::{Any, Row, Transaction};
 
@@ -42,8 +42,7 @@ async fn reindex(tx: &mut Transaction<'_, Any>, id: &str, d: &ListingDraft, cate
     sqlx::query("DELETE FROM listing_terms WHERE listing_id = $1").bind(id).execute(&mut **tx).await?;
     let rows = index_terms(&d.title, &d.tags, &d.description, category);
     for chunk in rows.chunks(200) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
-        let sql = format!("INSERT INTO listing_terms (term, listing_id, weight) VALUES {}", values.join(", "));
+        let sql = format!("INSERT INTO listing_terms (term, listing_id, weight) VALUES {}", value_rows(chunk.len(), 3, 0));
         let mut q = sqlx::query(&sql);
         for (term, weight) in chunk {
             q = q.bind(term.as_str()).bind(id).bind(*weight);
@@ -284,14 +283,14 @@ pub async fn suggestions(
     if categories.is_empty() {
         return Ok(vec![]);
     }
-    let list: Vec<String> = (0..categories.len()).map(|i| format!("${}", i + 7)).collect();
+
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS}
          WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at > $3 AND l.owner_id <> $4
            AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
            AND l.category_id IN ({})
          ORDER BY CASE WHEN l.locality_id = $5 THEN 0 ELSE 1 END, l.created_at DESC, l.id LIMIT $6",
-        list.join(", ")
+        placeholders(categories.len(), 6)
     );
     let mut q = sqlx::query(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
     for c in categories {

@@ -109,6 +109,17 @@ fn sqlite_path(url: &str) -> Option<String> {
     }
 }
 
+/// Placeholders `$n+1, …, $n+count` for an `IN (…)` list, numbered after `offset`.
+pub fn placeholders(count: usize, offset: usize) -> String {
+    (1..=count).map(|i| format!("${}", offset + i)).collect::<Vec<_>>().join(", ")
+}
+
+/// Placeholders `($1, $2, …), (…)` for a multi-row `VALUES` of `rows` rows of `width`
+/// columns, numbered after `offset`.
+pub fn value_rows(rows: usize, width: usize, offset: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(width, offset + r * width))).collect::<Vec<_>>().join(", ")
+}
+
 /// Converts a stored 0/1 flag.
 pub fn flag(v: i64) -> bool {
     v != 0

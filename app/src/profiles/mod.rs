@@ -50,8 +50,8 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         if !(same_network || builds_here) || (row.get::<String, _>("status") != "active" && !builds_here) {
             return Err(AppError::not_found("member"));
         }
-        let account = crate::ledger::store::AccountRef::Member(user_id.clone());
-        let summary = crate::ledger::queries::account_summary(&st.db, &network, &account, "", 1, 1).await?;
+        let account = crate::ledger::store::AccountRef::Member(user_id.clone()).id(&network);
+        let (given_minutes, received_minutes) = crate::ledger::queries::help_totals(&st.db, &account).await?;
         let listings = crate::listings::store::mine(&st.db, &user_id)
             .await?
             .into_iter()
@@ -69,9 +69,9 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         .map(|r| (r.get("display_name"), r.get("body"), r.get("created_at")))
         .collect();
         let mut badges = vec![];
-        if summary.given_minutes >= 600 {
+        if given_minutes >= 600 {
             badges.push("Ten hours of help given".to_string());
-        } else if summary.given_minutes > 0 {
+        } else if given_minutes > 0 {
             badges.push("Has helped a neighbour".to_string());
         }
         Ok(Profile {
@@ -81,8 +81,8 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
             about: row.get("about"),
             locality_name: row.get("locality_name"),
             member_since: row.get("created_at"),
-            given_minutes: summary.given_minutes,
-            received_minutes: summary.received_minutes,
+            given_minutes,
+            received_minutes,
             listings,
             thanks,
             badges,

@@ -7,12 +7,12 @@ use crate::ledger::domain::Minutes;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use crate::components::url::{param, query};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
-    let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
+    let id = param("id");
+    let saved = query("saved").is_some();
     let action = ServerAction::<SetAbout>::new();
     let error = last_error(action);
     let data = Resource::new_blocking(move || id.clone(), member_profile);
