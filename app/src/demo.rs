@@ -212,6 +212,7 @@ async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], bui
         reverses_id: None,
         reason: (kind == TransferKind::Grant).then(|| "Starter hours for a new member referred by their GP".to_string()),
         recorded_by: by.cloned(),
+        audit: vec![],
     };
     let member = |u: &String| AccountRef::Member(u.clone());
     let mut all = vec![];

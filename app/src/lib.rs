@@ -11,6 +11,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod community;
 pub mod components;
 pub mod email;
 pub mod error;
@@ -92,7 +93,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=auth::pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/home") view=home::pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/code-of-conduct") view=home::pages::CodeOfConduct ssr=SsrMode::Async/>
+                    <Route path=path!("/community") view=community::pages::BuilderDeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/members") view=networks::pages::MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/members/:id") view=community::pages::MemberRecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/join") view=community::pages::AssistedJoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/reports/:id") view=community::pages::ReportDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/settings") view=community::pages::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/audit") view=community::pages::AuditTrailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/report") view=community::pages::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/report/sent") view=community::pages::ReportSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/actions") view=community::pages::MyAccountActionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/networks") view=community::pages::AdminNetworksPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/members/:id/hours") view=ledger::pages::MemberHoursPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/members/:id/hours/:tool") view=ledger::pages::MemberToolPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/hours") view=ledger::pages::CommunityHoursPage ssr=SsrMode::Async/>

@@ -226,6 +226,7 @@ async fn seed(state: &AppState) -> anyhow::Result<(String, Vec<String>, String, 
         reverses_id: None,
         reason: Some("Bench".into()),
         recorded_by: None,
+        audit: vec![],
     };
     apply(&state.db, &fill).await?;
     Ok((network, members, builder_email, emails))

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(healthz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
+        .route("/community/audit.csv", get(app::community::csv::audit_csv))
         .leptos_routes_with_context(
             &state,
             routes,

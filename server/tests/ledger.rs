@@ -23,6 +23,7 @@ fn transfer(id: impl Into<String>, network_id: &str, kind: &str, legs: Vec<(Acco
         reverses_id: None,
         reason: None,
         recorded_by: None,
+        audit: vec![],
     }
 }
 
@@ -117,7 +118,7 @@ fn store_matches_the_model() {
                         Op::SetFloor { who, floor_hours } => {
                             let (r, id) = name_of(who, &users, &network);
                             let floor = floor_hours * 60;
-                            let got = store::set_limits(&app.state.db, &network, &r, Some(floor), None, None).await.unwrap();
+                            let got = store::set_limits(&app.state.db, &network, &r, Some(floor), None, None, None).await.unwrap();
                             let balance = model.balances[&id];
                             let ok = balance >= floor;
                             prop_assert_eq!(got.is_ok(), ok, "set floor {} with balance {}", floor, balance);

@@ -73,6 +73,7 @@ pub async fn join(
     password: String,
     locality: String,
     code_of_conduct: Option<String>,
+    about: Option<String>,
 ) -> Result<(), AppError> {
     finish(async {
         use domain::{DisplayName, Email, NewPassword};
@@ -84,7 +85,12 @@ pub async fn join(
             .keep("display_name", &display_name)
             .keep("email", &email)
             .keep("locality", &locality)
-            .keep("code_of_conduct", code_of_conduct.as_deref().unwrap_or(""));
+            .keep("code_of_conduct", code_of_conduct.as_deref().unwrap_or(""))
+            .keep("about", about.as_deref().unwrap_or(""));
+        let about = about.unwrap_or_default().trim().to_string();
+        if about.chars().count() > 1000 || crate::util::has_control_chars(&about) {
+            problem.push("about", "Keep it to 1000 ordinary characters.");
+        }
         let name = DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
         let parsed_email = Email::parse(&email).map_err(|m| problem.push("email", m)).ok();
         let context: Vec<&str> = [email.trim(), display_name.trim()].into_iter().collect();
@@ -135,6 +141,7 @@ pub async fn join(
                     locality_id: &locality,
                     network_id: &network_id,
                     requires_approval,
+                    about: &about,
                 },
             )
             .await?;

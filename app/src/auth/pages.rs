@@ -1,7 +1,7 @@
 //! Pages for joining, confirming, signing in, and passwords.
 
 use super::{ChangePassword, ConfirmEmail, Join, RequestPasswordReset, ResetPassword, SignIn};
-use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select};
+use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
 use crate::networks::{current_viewer, join_choices};
 use leptos::prelude::*;
@@ -42,6 +42,8 @@ pub fn JoinPage() -> impl IntoView {
                                 autocomplete="new-password" hint="At least 8 characters. Three or four random words work well." required=true/>
                             <Select label="Where do you live?" name="locality" problem=problem.clone() groups=groups
                                 hint="Pick your area so we can connect you with people nearby."/>
+                            <TextArea label="A few words about you (optional)" name="about" problem=problem.clone() rows=3 maxlength=1000
+                                hint="What you might offer, what you would like help with. A community builder reads this when they welcome you."/>
                             <Checkbox name="code_of_conduct" problem=problem.clone()
                                 label=view! { "I have read and agree to the "<a href="/code-of-conduct" target="_blank">"code of conduct"</a> }.into_any()/>
                             <button type="submit" class="button primary">"Join"</button>
@@ -195,6 +197,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Name"</dt><dd>{viewer.display_name.clone()}</dd>
                             <dt>"Email"</dt><dd>{viewer.email.clone().unwrap_or_else(|| "None".into())}</dd>
                         </dl>
+                        <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
                         <h2>"Change your password"</h2>
                         <ErrorSummary error=error/>
                         <ActionForm action=action attr:class="stack" attr:novalidate=true>

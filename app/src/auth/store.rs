@@ -63,6 +63,8 @@ pub struct NewMember<'a> {
     pub locality_id: &'a str,
     pub network_id: &'a str,
     pub requires_approval: bool,
+    /// What they wrote about themselves (for the builder who welcomes them).
+    pub about: &'a str,
 }
 
 /// Creates the user and membership; returns the user id. Run inside the caller's transaction.
@@ -78,8 +80,8 @@ pub async fn insert_member(tx: &mut Transaction<'_, Any>, m: &NewMember<'_>) -> 
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "INSERT INTO memberships (id, user_id, network_id, locality_id, status, code_of_conduct_agreed_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO memberships (id, user_id, network_id, locality_id, status, code_of_conduct_agreed_at, created_at, about)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(new_id())
     .bind(&user_id)
@@ -88,6 +90,7 @@ pub async fn insert_member(tx: &mut Transaction<'_, Any>, m: &NewMember<'_>) -> 
     .bind(if m.requires_approval { "pending" } else { "active" })
     .bind(t)
     .bind(t)
+    .bind(m.about)
     .execute(&mut **tx)
     .await?;
     Ok(user_id)

@@ -229,9 +229,16 @@ pub fn DurationField(
 
 /// A single checkbox with its label beside it.
 #[component]
-pub fn Checkbox(label: AnyView, name: &'static str, problem: FormProblem) -> impl IntoView {
+pub fn Checkbox(
+    label: AnyView,
+    name: &'static str,
+    problem: FormProblem,
+    /// Ticked when the form is first shown (what was typed after a failed post wins).
+    #[prop(optional)]
+    checked: bool,
+) -> impl IntoView {
     let error = problem.message_for(name);
-    let checked = problem.value_for(name).is_some_and(|v| !v.is_empty());
+    let checked = problem.value_for(name).map(|v| !v.is_empty()).unwrap_or(checked);
     let error_id = error.as_ref().map(|_| format!("{name}-error"));
     let invalid = error.is_some();
     view! {

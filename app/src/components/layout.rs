@@ -29,10 +29,12 @@ pub fn SiteHeader() -> impl IntoView {
                                 l.push(("/hours", "My hours"));
                             }
                             if v.has(Role::Builder) || v.has(Role::SiteAdmin) {
+                                l.push(("/community", "Community desk"));
                                 l.push(("/community/members", "Members"));
                                 l.push(("/community/hours", "Community hours"));
                             }
                             if v.has(Role::SiteAdmin) {
+                                l.push(("/admin/networks", "Networks"));
                                 l.push(("/outbox", "Emails"));
                             }
                             if !v.is_waiting() {

@@ -26,6 +26,7 @@ use sqlx::Row;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
+    pub id: String,
     pub author_name: String,
     pub mine: bool,
     pub body: String,
@@ -53,6 +54,8 @@ pub struct ExchangeView {
     pub thanks: Vec<(String, String)>,
     /// The exchange is done and this participant has not thanked the other yet.
     pub can_thank: bool,
+    /// A community builder (not a participant) may settle this disputed exchange.
+    pub can_resolve: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +204,7 @@ fn exchange_transfer(row: &sqlx::any::AnyRow) -> crate::ledger::store::NewTransf
         reverses_id: None,
         reason: None,
         recorded_by: row.get("recorded_by"),
+        audit: vec![],
     }
 }
 
@@ -257,7 +261,8 @@ pub async fn confirm_exchange(
     for user in told {
         let text = match by {
             Some(_) => format!("{by_name} confirmed the hours for \"{title}\""),
-            None => format!("The hours for \"{title}\" were confirmed automatically"),
+            None if by_name.is_empty() => format!("The hours for \"{title}\" were confirmed automatically"),
+            None => format!("{by_name}, a community builder, settled the hours for \"{title}\""),
         };
         crate::notifications::notify(&mut tx, &st.config.public_url, &user, &text, &link).await?;
     }
@@ -369,7 +374,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
             }
         }
         let messages = sqlx::query(
-            "SELECT m.author_id, u.display_name, m.body, m.kind, m.created_at FROM exchange_messages m JOIN users u ON u.id = m.author_id
+            "SELECT m.id, m.author_id, u.display_name, m.body, m.kind, m.created_at FROM exchange_messages m JOIN users u ON u.id = m.author_id
              WHERE m.exchange_id = $1 ORDER BY m.created_at, m.id",
         )
         .bind(&id)
@@ -377,6 +382,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
         .await?
         .into_iter()
         .map(|m| MessageView {
+            id: m.get("id"),
             mine: m.get::<String, _>("author_id") == viewer.user_id,
             author_name: m.get("display_name"),
             // Contact details shared between the two stay between the two (builders reading
@@ -396,6 +402,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
         let thanked = thanks_rows.iter().any(|r| r.get::<String, _>("from_id") == viewer.user_id);
         let thanks = thanks_rows.iter().map(|r| (r.get::<String, _>("display_name"), r.get::<String, _>("body"))).collect();
         Ok(ExchangeView {
+            can_resolve: !participant && status == ExchangeStatus::Disputed,
             thanks,
             can_thank: participant && status == ExchangeStatus::Confirmed && !thanked,
             id: id.clone(),

@@ -2,7 +2,7 @@
 
 use super::domain::ExchangeStatus;
 use super::{get_exchange, my_exchanges, ExchangeStep, SendMessage, ShareContact, StartExchange, Thank};
-use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, TextArea};
+use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
 use crate::components::layout::PageError;
 use crate::ledger::domain::Minutes;
 use crate::listings::domain::ListingKind;
@@ -44,6 +44,8 @@ pub fn ExchangePage() -> impl IntoView {
     let step = ServerAction::<ExchangeStep>::new();
     let thank = ServerAction::<Thank>::new();
     let share = ServerAction::<ShareContact>::new();
+    let resolve = ServerAction::<crate::community::ResolveDispute>::new();
+    let resolve_error = last_error(resolve);
     let (message_error, step_error, thank_error) = (last_error(message), last_error(step), last_error(thank));
     let data = Resource::new_blocking(move || id.clone(), get_exchange);
     view! {
@@ -51,6 +53,7 @@ pub fn ExchangePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || {
                 let (message_error, step_error, done, thank_error) = (message_error.clone(), step_error.clone(), done.clone(), thank_error.clone());
+                let resolve_error = resolve_error.clone();
                 Suspend::new(async move {
                     let e = match data.await {
                         Err(e) => return view! { <PageError error=e/> }.into_any(),
@@ -75,6 +78,26 @@ pub fn ExchangePage() -> impl IntoView {
                             {e.reason.clone().map(|r| view! { <dt>"Reason given"</dt><dd>{r}</dd> })}
                         </dl>
                         <p><a href=format!("/listings/{}", e.listing_id)>"See the listing"</a></p>
+                        {e.can_resolve.then({
+                            let resolve_id = e.id.clone();
+                            move || {
+                            let rp = problem_of(&resolve_error);
+                            view! {
+                                <section class="card" aria-labelledby="settle-heading">
+                                    <h2 id="settle-heading">"Settle this dispute"</h2>
+                                    <p>"Set the hours that really happened (they move once, between the two members) or cancel the exchange. Both members see your reason."</p>
+                                    <ErrorSummary error=resolve_error.clone()/>
+                                    <ActionForm action=resolve attr:class="stack" attr:novalidate=true>
+                                        <input type="hidden" name="exchange_id" value=resolve_id/>
+                                        <Select label="What should happen?" name="outcome" problem=rp.clone()
+                                            groups=vec![("Outcome".into(), vec![("hours".into(), "Set the hours".into()), ("cancel".into(), "Cancel the exchange: no hours move".into())])]/>
+                                        <DurationField problem=rp.clone() legend="Hours to record (when setting the hours)"/>
+                                        <TextArea label="Reason" name="reason" problem=rp.clone() rows=3 maxlength=1000/>
+                                        <button type="submit" class="button primary">"Settle it"</button>
+                                    </ActionForm>
+                                </section>
+                            }
+                        }})}
                         <ErrorSummary error=step_error.clone()/>
                         {(!steps.is_empty()).then(move || view! {
                             <section class="card" aria-labelledby="next-heading">
@@ -133,6 +156,9 @@ pub fn ExchangePage() -> impl IntoView {
                                     <li class=if m.mine { "message mine" } else { "message" }>
                                         <p class="meta">{if m.mine { "You".to_string() } else { m.author_name.clone() }}" · "{format_date(m.created_at)}</p>
                                         <p class="body">{m.body.clone()}</p>
+                                        {(!m.mine && e.i_am_participant).then(|| view! {
+                                            <p class="report-link"><a href=format!("/report?kind=message&id={}", m.id)>"Report this message"</a></p>
+                                        })}
                                     </li>
                                 }).collect_view()}
                             </ol>

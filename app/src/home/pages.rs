@@ -64,7 +64,8 @@ pub fn HomePage() -> impl IntoView {
             let viewer = current_viewer().await?;
             let member = viewer.as_ref().is_some_and(|v| v.has(Role::Resident));
             let suggestions = if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
-            Ok::<_, AppError>((viewer, suggestions))
+            let notices = if member { crate::community::noticeboard().await.unwrap_or_default() } else { vec![] };
+            Ok::<_, AppError>((viewer, suggestions, notices))
         },
     );
     view! {
@@ -72,8 +73,8 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((Some(v), (requests, offers))) => view! { <HomeFor viewer=v requests=requests offers=offers/> }.into_any(),
-                    Ok((None, _)) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
+                    Ok((Some(v), (requests, offers), notices)) => view! { <HomeFor viewer=v requests=requests offers=offers notices=notices/> }.into_any(),
+                    Ok((None, _, _)) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
                     Err(e) => view! { <PageError error=e/> }.into_any(),
                 }
             })}
@@ -82,7 +83,12 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn HomeFor(viewer: Viewer, requests: Vec<crate::listings::Suggestion>, offers: Vec<crate::listings::Suggestion>) -> impl IntoView {
+fn HomeFor(
+    viewer: Viewer,
+    requests: Vec<crate::listings::Suggestion>,
+    offers: Vec<crate::listings::Suggestion>,
+    notices: Vec<crate::community::AnnouncementView>,
+) -> impl IntoView {
     let status = viewer.membership.as_ref().map(|m| m.status);
     if viewer.is_waiting() {
         let locality = viewer.membership.as_ref().map(|m| m.locality_name.clone()).unwrap_or_default();
@@ -109,6 +115,18 @@ fn HomeFor(viewer: Viewer, requests: Vec<crate::listings::Suggestion>, offers: V
     let is_admin = viewer.has(Role::SiteAdmin);
     view! {
         <h1>"Hello, "{viewer.display_name.clone()}</h1>
+        {(!notices.is_empty()).then(|| view! {
+            <section class="card noticeboard" aria-labelledby="notices-heading">
+                <h2 id="notices-heading">"Noticeboard"</h2>
+                {notices.into_iter().map(|a| view! {
+                    <article>
+                        <h3>{a.title}</h3>
+                        <p class="meta">{a.audience}" · "{crate::util::format_date(a.at)}" · "{a.posted_by}</p>
+                        <p class="pre-line">{a.body}</p>
+                    </article>
+                }).collect_view()}
+            </section>
+        })}
         {membership.map(|m| view! {
             <section class="card">
                 <h2>"Your time bank"</h2>
@@ -129,7 +147,7 @@ fn HomeFor(viewer: Viewer, requests: Vec<crate::listings::Suggestion>, offers: V
             <section class="card">
                 <h2>"You are a community builder"</h2>
                 <p>"You look after: "{scopes.iter().map(|s| s.label.clone()).collect::<Vec<_>>().join(", ")}</p>
-                <p><a class="button" href="/community/members">"See your members"</a></p>
+                <p><a class="button primary" href="/community">"Open the community desk"</a>" "<a class="button" href="/community/members">"See your members"</a></p>
             </section>
         })}
         {professional.map(|p| view! {
@@ -145,7 +163,12 @@ fn HomeFor(viewer: Viewer, requests: Vec<crate::listings::Suggestion>, offers: V
         {is_admin.then(|| view! {
             <section class="card">
                 <h2>"Site administration"</h2>
-                <p><a class="button" href="/community/members">"All members"</a>" "<a class="button" href="/outbox">"Emails sent"</a></p>
+                <p>
+                    <a class="button" href="/admin/networks">"Networks and builders"</a>" "
+                    <a class="button" href="/community">"Community desk"</a>" "
+                    <a class="button" href="/community/members">"All members"</a>" "
+                    <a class="button" href="/outbox">"Emails sent"</a>
+                </p>
             </section>
         })}
     }

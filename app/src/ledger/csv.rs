@@ -73,7 +73,7 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
 }
 
 /// Text people typed must not run as a formula when the file is opened in a spreadsheet.
-fn safe_cell(s: &str) -> String {
+pub fn safe_cell(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),

@@ -37,6 +37,8 @@ use crate::{
 use domain::Minutes;
 #[cfg(feature = "ssr")]
 use store::{AccountRef, NewTransfer, Outcome};
+#[cfg(feature = "ssr")]
+use crate::community::{domain::AuditAction, store::AuditEntry};
 
 /// Statement lines per page.
 pub const PER_PAGE: u32 = 25;
@@ -240,7 +242,14 @@ fn new_transfer(id: &str, network_id: &str, kind: TransferKind, legs: Vec<(Accou
         reverses_id: None,
         reason: None,
         recorded_by: Some(viewer.user_id.clone()),
+        audit: vec![],
     }
+}
+
+/// The audit-trail line for a ledger tool used on a member.
+#[cfg(feature = "ssr")]
+fn audit_on(viewer: &Viewer, action: AuditAction, network: &str, locality: &str, user_id: &str, reason: &str) -> AuditEntry {
+    AuditEntry::new(&viewer.user_id, action).on_member(network, locality, user_id).reason(reason)
 }
 
 /// The member a builder is acting on, if this builder's scope reaches them.
@@ -300,6 +309,7 @@ pub async fn grant_starting_credit(st: &AppState, network_id: &str, user_id: &st
         reverses_id: None,
         reason: None,
         recorded_by: None,
+        audit: vec![],
     };
     let outcome = st.ledger.apply(t).await?;
     if let Outcome::Refused(r) = &outcome {
@@ -380,7 +390,7 @@ pub async fn grant_from_pool(transfer_id: String, user_id: String, hours: String
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let (network, _, _) = member_in_scope(&st, &viewer, &user_id).await?;
+        let (network, locality, _) = member_in_scope(&st, &viewer, &user_id).await?;
         check_transfer_id(&transfer_id)?;
         let mut problem = FormProblem::new().keep("hours", &hours).keep("minutes", &minutes).keep("reason", &reason);
         let amount = read_amount(&mut problem, &hours, &minutes);
@@ -394,6 +404,7 @@ pub async fn grant_from_pool(transfer_id: String, user_id: String, hours: String
             vec![(AccountRef::Pool, -amount.0), (AccountRef::Member(user_id.clone()), amount.0)],
             &viewer,
         );
+        t.audit = vec![audit_on(&viewer, AuditAction::GrantHours, &network, &locality, &user_id, &reason)];
         t.reason = Some(reason);
         apply_or_explain(&st, t, problem).await?;
         leptos_axum::redirect(&format!("/community/members/{user_id}/hours?done=granted"));
@@ -414,7 +425,7 @@ pub async fn adjust_balance(
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let (network, _, _) = member_in_scope(&st, &viewer, &user_id).await?;
+        let (network, locality, _) = member_in_scope(&st, &viewer, &user_id).await?;
         check_transfer_id(&transfer_id)?;
         let mut problem = FormProblem::new()
             .keep("direction", &direction)
@@ -443,6 +454,7 @@ pub async fn adjust_balance(
             vec![(AccountRef::Network, -m), (AccountRef::Member(user_id.clone()), m)],
             &viewer,
         );
+        t.audit = vec![audit_on(&viewer, AuditAction::AdjustBalance, &network, &locality, &user_id, &reason)];
         t.reason = Some(reason);
         apply_or_explain(&st, t, problem).await?;
         leptos_axum::redirect(&format!("/community/members/{user_id}/hours?done=adjusted"));
@@ -548,7 +560,7 @@ pub async fn reverse_transfer(transfer_id: String, original_id: String, reason: 
         let reason = read_reason(&mut problem, &reason);
         problem.clone().into_result()?;
         let reason = reason.ok_or_else(|| crate::error::unexpected("reverse: reason missing"))?;
-        let t = match store::reversal_of(&st.db, &network, &original_id, &transfer_id, &reason, Some(&viewer.user_id)).await? {
+        let mut t = match store::reversal_of(&st.db, &network, &original_id, &transfer_id, &reason, Some(&viewer.user_id)).await? {
             Ok(t) => t,
             Err(r) => {
                 let mut p = problem;
@@ -556,6 +568,16 @@ pub async fn reverse_transfer(transfer_id: String, original_id: String, reason: 
                 return Err(AppError::Invalid(p));
             }
         };
+        let members: Vec<String> = t.legs.iter().filter_map(|(a, _)| if let AccountRef::Member(u) = a { Some(u.clone()) } else { None }).collect();
+        let places = queries::member_places(&st.db, &members).await?;
+        let subject = format!("transfer:{original_id}");
+        t.audit = members
+            .iter()
+            .filter_map(|who| places.get(who).map(|(n, l, _)| audit_on(&viewer, AuditAction::ReverseTransfer, n, l, who, &reason).subject(subject.clone())))
+            .collect();
+        if t.audit.is_empty() {
+            t.audit.push(AuditEntry::new(&viewer.user_id, AuditAction::ReverseTransfer).in_network(&network, None).subject(subject).reason(reason.clone()));
+        }
         apply_or_explain(&st, t, problem).await?;
         leptos_axum::redirect(&format!("{}?done=reversed", view.back));
         Ok(())
@@ -568,7 +590,7 @@ pub async fn set_account_limits(user_id: String, below_zero: String, ceiling: St
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let (network, _, _) = member_in_scope(&st, &viewer, &user_id).await?;
+        let (network, locality, _) = member_in_scope(&st, &viewer, &user_id).await?;
         let mut problem = FormProblem::new().keep("below_zero", &below_zero).keep("ceiling", &ceiling).keep("reason", &reason);
         let floor = Minutes::parse_limit(&below_zero).map_err(|m| problem.push("below_zero", m)).ok().map(|m| m.map(|m| -m.0));
         let ceil = Minutes::parse_limit(&ceiling).map_err(|m| problem.push("ceiling", m)).ok().map(|m| m.map(|m| m.0));
@@ -578,7 +600,8 @@ pub async fn set_account_limits(user_id: String, below_zero: String, ceiling: St
             return Err(crate::error::unexpected("limits: values missing"));
         };
         let account = AccountRef::Member(user_id.clone());
-        if let Err(r) = store::set_limits(&st.db, &network, &account, floor, ceil, Some((&viewer.user_id, &reason))).await? {
+        let audit = audit_on(&viewer, AuditAction::ChangeLimits, &network, &locality, &user_id, &reason);
+        if let Err(r) = store::set_limits(&st.db, &network, &account, floor, ceil, Some((&viewer.user_id, &reason)), Some(audit)).await? {
             let mut p = problem;
             p.summary = format!("The balance is outside those limits. {}", r.message());
             return Err(AppError::Invalid(p));
@@ -683,6 +706,11 @@ pub async fn record_hours(
         let mut legs = vec![(AccountRef::Member(giver.clone()), amount.0 * receivers.len() as i64)];
         legs.extend(receivers.iter().map(|r| (AccountRef::Member(r.clone()), -amount.0)));
         let mut t = new_transfer(&transfer_id, &network, TransferKind::Exchange, legs, &viewer);
+        // One line per member in the trail, so each can see it on their own account.
+        t.audit = everyone
+            .iter()
+            .filter_map(|who| places.get(who).map(|(n, l, _)| audit_on(&viewer, AuditAction::RecordOnBehalf, n, l, who, &memo)))
+            .collect();
         t.memo = memo;
         apply_or_explain(&st, t, problem).await?;
         leptos_axum::redirect("/community/hours?done=recorded");

@@ -49,6 +49,10 @@ pub struct NewTransfer {
     pub reverses_id: Option<String>,
     pub reason: Option<String>,
     pub recorded_by: Option<String>,
+    /// The audit-trail line for a builder's action (grant, correction, reversal, recording
+    /// on behalf): written in the same transaction as the transfer, only if it is applied.
+    /// Not part of the transfer's content or hash.
+    pub audit: Vec<crate::community::store::AuditEntry>,
 }
 
 /// What happened to a transfer request.
@@ -456,6 +460,23 @@ async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) 
         }
         q.execute(&mut *tx).await?;
     }
+    for a in &accepted {
+        for entry in &a.t.audit {
+            let mut entry = entry.clone();
+            if entry.subject.is_empty() {
+                entry.subject = format!("transfer:{}", a.t.id);
+            }
+            if entry.after.is_empty() {
+                entry.after = a
+                    .legs
+                    .iter()
+                    .map(|(leg, after)| format!("{} {:+} min → {} min", leg.account, leg.amount_minutes, after))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            }
+            crate::community::store::audit_at(&mut tx, &entry, recorded_at).await?;
+        }
+    }
     let entries: Vec<(&str, &Leg, i64, i64)> =
         accepted.iter().flat_map(|a| a.legs.iter().map(move |(leg, after)| (a.t.id.as_str(), leg, *after, a.seq))).collect();
     for chunk in entries.chunks(CHUNK) {
@@ -534,6 +555,7 @@ pub async fn reversal_of(
         reverses_id: Some(original.to_string()),
         reason: Some(reason.to_string()),
         recorded_by: recorded_by.map(str::to_string),
+        audit: vec![],
     }))
 }
 
@@ -549,6 +571,7 @@ pub async fn set_limits(
     floor: Option<i64>,
     ceiling: Option<i64>,
     who_why: Option<(&str, &str)>,
+    audit: Option<crate::community::store::AuditEntry>,
 ) -> Result<Result<(), TransferRefusal>, AppError> {
     let mut tx = db.pool.begin().await?;
     lock_head(&mut tx, network_id).await?;
@@ -591,6 +614,17 @@ pub async fn set_limits(
         .bind(now())
         .execute(&mut *tx)
         .await?;
+    }
+    if let Some(entry) = audit {
+        let words = |f: Option<i64>, c: Option<i64>| {
+            format!(
+                "lowest {}, highest {}",
+                f.map(|f| format!("{f} min")).unwrap_or_else(|| "usual".into()),
+                c.map(|c| format!("{c} min")).unwrap_or_else(|| "usual".into())
+            )
+        };
+        let entry = entry.change(words(row.get("floor_minutes"), row.get("ceiling_minutes")), words(floor, ceiling));
+        crate::community::store::audit(&mut tx, &entry).await?;
     }
     tx.commit().await?;
     Ok(Ok(()))

@@ -95,8 +95,6 @@ impl ListingStatus {
     }
 }
 
-/// How long a listing stays up before it must be renewed.
-pub const EXPIRY_DAYS: i64 = 60;
 
 /// A listing as typed, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]

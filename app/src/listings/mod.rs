@@ -47,6 +47,8 @@ pub struct ListingCard {
     pub status: ListingStatus,
     pub expires_at: i64,
     pub created_at: i64,
+    /// Hidden by a community builder (out of search; the owner still sees it).
+    pub hidden: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,7 +124,11 @@ pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseVie
         let st = state()?;
         let viewer = signed_in().await?;
         let m = require_active_member(&viewer)?;
-        let filters = filters.unwrap_or_default();
+        let mut filters = filters.unwrap_or_default();
+        // A network can keep each locality's listings to its own members.
+        if !store::see_other_localities(&st.db, &m.network_id).await? {
+            filters.locality = Some(m.locality_id.clone());
+        }
         let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
         let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
         Ok(BrowseView { cards, has_more, choices: choices_for(&st, m).await? })
@@ -183,12 +189,20 @@ pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
         let Some((mut detail, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
-        if network != m.network_id {
-            return Err(AppError::not_found("listing"));
+        // Members of its network, and the builders of its area (who moderate it).
+        let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &detail.locality_id).is_ok();
+        if !builds_here {
+            let m = require_active_member(&viewer)?;
+            if network != m.network_id {
+                return Err(AppError::not_found("listing"));
+            }
         }
         detail.is_owner = detail.owner_id == viewer.user_id;
+        // A hidden listing, or one whose owner is suspended, is gone for everyone else.
+        if !detail.is_owner && !builds_here && (detail.card.hidden || !crate::ledger::queries::is_active_member(&st.db, &network, &detail.owner_id).await?) {
+            return Err(AppError::not_found("listing"));
+        }
         Ok(detail)
     }.await)
 }

@@ -23,7 +23,7 @@ fn done_message() -> Option<&'static str> {
         "pause" => "Paused: it is hidden from search until you resume it.",
         "resume" => "It is back in search.",
         "close" => "Closed. It no longer shows in search.",
-        "renew" => "Renewed for another 60 days.",
+        "renew" => "Renewed: it shows again for the full time.",
         _ => return None,
     })
 }
@@ -278,9 +278,9 @@ fn OwnerActions(id: String, status: ListingStatus, expired: bool) -> impl IntoVi
     let action = ServerAction::<ChangeListing>::new();
     let buttons: Vec<(&str, &str)> = match (status, expired) {
         (ListingStatus::Closed, _) => vec![("renew", "Open it again")],
-        (_, true) => vec![("renew", "Renew for 60 days"), ("close", "Close listing")],
-        (ListingStatus::Paused, _) => vec![("resume", "Resume"), ("renew", "Renew for 60 days"), ("close", "Close listing")],
-        (ListingStatus::Open, _) => vec![("pause", "Pause"), ("renew", "Renew for 60 days"), ("close", "Close listing")],
+        (_, true) => vec![("renew", "Renew"), ("close", "Close listing")],
+        (ListingStatus::Paused, _) => vec![("resume", "Resume"), ("renew", "Renew"), ("close", "Close listing")],
+        (ListingStatus::Open, _) => vec![("pause", "Pause"), ("renew", "Renew"), ("close", "Close listing")],
     };
     view! {
         <div class="owner-actions">
@@ -356,11 +356,17 @@ pub fn ListingPage() -> impl IntoView {
                                 <dt>"Posted"</dt><dd>{format_date(c.created_at)}</dd>
                                 <dt>"Status"</dt><dd>{status_text(c.status, c.expires_at, now)}</dd>
                             </dl>
+                            {c.hidden.then(|| view! {
+                                <p class="notice" role="status">"A community builder has hidden this listing: it does not show in search. Contact your community builder to talk about it."</p>
+                            })}
                             {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/> })}
-                            {(!d.is_owner && c.status == ListingStatus::Open && c.expires_at > now).then(|| view! {
+                            {(!d.is_owner && !c.hidden && c.status == ListingStatus::Open && c.expires_at > now).then(|| view! {
                                 <crate::exchanges::pages::StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
                             })}
                             <Matches items=matches kind=c.kind/>
+                            {(!d.is_owner).then(|| view! {
+                                <p class="report-link"><a href=format!("/report?kind=listing&id={}", c.id)>"Report this listing"</a></p>
+                            })}
                             <p><a href="/listings" class="back-link">"Back to offers and requests"</a></p>
                         }.into_any()
                     }
@@ -394,7 +400,7 @@ pub fn MyListingsPage() -> impl IntoView {
                                         <li class="listing-card">
                                             <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
                                             <h2 class="h3"><a href=format!("/listings/{}", c.id)>{c.title.clone()}</a></h2>
-                                            <p class="meta">{status}</p>
+                                            <p class="meta">{status}{c.hidden.then(|| " · hidden by a community builder")}</p>
                                             <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/>
                                         </li>
                                     }

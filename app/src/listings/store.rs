@@ -1,6 +1,6 @@
 //! Listings in the database, and search over the application's own term index.
 
-use super::domain::{index_terms, prefix_range, terms, ListingDraft, ListingKind, ListingStatus, Place, EXPIRY_DAYS};
+use super::domain::{index_terms, prefix_range, terms, ListingDraft, ListingKind, ListingStatus, Place};
 use super::{BrowseFilters, Category, ListingCard, ListingDetail};
 use crate::error::AppError;
 use crate::platform::db::{placeholders, value_rows, Db};
@@ -52,7 +52,8 @@ async fn reindex(tx: &mut Transaction<'_, Any>, id: &str, d: &ListingDraft, cate
     Ok(())
 }
 
-/// Saves a new listing (open, expiring in 60 days) and indexes it, in one transaction.
+/// Saves a new listing (open, expiring after the network's listing lifetime, 60 days
+/// unless its builders changed it) and indexes it, in one transaction.
 pub async fn insert(db: &Db, network_id: &str, owner_id: &str, d: &ListingDraft, category: &str) -> Result<String, AppError> {
     let id = new_id();
     let t = now();
@@ -60,7 +61,8 @@ pub async fn insert(db: &Db, network_id: &str, owner_id: &str, d: &ListingDraft,
     sqlx::query(
         "INSERT INTO listings (id, network_id, owner_id, kind, title, description, category_id, tags, locality_id, place, availability,
                                estimate_minutes, status, expires_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open',
+                 $13 + 86400 * (SELECT listing_expiry_days FROM networks WHERE id = $2), $14, $14)",
     )
     .bind(&id)
     .bind(network_id)
@@ -74,7 +76,7 @@ pub async fn insert(db: &Db, network_id: &str, owner_id: &str, d: &ListingDraft,
     .bind(d.place.as_str())
     .bind(&d.availability)
     .bind(d.estimate_minutes)
-    .bind(t + EXPIRY_DAYS * 86_400)
+    .bind(t)
     .bind(t)
     .execute(&mut *tx)
     .await?;
@@ -114,14 +116,19 @@ pub async fn update(db: &Db, id: &str, owner_id: &str, d: &ListingDraft, categor
     Ok(true)
 }
 
-/// Pause, resume, close or renew (renewing opens it again for another 60 days).
+/// Pause, resume, close or renew (renewing opens it again for the network's listing
+/// lifetime).
 pub async fn set_status(db: &Db, id: &str, owner_id: &str, status: ListingStatus, renew: bool) -> Result<bool, AppError> {
     let t = now();
     let q = if renew {
-        sqlx::query("UPDATE listings SET status = $1, updated_at = $2, expires_at = $3 WHERE id = $4 AND owner_id = $5")
-            .bind(status.as_str())
-            .bind(t)
-            .bind(t + EXPIRY_DAYS * 86_400)
+        sqlx::query(
+            "UPDATE listings SET status = $1, updated_at = $2,
+                    expires_at = $3 + 86400 * (SELECT n.listing_expiry_days FROM networks n WHERE n.id = listings.network_id)
+             WHERE id = $4 AND owner_id = $5",
+        )
+        .bind(status.as_str())
+        .bind(t)
+        .bind(t)
     } else {
         sqlx::query("UPDATE listings SET status = $1, updated_at = $2 WHERE id = $3 AND owner_id = $4").bind(status.as_str()).bind(t)
     };
@@ -129,7 +136,7 @@ pub async fn set_status(db: &Db, id: &str, owner_id: &str, status: ListingStatus
 }
 
 const CARD_COLUMNS: &str = "l.id, l.kind, l.title, l.description, l.status, l.expires_at, l.created_at, l.estimate_minutes, l.place,
-    l.owner_id, l.tags, l.availability, l.category_id, l.locality_id, l.network_id,
+    l.owner_id, l.tags, l.availability, l.category_id, l.locality_id, l.network_id, l.hidden_at,
     c.name AS category_name, loc.name AS locality_name, u.display_name AS owner_name";
 const CARD_JOINS: &str = "JOIN categories c ON c.id = l.category_id JOIN localities loc ON loc.id = l.locality_id JOIN users u ON u.id = l.owner_id";
 
@@ -153,6 +160,7 @@ fn card(r: &sqlx::any::AnyRow) -> ListingCard {
         status: ListingStatus::parse(&r.get::<String, _>("status")).unwrap_or(ListingStatus::Closed),
         expires_at: r.get("expires_at"),
         created_at: r.get("created_at"),
+        hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
     }
 }
 
@@ -190,6 +198,16 @@ pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError>
         .collect())
 }
 
+/// Whether the network's members see listings from its other localities.
+pub async fn see_other_localities(db: &Db, network_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT see_other_localities FROM networks WHERE id = $1")
+        .bind(network_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.get::<i64, _>("see_other_localities") != 0)
+        .unwrap_or(true))
+}
+
 enum Bind {
     Text(String),
     Int(i64),
@@ -222,7 +240,7 @@ pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality:
         t
     };
     let base_where = format!(
-        "l.network_id = $1 AND l.status = 'open' AND l.expires_at > $2
+        "l.network_id = $1 AND l.status = 'open' AND l.expires_at > $2 AND l.hidden_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
          {filters}"
     );
@@ -286,7 +304,7 @@ pub async fn suggestions(
 
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS}
-         WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at > $3 AND l.owner_id <> $4
+         WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at > $3 AND l.owner_id <> $4 AND l.hidden_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
            AND l.category_id IN ({})
          ORDER BY CASE WHEN l.locality_id = $5 THEN 0 ELSE 1 END, l.created_at DESC, l.id LIMIT $6",

@@ -26,7 +26,7 @@ pub fn MembersPage() -> impl IntoView {
                                     <tbody>
                                         {rows.into_iter().map(|r| view! {
                                             <tr>
-                                                <td><a href=format!("/community/members/{}/hours", r.user_id)>{r.display_name}</a></td>
+                                                <td><a href=format!("/community/members/{}", r.user_id)>{r.display_name}</a></td>
                                                 <td>{r.locality_name}</td>
                                                 <td>{r.status.label()}</td>
                                                 <td>{format_date(r.joined_at)}</td>

@@ -88,6 +88,46 @@ impl Db {
             .run(&self.pool)
             .await
             .context("applying database migrations (the database was left as it was)")?;
+        self.protect_append_only().await.context("protecting the audit trail from edits")?;
+        Ok(())
+    }
+
+    /// Triggers that refuse any UPDATE or DELETE of the audit trail, whoever asks: the app
+    /// never does either, and a mistaken or hostile query cannot either. Per engine, so
+    /// made here rather than in the portable migrations; safe to run at every start.
+    async fn protect_append_only(&self) -> anyhow::Result<()> {
+        match self.engine {
+            Engine::Sqlite => {
+                for op in ["UPDATE", "DELETE"] {
+                    let sql = format!(
+                        "CREATE TRIGGER IF NOT EXISTS audit_log_no_{} BEFORE {op} ON audit_log
+                         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+                        op.to_lowercase()
+                    );
+                    self.pool.execute(sql.as_str()).await?;
+                }
+            }
+            Engine::Postgres => {
+                let exists = sqlx::query("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only'").fetch_optional(&self.pool).await?;
+                if exists.is_none() {
+                    let mut tx = self.pool.begin().await?;
+                    // One server at a time (several may start together on one database).
+                    tx.execute("SELECT pg_advisory_xact_lock(7243001)").await?;
+                    tx.execute(
+                        "CREATE OR REPLACE FUNCTION timeweave_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                         BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$",
+                    )
+                    .await?;
+                    tx.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").await?;
+                    tx.execute(
+                        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+                         FOR EACH ROW EXECUTE FUNCTION timeweave_append_only()",
+                    )
+                    .await?;
+                    tx.commit().await?;
+                }
+            }
+        }
         Ok(())
     }
 

@@ -23,6 +23,8 @@ pub struct Profile {
     pub thanks: Vec<(String, String, i64)>,
     pub badges: Vec<String>,
     pub is_me: bool,
+    /// The viewer is a community builder for this member (links to their record).
+    pub can_manage: bool,
 }
 
 /// A member's profile, for members of the same network (and its builders).
@@ -55,7 +57,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         let listings = crate::listings::store::mine(&st.db, &user_id)
             .await?
             .into_iter()
-            .filter(|c| c.status == crate::listings::domain::ListingStatus::Open && c.expires_at > crate::util::now() && c.network_id == network)
+            .filter(|c| c.status == crate::listings::domain::ListingStatus::Open && !c.hidden && c.expires_at > crate::util::now() && c.network_id == network)
             .collect();
         let thanks = sqlx::query(
             "SELECT u.display_name, t.body, t.created_at FROM thanks t JOIN users u ON u.id = t.from_id JOIN exchanges e ON e.id = t.exchange_id
@@ -68,7 +70,8 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         .into_iter()
         .map(|r| (r.get("display_name"), r.get("body"), r.get("created_at")))
         .collect();
-        let mut badges = vec![];
+        // The vetting checklist's badges first ("Met a coordinator"), then the ones earned.
+        let mut badges = crate::community::store::vetting(&st.db, &user_id, &network).await?.badges();
         if given_minutes >= 600 {
             badges.push("Ten hours of help given".to_string());
         } else if given_minutes > 0 {
@@ -76,6 +79,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
         }
         Ok(Profile {
             is_me: user_id == viewer.user_id,
+            can_manage: builds_here,
             user_id,
             display_name: row.get("display_name"),
             about: row.get("about"),

@@ -72,6 +72,12 @@ pub fn ProfilePage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
+                        {(!p.is_me).then(|| view! {
+                            <p class="report-link">
+                                {p.can_manage.then(|| view! { <a href=format!("/community/members/{}", p.user_id)>"Builder's page for this member"</a>" · " })}
+                                <a href=format!("/report?kind=profile&id={}", p.user_id)>"Report this profile"</a>
+                            </p>
+                        })}
                         {p.is_me.then(|| view! {
                             <section class="card" aria-labelledby="about-heading">
                                 <h2 id="about-heading">"About you"</h2>

@@ -1,0 +1,56 @@
+//! The audit trail as CSV: `GET /community/audit.csv` with the same filters and the same
+//! scope rule as the page (a builder gets their locality's or network's lines).
+
+use super::store;
+use crate::error::AppError;
+use crate::ledger::csv::safe_cell;
+use crate::networks::domain::require_some_builder;
+use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
+use crate::platform::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, StatusCode};
+use std::collections::HashMap;
+
+pub async fn audit_csv(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    match build(&st, &headers, &q).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"timeweave-audit-trail.csv\"".to_string()),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
+    }
+}
+
+async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<Vec<u8>, AppError> {
+    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    require_some_builder(&viewer)?;
+    let get = |k: &str| q.get(k).cloned();
+    let filter = super::audit_filter(get("person"), get("action"), get("from"), get("to"))?;
+    let lines = store::audit_lines(&st.db, Some(&viewer), &filter, 0, 0).await?;
+    let mut w = csv::Writer::from_writer(vec![]);
+    let io = |e: csv::Error| crate::error::unexpected(e);
+    w.write_record(["When (UTC epoch seconds)", "Date", "Who", "Action", "On whom", "Locality", "What", "Reason", "Before", "After"]).map_err(io)?;
+    for l in lines {
+        w.write_record([
+            l.at.to_string(),
+            crate::util::format_date(l.at),
+            safe_cell(&l.actor),
+            l.action,
+            safe_cell(&l.subject_name),
+            safe_cell(&l.locality),
+            safe_cell(&l.subject),
+            safe_cell(&l.reason),
+            safe_cell(&l.before),
+            safe_cell(&l.after),
+        ])
+        .map_err(io)?;
+    }
+    w.into_inner().map_err(|e| crate::error::unexpected(e.to_string()))
+}

@@ -1,0 +1,594 @@
+//! The community builder's rules, pure: what an audit entry says, the moderation queue's
+//! states and actions, the vetting checklist and its badges, and the network's settings
+//! parsed from a form. No web, no database.
+
+use crate::error::FormProblem;
+use serde::{Deserialize, Serialize};
+
+/// Every kind of builder or admin action the audit trail records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditAction {
+    ApproveMember,
+    DeclineMember,
+    SuspendMember,
+    ReinstateMember,
+    UpdateVetting,
+    AddNote,
+    AssistedJoin,
+    HideListing,
+    RestoreListing,
+    WarnMember,
+    DismissReport,
+    ReviewReport,
+    ResolveDispute,
+    GrantHours,
+    AdjustBalance,
+    ReverseTransfer,
+    RecordOnBehalf,
+    ChangeLimits,
+    ChangeSettings,
+    ChangeCategory,
+    PostAnnouncement,
+    EndAnnouncement,
+    CreateNetwork,
+    CreateLocality,
+    AppointBuilder,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 25] = [
+        AuditAction::ApproveMember,
+        AuditAction::DeclineMember,
+        AuditAction::SuspendMember,
+        AuditAction::ReinstateMember,
+        AuditAction::UpdateVetting,
+        AuditAction::AddNote,
+        AuditAction::AssistedJoin,
+        AuditAction::HideListing,
+        AuditAction::RestoreListing,
+        AuditAction::WarnMember,
+        AuditAction::DismissReport,
+        AuditAction::ReviewReport,
+        AuditAction::ResolveDispute,
+        AuditAction::GrantHours,
+        AuditAction::AdjustBalance,
+        AuditAction::ReverseTransfer,
+        AuditAction::RecordOnBehalf,
+        AuditAction::ChangeLimits,
+        AuditAction::ChangeSettings,
+        AuditAction::ChangeCategory,
+        AuditAction::PostAnnouncement,
+        AuditAction::EndAnnouncement,
+        AuditAction::CreateNetwork,
+        AuditAction::CreateLocality,
+        AuditAction::AppointBuilder,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::ApproveMember => "approve_member",
+            AuditAction::DeclineMember => "decline_member",
+            AuditAction::SuspendMember => "suspend_member",
+            AuditAction::ReinstateMember => "reinstate_member",
+            AuditAction::UpdateVetting => "update_vetting",
+            AuditAction::AddNote => "add_note",
+            AuditAction::AssistedJoin => "assisted_join",
+            AuditAction::HideListing => "hide_listing",
+            AuditAction::RestoreListing => "restore_listing",
+            AuditAction::WarnMember => "warn_member",
+            AuditAction::DismissReport => "dismiss_report",
+            AuditAction::ReviewReport => "review_report",
+            AuditAction::ResolveDispute => "resolve_dispute",
+            AuditAction::GrantHours => "grant_hours",
+            AuditAction::AdjustBalance => "adjust_balance",
+            AuditAction::ReverseTransfer => "reverse_transfer",
+            AuditAction::RecordOnBehalf => "record_on_behalf",
+            AuditAction::ChangeLimits => "change_limits",
+            AuditAction::ChangeSettings => "change_settings",
+            AuditAction::ChangeCategory => "change_category",
+            AuditAction::PostAnnouncement => "post_announcement",
+            AuditAction::EndAnnouncement => "end_announcement",
+            AuditAction::CreateNetwork => "create_network",
+            AuditAction::CreateLocality => "create_locality",
+            AuditAction::AppointBuilder => "appoint_builder",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// In words, for the trail and for members reading what was done on their account.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::ApproveMember => "Approved membership",
+            AuditAction::DeclineMember => "Declined membership",
+            AuditAction::SuspendMember => "Suspended member",
+            AuditAction::ReinstateMember => "Reinstated member",
+            AuditAction::UpdateVetting => "Updated vetting checklist",
+            AuditAction::AddNote => "Added a private note",
+            AuditAction::AssistedJoin => "Signed up a member (assisted joining)",
+            AuditAction::HideListing => "Hid a listing",
+            AuditAction::RestoreListing => "Restored a listing",
+            AuditAction::WarnMember => "Warned member",
+            AuditAction::DismissReport => "Dismissed a report",
+            AuditAction::ReviewReport => "Took a report into review",
+            AuditAction::ResolveDispute => "Resolved a disputed exchange",
+            AuditAction::GrantHours => "Gave hours from the pool",
+            AuditAction::AdjustBalance => "Corrected a balance",
+            AuditAction::ReverseTransfer => "Reversed a transfer",
+            AuditAction::RecordOnBehalf => "Recorded hours on behalf of members",
+            AuditAction::ChangeLimits => "Changed balance limits",
+            AuditAction::ChangeSettings => "Changed the network's rules",
+            AuditAction::ChangeCategory => "Changed a category",
+            AuditAction::PostAnnouncement => "Posted an announcement",
+            AuditAction::EndAnnouncement => "Took down an announcement",
+            AuditAction::CreateNetwork => "Created a network",
+            AuditAction::CreateLocality => "Created a locality",
+            AuditAction::AppointBuilder => "Appointed a community builder",
+        }
+    }
+}
+
+/// Where a report stands in the moderation queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportStatus {
+    Open,
+    InReview,
+    Resolved,
+}
+
+impl ReportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::Open => "open",
+            ReportStatus::InReview => "in_review",
+            ReportStatus::Resolved => "resolved",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(ReportStatus::Open),
+            "in_review" => Some(ReportStatus::InReview),
+            "resolved" => Some(ReportStatus::Resolved),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportStatus::Open => "Open",
+            ReportStatus::InReview => "In review",
+            ReportStatus::Resolved => "Resolved",
+        }
+    }
+}
+
+/// What was reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportSubject {
+    Listing,
+    Profile,
+    Message,
+}
+
+impl ReportSubject {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportSubject::Listing => "listing",
+            ReportSubject::Profile => "profile",
+            ReportSubject::Message => "message",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "listing" => Some(ReportSubject::Listing),
+            "profile" => Some(ReportSubject::Profile),
+            "message" => Some(ReportSubject::Message),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportSubject::Listing => "A listing",
+            ReportSubject::Profile => "A profile",
+            ReportSubject::Message => "A message",
+        }
+    }
+}
+
+/// What a builder does with a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Moderation {
+    /// Take it into review (open → in review); nothing else changes.
+    Review,
+    HideListing,
+    RestoreListing,
+    Warn,
+    Suspend,
+    Dismiss,
+}
+
+impl Moderation {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "review" => Some(Moderation::Review),
+            "hide" => Some(Moderation::HideListing),
+            "restore" => Some(Moderation::RestoreListing),
+            "warn" => Some(Moderation::Warn),
+            "suspend" => Some(Moderation::Suspend),
+            "dismiss" => Some(Moderation::Dismiss),
+            _ => None,
+        }
+    }
+
+    /// The actions that make sense for a report about `subject` in `status`.
+    pub fn choices(subject: ReportSubject, status: ReportStatus) -> Vec<(&'static str, &'static str)> {
+        let mut out = vec![];
+        if status == ReportStatus::Open {
+            out.push(("review", "Take into review"));
+        }
+        if subject == ReportSubject::Listing {
+            out.push(("hide", "Hide the listing"));
+            out.push(("restore", "Restore the listing"));
+        }
+        out.push(("warn", "Warn the member"));
+        out.push(("suspend", "Suspend the member"));
+        out.push(("dismiss", "Dismiss: no action needed"));
+        out
+    }
+
+    /// The report's status after this action (every action but "review" resolves it).
+    pub fn status_after(self) -> ReportStatus {
+        match self {
+            Moderation::Review => ReportStatus::InReview,
+            _ => ReportStatus::Resolved,
+        }
+    }
+
+    /// What the reporter is told, in general terms: never the details of what was done to
+    /// whom.
+    pub fn told_to_reporter(self) -> &'static str {
+        match self {
+            Moderation::Review => "A community builder is looking into your report.",
+            Moderation::Dismiss => "A community builder looked into your report and decided no action was needed. Thank you for telling us.",
+            Moderation::RestoreListing => "A community builder looked into your report and decided the listing can stay. Thank you for telling us.",
+            _ => "A community builder looked into your report and took action. Thank you for telling us.",
+        }
+    }
+
+    pub fn audit_action(self) -> AuditAction {
+        match self {
+            Moderation::Review => AuditAction::ReviewReport,
+            Moderation::HideListing => AuditAction::HideListing,
+            Moderation::RestoreListing => AuditAction::RestoreListing,
+            Moderation::Warn => AuditAction::WarnMember,
+            Moderation::Suspend => AuditAction::SuspendMember,
+            Moderation::Dismiss => AuditAction::DismissReport,
+        }
+    }
+}
+
+/// A disclosure check, only for roles that need one (never for ordinary peer members).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Disclosure {
+    /// Protecting Vulnerable Groups (Scotland).
+    Pvg,
+    /// Disclosure and Barring Service (England and Wales).
+    Dbs,
+}
+
+impl Disclosure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disclosure::Pvg => "pvg",
+            Disclosure::Dbs => "dbs",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pvg" => Some(Disclosure::Pvg),
+            "dbs" => Some(Disclosure::Dbs),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Disclosure::Pvg => "PVG check",
+            Disclosure::Dbs => "DBS check",
+        }
+    }
+}
+
+/// The vetting checklist for one member.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vetting {
+    pub met_coordinator: bool,
+    pub references_checked: i64,
+    pub code_signed: bool,
+    pub id_seen: bool,
+    pub disclosure: Option<Disclosure>,
+    /// ISO date (YYYY-MM-DD) of the disclosure check.
+    pub disclosure_date: String,
+}
+
+impl Vetting {
+    /// What the profile shows, in words.
+    pub fn badges(&self) -> Vec<String> {
+        let mut out = vec![];
+        if self.met_coordinator {
+            out.push("Met a coordinator".to_string());
+        }
+        if self.references_checked > 0 {
+            out.push("References checked".to_string());
+        }
+        if self.code_signed {
+            out.push("Signed the code of conduct".to_string());
+        }
+        if self.id_seen {
+            out.push("ID seen".to_string());
+        }
+        if let Some(d) = self.disclosure {
+            out.push(format!("{} done", d.label()));
+        }
+        out
+    }
+
+    /// One line for the audit trail's before and after.
+    pub fn summary(&self) -> String {
+        format!(
+            "met coordinator: {}; references: {}; code signed: {}; ID seen: {}; disclosure: {}",
+            yes_no(self.met_coordinator),
+            self.references_checked,
+            yes_no(self.code_signed),
+            yes_no(self.id_seen),
+            match self.disclosure {
+                Some(d) => format!("{} {}", d.label(), self.disclosure_date),
+                None => "none".into(),
+            }
+        )
+    }
+
+    /// Reads the checklist form. A disclosure check needs its date; a date alone is refused.
+    pub fn parse(
+        met_coordinator: bool,
+        references: &str,
+        code_signed: bool,
+        id_seen: bool,
+        disclosure: &str,
+        disclosure_date: &str,
+        problem: &mut FormProblem,
+    ) -> Option<Vetting> {
+        let references_checked = match references.trim() {
+            "" => Some(0),
+            r => match r.parse::<i64>() {
+                Ok(n) if (0..=10).contains(&n) => Some(n),
+                _ => {
+                    problem.push("references", "Write how many references were taken, from 0 to 10.");
+                    None
+                }
+            },
+        };
+        let kind = match disclosure {
+            "" | "none" => Some(None),
+            k => match Disclosure::parse(k) {
+                Some(d) => Some(Some(d)),
+                None => {
+                    problem.push("disclosure", "Choose a kind of disclosure check from the list.");
+                    None
+                }
+            },
+        };
+        let date = disclosure_date.trim();
+        let date_ok = date.is_empty() || parse_iso_date(date).is_some();
+        if !date_ok {
+            problem.push("disclosure_date", "Write the date as year-month-day, for example 2026-03-14.");
+        }
+        match (kind, date.is_empty()) {
+            (Some(Some(_)), true) => problem.push("disclosure_date", "Write the date of the disclosure check."),
+            (Some(None), false) => problem.push("disclosure", "Choose which disclosure check the date is for, or clear the date."),
+            _ => {}
+        }
+        if !problem.is_empty() {
+            return None;
+        }
+        Some(Vetting {
+            met_coordinator,
+            references_checked: references_checked?,
+            code_signed,
+            id_seen,
+            disclosure: kind?,
+            disclosure_date: date.to_string(),
+        })
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// A `YYYY-MM-DD` date with a real month and day.
+pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then_some((y, m, d))
+}
+
+/// A network's rules, as builders set them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkSettings {
+    pub requires_approval: bool,
+    pub starting_credit_minutes: i64,
+    /// "network" or "pool".
+    pub starting_credit_source: String,
+    pub default_floor_minutes: i64,
+    pub default_ceiling_minutes: i64,
+    pub auto_confirm_days: i64,
+    pub listing_expiry_days: i64,
+    pub see_other_localities: bool,
+}
+
+impl NetworkSettings {
+    /// One line for the audit trail.
+    pub fn summary(&self) -> String {
+        format!(
+            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; other localities visible: {}",
+            yes_no(self.requires_approval),
+            self.starting_credit_minutes,
+            self.starting_credit_source,
+            self.default_floor_minutes,
+            self.default_ceiling_minutes,
+            self.auto_confirm_days,
+            self.listing_expiry_days,
+            yes_no(self.see_other_localities)
+        )
+    }
+
+    /// Reads the settings form: whole hours (or halves) for credit and limits, whole days.
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse(
+        requires_approval: bool,
+        starting_credit_hours: &str,
+        starting_credit_source: &str,
+        below_zero_hours: &str,
+        ceiling_hours: &str,
+        auto_confirm_days: &str,
+        listing_expiry_days: &str,
+        see_other_localities: bool,
+        problem: &mut FormProblem,
+    ) -> Option<NetworkSettings> {
+        let credit = hours_field(problem, "starting_credit", starting_credit_hours, 0, 50 * 60);
+        let source = match starting_credit_source {
+            "network" | "pool" => Some(starting_credit_source.to_string()),
+            _ => {
+                problem.push("starting_credit_source", "Choose where the welcome hours come from.");
+                None
+            }
+        };
+        let floor = hours_field(problem, "below_zero", below_zero_hours, 0, 100 * 60).map(|m| -m);
+        let ceiling = hours_field(problem, "ceiling", ceiling_hours, 60, 1000 * 60);
+        let confirm = days_field(problem, "auto_confirm_days", auto_confirm_days, 1, 60);
+        let expiry = days_field(problem, "listing_expiry_days", listing_expiry_days, 7, 365);
+        if !problem.is_empty() {
+            return None;
+        }
+        Some(NetworkSettings {
+            requires_approval,
+            starting_credit_minutes: credit?,
+            starting_credit_source: source?,
+            default_floor_minutes: floor?,
+            default_ceiling_minutes: ceiling?,
+            auto_confirm_days: confirm?,
+            listing_expiry_days: expiry?,
+            see_other_localities,
+        })
+    }
+}
+
+/// Hours written as "2", "1.5" or "1,5", to minutes within [min, max].
+fn hours_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max: i64) -> Option<i64> {
+    let t = text.trim().replace(',', ".");
+    let minutes = t.parse::<f64>().ok().filter(|h| h.is_finite()).map(|h| (h * 60.0).round() as i64);
+    match minutes {
+        Some(m) if (min..=max).contains(&m) => Some(m),
+        _ => {
+            problem.push(name, format!("Write a number of hours from {} to {}.", min / 60, max / 60));
+            None
+        }
+    }
+}
+
+fn days_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max: i64) -> Option<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(d) if (min..=max).contains(&d) => Some(d),
+        _ => {
+            problem.push(name, format!("Write a whole number of days from {min} to {max}."));
+            None
+        }
+    }
+}
+
+/// A reason, a note or a message from a builder: required, trimmed, at most `max` characters.
+pub fn read_text(problem: &mut FormProblem, name: &str, text: &str, what: &str, max: usize) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        problem.push(name, format!("Write {what}."));
+        None
+    } else if t.chars().count() > max {
+        problem.push(name, format!("Keep it to {max} characters or fewer."));
+        None
+    } else if crate::util::has_control_chars(t) {
+        problem.push(name, "Please remove the unusual characters.");
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_actions_round_trip() {
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.as_str()), Some(a));
+        }
+    }
+
+    #[test]
+    fn disclosure_needs_its_date_and_a_date_needs_its_check() {
+        let mut p = FormProblem::new();
+        assert!(Vetting::parse(true, "2", true, false, "pvg", "", &mut p).is_none());
+        assert!(p.message_for("disclosure_date").is_some());
+        let mut p = FormProblem::new();
+        assert!(Vetting::parse(true, "2", true, false, "", "2026-01-02", &mut p).is_none());
+        assert!(p.message_for("disclosure").is_some());
+        let mut p = FormProblem::new();
+        let v = Vetting::parse(true, "2", false, true, "pvg", "2026-01-02", &mut p).expect("valid");
+        assert_eq!(v.badges(), vec!["Met a coordinator", "References checked", "ID seen", "PVG check done"]);
+        let mut p = FormProblem::new();
+        assert!(Vetting::parse(false, "", false, false, "", "", &mut p).expect("empty is fine").badges().is_empty());
+    }
+
+    #[test]
+    fn dates_are_real_dates() {
+        assert!(parse_iso_date("2024-02-29").is_some());
+        assert!(parse_iso_date("2023-02-29").is_none());
+        assert!(parse_iso_date("2023-13-01").is_none());
+        assert!(parse_iso_date("23-01-01").is_none());
+    }
+
+    #[test]
+    fn settings_are_read_in_hours_and_days() {
+        let mut p = FormProblem::new();
+        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", false, &mut p).expect("valid");
+        assert_eq!((s.starting_credit_minutes, s.default_floor_minutes, s.default_ceiling_minutes), (120, -600, 6000));
+        let mut p = FormProblem::new();
+        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, &mut p).is_none());
+        for f in ["starting_credit", "starting_credit_source", "below_zero", "ceiling", "auto_confirm_days", "listing_expiry_days"] {
+            assert!(p.message_for(f).is_some(), "{f}");
+        }
+    }
+
+    #[test]
+    fn only_review_leaves_a_report_unresolved() {
+        assert_eq!(Moderation::Review.status_after(), ReportStatus::InReview);
+        assert_eq!(Moderation::Dismiss.status_after(), ReportStatus::Resolved);
+        assert!(!Moderation::choices(ReportSubject::Profile, ReportStatus::Open).iter().any(|(k, _)| *k == "hide"));
+    }
+}
