@@ -189,6 +189,7 @@ async fn welcome_hours_come_once_when_no_approval_is_needed() {
         reverses_id: None,
         reason: Some("Fill".into()),
         recorded_by: None,
+        audit: vec![],
     };
     app::ledger::store::apply(&app.state.db, &seed).await.unwrap();
     let mut c = app.client();
@@ -232,6 +233,7 @@ async fn ledger_authorisation_matrix() {
         reverses_id: None,
         reason: None,
         recorded_by: None,
+        audit: vec![],
     };
     app::ledger::store::apply(&app.state.db, &t).await.unwrap();
     let mut failures = vec![];
