@@ -42,6 +42,8 @@ test('a community builder grants, reverses with a reason and records hours on be
   await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
   await page.goto('/community/members');
   await page.getByRole('link', { name: 'Priya Shah' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Priya Shah');
+  await page.getByRole('link', { name: 'Statement and balance' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Priya Shah: hours');
   await ready(page, info);
   await expectAccessible(page);
@@ -91,6 +93,7 @@ test('a community builder grants, reverses with a reason and records hours on be
   await expectAccessible(page);
   await page.goto('/community/members');
   await page.getByRole('link', { name: 'Jack Baird' }).click();
+  await page.getByRole('link', { name: 'Statement and balance' }).click();
   const jack = page.locator('.statement li').first();
   await expect(jack).toContainText('Help given');
   await expect(jack).toContainText('+2 h');

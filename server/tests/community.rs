@@ -430,6 +430,7 @@ async fn community_authorisation_matrix() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(c.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute"), ("reason", "That did not happen")]).await.status, 200);
 
+    let whole = format!("net:{network}");
     let builders_here = vec![AirdrieBuilder, NetworkBuilder, Admin];
     let any_builder = vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin];
     let members = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder];
@@ -460,8 +461,8 @@ async fn community_authorisation_matrix() {
         ("my_account_actions", vec![], signed_in.clone()),
         ("admin_networks", vec![], vec![Admin]),
         ("create_network", vec![("name", ""), ("council_area", ""), ("first_locality", "")], vec![Admin]),
-        ("create_locality", vec![("network_id", &network), ("name", ""), ("population", "")], vec![Admin]),
-        ("appoint_builder", vec![("email", "nobody@test.example"), ("network_id", &network), ("scope", "network")], vec![Admin]),
+        ("create_locality", vec![("network_id", &network), ("locality_name", ""), ("population", "")], vec![Admin]),
+        ("appoint_builder", vec![("email", "nobody@test.example"), ("scope", &whole)], vec![Admin]),
     ];
     let mut failures = vec![];
     for actor in Actor::ALL {

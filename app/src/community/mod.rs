@@ -1326,13 +1326,13 @@ pub async fn create_network(name: String, council_area: String, first_locality: 
 }
 
 #[server(endpoint = "create_locality")]
-pub async fn create_locality(network_id: String, name: String, population: String) -> Result<(), AppError> {
+pub async fn create_locality(network_id: String, locality_name: String, population: String) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
         require_site_admin(&viewer)?;
-        let mut problem = keep(FormProblem::new(), &[("name", &name), ("population", &population)]);
-        let name = read_text(&mut problem, "name", &name, "the locality's name", 100);
+        let mut problem = keep(FormProblem::new(), &[("network_id", &network_id), ("locality_name", &locality_name), ("population", &population)]);
+        let name = read_text(&mut problem, "locality_name", &locality_name, "the locality's name", 100);
         let population = match population.trim().replace(',', "") {
             p if p.is_empty() => Some(None),
             p => match p.parse::<i64>() {
@@ -1347,12 +1347,12 @@ pub async fn create_locality(network_id: String, name: String, population: Strin
         let (Some(name), Some(population)) = (name, population) else { return Err(crate::error::unexpected("locality: missing")) };
         let exists = sqlx::query("SELECT 1 FROM networks WHERE id = $1").bind(&network_id).fetch_optional(&st.db.pool).await?;
         if exists.is_none() {
-            return Err(AppError::not_found("network"));
+            return Err(AppError::invalid("network_id", "Choose the network the locality belongs to."));
         }
         let slug = slugify(&name);
         let taken = sqlx::query("SELECT 1 FROM localities WHERE network_id = $1 AND slug = $2").bind(&network_id).bind(&slug).fetch_optional(&st.db.pool).await?;
         if taken.is_some() {
-            return Err(AppError::invalid("name", "That network already has a locality with that name."));
+            return Err(AppError::invalid("locality_name", "That network already has a locality with that name."));
         }
         let id = crate::util::new_id();
         let mut tx = st.db.pool.begin().await?;
@@ -1372,10 +1372,10 @@ pub async fn create_locality(network_id: String, name: String, population: Strin
     }.await)
 }
 
-/// Makes someone (by their account's email) a community builder for a whole network or
-/// one locality.
+/// Makes someone (by their account's email) a community builder for a whole network
+/// (`scope` = `net:<network id>`) or one locality (`scope` = the locality's id).
 #[server(endpoint = "appoint_builder")]
-pub async fn appoint_builder(email: String, network_id: String, scope: String) -> Result<(), AppError> {
+pub async fn appoint_builder(email: String, scope: String) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
@@ -1385,15 +1385,15 @@ pub async fn appoint_builder(email: String, network_id: String, scope: String) -
         let Some(user) = user else {
             return Err(AppError::Invalid(problem.field("email", "There is no account with that email. Ask them to join first.")));
         };
-        let locality = if scope == "network" {
-            None
-        } else {
-            let ok = sqlx::query("SELECT 1 FROM localities WHERE id = $1 AND network_id = $2").bind(&scope).bind(&network_id).fetch_optional(&st.db.pool).await?;
-            if ok.is_none() {
-                return Err(AppError::Invalid(problem.field("scope", "Choose the whole network or one of its localities.")));
-            }
-            Some(scope.clone())
+        let found = match scope.strip_prefix("net:") {
+            Some(n) => sqlx::query("SELECT id AS network_id, NULL AS locality_id FROM networks WHERE id = $1").bind(n).fetch_optional(&st.db.pool).await?,
+            None => sqlx::query("SELECT network_id, id AS locality_id FROM localities WHERE id = $1").bind(&scope).fetch_optional(&st.db.pool).await?,
         };
+        let Some(found) = found else {
+            return Err(AppError::Invalid(problem.field("scope", "Choose a whole network or one of its localities.")));
+        };
+        let network_id: String = found.get("network_id");
+        let locality: Option<String> = found.get("locality_id");
         let user_id: String = user.get("id");
         let dup = sqlx::query("SELECT 1 FROM builder_roles WHERE user_id = $1 AND network_id = $2 AND COALESCE(locality_id, '') = $3")
             .bind(&user_id)

@@ -51,21 +51,16 @@ fn hours(m: i64) -> String {
 /// The builder's desk: the work waiting, oldest first.
 #[component]
 pub fn BuilderDeskPage() -> impl IntoView {
-    let decide = ServerAction::<DecideMembership>::new();
-    let error = last_error(decide);
     let data = Resource::new_blocking(|| (), |_| builder_desk());
     view! {
         <Title text="Community desk"/>
         <Suspense fallback=|| ()>
             {move || {
-                let error = error.clone();
                 Suspend::new(async move {
                     let d = match data.await {
                         Err(e) => return view! { <PageError error=e/> }.into_any(),
                         Ok(d) => d,
                     };
-                    let p = problem_of(&error);
-                    let failed_for = p.value_for("user_id");
                     view! {
                         <h1>"Community desk"</h1>
                         <Done/>
@@ -82,11 +77,8 @@ pub fn BuilderDeskPage() -> impl IntoView {
                         <section aria-labelledby="waiting-heading">
                             <h2 id="waiting-heading">{format!("Waiting to join ({})", d.pending.len())}</h2>
                             {d.pending.is_empty().then(|| view! { <p>"Nobody is waiting."</p> })}
-                            <ErrorSummary error=error.clone()/>
                             <ul class="cards">
                                 {d.pending.into_iter().map(|m| {
-                                    let mine = failed_for.as_deref() == Some(m.user_id.as_str());
-                                    let rp = if mine { p.clone() } else { Default::default() };
                                     let heading = format!("pending-{}", m.user_id);
                                     let heading_ref = heading.clone();
                                     view! {
@@ -95,16 +87,7 @@ pub fn BuilderDeskPage() -> impl IntoView {
                                             <p class="meta">{m.locality.clone()}" · asked "{format_date(m.joined_at)}
                                                 {m.email.clone().map(|e| format!(" · {e}"))}</p>
                                             {(!m.about.is_empty()).then(|| view! { <p>"They wrote: "<q>{m.about.clone()}</q></p> })}
-                                            <p><a href=format!("/community/members/{}", m.user_id)>"Vetting checklist and notes"</a></p>
-                                            <ActionForm action=decide attr:class="stack" attr:novalidate=true>
-                                                <input type="hidden" name="user_id" value=m.user_id.clone()/>
-                                                <TextArea label="Message to them (emailed)" name="message" problem=rp rows=2 maxlength=1000
-                                                    hint="Needed when you decline: say why, kindly. Optional when you approve."/>
-                                                <div class="button-row">
-                                                    <button type="submit" class="button primary" name="decision" value="approve">"Approve "{m.name.clone()}</button>
-                                                    <button type="submit" class="button" name="decision" value="decline">"Decline"</button>
-                                                </div>
-                                            </ActionForm>
+                                            <p><a class="button primary" href=format!("/community/members/{}", m.user_id)>"Welcome or decline "{m.name.clone()}</a></p>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -226,6 +209,8 @@ pub fn MemberRecordPage() -> impl IntoView {
     let status = ServerAction::<ChangeMemberStatus>::new();
     let vetting = ServerAction::<SetVetting>::new();
     let note = ServerAction::<AddMemberNote>::new();
+    let decide = ServerAction::<DecideMembership>::new();
+    let decide_error = last_error(decide);
     let (status_error, vetting_error, note_error) = (last_error(status), last_error(vetting), last_error(note));
     let data = Resource::new_blocking(move || user_id.clone(), member_record);
     view! {
@@ -233,6 +218,7 @@ pub fn MemberRecordPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || {
                 let (status_error, vetting_error, note_error) = (status_error.clone(), vetting_error.clone(), note_error.clone());
+                let decide_error = decide_error.clone();
                 Suspend::new(async move {
                     let m = match data.await {
                         Err(e) => return view! { <PageError error=e/> }.into_any(),
@@ -253,6 +239,9 @@ pub fn MemberRecordPage() -> impl IntoView {
                         ],
                     )];
                     let (uid_status, uid_vetting, uid_note) = (m.user_id.clone(), m.user_id.clone(), m.user_id.clone());
+                    let uid_decide = m.user_id.clone();
+                    let dp = problem_of(&decide_error);
+                    let decide_name = m.name.clone();
                     view! {
                         <h1>{m.name.clone()}</h1>
                         <Done/>
@@ -268,6 +257,22 @@ pub fn MemberRecordPage() -> impl IntoView {
                             {(!m.about.is_empty()).then(|| view! { <dt>"About"</dt><dd>{m.about.clone()}</dd> })}
                             <dt>"Badges"</dt><dd>{if badges.is_empty() { "None yet".to_string() } else { badges.join(", ") }}</dd>
                         </dl>
+                        {(m.status == MembershipStatus::Pending).then(move || view! {
+                            <section class="card" aria-labelledby="decide-heading">
+                                <h2 id="decide-heading">"Waiting to join"</h2>
+                                <p>"Welcome them, or decline with a kind word about why. Either way we email them your message."</p>
+                                <ErrorSummary error=decide_error.clone()/>
+                                <ActionForm action=decide attr:class="stack" attr:novalidate=true>
+                                    <input type="hidden" name="user_id" value=uid_decide/>
+                                    <TextArea label="Message to them (emailed)" name="message" problem=dp.clone() rows=3 maxlength=1000
+                                        hint="Needed when you decline. Optional when you approve."/>
+                                    <div class="button-row">
+                                        <button type="submit" class="button primary" name="decision" value="approve">"Approve "{decide_name}</button>
+                                        <button type="submit" class="button" name="decision" value="decline">"Decline"</button>
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        })}
                         <nav class="card" aria-labelledby="member-tools">
                             <h2 id="member-tools">"Hours"</h2>
                             <ul class="tool-links">
@@ -672,15 +677,19 @@ pub fn AdminNetworksPage() -> impl IntoView {
                         Ok(n) => n,
                     };
                     let (np, lp, bp) = (problem_of(&ne), problem_of(&le), problem_of(&be));
+                    let network_choices = vec![("Networks".to_string(), nets.iter().map(|n| (n.id.clone(), n.name.clone())).collect::<Vec<_>>())];
+                    let scopes: Vec<(String, Vec<(String, String)>)> = nets
+                        .iter()
+                        .map(|n| {
+                            let mut v = vec![(format!("net:{}", n.id), format!("All of {}", n.name))];
+                            v.extend(n.localities.iter().map(|(id, name, _)| (id.clone(), name.clone())));
+                            (n.name.clone(), v)
+                        })
+                        .collect();
                     view! {
                         {nets.into_iter().map(|n| {
-                            let scopes: Vec<(String, String)> = std::iter::once(("network".to_string(), "The whole network".to_string()))
-                                .chain(n.localities.iter().map(|(id, name, _)| (id.clone(), name.clone())))
-                                .collect();
                             let heading = format!("net-{}", n.id);
                             let heading_ref = heading.clone();
-                            let (lp, bp, le, be) = (lp.clone(), bp.clone(), le.clone(), be.clone());
-                            let (nid_l, nid_b) = (n.id.clone(), n.id.clone());
                             view! {
                                 <section class="card" aria-labelledby=heading_ref>
                                     <h2 id=heading>{n.name.clone()}</h2>
@@ -693,29 +702,28 @@ pub fn AdminNetworksPage() -> impl IntoView {
                                     </ul>
                                     <h3>"Community builders"</h3>
                                     <ul>{n.builders.iter().map(|(who, scope)| view! { <li>{who.clone()}" · "{scope.clone()}</li> }).collect_view()}</ul>
-                                    <details>
-                                        <summary>"Add a locality to "{n.name.clone()}</summary>
-                                        <ErrorSummary error=le.clone()/>
-                                        <ActionForm action=locality attr:class="stack" attr:novalidate=true>
-                                            <input type="hidden" name="network_id" value=nid_l/>
-                                            <Field label="Locality name" name="name" problem=lp.clone()/>
-                                            <Field label="Residents (for rates per 1,000)" name="population" problem=lp.clone() inputmode="numeric"/>
-                                            <button type="submit" class="button">"Add the locality"</button>
-                                        </ActionForm>
-                                    </details>
-                                    <details>
-                                        <summary>"Appoint a community builder"</summary>
-                                        <ErrorSummary error=be.clone()/>
-                                        <ActionForm action=builder attr:class="stack" attr:novalidate=true>
-                                            <input type="hidden" name="network_id" value=nid_b/>
-                                            <Field label="Their account's email" name="email" kind="email" problem=bp.clone()/>
-                                            <Select label="For" name="scope" problem=bp.clone() groups=vec![("Scope".into(), scopes)]/>
-                                            <button type="submit" class="button">"Appoint"</button>
-                                        </ActionForm>
-                                    </details>
                                 </section>
                             }
                         }).collect_view()}
+                        <section class="card" aria-labelledby="appoint-heading">
+                            <h2 id="appoint-heading">"Appoint a community builder"</h2>
+                            <ErrorSummary error=be.clone()/>
+                            <ActionForm action=builder attr:class="stack" attr:novalidate=true>
+                                <Field label="Their account's email" name="email" kind="email" problem=bp.clone()/>
+                                <Select label="For" name="scope" problem=bp.clone() groups=scopes/>
+                                <button type="submit" class="button">"Appoint"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card" aria-labelledby="locality-heading">
+                            <h2 id="locality-heading">"Add a locality"</h2>
+                            <ErrorSummary error=le.clone()/>
+                            <ActionForm action=locality attr:class="stack" attr:novalidate=true>
+                                <Select label="Network" name="network_id" problem=lp.clone() groups=network_choices/>
+                                <Field label="Locality name" name="locality_name" problem=lp.clone()/>
+                                <Field label="Residents (for rates per 1,000)" name="population" problem=lp.clone() inputmode="numeric"/>
+                                <button type="submit" class="button">"Add the locality"</button>
+                            </ActionForm>
+                        </section>
                         <section class="card" aria-labelledby="new-network">
                             <h2 id="new-network">"New network"</h2>
                             <ErrorSummary error=ne.clone()/>

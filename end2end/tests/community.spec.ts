@@ -1,0 +1,169 @@
+import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, ready, signIn, uniqueEmail } from './helpers';
+
+// A community builder's day, at a phone's width and a desktop's, with JavaScript on and off:
+// approve someone waiting to join (who can then post), hide a reported listing (it leaves
+// search), record 2 h on behalf of two members, and find all three in the audit trail with
+// their reasons.
+
+const baseURL = process.env.TIMEWEAVE_E2E_URL ?? 'http://127.0.0.1:3100';
+
+async function asMember(browser: Browser, info: TestInfo, viewport: { width: number; height: number }, email: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: info.project.use.javaScriptEnabled, viewport });
+  const page = await context.newPage();
+  await signIn(page, info, email);
+  return page;
+}
+
+for (const [label, viewport] of [
+  ['phone', { width: 360, height: 740 }],
+  ['desktop', { width: 1280, height: 800 }],
+] as const) {
+  test(`a builder approves, moderates, records on behalf and reads the trail (${label})`, async ({ page, browser }, info) => {
+    await page.setViewportSize(viewport);
+    const run = `${info.project.name}-${label}`;
+    const reason = {
+      approve: `Welcome aboard (${run})`,
+      hide: `Asks for money, not time (${run})`,
+      record: `Garden tidy-up (${run})`,
+    };
+
+    // 1. Someone joins Airdrie, which needs approval, and waits.
+    const email = uniqueEmail(run);
+    const name = `Nan ${label} ${info.project.name.replace('javascript-', 'js ')}`;
+    const joiner = await browser.newContext({ baseURL, javaScriptEnabled: info.project.use.javaScriptEnabled, viewport });
+    const j = await joiner.newPage();
+    await j.goto('/join');
+    await ready(j, info);
+    await j.getByLabel('Your name').fill(name);
+    await j.getByLabel('Email address').fill(email);
+    await j.getByLabel('Choose a password').fill('kettle harbour violet');
+    await j.getByLabel('Where do you live?').selectOption({ label: 'Airdrie' });
+    await j.getByLabel('A few words about you (optional)').fill('I can knit and would like help with my garden.');
+    await j.getByLabel(/I have read and agree/).check();
+    await j.getByRole('button', { name: 'Join' }).click();
+    await expect(j.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+    await j.goto('/outbox');
+    await j.locator('article', { hasText: email }).first().getByRole('link', { name: /confirm-email/ }).click();
+    await ready(j, info);
+    await j.getByRole('button', { name: 'Confirm my email' }).click();
+    await j.getByLabel('Email address').fill(email);
+    await j.getByLabel('Password').fill('kettle harbour violet');
+    await j.getByRole('button', { name: 'Sign in' }).click();
+    await expect(j.getByText("You're waiting for approval")).toBeVisible();
+
+    // 2. Anne, Airdrie's builder, approves them from the desk with a message.
+    await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Community desk' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Community desk');
+    await ready(page, info);
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    const card = page.locator('li.card', { hasText: name });
+    await expect(card).toContainText('I can knit');
+    await card.getByRole('link', { name: `Welcome or decline ${name}` }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+    await ready(page, info);
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    // Declining needs a message: nothing happens without one.
+    await page.getByRole('button', { name: 'Decline' }).click();
+    await expect(page.getByRole('alert')).toContainText('There is a problem');
+    await page.getByLabel('Message to them (emailed)').fill(reason.approve);
+    await page.getByRole('button', { name: `Approve ${name}` }).click();
+    await expect(page.getByRole('status')).toContainText('Approved');
+    await expect(page.locator('li.card', { hasText: name })).toHaveCount(0);
+
+    // The member can now post.
+    await j.goto('/listings/new');
+    await ready(j, info);
+    await expect(j.getByRole('heading', { level: 1 })).toContainText('Post');
+    await j.context().close();
+
+    // 3. A listing that breaks the rules is reported by a neighbour and hidden by Anne.
+    const title = `Paid gardening ${run}`;
+    const tam = await asMember(browser, info, viewport, 'tam.reid@demo.timeweave.org');
+    await tam.goto('/listings/new');
+    await ready(tam, info);
+    await tam.getByLabel('Are you offering or asking?').selectOption({ label: 'I can offer help' });
+    await tam.getByLabel('Title').fill(title);
+    await tam.getByLabel('Description').fill('I will do your garden for ten pounds an hour.');
+    await tam.getByLabel('Kind of help').selectOption({ label: 'Gardening' });
+    await tam.getByLabel('Where would it happen?').selectOption({ label: 'Outdoors' });
+    await tam.getByRole('button', { name: 'Post it' }).click();
+    await expect(tam.getByRole('heading', { level: 1 })).toHaveText(title);
+    await tam.context().close();
+
+    const priya = await asMember(browser, info, viewport, 'priya.shah@demo.timeweave.org');
+    await priya.goto(`/listings?q=${encodeURIComponent(title)}`);
+    await priya.getByRole('link', { name: title }).click();
+    await priya.getByRole('link', { name: 'Report this listing' }).click();
+    await expect(priya.getByRole('heading', { level: 1 })).toHaveText('Report a listing');
+    await ready(priya, info);
+    await expectAccessible(priya);
+    await priya.getByLabel('What is wrong?').fill('It asks for money.');
+    await priya.getByRole('button', { name: 'Send the report' }).click();
+    await expect(priya.getByRole('heading', { level: 1 })).toHaveText('Thank you');
+
+    await page.goto('/community');
+    await page.getByRole('link', { name: /A listing by Tam Reid/ }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('A listing by Tam Reid');
+    await ready(page, info);
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    // A reason is needed; the choice made is kept.
+    await page.getByLabel('What will you do?').selectOption({ label: 'Hide the listing' });
+    await page.getByRole('button', { name: 'Do it' }).click();
+    await expect(page.getByRole('alert')).toContainText('There is a problem');
+    await expect(page.getByLabel('What will you do?')).toHaveValue('hide');
+    await page.getByLabel('Reason').fill(reason.hide);
+    await page.getByRole('button', { name: 'Do it' }).click();
+    await expect(page.getByRole('status')).toContainText('has been told');
+
+    await priya.goto(`/listings?q=${encodeURIComponent(title)}`);
+    await expect(priya.getByRole('link', { name: title })).toHaveCount(0);
+    await priya.context().close();
+
+    // 4. Two hours on behalf of two members who have no smartphone.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Community hours' }).click();
+    await ready(page, info);
+    // Giver and receiver swap between the phone and desktop runs, so balances stay in range.
+    const [giver, receiver] = label === 'phone' ? ['Jack Baird', 'Priya Shah'] : ['Priya Shah', 'Jack Baird'];
+    await page.getByLabel('Who gave the help?').selectOption({ label: giver });
+    await page.getByLabel('Who received it?').selectOption({ label: receiver });
+    await page.getByLabel('Hours', { exact: true }).fill('2');
+    await page.getByLabel('What was the help?').fill(reason.record);
+    await page.getByRole('button', { name: 'Record the hours' }).click();
+    await expect(page.getByRole('status')).toContainText('The hours have been recorded');
+    for (const [member, amount] of [[giver, '+2 h'], [receiver, '−2 h']]) {
+      await page.goto('/community/members');
+      await page.getByRole('link', { name: member }).click();
+      await page.getByRole('link', { name: 'Statement and balance' }).click();
+      const line = page.locator('.statement li', { hasText: reason.record });
+      await expect(line).toContainText(amount);
+    }
+
+    // 5. The audit trail shows all three, with their reasons; it can be searched.
+    await page.goto('/community/audit');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit trail');
+    await ready(page, info);
+    for (const text of [reason.approve, reason.hide, reason.record]) {
+      await expect(page.getByRole('cell', { name: text }).first()).toBeVisible();
+    }
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    await page.getByLabel('Action').selectOption({ label: 'Hid a listing' });
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByRole('cell', { name: reason.hide })).toBeVisible();
+    await expect(page.getByRole('cell', { name: reason.approve })).toHaveCount(0);
+  });
+}
+
+test('a member sees what builders did on their account', async ({ page }, info) => {
+  await signIn(page, info, 'jack.baird@demo.timeweave.org');
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'Actions community builders took on your account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Actions on my account');
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+});
