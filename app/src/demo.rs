@@ -142,7 +142,7 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
         .execute(&mut *tx)
         .await?;
     }
-    for (uid, lid) in builder_rows {
+    for (uid, lid) in &builder_rows {
         sqlx::query("INSERT INTO builder_roles (id, user_id, network_id, locality_id, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(new_id())
             .bind(uid)
@@ -189,7 +189,58 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
     tx.commit().await?;
     seed_ledger(db, &network_id, &actives, &locality_builders).await?;
     seed_listings(db, &network_id, &actives, &locality_ids).await?;
+    seed_community(db, &network_id, &builder_rows, &actives).await?;
     Ok(Some(logins))
+}
+
+/// The builders' side: a notice on every home page, two members' vetting checklists and
+/// a note — each written with its audit line, as the screens would.
+async fn seed_community(db: &Db, network_id: &str, builders: &[(String, Option<String>)], actives: &[(String, usize)]) -> Result<(), AppError> {
+    use crate::community::domain::{AuditAction, Vetting};
+    use crate::community::store::{add_note, audit, save_vetting, AuditEntry};
+    let Some((network_builder, _)) = builders.first() else { return Ok(()) };
+    let mut tx = db.pool.begin().await?;
+    let announcement = new_id();
+    sqlx::query(
+        "INSERT INTO announcements (id, network_id, locality_id, title, body, posted_by, emailed, created_at) VALUES ($1, $2, NULL, $3, $4, $5, 0, $6)",
+    )
+    .bind(&announcement)
+    .bind(network_id)
+    .bind("Coffee morning at the library")
+    .bind("Come and meet your neighbours: Friday at 10am, Airdrie library. Tea, coffee and home baking, all welcome.")
+    .bind(network_builder)
+    .bind(now() - 2 * 86_400)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        &AuditEntry::new(network_builder, AuditAction::PostAnnouncement)
+            .in_network(network_id, None)
+            .subject(format!("announcement:{announcement}"))
+            .change("", "Coffee morning at the library"),
+    )
+    .await?;
+    if let (Some((airdrie_builder, Some(airdrie))), Some((first, _)), Some((second, _))) =
+        (builders.get(1), actives.iter().find(|(_, l)| *l == 0), actives.iter().filter(|(_, l)| *l == 0).nth(1))
+    {
+        for (member, v) in [
+            (first, Vetting { met_coordinator: true, references_checked: 2, code_signed: true, id_seen: true, ..Default::default() }),
+            (second, Vetting { met_coordinator: true, code_signed: true, ..Default::default() }),
+        ] {
+            save_vetting(&mut tx, member, network_id, &v, airdrie_builder).await?;
+            audit(
+                &mut tx,
+                &AuditEntry::new(airdrie_builder, AuditAction::UpdateVetting)
+                    .on_member(network_id, airdrie, member)
+                    .change(Vetting::default().summary(), v.summary()),
+            )
+            .await?;
+        }
+        add_note(&mut tx, first, network_id, "Prefers phone calls in the morning. Happy to be a buddy for new members.", airdrie_builder).await?;
+        audit(&mut tx, &AuditEntry::new(airdrie_builder, AuditAction::AddNote).on_member(network_id, airdrie, first)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Some history in the ledger: welcome hours, gifts to the pool, help recorded between
