@@ -167,3 +167,66 @@ test('a member sees what builders did on their account', async ({ page }, info) 
   await expectAccessible(page);
   await expectNoHorizontalScroll(page);
 });
+
+test('paper sign-up, vetting badges, notes, rules, announcements and networks', async ({ page, browser }, info) => {
+  const run = `${info.project.name} ${Date.now() % 100000}`;
+  await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
+  await page.goto('/community');
+  await page.getByRole('link', { name: 'Sign someone up on paper' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign someone up on paper');
+  await ready(page, info);
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  // Without the paper consent ticked nothing is saved, and the name typed is kept.
+  const name = `Bill Rennie ${run}`;
+  await page.getByLabel('Their name (as other members will see it)').fill(name);
+  await page.getByLabel('Where they live').selectOption({ label: 'Airdrie' });
+  await page.getByRole('button', { name: 'Sign them up' }).click();
+  await expect(page.getByRole('alert')).toContainText('There is a problem');
+  await expect(page.getByLabel('Their name (as other members will see it)')).toHaveValue(name);
+  await page.getByLabel(/signed the paper membership/).check();
+  await page.getByRole('button', { name: 'Sign them up' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.getByText('None: joined on paper')).toBeVisible();
+
+  // Vetting ticks become badges; a private note stays on this page.
+  await page.getByLabel('Met a coordinator (induction done)').check();
+  await page.getByLabel('References taken').fill('2');
+  await page.getByRole('button', { name: 'Save the checklist' }).click();
+  await expect(page.getByRole('status')).toContainText('Vetting checklist saved');
+  await expect(page.getByText('Met a coordinator, References checked')).toBeVisible();
+  await page.getByLabel('New note').fill('Keen gardener; no phone, call via his daughter.');
+  await page.getByRole('button', { name: 'Add the note' }).click();
+  await expect(page.getByText('Keen gardener; no phone')).toBeVisible();
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+
+  // The whole-network builder posts a notice that residents see on their home page.
+  const morag = await browser.newContext({ baseURL, javaScriptEnabled: info.project.use.javaScriptEnabled, viewport: { width: 360, height: 740 } });
+  const m = await morag.newPage();
+  await signIn(m, info, 'morag.campbell@demo.timeweave.org');
+  await m.goto('/community/settings');
+  await expect(m.getByRole('heading', { level: 1 })).toContainText('rules and announcements');
+  await ready(m, info);
+  await expectAccessible(m);
+  await expectNoHorizontalScroll(m);
+  const notice = `Litter pick ${run}`;
+  await m.getByLabel('Who is it for?').selectOption({ label: 'Members in Airdrie' });
+  await m.getByLabel('Title').fill(notice);
+  await m.getByLabel('Announcement', { exact: true }).fill('Saturday 10am at the park gates. Gloves provided.');
+  await m.getByRole('button', { name: 'Post the announcement' }).click();
+  await expect(m.getByRole('status')).toContainText('Announcement posted');
+  await morag.close();
+  const tam = await asMember(browser, info, { width: 360, height: 740 }, 'tam.reid@demo.timeweave.org');
+  await expect(tam.getByRole('region', { name: 'Noticeboard' })).toContainText(notice);
+  await tam.context().close();
+
+  // The site admin's networks page.
+  const admin = await asMember(browser, info, { width: 360, height: 740 }, 'sam.admin@demo.timeweave.org');
+  await admin.goto('/admin/networks');
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Networks');
+  await expect(admin.getByText('Anne Gallacher · Airdrie')).toBeVisible();
+  await expectAccessible(admin);
+  await expectNoHorizontalScroll(admin);
+  await admin.context().close();
+});
