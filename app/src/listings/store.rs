@@ -20,6 +20,30 @@ pub async fn categories(db: &Db, network_id: &str) -> Result<Vec<Category>, AppE
     .collect())
 }
 
+/// The network's open categories and its localities, in one round trip (the browse page and
+/// the listing form need both on every request).
+pub async fn choices(db: &Db, network_id: &str) -> Result<(Vec<Category>, Vec<(String, String)>), AppError> {
+    let rows = sqlx::query(
+        "SELECT CAST(0 AS BIGINT) AS part, id, name, theme, position FROM categories
+         WHERE (network_id IS NULL OR network_id = $1) AND retired_at IS NULL
+         UNION ALL
+         SELECT CAST(1 AS BIGINT) AS part, id, name, '' AS theme, CAST(0 AS BIGINT) AS position FROM localities WHERE network_id = $1
+         ORDER BY part, position, name",
+    )
+    .bind(network_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let (mut categories, mut localities) = (vec![], vec![]);
+    for r in rows {
+        if r.get::<i64, _>("part") == 0 {
+            categories.push(Category { id: r.get("id"), name: r.get("name"), wellbeing: r.get::<String, _>("theme") == "wellbeing" });
+        } else {
+            localities.push((r.get("id"), r.get("name")));
+        }
+    }
+    Ok((categories, localities))
+}
+
 pub async fn category_name(db: &Db, network_id: &str, id: &str) -> Result<Option<String>, AppError> {
     Ok(sqlx::query("SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL")
         .bind(id)
@@ -135,7 +159,8 @@ pub async fn set_status(db: &Db, id: &str, owner_id: &str, status: ListingStatus
     Ok(q.bind(id).bind(owner_id).execute(&db.pool).await?.rows_affected() == 1)
 }
 
-const CARD_COLUMNS: &str = "l.id, l.kind, l.title, l.description, l.status, l.expires_at, l.created_at, l.estimate_minutes, l.place,
+/// What a card shows: the description only as far as its snippet needs.
+const CARD_COLUMNS: &str = "l.id, l.kind, l.title, substr(l.description, 1, 141) AS description, l.status, l.expires_at, l.created_at, l.estimate_minutes, l.place,
     l.owner_id, l.tags, l.availability, l.category_id, l.locality_id, l.network_id, l.hidden_at,
     c.name AS category_name, loc.name AS locality_name, u.display_name AS owner_name";
 const CARD_JOINS: &str = "JOIN categories c ON c.id = l.category_id JOIN localities loc ON loc.id = l.locality_id JOIN users u ON u.id = l.owner_id";
@@ -165,7 +190,7 @@ fn card(r: &sqlx::any::AnyRow) -> ListingCard {
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, AppError> {
-    let row = sqlx::query(&format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id = $1"))
+    let row = sqlx::query(&format!("SELECT {CARD_COLUMNS}, l.description AS full_description FROM listings l {CARD_JOINS} WHERE l.id = $1"))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
@@ -174,7 +199,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, A
         (
             ListingDetail {
                 card: card(&r),
-                description: r.get("description"),
+                description: r.get("full_description"),
                 tags: tags.split(", ").filter(|t| !t.is_empty()).map(str::to_string).collect(),
                 availability: r.get("availability"),
                 owner_id: r.get("owner_id"),
@@ -189,7 +214,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, A
 
 /// A member's own listings, newest first, whatever their state.
 pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError> {
-    Ok(sqlx::query(&format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id"))
+    Ok(sqlx::query(&format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id DESC"))
         .bind(owner_id)
         .fetch_all(&db.pool)
         .await?
@@ -198,14 +223,29 @@ pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError>
         .collect())
 }
 
-/// Whether the network's members see listings from its other localities.
-pub async fn see_other_localities(db: &Db, network_id: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("SELECT see_other_localities FROM networks WHERE id = $1")
-        .bind(network_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.get::<i64, _>("see_other_localities") != 0)
-        .unwrap_or(true))
+/// The query's words, the one with the fewest postings first (one round trip of index
+/// counts).
+async fn rarest_first(db: &Db, terms: Vec<String>) -> Result<Vec<String>, AppError> {
+    if terms.len() < 2 {
+        return Ok(terms);
+    }
+    let counts: Vec<String> = (0..terms.len())
+        .map(|k| format!("(SELECT COUNT(*) FROM listing_terms WHERE term >= ${} AND term < ${}) AS c{k}", 2 * k + 1, 2 * k + 2))
+        .collect();
+    let sql = format!("SELECT {}", counts.join(", "));
+    let mut row_q = sqlx::query(&sql);
+    for t in &terms {
+        let (from, to) = prefix_range(t);
+        row_q = row_q.bind(from).bind(to);
+    }
+    let row = row_q.fetch_one(&db.pool).await?;
+    let mut ranked: Vec<(i64, String)> = terms
+        .into_iter()
+        .enumerate()
+        .map(|(k, t)| (row.try_get::<i64, _>(k).unwrap_or(i64::MAX), t))
+        .collect();
+    ranked.sort_by_key(|(n, _)| *n);
+    Ok(ranked.into_iter().map(|(_, t)| t).collect())
 }
 
 enum Bind {
@@ -239,40 +279,61 @@ pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality:
         t.truncate(8);
         t
     };
+    // A network can keep each locality's listings to its own members.
+    let home = push(Bind::Text(home_locality.into()), &mut binds);
     let base_where = format!(
         "l.network_id = $1 AND l.status = 'open' AND l.expires_at > $2 AND l.hidden_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
+         AND (l.locality_id = {home} OR EXISTS (SELECT 1 FROM networks nw WHERE nw.id = $1 AND nw.see_other_localities = 1))
          {filters}"
     );
     let page = f.page.unwrap_or(1).max(1) as i64;
-    let sql = if query_terms.is_empty() {
-        let order = if f.sort.as_deref() == Some("near") {
-            format!("CASE WHEN l.locality_id = {} THEN 0 ELSE 1 END, l.created_at DESC, l.id", push(Bind::Text(home_locality.into()), &mut binds))
-        } else {
-            "l.created_at DESC, l.id".to_string()
-        };
-        format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE {base_where} ORDER BY {order}")
-    } else {
-        let mut parts = vec![];
-        for (k, t) in query_terms.iter().enumerate() {
-            let (from, to) = prefix_range(t);
-            let (a, b) = (push(Bind::Text(from), &mut binds), push(Bind::Text(to), &mut binds));
-            parts.push(format!("SELECT listing_id, weight, {k} AS k FROM listing_terms WHERE term >= {a} AND term < {b}"));
-        }
-        let n = push(Bind::Int(query_terms.len() as i64), &mut binds);
-        let exact = push(Bind::Text(f.q.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()), &mut binds);
-        format!(
-            "WITH hits AS (SELECT listing_id, SUM(weight) AS score, COUNT(DISTINCT k) AS n FROM ({}) x GROUP BY listing_id)
-             SELECT {CARD_COLUMNS}
-             FROM hits h JOIN listings l ON l.id = h.listing_id {CARD_JOINS}
-             WHERE h.n = {n} AND {base_where}
-             ORDER BY h.score + CASE WHEN lower(l.title) = {exact} THEN 1000 ELSE 0 END DESC, l.created_at DESC, l.id",
-            parts.join(" UNION ALL ")
-        )
-    };
     let limit = push(Bind::Int(per_page as i64 + 1), &mut binds);
     let offset = push(Bind::Int((page - 1) * per_page as i64), &mut binds);
-    let sql = format!("{sql} LIMIT {limit} OFFSET {offset}");
+    let sql = if query_terms.is_empty() {
+        let order = if f.sort.as_deref() == Some("near") {
+            format!("CASE WHEN l.locality_id = {home} THEN 0 ELSE 1 END, l.created_at DESC, l.id DESC")
+        } else {
+            "l.created_at DESC, l.id DESC".to_string()
+        };
+        format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE {base_where} ORDER BY {order} LIMIT {limit} OFFSET {offset}")
+    } else {
+        // Walk the postings of the rarest word only; every other word is checked (and its
+        // weight added) per candidate through the (listing, term) index. Rarest first keeps
+        // two very common words from grouping thousands of postings.
+        let query_terms = rarest_first(db, query_terms).await?;
+        let ranges: Vec<(String, String)> = query_terms
+            .iter()
+            .map(|t| {
+                let (from, to) = prefix_range(t);
+                (push(Bind::Text(from), &mut binds), push(Bind::Text(to), &mut binds))
+            })
+            .collect();
+        let (a0, b0) = &ranges[0];
+        let others: Vec<&(String, String)> = ranges.iter().skip(1).collect();
+        let also: String = others
+            .iter()
+            .map(|(a, b)| format!(" AND EXISTS (SELECT 1 FROM listing_terms t WHERE t.listing_id = h.listing_id AND t.term >= {a} AND t.term < {b})"))
+            .collect();
+        let weights: String = others
+            .iter()
+            .map(|(a, b)| format!(" + (SELECT COALESCE(SUM(t.weight), 0) FROM listing_terms t WHERE t.listing_id = h.listing_id AND t.term >= {a} AND t.term < {b})"))
+            .collect();
+        let exact = push(Bind::Text(f.q.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()), &mut binds);
+        // Rank first (ids and scores only, one page of them), then fetch what the cards
+        // show for that page alone.
+        format!(
+            "WITH hits AS (SELECT listing_id, SUM(weight) AS w FROM listing_terms WHERE term >= {a0} AND term < {b0} GROUP BY listing_id),
+             ranked AS (
+                 SELECT l.id, h.w{weights} + CASE WHEN lower(l.title) = {exact} THEN 1000 ELSE 0 END AS rank, l.created_at
+                 FROM hits h JOIN listings l ON l.id = h.listing_id
+                 WHERE {base_where}{also}
+                 ORDER BY rank DESC, l.created_at DESC, l.id DESC LIMIT {limit} OFFSET {offset})
+             SELECT {CARD_COLUMNS}
+             FROM ranked r JOIN listings l ON l.id = r.id {CARD_JOINS}
+             ORDER BY r.rank DESC, r.created_at DESC, l.id DESC"
+        )
+    };
     let mut q = sqlx::query(&sql);
     for b in binds {
         q = match b {
@@ -307,7 +368,7 @@ pub async fn suggestions(
          WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at > $3 AND l.owner_id <> $4 AND l.hidden_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
            AND l.category_id IN ({})
-         ORDER BY CASE WHEN l.locality_id = $5 THEN 0 ELSE 1 END, l.created_at DESC, l.id LIMIT $6",
+         ORDER BY CASE WHEN l.locality_id = $5 THEN 0 ELSE 1 END, l.created_at DESC, l.id DESC LIMIT $6",
         placeholders(categories.len(), 6)
     );
     let mut q = sqlx::query(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
