@@ -33,7 +33,7 @@ fn refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
 async fn offer(app: &TestApp, c: &mut Client, title: &str) -> String {
     let r = c.call("create_listing", &refs(&listing_args(app, title))).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    sqlx::query("SELECT id FROM listings ORDER BY created_at DESC, id").fetch_one(&app.state.db.pool).await.unwrap().get("id")
+    sqlx::query("SELECT id FROM listings WHERE title = $1").bind(title).fetch_one(&app.state.db.pool).await.unwrap().get("id")
 }
 
 async fn search(c: &mut Client, q: &str) -> Vec<String> {
@@ -307,7 +307,7 @@ async fn a_builder_settles_a_dispute_with_hours_once_or_cancels_with_none() {
         let mut a = app.as_actor(Actor::Resident).await;
         let mut c = app.as_actor(Actor::Resident).await;
         let (a_id, c_id) = (user_of(&mut a).await, user_of(&mut c).await);
-        let listing = offer(&app, &mut a, "Mowing").await;
+        let listing = offer(&app, &mut a, &format!("Mowing ({outcome})")).await;
         assert_eq!(c.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
         let ex: String = sqlx::query("SELECT id FROM exchanges WHERE listing_id = $1").bind(&listing).fetch_one(&app.state.db.pool).await.unwrap().get("id");
         assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "accept")]).await.status, 200);
@@ -369,6 +369,9 @@ async fn rules_categories_announcements_and_assisted_joining() {
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "add"), ("name", "Gardening")]).await.status, 422);
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "add"), ("name", "Bike repair")]).await.status, 200);
     let cat: String = sqlx::query("SELECT id FROM categories WHERE name = 'Bike repair'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "rename"), ("category_id", &cat), ("new_name", "Bicycle repair")]).await.status, 200);
+    let renamed: String = sqlx::query("SELECT name FROM categories WHERE id = $1").bind(&cat).fetch_one(&app.state.db.pool).await.unwrap().get("name");
+    assert_eq!(renamed, "Bicycle repair");
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "retire"), ("category_id", &cat)]).await.status, 200);
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "retire"), ("category_id", "gardening")]).await.status, 403);
 
@@ -496,4 +499,95 @@ async fn community_authorisation_matrix() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every kind of builder and admin action, each once: each leaves exactly the audit lines
+/// it should, with the actor, and nothing a member's own view must not show.
+#[tokio::test]
+async fn every_action_leaves_its_line_in_the_trail() {
+    use app::community::domain::AuditAction;
+    let app = TestApp::spawn().await;
+    let network = app.network_id.clone();
+    let mut b = app.as_actor(Actor::NetworkBuilder).await;
+    let builder = user_of(&mut b).await;
+    let mut m = app.as_actor(Actor::Resident).await;
+    let member = user_of(&mut m).await;
+    let mut other = app.as_actor(Actor::Resident).await;
+    let ok = |r: common::Resp| assert_eq!(r.status, 200, "{}", r.body);
+
+    // Ledger tools, each with a reason.
+    sqlx::query("UPDATE networks SET starting_credit_minutes = 0").execute(&app.state.db.pool).await.unwrap();
+    let mut admin = app.as_actor(Actor::Admin).await;
+    ok(b.call("adjust_balance", &[("transfer_id", "adjust-0001"), ("user_id", &member), ("direction", "add"), ("hours", "3"), ("minutes", ""), ("reason", "Paper records from 2025")]).await);
+    ok(m.call("donate_to_pool", &[("transfer_id", "donate-0001"), ("hours", "2"), ("minutes", ""), ("memo", "")]).await);
+    ok(b.call("grant_from_pool", &[("transfer_id", "grant-00001"), ("user_id", &member), ("hours", "1"), ("minutes", ""), ("reason", "Starter hours")]).await);
+    ok(b.call("reverse_transfer", &[("transfer_id", "reverse-0001"), ("original_id", "grant-00001"), ("reason", "Given twice")]).await);
+    ok(b.call("set_account_limits", &[("user_id", &member), ("below_zero", "5"), ("ceiling", ""), ("reason", "Asked for a lower limit")]).await);
+    let other_id = user_of(&mut other).await;
+    ok(b.call("record_hours", &[("transfer_id", "record-0001"), ("giver", &member), ("receiver1", &other_id), ("hours", "1"), ("minutes", ""), ("memo", "Shopping")]).await);
+
+    // Members: vetting, note, warning and dismissal through reports, suspension and back.
+    ok(b.call("set_vetting", &[("user_id", &member), ("met_coordinator", "yes"), ("references", "1"), ("disclosure", ""), ("disclosure_date", "")]).await);
+    ok(b.call("add_member_note", &[("user_id", &member), ("body", "Secret note text")]).await);
+    for (action, reason) in [("review", "Looking"), ("warn", "Please be kind"), ("dismiss", "Nothing wrong")] {
+        if action != "warn" || !sqlx::query("SELECT 1 FROM reports WHERE status <> 'resolved'").fetch_optional(&app.state.db.pool).await.unwrap().is_some() {
+            ok(other.call("report", &[("subject_kind", "profile"), ("subject_id", &member), ("reason", "Rude")]).await);
+        }
+        let report: String = sqlx::query("SELECT id FROM reports WHERE status <> 'resolved' ORDER BY created_at, id").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+        ok(b.call("moderate", &[("report_id", &report), ("action", action), ("reason", reason)]).await);
+    }
+    ok(b.call("change_member_status", &[("user_id", &member), ("change", "suspend"), ("reason", "Cooling off")]).await);
+    ok(b.call("change_member_status", &[("user_id", &member), ("change", "reinstate"), ("reason", "Talked it through")]).await);
+
+    // The network and the site.
+    ok(admin.call("create_network", &[("name", "Fife Time Bank"), ("council_area", "Fife"), ("first_locality", "Kirkcaldy")]).await);
+    ok(admin.call("create_locality", &[("network_id", &network), ("locality_name", "Cumbernauld"), ("population", "50,000")]).await);
+    let (new_builder, email) = app.make_user(Actor::Resident).await;
+    ok(admin.call("appoint_builder", &[("email", &email), ("scope", &format!("net:{network}"))]).await);
+    assert_eq!(admin.call("appoint_builder", &[("email", &email), ("scope", &format!("net:{network}"))]).await.status, 409);
+
+    let count = |action: AuditAction| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1").bind(action.as_str()).fetch_one(&pool).await.unwrap().get::<i64, _>("n")
+        }
+    };
+    for (action, expected) in [
+        (AuditAction::AdjustBalance, 1),
+        (AuditAction::GrantHours, 1),
+        (AuditAction::ReverseTransfer, 1),
+        (AuditAction::ChangeLimits, 1),
+        (AuditAction::RecordOnBehalf, 2),
+        (AuditAction::UpdateVetting, 1),
+        (AuditAction::AddNote, 1),
+        (AuditAction::ReviewReport, 1),
+        (AuditAction::WarnMember, 1),
+        (AuditAction::DismissReport, 1),
+        (AuditAction::SuspendMember, 1),
+        (AuditAction::ReinstateMember, 1),
+        (AuditAction::CreateNetwork, 1),
+        (AuditAction::CreateLocality, 1),
+        (AuditAction::AppointBuilder, 1),
+    ] {
+        assert_eq!(count(action).await, expected, "{action:?}");
+    }
+    // Who acted is recorded; the member sees every action on their account but the note.
+    let actors: Vec<String> = sqlx::query("SELECT DISTINCT actor_id FROM audit_log WHERE subject_user_id = $1")
+        .bind(&member)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.get("actor_id"))
+        .collect();
+    assert_eq!(actors, vec![builder.clone()]);
+    let mut again = app.client();
+    let email_m: String = sqlx::query("SELECT email FROM users WHERE id = $1").bind(&member).fetch_one(&app.state.db.pool).await.unwrap().get("email");
+    ok(again.call("sign_in", &[("email", &email_m), ("password", PASSWORD)]).await);
+    let own = again.call("my_account_actions", &[]).await;
+    assert!(!own.body.contains("Secret note text") && !own.body.contains("private note"), "{}", own.body);
+    for reason in ["Paper records from 2025", "Starter hours", "Given twice", "Asked for a lower limit", "Shopping", "Please be kind", "Cooling off"] {
+        assert!(own.body.contains(reason), "{reason} missing from {}", own.body);
+    }
+    let _ = new_builder;
 }

@@ -997,20 +997,31 @@ pub async fn update_network_settings(
 /// Add a category to the network, or rename, retire or bring back one of its own.
 /// Retired categories stay on old listings and leave the lists for new ones.
 #[server(endpoint = "change_category")]
-pub async fn change_category(network_id: String, op: String, category_id: Option<String>, name: Option<String>) -> Result<(), AppError> {
+pub async fn change_category(
+    network_id: String,
+    op: String,
+    category_id: Option<String>,
+    name: Option<String>,
+    new_name: Option<String>,
+) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
         require_network_builder(&viewer, &network_id)?;
-        let name = name.unwrap_or_default();
-        let mut problem = FormProblem::new().keep("name", &name);
+        // The add form's box is `name`, the rename form's `new_name` (two forms, one page).
+        let field = if op == "rename" { "new_name" } else { "name" };
+        let name = if op == "rename" { new_name.unwrap_or_default() } else { name.unwrap_or_default() };
+        let mut problem = FormProblem::new().keep(field, &name).keep("category_id", category_id.as_deref().unwrap_or(""));
         let t = crate::util::now();
         let mut tx = st.db.pool.begin().await?;
         let entry = AuditEntry::new(&viewer.user_id, AuditAction::ChangeCategory).in_network(&network_id, None);
         let entry = match op.as_str() {
             "add" | "rename" => {
-                let name = read_text(&mut problem, "name", &name, "the category's name", 60);
-                problem.into_result()?;
+                if op == "rename" && category_id.as_deref().unwrap_or("").is_empty() {
+                    problem.push("category_id", "Choose the category to rename.");
+                }
+                let name = read_text(&mut problem, field, &name, "the category's name", 60);
+                problem.clone().into_result()?;
                 let name = name.unwrap_or_default();
                 let taken = sqlx::query("SELECT 1 FROM categories WHERE (network_id IS NULL OR network_id = $1) AND lower(name) = lower($2)")
                     .bind(&network_id)
@@ -1018,7 +1029,7 @@ pub async fn change_category(network_id: String, op: String, category_id: Option
                     .fetch_optional(&mut *tx)
                     .await?;
                 if taken.is_some() {
-                    return Err(AppError::invalid("name", "There is already a category with that name."));
+                    return Err(AppError::Invalid(problem.field(field, "There is already a category with that name.")));
                 }
                 if op == "add" {
                     let id = crate::util::new_id();
@@ -1228,8 +1239,9 @@ pub fn audit_filter(person: Option<String>, action: Option<String>, from: Option
     })
 }
 
-/// What builders and admins did on the signed-in member's own account (private notes are
-/// left out: they stay with the builders).
+/// What builders and admins did on the signed-in member's own account. Left out: private
+/// notes (they stay with the builders) and a report's review or dismissal (nothing was done
+/// to the account, and telling someone they were reported helps nobody).
 #[server(endpoint = "my_account_actions")]
 pub async fn my_account_actions() -> Result<Vec<AuditLine>, AppError> {
     finish(async {
@@ -1239,7 +1251,7 @@ pub async fn my_account_actions() -> Result<Vec<AuditLine>, AppError> {
         Ok(store::audit_lines(&st.db, None, &filter, 200, 0)
             .await?
             .into_iter()
-            .filter(|l| l.action != AuditAction::AddNote.label())
+            .filter(|l| ![AuditAction::AddNote, AuditAction::ReviewReport, AuditAction::DismissReport].iter().any(|a| l.action == a.label()))
             .collect())
     }.await)
 }

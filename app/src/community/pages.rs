@@ -510,7 +510,19 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                     audiences.extend(d.localities.iter().map(|(id, name)| (id.clone(), format!("Members in {name}"))));
                     let nid = d.network_id.clone();
-                    let (nid_rules, nid_cats, nid_add) = (nid.clone(), nid.clone(), nid.clone());
+                    let (nid_rules, nid_cats, nid_add, nid_rename) = (nid.clone(), nid.clone(), nid.clone(), nid.clone());
+                    let own: Vec<(String, String)> = d.categories.iter().filter(|c| !c.shared).map(|c| (c.id.clone(), c.name.clone())).collect();
+                    let cp_rename = cp.clone();
+                    let rename_form = (!own.is_empty()).then(move || view! {                                
+                                    <h3>"Rename one of the network's own categories"</h3>
+                                    <ActionForm action=category attr:class="stack" attr:novalidate=true>
+                                        <input type="hidden" name="network_id" value=nid_rename/>
+                                        <input type="hidden" name="op" value="rename"/>
+                                        <Select label="Category" name="category_id" problem=cp_rename.clone() groups=vec![("Categories".into(), own.clone())]/>
+                                        <Field label="New name" name="new_name" problem=cp_rename.clone()/>
+                                        <button type="submit" class="button">"Rename"</button>
+                                    </ActionForm>
+                                });
                     let (announcements, categories) = (d.announcements.clone(), d.categories.clone());
                     view! {
                         <h1>{d.network_name.clone()}": rules and announcements"</h1>
@@ -594,6 +606,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     <Field label="New category" name="name" problem=cp.clone()/>
                                     <button type="submit" class="button">"Add the category"</button>
                                 </ActionForm>
+                                {rename_form}
                             </section>
                         })}
                     }.into_any()
