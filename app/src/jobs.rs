@@ -75,7 +75,7 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
     .await?;
     for r in due {
         let id: String = r.get("id");
-        match crate::exchanges::confirm_exchange(st, &id, "", None).await? {
+        match crate::exchanges::confirm_exchange(st, &id, "", None, vec![]).await? {
             Ok(()) => report.confirmed += 1,
             Err(refusal) => tracing::warn!(exchange = %id, "automatic confirmation refused: {}", refusal.message()),
         }

@@ -591,3 +591,48 @@ async fn every_action_leaves_its_line_in_the_trail() {
     }
     let _ = new_builder;
 }
+
+/// What review found: an exchange is read by the builders of its members (not of the area
+/// the listing names), shared contact details cannot be reported (builders must not see
+/// them), a builder does not decide a report about themselves, and a hidden listing
+/// cannot be answered.
+#[tokio::test]
+async fn scope_follows_the_members_and_reports_stay_clean() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut c = app.as_actor(Actor::Resident).await;
+    // An Airdrie member's listing placed in Wishaw.
+    let mut args = listing_args(&app, "Tiling in Wishaw");
+    args[5].1 = app.locality("Wishaw");
+    assert_eq!(a.call("create_listing", &refs(&args)).await.status, 200);
+    let listing: String = sqlx::query("SELECT id FROM listings WHERE title = 'Tiling in Wishaw'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(c.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
+    let ex: String = sqlx::query("SELECT id FROM exchanges").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let mut wishaw = app.as_actor(Actor::WishawBuilder).await;
+    assert_eq!(wishaw.call("get_exchange", &[("id", &ex)]).await.status, 404);
+    let mut airdrie = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(airdrie.call("get_exchange", &[("id", &ex)]).await.status, 200);
+
+    // Contact details shared in the exchange cannot be reported; ordinary messages can.
+    assert_eq!(a.call("share_contact", &[("exchange_id", &ex)]).await.status, 200);
+    let contact: String = sqlx::query("SELECT id FROM exchange_messages WHERE kind = 'contact'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(c.call("report", &[("subject_kind", "message"), ("subject_id", &contact), ("reason", "Spam")]).await.status, 404);
+    let hello: String = sqlx::query("SELECT id FROM exchange_messages WHERE kind = 'message'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(a.call("report", &[("subject_kind", "message"), ("subject_id", &hello), ("reason", "Rude")]).await.status, 200);
+
+    // A builder reported by a member does not decide that report.
+    let builder = user_of(&mut airdrie).await;
+    assert_eq!(a.call("report", &[("subject_kind", "profile"), ("subject_id", &builder), ("reason", "Unkind")]).await.status, 200);
+    let about_builder: String =
+        sqlx::query("SELECT id FROM reports WHERE subject_user_id = $1").bind(&builder).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(airdrie.call("moderate", &[("report_id", &about_builder), ("action", "dismiss"), ("reason", "Fine")]).await.status, 403);
+    let mut network = app.as_actor(Actor::NetworkBuilder).await;
+    assert_eq!(network.call("moderate", &[("report_id", &about_builder), ("action", "dismiss"), ("reason", "Looked into it")]).await.status, 200);
+
+    // A hidden listing cannot be answered, even by someone who kept its address.
+    let other = offer(&app, &mut c, "Cash jobs").await;
+    assert_eq!(a.call("report", &[("subject_kind", "listing"), ("subject_id", &other), ("reason", "Money")]).await.status, 200);
+    let report: String = sqlx::query("SELECT id FROM reports WHERE subject_id = $1").bind(&other).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(airdrie.call("moderate", &[("report_id", &report), ("action", "hide"), ("reason", "Money")]).await.status, 200);
+    assert_eq!(a.call("start_exchange", &[("listing_id", &other), ("body", "Still on?")]).await.status, 404);
+}

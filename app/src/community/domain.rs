@@ -33,10 +33,11 @@ pub enum AuditAction {
     CreateNetwork,
     CreateLocality,
     AppointBuilder,
+    OrganisationAccount,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -62,6 +63,7 @@ impl AuditAction {
         AuditAction::CreateNetwork,
         AuditAction::CreateLocality,
         AuditAction::AppointBuilder,
+        AuditAction::OrganisationAccount,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +93,7 @@ impl AuditAction {
             AuditAction::CreateNetwork => "create_network",
             AuditAction::CreateLocality => "create_locality",
             AuditAction::AppointBuilder => "appoint_builder",
+            AuditAction::OrganisationAccount => "organisation_account",
         }
     }
 
@@ -126,6 +129,7 @@ impl AuditAction {
             AuditAction::CreateNetwork => "Created a network",
             AuditAction::CreateLocality => "Created a locality",
             AuditAction::AppointBuilder => "Appointed a community builder",
+            AuditAction::OrganisationAccount => "Opened an organisation account",
         }
     }
 }

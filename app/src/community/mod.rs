@@ -389,7 +389,7 @@ pub async fn member_record(user_id: String) -> Result<MemberRecordView, AppError
         Ok(MemberRecordView {
             vetting: store::vetting(&st.db, &user_id, &place.network_id).await?,
             notes: store::notes(&st.db, &user_id, &place.network_id).await?,
-            actions: store::audit_lines(&st.db, None, &filter, 50, 0).await?,
+            actions: store::audit_lines(&st.db, Some(&viewer), &filter, 50, 0).await?,
             user_id,
             name: place.name,
             email: place.email,
@@ -640,7 +640,7 @@ pub async fn report(subject_kind: String, subject_id: String, reason: String) ->
                 .map(|r| r.get("user_id")),
             ReportSubject::Message => sqlx::query(
                 "SELECT m.author_id FROM exchange_messages m JOIN exchanges e ON e.id = m.exchange_id
-                 WHERE m.id = $1 AND (e.provider_id = $2 OR e.receiver_id = $2)",
+                 WHERE m.id = $1 AND (e.provider_id = $2 OR e.receiver_id = $2) AND m.kind = 'message'",
             )
             .bind(&subject_id)
             .bind(&viewer.user_id)
@@ -702,6 +702,9 @@ pub async fn moderate(report_id: String, action: String, reason: String) -> Resu
         let viewer = signed_in().await?;
         let (r, network_id, locality_id) = store::get_report(&st.db, &report_id).await?.ok_or_else(|| AppError::not_found("report"))?;
         require_builder_for(&viewer, &network_id, &locality_id)?;
+        if r.subject_user_id == viewer.user_id {
+            return Err(AppError::Forbidden("This report is about you: another community builder must decide it.".into()));
+        }
         let mut problem = keep(FormProblem::new(), &[("action", &action), ("reason", &reason)]);
         let m = Moderation::parse(&action).filter(|m| Moderation::choices(r.subject, r.status).iter().any(|(k, _)| Moderation::parse(k) == Some(*m)));
         if m.is_none() {
@@ -870,27 +873,28 @@ pub async fn resolve_dispute(exchange_id: String, outcome: String, hours: String
         if moved == 0 {
             return Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()));
         }
-        store::audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::ResolveDispute)
-                .on_member(&network_id, &locality_id, &receiver_id)
-                .subject(format!("exchange:{exchange_id} {title}"))
-                .reason(reason.clone())
-                .change(before, after.1.clone()),
-        )
-        .await?;
-        let link = format!("/exchanges/{exchange_id}");
-        for user in [&provider_id, &receiver_id] {
-            crate::notifications::notify(&mut tx, &st.config.public_url, user, &format!("A community builder settled \"{title}\": {}. {reason}", after.1), &link).await?;
-        }
-        tx.commit().await?;
+        let entry = AuditEntry::new(&viewer.user_id, AuditAction::ResolveDispute)
+            .on_member(&network_id, &locality_id, &receiver_id)
+            .subject(format!("exchange:{exchange_id} {title}"))
+            .reason(reason.clone())
+            .change(before, after.1.clone());
         if set_hours {
-            if let Err(r) = crate::exchanges::confirm_exchange(&st, &exchange_id, &viewer.display_name, None).await? {
-                // The ledger refused (a limit): the exchange goes back to disputed so the
-                // builder can choose other hours; the trail keeps the attempt.
+            // The hours: the audit line rides on the exchange's one transfer, so it is
+            // written in the ledger's transaction and only if the hours really move; the
+            // members are told by the confirmation itself.
+            tx.commit().await?;
+            if let Err(r) = crate::exchanges::confirm_exchange(&st, &exchange_id, &viewer.display_name, None, vec![entry]).await? {
+                // The ledger refused (a limit): back to disputed, nothing moved, no line.
                 sqlx::query("UPDATE exchanges SET status = 'disputed' WHERE id = $1 AND status = 'recorded'").bind(&exchange_id).execute(&st.db.pool).await?;
                 return Err(AppError::invalid("hours", r.message()));
             }
+        } else {
+            store::audit(&mut tx, &entry).await?;
+            let link = format!("/exchanges/{exchange_id}");
+            for user in [&provider_id, &receiver_id] {
+                crate::notifications::notify(&mut tx, &st.config.public_url, user, &format!("A community builder cancelled \"{title}\": {reason}"), &link).await?;
+            }
+            tx.commit().await?;
         }
         leptos_axum::redirect(&format!("/exchanges/{exchange_id}"));
         Ok(())
@@ -1167,7 +1171,15 @@ pub async fn end_announcement(announcement_id: String) -> Result<(), AppError> {
             None => require_network_builder(&viewer, &network_id)?,
         }
         let mut tx = st.db.pool.begin().await?;
-        sqlx::query("UPDATE announcements SET ended_at = $1 WHERE id = $2").bind(crate::util::now()).bind(&announcement_id).execute(&mut *tx).await?;
+        let ended = sqlx::query("UPDATE announcements SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+            .bind(crate::util::now())
+            .bind(&announcement_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if ended == 0 {
+            return Err(AppError::Conflict("That announcement was already taken down.".into()));
+        }
         store::audit(
             &mut tx,
             &AuditEntry::new(&viewer.user_id, AuditAction::EndAnnouncement)
@@ -1239,6 +1251,27 @@ pub fn audit_filter(person: Option<String>, action: Option<String>, from: Option
     })
 }
 
+/// A trail line as the member it is about may see it, or nothing. An allow-list: what was
+/// done to the account and why. Ledger lines lose their "after" (it names the other
+/// accounts of a shared transfer; the member's statement shows their own side), report
+/// actions lose which report it was.
+#[cfg(feature = "ssr")]
+fn for_the_member(mut l: AuditLine) -> Option<AuditLine> {
+    use AuditAction::*;
+    let action = AuditAction::ALL.into_iter().find(|a| a.label() == l.action)?;
+    match action {
+        ApproveMember | SuspendMember | ReinstateMember | UpdateVetting | AssistedJoin | ResolveDispute | ChangeLimits | AppointBuilder
+        | OrganisationAccount => {}
+        GrantHours | AdjustBalance | ReverseTransfer | RecordOnBehalf => {
+            l.before.clear();
+            l.after.clear();
+        }
+        HideListing | RestoreListing | WarnMember => l.subject.clear(),
+        _ => return None,
+    }
+    Some(l)
+}
+
 /// What builders and admins did on the signed-in member's own account. Left out: private
 /// notes (they stay with the builders) and a report's review or dismissal (nothing was done
 /// to the account, and telling someone they were reported helps nobody).
@@ -1248,11 +1281,7 @@ pub async fn my_account_actions() -> Result<Vec<AuditLine>, AppError> {
         let st = state()?;
         let viewer = signed_in().await?;
         let filter = store::AuditFilter { subject_user_id: Some(viewer.user_id.clone()), ..Default::default() };
-        Ok(store::audit_lines(&st.db, None, &filter, 200, 0)
-            .await?
-            .into_iter()
-            .filter(|l| ![AuditAction::AddNote, AuditAction::ReviewReport, AuditAction::DismissReport].iter().any(|a| l.action == a.label()))
-            .collect())
+        Ok(store::audit_lines(&st.db, None, &filter, 200, 0).await?.into_iter().filter_map(for_the_member).collect())
     }.await)
 }
 

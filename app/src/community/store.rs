@@ -327,7 +327,7 @@ async fn fill_excerpt(db: &Db, v: &mut ReportView) -> Result<(), AppError> {
         ReportSubject::Listing => {
             sqlx::query("SELECT title AS text, hidden_at FROM listings WHERE id = $1").bind(&v.subject_id).fetch_optional(&db.pool).await?
         }
-        ReportSubject::Message => sqlx::query("SELECT body AS text, NULL AS hidden_at FROM exchange_messages WHERE id = $1")
+        ReportSubject::Message => sqlx::query("SELECT body AS text, NULL AS hidden_at FROM exchange_messages WHERE id = $1 AND kind = 'message'")
             .bind(&v.subject_id)
             .fetch_optional(&db.pool)
             .await?,

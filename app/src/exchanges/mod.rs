@@ -27,6 +27,8 @@ use sqlx::Row;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
     pub id: String,
+    /// Shared contact details (never reportable: builders must not see them).
+    pub contact: bool,
     pub author_name: String,
     pub mine: bool,
     pub body: String,
@@ -140,6 +142,9 @@ pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppE
         if listing.owner_id == viewer.user_id {
             return Err(AppError::Conflict("This is your own listing.".into()));
         }
+        if listing.card.hidden || !crate::ledger::queries::is_active_member(&st.db, &network, &listing.owner_id).await? {
+            return Err(AppError::not_found("listing"));
+        }
         if listing.card.status != crate::listings::domain::ListingStatus::Open || listing.card.expires_at <= crate::util::now() {
             return Err(AppError::Conflict("This listing is not open any more.".into()));
         }
@@ -219,6 +224,7 @@ pub async fn confirm_exchange(
     exchange_id: &str,
     by_name: &str,
     by: Option<&str>,
+    audit: Vec<crate::community::store::AuditEntry>,
 ) -> Result<Result<(), crate::ledger::domain::TransferRefusal>, AppError> {
     use crate::ledger::store::Outcome;
     let t = crate::util::now();
@@ -239,7 +245,9 @@ pub async fn confirm_exchange(
             Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()))
         };
     }
-    if let Outcome::Refused(r) = st.ledger.apply(exchange_transfer(&row)).await? {
+    let mut transfer = exchange_transfer(&row);
+    transfer.audit = audit;
+    if let Outcome::Refused(r) = st.ledger.apply(transfer).await? {
         sqlx::query("UPDATE exchanges SET status = 'recorded' WHERE id = $1 AND status = 'confirmed'")
             .bind(exchange_id)
             .execute(&st.db.pool)
@@ -262,7 +270,10 @@ pub async fn confirm_exchange(
         let text = match by {
             Some(_) => format!("{by_name} confirmed the hours for \"{title}\""),
             None if by_name.is_empty() => format!("The hours for \"{title}\" were confirmed automatically"),
-            None => format!("{by_name}, a community builder, settled the hours for \"{title}\""),
+            None => format!(
+                "{by_name}, a community builder, settled the hours for \"{title}\": {}",
+                row.get::<Option<String>, _>("reason").unwrap_or_default()
+            ),
         };
         crate::notifications::notify(&mut tx, &st.config.public_url, &user, &text, &link).await?;
     }
@@ -332,9 +343,21 @@ async fn load(st: &AppState, viewer: &Viewer, id: &str) -> Result<(sqlx::any::An
     };
     let participant = row.get::<String, _>("owner_id") == viewer.user_id || row.get::<String, _>("asker_id") == viewer.user_id;
     if !participant {
-        // The builders of the listing's area may read it (disputes come to them).
-        crate::networks::domain::require_builder_for(viewer, &row.get::<String, _>("network_id"), &row.get::<String, _>("locality_id"))
-            .map_err(|_| AppError::not_found("exchange"))?;
+        // The builders who look after either member may read it (disputes come to them);
+        // the listing's area does not count, since its owner picks it freely.
+        let network: String = row.get("network_id");
+        let localities: Vec<String> = sqlx::query("SELECT locality_id FROM memberships WHERE network_id = $1 AND user_id IN ($2, $3)")
+            .bind(&network)
+            .bind(row.get::<String, _>("provider_id"))
+            .bind(row.get::<String, _>("receiver_id"))
+            .fetch_all(&st.db.pool)
+            .await?
+            .into_iter()
+            .map(|r| r.get("locality_id"))
+            .collect();
+        if !localities.iter().any(|l| crate::networks::domain::require_builder_for(viewer, &network, l).is_ok()) {
+            return Err(AppError::not_found("exchange"));
+        }
     } else {
         crate::networks::domain::require_any_role(viewer)?;
     }
@@ -383,6 +406,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
         .into_iter()
         .map(|m| MessageView {
             id: m.get("id"),
+            contact: m.get::<String, _>("kind") == "contact",
             mine: m.get::<String, _>("author_id") == viewer.user_id,
             author_name: m.get("display_name"),
             // Contact details shared between the two stay between the two (builders reading
@@ -489,7 +513,7 @@ pub async fn exchange_step(exchange_id: String, step: String, reason: Option<Str
         problem.clone().into_result()?;
         let t = crate::util::now();
         if step == Step::Confirm {
-            if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id)).await? {
+            if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id), vec![]).await? {
                 let mut p = problem;
                 p.summary = format!("The hours could not move: {}", r.message());
                 return Err(AppError::Invalid(p));

@@ -156,7 +156,7 @@ pub fn ExchangePage() -> impl IntoView {
                                     <li class=if m.mine { "message mine" } else { "message" }>
                                         <p class="meta">{if m.mine { "You".to_string() } else { m.author_name.clone() }}" · "{format_date(m.created_at)}</p>
                                         <p class="body">{m.body.clone()}</p>
-                                        {(!m.mine && e.i_am_participant).then(|| view! {
+                                        {(!m.mine && !m.contact && e.i_am_participant).then(|| view! {
                                             <p class="report-link"><a href=format!("/report?kind=message&id={}", m.id)>"Report this message"</a></p>
                                         })}
                                     </li>

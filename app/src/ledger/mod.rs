@@ -743,7 +743,7 @@ pub async fn add_organisation_account(name: String, kind: String, named_member: 
             problem.push("named_member", "Choose the member who will act for it.");
         }
         problem.clone().into_result()?;
-        let (member_network, _, _) = member_in_scope(&st, &viewer, &named_member).await?;
+        let (member_network, member_locality, _) = member_in_scope(&st, &viewer, &named_member).await?;
         if member_network != network {
             return Err(AppError::invalid("named_member", "Choose a member of this time bank."));
         }
@@ -783,6 +783,14 @@ pub async fn add_organisation_account(name: String, kind: String, named_member: 
         .bind(&viewer.user_id)
         .bind(crate::util::now())
         .execute(&mut *tx)
+        .await?;
+        crate::community::store::audit(
+            &mut tx,
+            &AuditEntry::new(&viewer.user_id, AuditAction::OrganisationAccount)
+                .on_member(&network, &member_locality, &named_member)
+                .subject(format!("organisation:{org_id}"))
+                .change("", format!("{name} ({kind}), acted for by this member")),
+        )
         .await?;
         tx.commit().await?;
         leptos_axum::redirect("/community/hours?done=organisation");
