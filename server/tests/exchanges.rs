@@ -91,11 +91,24 @@ async fn a_dispute_posts_nothing_and_only_participants_read_or_write() {
         assert!(matches!(r.status, 401 | 403 | 404), "{actor:?} read it: {}", r.status);
         let r = c.call("send_message", &[("exchange_id", &ex), ("body", "hi")]).await;
         assert!(matches!(r.status, 401 | 403 | 404), "{actor:?} wrote in it: {}", r.status);
+        for (endpoint, args) in [
+            ("exchange_step", vec![("exchange_id", ex.as_str()), ("step", "confirm")]),
+            ("exchange_step", vec![("exchange_id", ex.as_str()), ("step", "cancel"), ("reason", "Not mine to cancel")]),
+            ("share_contact", vec![("exchange_id", ex.as_str())]),
+            ("thank", vec![("exchange_id", ex.as_str()), ("thanks", "Thanks!")]),
+        ] {
+            let r = c.call(endpoint, &args).await;
+            assert!(matches!(r.status, 401 | 403 | 404), "{actor:?} could {endpoint}: {} {}", r.status, r.body);
+        }
     }
-    // The listing's area's builders may read it (disputes come to them) but not act.
+    let status: String = sqlx::query("SELECT status FROM exchanges WHERE id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("status");
+    assert_eq!(status, "disputed", "outsiders changed nothing");
+    // The members' builders may read it (disputes come to them) but not act as a side.
     let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
     assert_eq!(builder.call("get_exchange", &[("id", &ex)]).await.status, 200);
     assert_eq!(builder.call("send_message", &[("exchange_id", &ex), ("body", "hi")]).await.status, 403);
+    assert_eq!(builder.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 403);
+    assert_eq!(builder.call("share_contact", &[("exchange_id", &ex)]).await.status, 403);
     // Nobody's email appears in what the other side sees.
     let view = b.call("get_exchange", &[("id", &ex)]).await.body;
     assert!(!view.contains("@test.example"), "{view}");
