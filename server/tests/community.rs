@@ -53,6 +53,17 @@ async fn emailed(app: &TestApp, to: &str, text: &str) -> bool {
         .any(|r| r.get::<String, _>("body").contains(text))
 }
 
+/// Every audit line as (id, reason), in id order.
+async fn audit_rows(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query("SELECT id, reason FROM audit_log ORDER BY id")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.get("id"), r.get("reason")))
+        .collect()
+}
+
 async fn audit_count(app: &TestApp, action: &str) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1").bind(action).fetch_one(&app.state.db.pool).await.unwrap().get("n")
 }
@@ -280,22 +291,10 @@ async fn recording_on_behalf_vetting_notes_and_the_audit_trail() {
     assert!(csv.body.contains("Lift to the hospital") && csv.body.contains("Updated vetting checklist"), "{}", csv.body);
     assert_eq!(w.get("/community/audit.csv").await.body.lines().count(), 1, "header only");
     assert_eq!(a.get("/community/audit.csv").await.status, 403);
-    let before: Vec<(String, String)> = sqlx::query("SELECT id, reason FROM audit_log ORDER BY id")
-        .fetch_all(&app.state.db.pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.get("id"), r.get("reason")))
-        .collect();
+    let before = audit_rows(&app).await;
     assert!(sqlx::query("UPDATE audit_log SET reason = 'edited'").execute(&app.state.db.pool).await.is_err(), "update refused");
     assert!(sqlx::query("DELETE FROM audit_log").execute(&app.state.db.pool).await.is_err(), "delete refused");
-    let after: Vec<(String, String)> = sqlx::query("SELECT id, reason FROM audit_log ORDER BY id")
-        .fetch_all(&app.state.db.pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.get("id"), r.get("reason")))
-        .collect();
+    let after = audit_rows(&app).await;
     assert_eq!(before, after);
 }
 

@@ -284,8 +284,8 @@ pub async fn builder_desk() -> Result<DeskView, AppError> {
         let network = builder_network(&st, &viewer, None).await?;
         Ok(DeskView {
             pending,
-            reports: store::reports_in_scope(&st.db, &viewer, false).await?,
-            resolved: store::reports_in_scope(&st.db, &viewer, true).await?.into_iter().take(20).collect(),
+            reports: store::reports_in_scope(&st.db, &viewer, false, 200).await?,
+            resolved: store::reports_in_scope(&st.db, &viewer, true, 20).await?,
             disputes,
             localities: localities_in_scope(&st, &viewer, &network).await?,
         })

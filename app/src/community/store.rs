@@ -290,12 +290,12 @@ fn report(r: &sqlx::any::AnyRow) -> (ReportView, String, String) {
     )
 }
 
-/// The reports in the viewer's scopes: open and in review first (oldest first), then the
-/// most recently resolved.
-pub async fn reports_in_scope(db: &Db, viewer: &Viewer, resolved: bool) -> Result<Vec<ReportView>, AppError> {
+/// The reports in the viewer's scopes, at most `limit`: open and in review (oldest first),
+/// or the most recently resolved. Each fetches its excerpt, so the limit is applied in SQL.
+pub async fn reports_in_scope(db: &Db, viewer: &Viewer, resolved: bool, limit: i64) -> Result<Vec<ReportView>, AppError> {
     let (clause, binds) = scope_clause(viewer, "r.network_id", "r.locality_id", 0);
     let (status, order) = if resolved { ("r.status = 'resolved'", "r.updated_at DESC") } else { ("r.status <> 'resolved'", "r.created_at") };
-    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r {REPORT_JOINS} WHERE {clause} AND {status} ORDER BY {order}, r.id LIMIT 200");
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r {REPORT_JOINS} WHERE {clause} AND {status} ORDER BY {order}, r.id LIMIT {limit}");
     let mut q = sqlx::query(&sql);
     for b in &binds {
         q = q.bind(b.as_str());
