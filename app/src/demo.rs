@@ -186,7 +186,19 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
             role: format!("professional, {org}{}", if lead { " (organisation lead)" } else { "" }),
         });
     }
+    // Staff sign in with two-step sign-in; in the demo they share one published key.
+    sqlx::query(
+        "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at)
+         SELECT u.id, $1, $2, 0, '', $2 FROM users u
+         WHERE u.is_site_admin = 1 OR EXISTS (SELECT 1 FROM builder_roles b WHERE b.user_id = u.id)
+            OR EXISTS (SELECT 1 FROM professionals p WHERE p.user_id = u.id)",
+    )
+    .bind(crate::auth::second_factor::DEMO_SECRET)
+    .bind(t)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
+    seed_referrals(db, &network_id, &locality_ids).await?;
     seed_ledger(db, &network_id, &actives, &locality_builders).await?;
     seed_listings(db, &network_id, &actives, &locality_ids).await?;
     seed_community(db, &network_id, &builder_rows, &actives).await?;
@@ -392,6 +404,64 @@ async fn seed_listings(db: &Db, network_id: &str, actives: &[(String, usize)], l
             estimate_minutes: Some(60 + 30 * (i as i64 % 3)),
         };
         crate::listings::store::insert(db, network_id, owner, &draft, names.get(category).copied().unwrap_or("")).await?;
+    }
+    Ok(())
+}
+
+/// Two referrals waiting in Airdrie's queue (one past the first-contact target) and one in
+/// Coatbridge already accepted, made as the professionals' form would.
+async fn seed_referrals(db: &Db, network_id: &str, locality_ids: &[String]) -> Result<(), AppError> {
+    use crate::referrals::domain::{NewReferral, Source, Status, Urgency};
+    use crate::referrals::store::{event, insert, set_status, Origin};
+    let pro = |email: &str| {
+        sqlx::query("SELECT p.user_id, p.organisation_id, u.display_name FROM professionals p JOIN users u ON u.id = p.user_id WHERE u.email = $1")
+            .bind(email.to_string())
+    };
+    let ewan = pro(&email_for("Ewan Docherty")).fetch_one(&db.pool).await?;
+    let joanne = pro(&email_for("Joanne Kelly")).fetch_one(&db.pool).await?;
+    let people = [
+        (&ewan, 0usize, "Margaret Reid", "1946-05-14", "Lost her husband last year and rarely goes out. Loved gardening and baking.", "gardening,social-connection", 9),
+        (&ewan, 0, "Tom Brannigan", "1958-11-02", "Recovering from a stroke; wants to get back to walking and meet people.", "walking-and-sport,physical-activity", 2),
+        (&joanne, 2, "Agnes Lafferty", "1951-02-27", "Lives alone, would like company and help with her phone.", "computer-and-phone-help,befriending-and-company", 4),
+    ];
+    for (p, li, name, dob, matters, interests, days_ago) in people {
+        let referrer: String = p.get("user_id");
+        let org: String = p.get("organisation_id");
+        let by: String = p.get("display_name");
+        let r = NewReferral {
+            person_name: name.into(),
+            date_of_birth: dob.into(),
+            email: String::new(),
+            phone: "01236 555 0".to_string() + &(10 + days_ago).to_string(),
+            contact_by: "phone".into(),
+            locality: locality_ids[li].clone(),
+            what_matters: matters.into(),
+            interests: interests.split(',').map(String::from).collect(),
+            access_needs: if li == 0 { "Hard of hearing: speak clearly, face her.".into() } else { String::new() },
+            risk_notes: String::new(),
+            urgency: Urgency::Routine,
+            consent_method: "verbal".into(),
+        };
+        let mut tx = db.pool.begin().await?;
+        let label = format!("{by} (referrer)");
+        let id = insert(
+            &mut tx,
+            network_id,
+            &r,
+            &Origin { source: Source::Professional, referrer_id: Some(&referrer), organisation_id: Some(&org), consent_recorded_by: &by, actor_label: &label },
+        )
+        .await?;
+        let at = now() - days_ago * 86_400;
+        sqlx::query("UPDATE referrals SET created_at = $1, updated_at = $1, consent_referral_at = $1, consent_sharing_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        if li == 2 {
+            set_status(&mut tx, &id, Status::Submitted, Status::Accepted, None).await?;
+            event(&mut tx, &id, Some(Status::Submitted), Status::Accepted, None, "Demo", "Accepted for a first visit").await?;
+        }
+        tx.commit().await?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Background work, run by every server process once a minute: warn a day before recorded
 //! hours are confirmed automatically, confirm them after the network's setting (default 7
-//! days), and send daily digests of notifications.
+//! days), send daily digests of notifications, remind builders of referred members'
+//! follow-ups, and erase referrals' personal details once their retention period ends.
 //!
 //! Every step claims its row with a conditional UPDATE (or a fixed ledger transfer id), so
 //! any number of servers can run these at once and each thing happens once.
@@ -16,6 +17,10 @@ pub struct JobReport {
     pub confirmed: usize,
     pub digests: usize,
     pub repaired: usize,
+    /// Referrals whose personal details the retention schedule erased.
+    pub erased: usize,
+    /// Follow-up wellbeing reminders sent to builders.
+    pub follow_ups: usize,
 }
 
 pub async fn run_forever(st: AppState) {
@@ -126,5 +131,7 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
         }
         tx.commit().await?;
     }
+    report.erased = crate::referrals::retention(st, t).await?;
+    report.follow_ups = crate::referrals::follow_up_reminders(st, t).await?;
     Ok(report)
 }

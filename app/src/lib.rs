@@ -21,7 +21,9 @@ pub mod ledger;
 pub mod listings;
 pub mod networks;
 pub mod notifications;
+pub mod professionals;
 pub mod profiles;
+pub mod referrals;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
@@ -91,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password/sent") view=auth::pages::ResetSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=auth::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/code") view=auth::pages::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-step") view=auth::pages::TwoStepPage ssr=SsrMode::Async/>
                     <Route path=path!("/home") view=home::pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/code-of-conduct") view=home::pages::CodeOfConduct ssr=SsrMode::Async/>
                     <Route path=path!("/community") view=community::pages::BuilderDeskPage ssr=SsrMode::Async/>
@@ -121,6 +125,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hours/give") view=ledger::pages::GivePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours/organisations/:id") view=ledger::pages::OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/outbox") view=email::pages::OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals") view=referrals::pages::ReferralsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals/new") view=referrals::pages::NewReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals/:id") view=referrals::pages::ReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/refer-yourself") view=referrals::pages::SelfReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/refer-yourself/sent") view=referrals::pages::SelfReferralSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/professionals/join") view=professionals::pages::ProfessionalJoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/professionals") view=professionals::pages::AdminProfessionalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/referral-log") view=referrals::pages::ReferralLogPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -50,6 +50,24 @@ pub fn format_date(at: EpochSecs) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
+/// "12 March 2026, 14:05 UTC" for an epoch time.
+pub fn format_date_time(at: EpochSecs) -> String {
+    let secs = at.rem_euclid(86_400);
+    format!("{}, {:02}:{:02} UTC", format_date(at), secs / 3600, (secs % 3600) / 60)
+}
+
+/// "2026-03-12T14:05:09Z" (RFC 3339, UTC) for an epoch time.
+pub fn iso_datetime(at: EpochSecs) -> String {
+    let secs = at.rem_euclid(86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", iso_date(at), secs / 3600, (secs % 3600) / 60, secs % 60)
+}
+
+/// "2026-03-12" for an epoch time (UTC).
+pub fn iso_date(at: EpochSecs) -> String {
+    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian, UTC).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;

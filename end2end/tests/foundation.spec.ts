@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready, uniqueEmail } from './helpers';
+import { enterCode, expectAccessible, expectNoHorizontalScroll, ready, uniqueEmail } from './helpers';
 
 // Join → confirm via the outbox → sign in → home → sign out, at 360×740, run once with
 // JavaScript on and once with it off (the two Playwright projects).
@@ -76,6 +76,10 @@ test('a demo community builder signs in and sees their members', async ({ page }
   await page.getByLabel('Email address').fill('anne.gallacher@demo.timeweave.org');
   await page.getByLabel('Password').fill('demo-hours-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Builders sign in with a code from their authenticator app too.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter your code');
+  await expectAccessible(page);
+  await enterCode(page, info);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Anne Gallacher');
   await expectAccessible(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();

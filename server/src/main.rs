@@ -47,6 +47,16 @@ enum LedgerCommand {
 
 #[derive(Subcommand)]
 enum AdminCommand {
+    /// Make a token with which a partner organisation's system may submit referrals to
+    /// POST /partner/v1/referrals. Prints the token once; only its hash is kept.
+    PartnerToken {
+        /// The organisation's name or id.
+        #[arg(long)]
+        organisation: String,
+        /// What the token is for, e.g. "EMIS link".
+        #[arg(long)]
+        label: String,
+    },
     /// Create a site admin (or make an existing account one) with a confirmed email.
     /// The password comes from TIMEWEAVE_ADMIN_PASSWORD, or a new one is made and printed.
     Create {
@@ -142,6 +152,14 @@ async fn run() -> anyhow::Result<()> {
                 }
                 anyhow::bail!("{} ledger faults found", report.faults.len())
             }
+        }
+        Command::Admin { command: AdminCommand::PartnerToken { organisation, label } } => {
+            let state = server::open_state(config, addr).await?;
+            let token = app::referrals::api::create_partner_token(&state.db, &organisation, &label, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Partner token for {organisation} ({label}):\n{token}\nSend it as: Authorization: Bearer <token>");
+            Ok(())
         }
         Command::Admin { command: AdminCommand::Create { email, name } } => {
             let state = server::open_state(config, addr).await?;

@@ -45,7 +45,7 @@ async fn acknowledged_transfers_survive_kill_9() {
     }
     let (_, builder_email) = app.make_user(Actor::AirdrieBuilder).await;
     let mut b = app.client();
-    assert_eq!(b.call("sign_in", &[("email", &builder_email), ("password", common::PASSWORD)]).await.status, 200);
+    b.sign_in_with_code(&builder_email).await;
     let session = b.session.clone();
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

@@ -23,8 +23,7 @@ async fn verify_clean(app: &TestApp) -> app::ledger::store::VerifyReport {
 /// A signed-in client for an existing user.
 async fn sign_in(app: &TestApp, email: &str) -> Client {
     let mut c = app.client();
-    let r = c.call("sign_in", &[("email", email), ("password", common::PASSWORD)]).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    c.sign_in_with_code(email).await;
     c
 }
 

@@ -10,6 +10,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod second_factor;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use crate::error::AppError;
@@ -52,10 +54,11 @@ async fn send_confirmation(
     .await
 }
 
-/// Starts a new session for the user and sets its cookie on this response.
+/// Starts a new session for the user and sets its cookie on this response. `second_factor`:
+/// the person also gave a code from their authenticator (or a recovery code).
 #[cfg(feature = "ssr")]
-async fn start_session(st: &crate::platform::state::AppState, user_id: &str) -> Result<(), AppError> {
-    let token = store::create_session(st, user_id).await?;
+async fn start_session(st: &crate::platform::state::AppState, user_id: &str, second_factor: bool) -> Result<(), AppError> {
+    let token = store::create_session(st, user_id, second_factor).await?;
     crate::platform::request::set_cookie(crate::platform::request::session_cookie(
         &token,
         st.config.session_absolute.as_secs(),
@@ -225,8 +228,146 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         if let Some(old) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
             store::end_session(&st.db, &old).await?;
         }
-        start_session(&st, &account.id).await?;
-        leptos_axum::redirect(&safe_next(next.as_deref()));
+        let next = safe_next(next.as_deref());
+        if second_factor::is_enabled(&st.db, &account.id).await? {
+            // The password was right; the session starts only once the code is right too.
+            let token = second_factor::open_challenge(&st.db, &account.id, &next).await?;
+            crate::platform::request::set_cookie(challenge_cookie(&token, second_factor::CHALLENGE_SECS, st.config.https()));
+            leptos_axum::redirect("/sign-in/code");
+            return Ok(());
+        }
+        start_session(&st, &account.id, false).await?;
+        // Staff without a second factor are sent to set one up: their tools wait for it.
+        let staff = crate::networks::store::load_viewer(&st.db, &account.id).await?.is_some_and(|v| v.is_staff());
+        leptos_axum::redirect(if staff { "/account/two-step?required=1" } else { &next });
+        Ok(())
+    }.await)
+}
+
+#[cfg(feature = "ssr")]
+fn challenge_cookie(token: &str, max_age: i64, https: bool) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        second_factor::CHALLENGE_COOKIE,
+        if https { "; Secure" } else { "" }
+    )
+}
+
+/// The second step of signing in: a code from the authenticator app, or a recovery code.
+#[server(endpoint = "sign_in_code")]
+pub async fn sign_in_code(code: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let cookie = crate::platform::request::cookie(second_factor::CHALLENGE_COOKIE).unwrap_or_default();
+        let Some((user_id, next)) = (if cookie.is_empty() { None } else { second_factor::challenge(&st.db, &cookie).await? }) else {
+            return Err(AppError::Forbidden(
+                "That sign-in has timed out or had too many wrong codes. Please sign in again with your password.".into(),
+            ));
+        };
+        if code.trim().is_empty() {
+            return FormProblem::new().field("code", "Enter the 6-digit code from your authenticator app, or a recovery code.").into_result();
+        }
+        if !second_factor::verify(&st.db, &user_id, &code).await? {
+            second_factor::count_attempt(&st.db, &cookie).await?;
+            return FormProblem::new()
+                .field("code", "That code did not work. Codes change every 30 seconds and each works once: try the newest one.")
+                .into_result();
+        }
+        second_factor::close_challenge(&st.db, &cookie).await?;
+        crate::platform::request::set_cookie(challenge_cookie("", 0, st.config.https()));
+        start_session(&st, &user_id, true).await?;
+        leptos_axum::redirect(&safe_next(Some(&next)));
+        Ok(())
+    }.await)
+}
+
+/// What the two-step page shows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TwoStepView {
+    pub enabled: bool,
+    /// Staff roles need it: it cannot be turned off.
+    pub required: bool,
+    /// This session proved a second factor.
+    pub this_session: bool,
+    /// While setting up: the key to type into the app, its address, and the recovery codes.
+    pub secret: Option<String>,
+    pub uri: Option<String>,
+    pub pending_codes: Vec<String>,
+    pub recovery_left: i64,
+}
+
+/// The signed-in person's two-step sign-in: on, or the key and codes to set it up.
+#[server(endpoint = "two_step")]
+pub async fn two_step() -> Result<TwoStepView, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let required = crate::networks::store::load_viewer(&st.db, &viewer.user_id).await?.is_some_and(|v| v.is_staff());
+        let enabled = second_factor::is_enabled(&st.db, &viewer.user_id).await?;
+        let f = if enabled {
+            second_factor::state_of(&st.db, &viewer.user_id).await?
+        } else {
+            Some(second_factor::begin_setup(&st.db, &viewer.user_id).await?)
+        };
+        let f = f.ok_or_else(|| crate::error::unexpected("two step: no state"))?;
+        let account = viewer.email.clone().unwrap_or_else(|| viewer.display_name.clone());
+        Ok(TwoStepView {
+            enabled,
+            required,
+            this_session: viewer.second_factor,
+            secret: (!enabled).then(|| f.secret.clone()),
+            uri: (!enabled).then(|| second_factor::otpauth_uri(&f.secret, &account)),
+            pending_codes: if enabled { vec![] } else { f.pending_codes },
+            recovery_left: f.recovery_left,
+        })
+    }.await)
+}
+
+/// Turns two-step sign-in on with the first code from the app. This session counts as
+/// having proved it.
+#[server(endpoint = "enable_two_step")]
+pub async fn enable_two_step(code: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let Some(f) = second_factor::state_of(&st.db, &viewer.user_id).await?.filter(|f| !f.enabled) else {
+            return Err(AppError::Conflict("Two-step sign-in is already on, or was not being set up. Reload the page.".into()));
+        };
+        let Some(step) = second_factor::matching_step(&f.secret, &code, crate::util::now() as u64) else {
+            return FormProblem::new()
+                .field("code", "That code did not match. Check the key in your app and type the 6 digits it shows now.")
+                .into_result();
+        };
+        let mut tx = st.db.pool.begin().await?;
+        if !second_factor::enable(&mut tx, &viewer.user_id, step, &f.pending_codes).await? {
+            return Err(AppError::Conflict("Two-step sign-in is already on.".into()));
+        }
+        tx.commit().await?;
+        if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
+            second_factor::mark_session(&st.db, &token).await?;
+        }
+        leptos_axum::redirect("/account/two-step?done=on");
+        Ok(())
+    }.await)
+}
+
+/// Turns two-step sign-in off (residents only: staff roles need it). Asks for a current
+/// code, so a borrowed unlocked phone is not enough.
+#[server(endpoint = "disable_two_step")]
+pub async fn disable_two_step(code: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        if crate::networks::store::load_viewer(&st.db, &viewer.user_id).await?.is_some_and(|v| v.is_staff()) {
+            return Err(AppError::Forbidden("Community builders, professionals and administrators must keep two-step sign-in on.".into()));
+        }
+        if !second_factor::verify(&st.db, &viewer.user_id, &code).await? {
+            return FormProblem::new().field("code", "That code did not work. Type the newest code from your app, or a recovery code.").into_result();
+        }
+        let mut tx = st.db.pool.begin().await?;
+        second_factor::disable(&mut tx, &viewer.user_id).await?;
+        tx.commit().await?;
+        leptos_axum::redirect("/account/two-step?done=off");
         Ok(())
     }.await)
 }
@@ -264,7 +405,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         store::set_password_hash(&mut tx, &viewer.user_id, &hash).await?;
         store::end_all_sessions(&mut tx, &viewer.user_id).await?;
         tx.commit().await?;
-        start_session(&st, &viewer.user_id).await?;
+        start_session(&st, &viewer.user_id, viewer.second_factor).await?;
         leptos_axum::redirect("/account?changed=password");
         Ok(())
     }.await)

@@ -1,6 +1,6 @@
 //! Pages for joining, confirming, signing in, and passwords.
 
-use super::{ChangePassword, ConfirmEmail, Join, RequestPasswordReset, ResetPassword, SignIn};
+use super::{two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, Join, RequestPasswordReset, ResetPassword, SignIn, SignInCode};
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
 use crate::networks::{current_viewer, join_choices};
@@ -197,6 +197,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Name"</dt><dd>{viewer.display_name.clone()}</dd>
                             <dt>"Email"</dt><dd>{viewer.email.clone().unwrap_or_else(|| "None".into())}</dd>
                         </dl>
+                        <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
                         <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
                         <h2>"Change your password"</h2>
                         <ErrorSummary error=error/>
@@ -208,6 +209,113 @@ pub fn AccountPage() -> impl IntoView {
                         </ActionForm>
                     }
                     .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The second step of signing in.
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    let action = ServerAction::<SignInCode>::new();
+    let error = last_error(action);
+    let problem = problem_of(&error);
+    view! {
+        <Title text="Enter your code"/>
+        <h1>"Enter your code"</h1>
+        <p class="lead">"Open the authenticator app on your phone and type the 6-digit code it shows for Timeweave."</p>
+        <ErrorSummary error=error/>
+        <ActionForm action=action attr:class="stack" attr:novalidate=true>
+            <Field label="Code" name="code" problem=problem autocomplete="one-time-code" inputmode="numeric" required=true
+                hint="No phone with you? Type one of your recovery codes instead."/>
+            <button type="submit" class="button primary">"Continue"</button>
+        </ActionForm>
+        <p><a href="/sign-in">"Start again"</a></p>
+    }
+}
+
+/// Setting up, or seeing, two-step sign-in.
+#[component]
+pub fn TwoStepPage() -> impl IntoView {
+    let enable = ServerAction::<EnableTwoStep>::new();
+    let disable = ServerAction::<DisableTwoStep>::new();
+    let (enable_error, disable_error) = (last_error(enable), last_error(disable));
+    let done = query("done");
+    let asked = query("required").is_some();
+    let data = Resource::new_blocking(|| (), |_| two_step());
+    view! {
+        <Title text="Two-step sign-in"/>
+        <h1>"Two-step sign-in"</h1>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (enable_error, disable_error, done) = (enable_error.clone(), disable_error.clone(), done.clone());
+                Suspend::new(async move {
+                    let d = match data.await {
+                        Err(e) => return view! { <PageError error=e/> }.into_any(),
+                        Ok(d) => d,
+                    };
+                    let notice = match done.as_deref() {
+                        Some("on") => Some("Two-step sign-in is on. From now on you will be asked for a code when you sign in."),
+                        Some("off") => Some("Two-step sign-in is off."),
+                        _ => None,
+                    };
+                    if d.enabled {
+                        let p = problem_of(&disable_error);
+                        return view! {
+                            {notice.map(|n| view! { <Notice>{n}</Notice> })}
+                            <p class="lead">"Two-step sign-in is on: after your password we ask for a code from the authenticator app on your phone."</p>
+                            <p>{format!("Recovery codes left: {}.", d.recovery_left)}</p>
+                            {if d.required {
+                                view! { <p>"Your role (community builder, health or care professional, or administrator) needs it, so it stays on."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <h2>"Turn it off"</h2>
+                                    <ErrorSummary error=disable_error.clone()/>
+                                    <ActionForm action=disable attr:class="stack" attr:novalidate=true>
+                                        <Field label="A code from your app, or a recovery code" name="code" problem=p.clone() autocomplete="one-time-code"/>
+                                        <button type="submit" class="button">"Turn two-step sign-in off"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        }.into_any();
+                    }
+                    let p = problem_of(&enable_error);
+                    let secret = d.secret.clone().unwrap_or_default();
+                    let grouped: Vec<String> = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect();
+                    view! {
+                        {(asked || d.required).then(|| view! {
+                            <div class="notice" role="status">
+                                "Community builders, health and care professionals and administrators sign in with a password "
+                                <strong>"and"</strong>" a code from their phone, because they can see other people's details. "
+                                "Your tools will appear as soon as this is set up."
+                            </div>
+                        })}
+                        <p class="lead">"Two-step sign-in asks for a 6-digit code from an app on your phone after your password, so nobody can sign in with your password alone."</p>
+                        <ol class="steps">
+                            <li>
+                                "Install an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP) on your phone."
+                            </li>
+                            <li>
+                                "Add an account in the app. On this phone you can "
+                                <a href=d.uri.clone().unwrap_or_default()>"open it in your authenticator app"</a>
+                                "; otherwise type this key: "
+                                <code class="secret" aria-label=format!("Key: {}", secret.chars().map(|c| c.to_string()).collect::<Vec<_>>().join(" "))>{grouped.join(" ")}</code>
+                            </li>
+                            <li>
+                                "Write down these recovery codes and keep them somewhere safe. Each works once if you lose your phone. We will not show them again."
+                                <ul class="recovery-codes">
+                                    {d.pending_codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
+                                </ul>
+                            </li>
+                            <li>"Type the code the app shows now."</li>
+                        </ol>
+                        <ErrorSummary error=enable_error.clone()/>
+                        <ActionForm action=enable attr:class="stack" attr:novalidate=true>
+                            <Field label="Code from the app" name="code" problem=p.clone() autocomplete="one-time-code" inputmode="numeric" required=true/>
+                            <button type="submit" class="button primary">"Turn on two-step sign-in"</button>
+                        </ActionForm>
+                    }.into_any()
                 })
             }}
         </Suspense>

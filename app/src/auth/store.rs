@@ -145,15 +145,18 @@ pub async fn set_password_hash(tx: &mut Transaction<'_, Any>, user_id: &str, has
 // ---- sessions ----
 
 /// Starts a session and returns the token for the cookie.
-pub async fn create_session(state: &AppState, user_id: &str) -> Result<String, AppError> {
+pub async fn create_session(state: &AppState, user_id: &str, second_factor: bool) -> Result<String, AppError> {
     let token = new_token();
     let t = now();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, second_factor_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
         .bind(hash_token(&token))
         .bind(user_id)
         .bind(t)
         .bind(t)
         .bind(t + state.config.session_absolute.as_secs() as i64)
+        .bind(second_factor.then_some(t))
         .execute(&state.db.pool)
         .await?;
     Ok(token)

@@ -34,10 +34,11 @@ pub enum AuditAction {
     CreateLocality,
     AppointBuilder,
     OrganisationAccount,
+    DecideProfessional,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -64,6 +65,7 @@ impl AuditAction {
         AuditAction::CreateLocality,
         AuditAction::AppointBuilder,
         AuditAction::OrganisationAccount,
+        AuditAction::DecideProfessional,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +96,7 @@ impl AuditAction {
             AuditAction::CreateLocality => "create_locality",
             AuditAction::AppointBuilder => "appoint_builder",
             AuditAction::OrganisationAccount => "organisation_account",
+            AuditAction::DecideProfessional => "decide_professional",
         }
     }
 
@@ -130,6 +133,7 @@ impl AuditAction {
             AuditAction::CreateLocality => "Created a locality",
             AuditAction::AppointBuilder => "Appointed a community builder",
             AuditAction::OrganisationAccount => "Opened an organisation account",
+            AuditAction::DecideProfessional => "Verified or turned down a professional",
         }
     }
 }

@@ -44,6 +44,11 @@ impl AuditEntry {
         self.subject_user_id = Some(user_id.into());
         self
     }
+    /// About a person outside any network (a professional's account).
+    pub fn on_user(mut self, user_id: &str) -> Self {
+        self.subject_user_id = Some(user_id.into());
+        self
+    }
     pub fn in_network(mut self, network_id: &str, locality_id: Option<&str>) -> Self {
         self.network_id = Some(network_id.into());
         self.locality_id = locality_id.map(str::to_string);

@@ -33,7 +33,15 @@ pub fn SiteHeader() -> impl IntoView {
                                 l.push(("/community/members", "Members"));
                                 l.push(("/community/hours", "Community hours"));
                             }
+                            if v.has(Role::Builder) || v.has(Role::SiteAdmin) || v.has(Role::Professional) {
+                                l.push(("/referrals", "Referrals"));
+                            }
+                            if v.needs_second_factor {
+                                l.push(("/account/two-step", "Set up two-step sign-in"));
+                            }
                             if v.has(Role::SiteAdmin) {
+                                l.push(("/admin/professionals", "Professionals"));
+                                l.push(("/admin/referral-log", "Referral log"));
                                 l.push(("/admin/networks", "Networks"));
                                 l.push(("/outbox", "Emails"));
                             }

@@ -43,6 +43,12 @@ pub fn Landing() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <section class="card">
+            <h2>"Would you like to be put in touch?"</h2>
+            <p>"If joining online is hard, or you would like someone to talk it through with you first, "
+                <a href="/refer-yourself">"ask a community builder to get in touch"</a>". Health and care staff can "
+                <a href="/professionals/join">"apply for a referrer account"</a>"."</p>
+        </section>
         <section>
             <h2>"How it works"</h2>
             <ol class="steps">
@@ -113,8 +119,15 @@ fn HomeFor(
     let scopes = viewer.builder_of.clone();
     let professional = viewer.professional.clone();
     let is_admin = viewer.has(Role::SiteAdmin);
+    let needs_second_factor = viewer.needs_second_factor;
     view! {
         <h1>"Hello, "{viewer.display_name.clone()}</h1>
+        {needs_second_factor.then(|| view! {
+            <div class="notice" role="status">
+                "Your community builder, referral or administrator tools appear once you sign in with two-step sign-in. "
+                <a href="/account/two-step">"Set up two-step sign-in"</a>
+            </div>
+        })}
         {(!notices.is_empty()).then(|| view! {
             <section class="card noticeboard" aria-labelledby="notices-heading">
                 <h2 id="notices-heading">"Noticeboard"</h2>
@@ -147,7 +160,7 @@ fn HomeFor(
             <section class="card">
                 <h2>"You are a community builder"</h2>
                 <p>"You look after: "{scopes.iter().map(|s| s.label.clone()).collect::<Vec<_>>().join(", ")}</p>
-                <p><a class="button primary" href="/community">"Open the community desk"</a>" "<a class="button" href="/community/members">"See your members"</a></p>
+                <p><a class="button primary" href="/community">"Open the community desk"</a>" "<a class="button" href="/referrals">"Referrals"</a>" "<a class="button" href="/community/members">"See your members"</a></p>
             </section>
         })}
         {professional.map(|p| view! {
@@ -158,6 +171,9 @@ fn HomeFor(
                     <dt>"Role"</dt><dd>{p.job_title}</dd>
                     <dt>"Verified"</dt><dd>{if p.verified { "Yes" } else { "Not yet: a site administrator will check your details" }}</dd>
                 </dl>
+                {p.verified.then(|| view! {
+                    <p><a class="button primary" href="/referrals/new">"Refer someone"</a>" "<a class="button" href="/referrals">"Your referrals"</a></p>
+                })}
             </section>
         })}
         {is_admin.then(|| view! {

@@ -171,7 +171,7 @@ pub fn fresh_transfer_id() -> String {
 // Helpers for the server functions below.
 
 #[cfg(feature = "ssr")]
-fn check_transfer_id(id: &str) -> Result<(), AppError> {
+pub(crate) fn check_transfer_id(id: &str) -> Result<(), AppError> {
     // Ids the server makes itself (an exchange's, a welcome's) are out of a client's reach.
     let reserved = [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX].iter().any(|p| id.starts_with(p));
     let ok = !reserved && (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
@@ -183,7 +183,7 @@ fn check_transfer_id(id: &str) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn read_amount(problem: &mut FormProblem, hours: &str, minutes: &str) -> Option<Minutes> {
+pub(crate) fn read_amount(problem: &mut FormProblem, hours: &str, minutes: &str) -> Option<Minutes> {
     Minutes::from_parts(hours, minutes).map_err(|m| problem.push("hours", m)).ok()
 }
 
@@ -218,7 +218,7 @@ fn read_memo(problem: &mut FormProblem, memo: &str) -> String {
 
 /// Applies through the writer; a refusal becomes a message on the form, keeping its values.
 #[cfg(feature = "ssr")]
-async fn apply_or_explain(st: &AppState, t: NewTransfer, problem: FormProblem) -> Result<(), AppError> {
+pub(crate) async fn apply_or_explain(st: &AppState, t: NewTransfer, problem: FormProblem) -> Result<(), AppError> {
     match st.ledger.apply(t).await? {
         Outcome::Applied { .. } | Outcome::AlreadyApplied { .. } => Ok(()),
         Outcome::Refused(r) => {
@@ -230,7 +230,7 @@ async fn apply_or_explain(st: &AppState, t: NewTransfer, problem: FormProblem) -
 }
 
 #[cfg(feature = "ssr")]
-fn new_transfer(id: &str, network_id: &str, kind: TransferKind, legs: Vec<(AccountRef, i64)>, viewer: &Viewer) -> NewTransfer {
+pub(crate) fn new_transfer(id: &str, network_id: &str, kind: TransferKind, legs: Vec<(AccountRef, i64)>, viewer: &Viewer) -> NewTransfer {
     NewTransfer {
         id: id.to_string(),
         network_id: network_id.to_string(),
@@ -248,7 +248,7 @@ fn new_transfer(id: &str, network_id: &str, kind: TransferKind, legs: Vec<(Accou
 
 /// The audit-trail line for a ledger tool used on a member.
 #[cfg(feature = "ssr")]
-fn audit_on(viewer: &Viewer, action: AuditAction, network: &str, locality: &str, user_id: &str, reason: &str) -> AuditEntry {
+pub(crate) fn audit_on(viewer: &Viewer, action: AuditAction, network: &str, locality: &str, user_id: &str, reason: &str) -> AuditEntry {
     AuditEntry::new(&viewer.user_id, action).on_member(network, locality, user_id).reason(reason)
 }
 

@@ -90,6 +90,11 @@ pub struct Viewer {
     pub professional: Option<Professional>,
     /// Notifications not yet read (shown in the menu).
     pub unread_notifications: i64,
+    /// This session proved a second factor (an authenticator code) at sign-in.
+    pub second_factor: bool,
+    /// A builder, professional or admin signed in with a password only: their staff powers
+    /// are left out of this viewer until they set up (or use) two-step sign-in.
+    pub needs_second_factor: bool,
 }
 
 /// The kinds of user the menu and the rules know about.
@@ -124,7 +129,21 @@ impl Viewer {
     /// A member whose only standing is a pending (or suspended) membership: they see the
     /// waiting page and nothing more.
     pub fn is_waiting(&self) -> bool {
-        self.roles().is_empty()
+        self.roles().is_empty() && !self.needs_second_factor
+    }
+    /// Holds a role that must sign in with a second factor.
+    pub fn is_staff(&self) -> bool {
+        self.is_site_admin || !self.builder_of.is_empty() || self.professional.is_some()
+    }
+    /// The same person with staff powers left out (a session without a second factor).
+    pub fn without_staff_powers(mut self) -> Self {
+        if self.is_staff() && !self.second_factor {
+            self.is_site_admin = false;
+            self.builder_of.clear();
+            self.professional = None;
+            self.needs_second_factor = true;
+        }
+        self
     }
 }
 
@@ -202,7 +221,23 @@ mod tests {
             builder_of: vec![],
             professional: None,
             unread_notifications: 0,
+            second_factor: false,
+            needs_second_factor: false,
         }
+    }
+
+    #[test]
+    fn staff_powers_need_a_second_factor() {
+        let mut v = viewer();
+        v.is_site_admin = true;
+        v.builder_of.push(BuilderScope { network_id: "n".into(), locality_id: None, label: String::new() });
+        let stripped = v.clone().without_staff_powers();
+        assert!(require_site_admin(&stripped).is_err());
+        assert!(require_builder_for(&stripped, "n", "l").is_err());
+        assert!(stripped.needs_second_factor && !stripped.is_waiting());
+        v.second_factor = true;
+        let kept = v.without_staff_powers();
+        assert!(require_site_admin(&kept).is_ok() && !kept.needs_second_factor);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppEr
         .fetch_optional(&db.pool)
         .await?;
     match row {
-        Some(r) => Ok(Some(viewer_from_row(db, &r).await?)),
+        Some(r) => Ok(Some(viewer_from_row(db, &r, false).await?)),
         None => Ok(None),
     }
 }
@@ -36,19 +36,23 @@ pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppEr
 /// expiry times: what every signed-in request needs, in one query (two for builders).
 pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewer, i64, i64)>, AppError> {
     let row = sqlx::query(&format!(
-        "SELECT {VIEWER_COLUMNS}, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id {VIEWER_JOINS}
+        "SELECT {VIEWER_COLUMNS}, s.last_seen_at, s.expires_at, s.second_factor_at FROM sessions s JOIN users u ON u.id = s.user_id {VIEWER_JOINS}
          WHERE s.id_hash = $1"
     ))
     .bind(id_hash)
     .fetch_optional(&db.pool)
     .await?;
     match row {
-        Some(r) => Ok(Some((viewer_from_row(db, &r).await?, r.get("last_seen_at"), r.get("expires_at")))),
+        Some(r) => {
+            let second_factor = r.get::<Option<i64>, _>("second_factor_at").is_some();
+            let viewer = viewer_from_row(db, &r, second_factor).await?.without_staff_powers();
+            Ok(Some((viewer, r.get("last_seen_at"), r.get("expires_at"))))
+        }
         None => Ok(None),
     }
 }
 
-async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow) -> Result<Viewer, AppError> {
+async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow, second_factor: bool) -> Result<Viewer, AppError> {
     let user_id: String = r.get("id");
     let membership = r.get::<Option<String>, _>("network_id").map(|network_id| Membership {
         network_id,
@@ -99,6 +103,8 @@ async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow) -> Result<Viewer, AppEr
         builder_of,
         professional,
         unread_notifications: r.get("unread_notifications"),
+        second_factor,
+        needs_second_factor: false,
     })
 }
 

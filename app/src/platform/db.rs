@@ -32,6 +32,9 @@ impl Engine {
 }
 
 /// The shared pool and which engine is behind it.
+/// Tables the app only ever appends to: the builders' audit trail and the referral access log.
+const APPEND_ONLY: [&str; 2] = ["audit_log", "referral_access_log"];
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
@@ -98,23 +101,29 @@ impl Db {
         Ok(())
     }
 
-    /// Triggers that refuse any UPDATE or DELETE of the audit trail, whoever asks: the app
+    /// Triggers that refuse any UPDATE or DELETE of the audit trails (`APPEND_ONLY`), whoever asks: the app
     /// never does either, and a mistaken or hostile query cannot either. Per engine, so
     /// made here rather than in the portable migrations; safe to run at every start.
     async fn protect_append_only(&self) -> anyhow::Result<()> {
         match self.engine {
             Engine::Sqlite => {
-                for op in ["UPDATE", "DELETE"] {
-                    let sql = format!(
-                        "CREATE TRIGGER IF NOT EXISTS audit_log_no_{} BEFORE {op} ON audit_log
-                         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-                        op.to_lowercase()
-                    );
-                    self.pool.execute(sql.as_str()).await?;
+                for table in APPEND_ONLY {
+                    for op in ["UPDATE", "DELETE"] {
+                        let sql = format!(
+                            "CREATE TRIGGER IF NOT EXISTS {table}_no_{} BEFORE {op} ON {table}
+                             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+                            op.to_lowercase()
+                        );
+                        self.pool.execute(sql.as_str()).await?;
+                    }
                 }
             }
             Engine::Postgres => {
-                let exists = sqlx::query("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only'").fetch_optional(&self.pool).await?;
+                for table in APPEND_ONLY {
+                let exists = sqlx::query("SELECT 1 FROM pg_trigger WHERE tgname = $1")
+                    .bind(format!("{table}_append_only"))
+                    .fetch_optional(&self.pool)
+                    .await?;
                 if exists.is_none() {
                     let mut tx = self.pool.begin().await?;
                     // One server at a time (several may start together on one database).
@@ -124,13 +133,17 @@ impl Db {
                          BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$",
                     )
                     .await?;
-                    tx.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log").await?;
+                    tx.execute(format!("DROP TRIGGER IF EXISTS {table}_append_only ON {table}").as_str()).await?;
                     tx.execute(
-                        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-                         FOR EACH ROW EXECUTE FUNCTION timeweave_append_only()",
+                        format!(
+                            "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+                             FOR EACH ROW EXECUTE FUNCTION timeweave_append_only()"
+                        )
+                        .as_str(),
                     )
                     .await?;
                     tx.commit().await?;
+                }
                 }
             }
         }

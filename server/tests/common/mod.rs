@@ -47,6 +47,8 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     pub session: Option<String>,
+    /// Half-way through a two-step sign-in.
+    pub challenge: Option<String>,
 }
 
 pub fn engine() -> String {
@@ -141,6 +143,7 @@ impl TestApp {
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
             base: self.base.clone(),
             session: None,
+            challenge: None,
         }
     }
 
@@ -228,6 +231,18 @@ impl TestApp {
                 .await
                 .expect("builder");
         }
+        if matches!(actor, Actor::Admin | Actor::AirdrieBuilder | Actor::WishawBuilder | Actor::NetworkBuilder | Actor::Professional) {
+            // Staff sign in with a second factor: a known key, so tests can type its codes.
+            sqlx::query(
+                "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, $3, 0, '', $3)",
+            )
+            .bind(&id)
+            .bind(TOTP_SECRET)
+            .bind(now)
+            .execute(pool)
+            .await
+            .expect("second factor");
+        }
         if actor == Actor::Professional {
             let org = app::util::new_id();
             sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, 'GP practice', $3)")
@@ -266,8 +281,7 @@ impl TestApp {
         let mut c = self.client();
         if actor != Actor::Anonymous {
             let (_, email) = self.make_user(actor).await;
-            let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
-            assert_eq!(r.status, 200, "sign in as {actor:?}: {}", r.body);
+            c.sign_in_with_code(&email).await;
             assert!(c.session.is_some(), "no session cookie for {actor:?}");
         }
         c
@@ -315,9 +329,24 @@ impl Actor {
     }
 }
 
+/// The authenticator key every staff user made by `make_user` has.
+pub const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// The code an authenticator with `TOTP_SECRET` shows now.
+pub fn totp_now() -> String {
+    app::auth::second_factor::code_at(TOTP_SECRET, app::util::now() as u64).expect("code")
+}
+
 impl Client {
     fn cookie_header(&self) -> Option<HeaderValue> {
-        self.session.as_ref().and_then(|s| HeaderValue::from_str(&format!("tw_session={s}")).ok())
+        let mut parts = vec![];
+        if let Some(s) = &self.session {
+            parts.push(format!("tw_session={s}"));
+        }
+        if let Some(c) = &self.challenge {
+            parts.push(format!("tw_challenge={c}"));
+        }
+        (!parts.is_empty()).then(|| HeaderValue::from_str(&parts.join("; ")).ok()).flatten()
     }
 
     fn remember(&mut self, headers: &HeaderMap) {
@@ -327,6 +356,21 @@ impl Client {
                 let value = rest.split(';').next().unwrap_or("");
                 self.session = if value.is_empty() { None } else { Some(value.to_string()) };
             }
+            if let Some(rest) = v.strip_prefix("tw_challenge=") {
+                let value = rest.split(';').next().unwrap_or("");
+                self.challenge = if value.is_empty() { None } else { Some(value.to_string()) };
+            }
+        }
+    }
+
+    /// Signs in with the password and, when asked, the code from `TOTP_SECRET`.
+    pub async fn sign_in_with_code(&mut self, email: &str) {
+        let r = self.call("sign_in", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(r.status, 200, "sign in as {email}: {}", r.body);
+        if self.challenge.is_some() {
+            let code = totp_now();
+            let r = self.call("sign_in_code", &[("code", &code)]).await;
+            assert_eq!(r.status, 200, "second step for {email}: {}", r.body);
         }
     }
 

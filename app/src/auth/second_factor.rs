@@ -1,0 +1,291 @@
+//! Two-step sign-in: a time-based code from an authenticator app (TOTP, RFC 6238, by the
+//! `totp-rs` crate: SHA-1, 6 digits, 30-second steps, one step of clock drift either side)
+//! or a single-use recovery code.
+//!
+//! Rules kept here:
+//! - a code's time step is stored when it is accepted, and the update only succeeds if
+//!   the step is newer than the last one, so no code works twice, even across servers;
+//! - recovery codes are kept as SHA-256 hashes and used once; while setting up, the new
+//!   codes wait (with the new secret) until the first good code turns the factor on;
+//! - half-way through signing in the browser holds only a random challenge token; five
+//!   wrong codes end the challenge.
+
+use crate::error::AppError;
+use crate::platform::db::Db;
+use crate::util::{hash_token, new_token, now};
+use rand::RngCore;
+use sqlx::{Any, Row, Transaction};
+use totp_rs::{Builder, Secret, Totp};
+
+pub const CHALLENGE_COOKIE: &str = "tw_challenge";
+pub const CHALLENGE_SECS: i64 = 600;
+pub const MAX_CODE_ATTEMPTS: i64 = 5;
+const RECOVERY_CODES: usize = 10;
+
+/// The secret the demo's staff accounts share (documented in the README; demo only).
+pub const DEMO_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+// ---- pure ----
+
+/// A new 160-bit secret, base32 as authenticator apps take it.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    Secret::from(bytes.to_vec()).to_base32()
+}
+
+fn totp(secret: &str) -> Option<Totp> {
+    let bytes = Secret::try_from_base32(secret).ok()?;
+    Builder::new().with_secret(bytes).build().ok()
+}
+
+/// The code an authenticator shows at `time` (tests and the demo use it).
+pub fn code_at(secret: &str, time: u64) -> Option<String> {
+    Some(totp(secret)?.generate(time).to_string())
+}
+
+/// The time step a typed code belongs to, if it is right at `time` (± one step).
+pub fn matching_step(secret: &str, typed: &str, time: u64) -> Option<u64> {
+    let code: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    totp(secret)?.check(&code, time)
+}
+
+/// The `otpauth://` address an authenticator app reads (typed or from a QR code).
+pub fn otpauth_uri(secret: &str, account: &str) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!("otpauth://totp/Timeweave:{}?secret={secret}&issuer=Timeweave&algorithm=SHA1&digits=6&period=30", enc(account))
+}
+
+/// Ten recovery codes like `k7m2p-x9qrt`.
+pub fn new_recovery_codes() -> Vec<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    (0..RECOVERY_CODES)
+        .map(|_| {
+            let mut bytes = [0u8; 10];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            let chars: String = bytes.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
+            format!("{}-{}", &chars[..5], &chars[5..])
+        })
+        .collect()
+}
+
+fn recovery_hash(typed: &str) -> String {
+    let clean: String = typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    hash_token(&format!("recovery:{clean}"))
+}
+
+// ---- storage ----
+
+/// Where a person stands: (secret, turned on, recovery codes left, codes waiting to be shown).
+pub struct FactorState {
+    pub secret: String,
+    pub enabled: bool,
+    pub recovery_left: i64,
+    pub pending_codes: Vec<String>,
+}
+
+pub async fn state_of(db: &Db, user_id: &str) -> Result<Option<FactorState>, AppError> {
+    let row = sqlx::query(
+        "SELECT f.secret, f.enabled_at, f.pending_codes,
+                (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = f.user_id AND r.used_at IS NULL) AS left_codes
+         FROM second_factors f WHERE f.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| FactorState {
+        secret: r.get("secret"),
+        enabled: r.get::<Option<i64>, _>("enabled_at").is_some(),
+        recovery_left: r.get("left_codes"),
+        pending_codes: r.get::<String, _>("pending_codes").split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
+    }))
+}
+
+/// Whether the person has a second factor turned on.
+pub async fn is_enabled(db: &Db, user_id: &str) -> Result<bool, AppError> {
+    Ok(state_of(db, user_id).await?.is_some_and(|s| s.enabled))
+}
+
+/// Starts (or continues) setting up: a new secret and recovery codes, kept until turned on.
+pub async fn begin_setup(db: &Db, user_id: &str) -> Result<FactorState, AppError> {
+    if let Some(s) = state_of(db, user_id).await? {
+        return Ok(s);
+    }
+    let secret = new_secret();
+    let codes = new_recovery_codes();
+    sqlx::query(
+        "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, NULL, 0, $3, $4)
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(&secret)
+    .bind(codes.join(" "))
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    state_of(db, user_id).await?.ok_or_else(|| crate::error::unexpected("second factor: setup row missing"))
+}
+
+/// Turns the factor on with the first good code: the waiting recovery codes become the
+/// person's (hashed), and are never shown again.
+pub async fn enable(tx: &mut Transaction<'_, Any>, user_id: &str, step: u64, codes: &[String]) -> Result<bool, AppError> {
+    let t = now();
+    let done = sqlx::query(
+        "UPDATE second_factors SET enabled_at = $1, last_step = $2, pending_codes = '' WHERE user_id = $3 AND enabled_at IS NULL",
+    )
+    .bind(t)
+    .bind(step as i64)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if done {
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+        for c in codes {
+            sqlx::query("INSERT INTO recovery_codes (code_hash, user_id, used_at, created_at) VALUES ($1, $2, NULL, $3)")
+                .bind(recovery_hash(c))
+                .bind(user_id)
+                .bind(t)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(done)
+}
+
+/// Turns the factor off (only where the person's roles allow it; the caller checks).
+pub async fn disable(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM second_factors WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Checks a code from the app or a recovery code, and uses it up. `false`: wrong, or
+/// already used.
+pub async fn verify(db: &Db, user_id: &str, typed: &str) -> Result<bool, AppError> {
+    let Some(state) = state_of(db, user_id).await?.filter(|s| s.enabled) else { return Ok(false) };
+    if let Some(step) = matching_step(&state.secret, typed, now() as u64) {
+        let used = sqlx::query("UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+            .bind(step as i64)
+            .bind(user_id)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        return Ok(used == 1);
+    }
+    let used = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL")
+        .bind(now())
+        .bind(recovery_hash(typed))
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    Ok(used == 1)
+}
+
+/// Seeds a turned-on factor with a known secret (the demo's staff accounts; tests).
+pub async fn seed(tx: &mut Transaction<'_, Any>, user_id: &str, secret: &str) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, $3, 0, '', $3)",
+    )
+    .bind(user_id)
+    .bind(secret)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+// ---- the half-way point of signing in ----
+
+/// Remembers that the password was right; returns the token for the challenge cookie.
+pub async fn open_challenge(db: &Db, user_id: &str, next: &str) -> Result<String, AppError> {
+    let token = new_token();
+    sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at < $1").bind(now()).execute(&db.pool).await?;
+    sqlx::query("INSERT INTO sign_in_challenges (token_hash, user_id, next_path, attempts, expires_at) VALUES ($1, $2, $3, 0, $4)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(next)
+        .bind(now() + CHALLENGE_SECS)
+        .execute(&db.pool)
+        .await?;
+    Ok(token)
+}
+
+/// The challenge behind a token, if live and not worn out: (user id, next path).
+pub async fn challenge(db: &Db, token: &str) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query("SELECT user_id, next_path FROM sign_in_challenges WHERE token_hash = $1 AND expires_at >= $2 AND attempts < $3")
+        .bind(hash_token(token))
+        .bind(now())
+        .bind(MAX_CODE_ATTEMPTS)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| (r.get("user_id"), r.get("next_path"))))
+}
+
+/// A wrong code: one attempt fewer.
+pub async fn count_attempt(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE sign_in_challenges SET attempts = attempts + 1 WHERE token_hash = $1").bind(hash_token(token)).execute(&db.pool).await?;
+    Ok(())
+}
+
+pub async fn close_challenge(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1").bind(hash_token(token)).execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Notes on the current session that it proved a second factor.
+pub async fn mark_session(db: &Db, session_token: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE id_hash = $2").bind(now()).bind(hash_token(session_token)).execute(&db.pool).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc6238_sha1_vectors() {
+        // RFC 6238 appendix B, SHA-1 seed "12345678901234567890", last 6 digits.
+        let secret = Secret::from(b"12345678901234567890".to_vec()).to_base32();
+        assert_eq!(code_at(&secret, 59).unwrap(), "287082");
+        assert_eq!(code_at(&secret, 1111111109).unwrap(), "081804");
+        assert_eq!(code_at(&secret, 1234567890).unwrap(), "005924");
+        assert_eq!(code_at(&secret, 2000000000).unwrap(), "279037");
+    }
+
+    #[test]
+    fn a_code_is_good_for_one_step_either_side_only() {
+        let s = new_secret();
+        let t = 1_800_000_000;
+        let code = code_at(&s, t).unwrap();
+        assert_eq!(matching_step(&s, &code, t), Some(t / 30));
+        assert_eq!(matching_step(&s, &code, t + 30), Some(t / 30));
+        assert_eq!(matching_step(&s, &code, t + 90), None);
+        assert_eq!(matching_step(&s, &format!("{} {}", &code[..3], &code[3..]), t), Some(t / 30), "spaces are ignored");
+        assert_eq!(matching_step(&s, "12345", t), None);
+        assert_eq!(matching_step(&s, "abcdef", t), None);
+    }
+
+    #[test]
+    fn recovery_codes_are_distinct_and_typed_loosely() {
+        let codes = new_recovery_codes();
+        assert_eq!(codes.len(), 10);
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 10);
+        assert_eq!(recovery_hash(&codes[0]), recovery_hash(&codes[0].to_uppercase().replace('-', " ")));
+    }
+}

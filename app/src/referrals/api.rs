@@ -1,0 +1,310 @@
+//! Referrals as data, for other systems:
+//! - `GET /referrals/{id}/export.json`: everything held about the person in a referral, for
+//!   a subject access request (the locality's builders and site admins);
+//! - `GET /referrals/{id}/fhir.json`: the referral as a FHIR R4 Bundle (Patient,
+//!   ServiceRequest coded SNOMED CT 871731000000106 "Referral to social prescribing
+//!   service", and a Task carrying where it stands) for a GP or council system (the
+//!   builders, admins, and the referrer and their organisation's lead);
+//! - `POST /partner/v1/referrals`: a partner organisation's system submits a referral as
+//!   JSON with `Authorization: Bearer <token>`; the same checks as the form, the same
+//!   consents, nothing written on any error.
+//! Every export is written to the access log. After consent to share is withdrawn, or
+//! once erased, nothing is exported.
+
+use super::domain::{ReferralInput, Source, Status};
+use super::{relation_to, store, Relation};
+use crate::error::AppError;
+use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
+use crate::platform::state::AppState;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use http::{header, HeaderMap, StatusCode};
+use serde_json::{json, Value};
+use sqlx::Row;
+
+pub const SNOMED_SOCIAL_PRESCRIBING: &str = "871731000000106";
+
+fn error_response(e: &AppError) -> Response {
+    let mut body = json!({ "error": e.to_string() });
+    if let Some(p) = e.problem() {
+        body["fields"] = Value::Object(p.fields.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect());
+    }
+    (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), Json(body)).into_response()
+}
+
+fn json_response(v: Value, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        serde_json::to_string_pretty(&v).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+async fn open_for_export(st: &AppState, headers: &HeaderMap, id: &str, builders_only: bool) -> Result<(store::Referral, Relation, String, String), AppError> {
+    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let r = store::get(&st.db, id).await?.ok_or_else(|| AppError::not_found("referral"))?;
+    let rel = relation_to(&viewer, &r).ok_or_else(|| AppError::not_found("referral"))?;
+    if builders_only && !rel.acts_as_builder() {
+        return Err(AppError::Forbidden("Only the community builders of the person's area export their data.".into()));
+    }
+    if r.erased_at.is_some() || r.consent_withdrawn_at.is_some() {
+        return Err(AppError::Conflict("The person's details were erased or their consent to share withdrawn, so they cannot be exported.".into()));
+    }
+    let label = super::label_of(&viewer, rel);
+    Ok((r, rel, viewer.user_id, label))
+}
+
+/// `GET /referrals/{id}/export.json`
+pub async fn export_json(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let result = async {
+        let (r, _, user, label) = open_for_export(&st, &headers, &id, true).await?;
+        let history = store::events(&st.db, &r.id).await?;
+        let outcomes = store::outcomes(&st.db, &r.id).await?;
+        store::log(&st.db.pool, &r.id, Some(&user), &label, "export", "JSON, subject access").await?;
+        Ok::<Value, AppError>(json!({
+            "referral": {
+                "id": r.id, "area": r.locality_name, "source": r.source.as_str(), "referrer": r.referrer_name,
+                "organisation": r.organisation_name, "status": r.status.as_str(), "urgency": r.urgency,
+                "created_at": crate::util::iso_datetime(r.created_at),
+            },
+            "person": {
+                "name": r.person_name, "date_of_birth": r.date_of_birth, "email": r.email, "phone": r.phone,
+                "contact_by": r.contact_by, "what_matters": r.what_matters, "interests": r.interests,
+                "access_needs": r.access_needs, "notes_for_visits": r.risk_notes,
+            },
+            "consent": {
+                "to_referral_at": crate::util::iso_datetime(r.consent_referral_at),
+                "to_sharing_at": crate::util::iso_datetime(r.consent_sharing_at),
+                "method": r.consent_method, "recorded_by": r.consent_recorded_by,
+            },
+            "history": history.iter().map(|e| json!({"from": e.from, "to": e.to, "by": e.by, "note": e.note, "at": crate::util::iso_datetime(e.at)})).collect::<Vec<_>>(),
+            "wellbeing": outcomes.iter().map(|(stage, w, by, at)| json!({"stage": stage, "answered_by": by, "at": crate::util::iso_datetime(*at), "scores": w})).collect::<Vec<_>>(),
+            "outcome_summary": r.outcome_summary,
+        }))
+    }
+    .await;
+    match result {
+        Ok(v) => json_response(v, &format!("referral-{id}.json")),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// A FHIR id / UUID from our 32-hex ids.
+fn uuid(hex32: &str) -> String {
+    let h: String = hex32.chars().filter(|c| c.is_ascii_hexdigit()).chain(std::iter::repeat('0')).take(32).collect();
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+/// FHIR ServiceRequest.status for our status.
+pub fn service_request_status(s: Status) -> &'static str {
+    match s {
+        Status::Closed => "completed",
+        Status::Declined | Status::Withdrawn => "revoked",
+        Status::OnHold => "on-hold",
+        _ => "active",
+    }
+}
+
+/// FHIR Task.status for our status.
+pub fn task_status(s: Status) -> &'static str {
+    match s {
+        Status::Submitted => "requested",
+        Status::Accepted => "accepted",
+        Status::Declined => "rejected",
+        Status::Withdrawn => "cancelled",
+        Status::Contacted | Status::Joined | Status::Active => "in-progress",
+        Status::OnHold | Status::CouldNotContact => "on-hold",
+        Status::Closed => "completed",
+    }
+}
+
+/// The referral as a FHIR R4 Bundle of type "collection".
+pub fn fhir_bundle(r: &store::Referral) -> Value {
+    let sr_id = uuid(&r.id);
+    let patient_id = uuid(&crate::util::hash_token(&format!("patient:{}", r.id)));
+    let task_id = uuid(&crate::util::hash_token(&format!("task:{}", r.id)));
+    let mut telecom = vec![];
+    if !r.phone.is_empty() {
+        telecom.push(json!({"system": "phone", "value": r.phone}));
+    }
+    if !r.email.is_empty() {
+        telecom.push(json!({"system": "email", "value": r.email}));
+    }
+    let requester = match r.source {
+        Source::SelfReferral => json!({"reference": format!("urn:uuid:{patient_id}"), "display": "Self-referral"}),
+        _ => json!({"display": if r.referrer_name.is_empty() { r.organisation_name.clone() } else { format!("{} ({})", r.referrer_name, r.organisation_name) }}),
+    };
+    json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": crate::util::iso_datetime(crate::util::now()),
+        "entry": [
+            {
+                "fullUrl": format!("urn:uuid:{patient_id}"),
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": patient_id,
+                    "name": [{"text": r.person_name}],
+                    "birthDate": r.date_of_birth,
+                    "telecom": telecom,
+                }
+            },
+            {
+                "fullUrl": format!("urn:uuid:{sr_id}"),
+                "resource": {
+                    "resourceType": "ServiceRequest",
+                    "id": sr_id,
+                    "status": service_request_status(r.status),
+                    "intent": "order",
+                    "priority": match r.urgency.as_str() { "urgent" => "urgent", "soon" => "asap", _ => "routine" },
+                    "code": {"coding": [{
+                        "system": "http://snomed.info/sct",
+                        "code": SNOMED_SOCIAL_PRESCRIBING,
+                        "display": "Referral to social prescribing service"
+                    }]},
+                    "subject": {"reference": format!("urn:uuid:{patient_id}")},
+                    "authoredOn": crate::util::iso_datetime(r.created_at),
+                    "requester": requester,
+                    "performer": [{"display": format!("Timeweave time bank, {}", r.locality_name)}],
+                    "note": [{"text": r.what_matters}],
+                }
+            },
+            {
+                "fullUrl": format!("urn:uuid:{task_id}"),
+                "resource": {
+                    "resourceType": "Task",
+                    "id": task_id,
+                    "status": task_status(r.status),
+                    "businessStatus": {"text": r.status.label()},
+                    "intent": "order",
+                    "focus": {"reference": format!("urn:uuid:{sr_id}")},
+                    "for": {"reference": format!("urn:uuid:{patient_id}")},
+                    "authoredOn": crate::util::iso_datetime(r.created_at),
+                    "lastModified": crate::util::iso_datetime(r.updated_at),
+                }
+            }
+        ]
+    })
+}
+
+/// `GET /referrals/{id}/fhir.json`
+pub async fn fhir_json(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let result = async {
+        let (r, _, user, label) = open_for_export(&st, &headers, &id, false).await?;
+        store::log(&st.db.pool, &r.id, Some(&user), &label, "export", "FHIR R4 bundle").await?;
+        Ok::<Value, AppError>(fhir_bundle(&r))
+    }
+    .await;
+    match result {
+        Ok(v) => json_response(v, &format!("referral-{id}.fhir.json")),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// What a partner system sends.
+#[derive(serde::Deserialize)]
+pub struct PartnerReferral {
+    #[serde(flatten)]
+    pub input: ReferralInput,
+    /// The name of whoever recorded the person's consent at the partner.
+    #[serde(default)]
+    pub consent_recorded_by: String,
+}
+
+/// `POST /partner/v1/referrals`
+pub async fn partner_submit(State(st): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let result = async {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 200)
+            .ok_or(AppError::Unauthenticated)?;
+        let row = sqlx::query(
+            "SELECT t.organisation_id, t.label, o.name FROM partner_tokens t JOIN organisations o ON o.id = t.organisation_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(crate::util::hash_token(token))
+        .fetch_optional(&st.db.pool)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+        let org: String = row.get("organisation_id");
+        let label = format!("partner system: {} ({})", row.get::<String, _>("label"), row.get::<String, _>("name"));
+        let parsed: PartnerReferral = serde_json::from_slice(&body)
+            .map_err(|e| AppError::invalid("body", format!("The body must be a JSON object with the referral's fields ({e}).")))?;
+        let recorded_by = parsed.consent_recorded_by.trim().to_string();
+        if recorded_by.is_empty() || recorded_by.chars().count() > 100 {
+            return Err(AppError::invalid("consent_recorded_by", "Say who recorded the person's consent (a name, up to 100 characters)."));
+        }
+        let id = super::take_referral(
+            &st,
+            &parsed.input,
+            false,
+            store::Origin {
+                source: Source::Partner,
+                referrer_id: None,
+                organisation_id: Some(&org),
+                consent_recorded_by: &recorded_by,
+                actor_label: &label,
+            },
+        )
+        .await?;
+        Ok::<String, AppError>(id)
+    }
+    .await;
+    match result {
+        Ok(id) => (StatusCode::CREATED, [(header::LOCATION, format!("/referrals/{id}"))], Json(json!({"id": id, "status": "submitted"}))).into_response(),
+        Err(AppError::Unauthenticated) => {
+            (StatusCode::UNAUTHORIZED, Json(json!({"error": "A valid partner token is needed: Authorization: Bearer <token>."}))).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// Makes a partner token for an organisation (the `timeweave partner-token` command).
+/// Returns the token; only its hash is kept.
+pub async fn create_partner_token(db: &crate::platform::db::Db, organisation: &str, label: &str, created_by: Option<&str>) -> Result<String, AppError> {
+    let org: String = sqlx::query("SELECT id FROM organisations WHERE id = $1 OR LOWER(name) = LOWER($1)")
+        .bind(organisation)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))?
+        .get("id");
+    let token = crate::util::new_token();
+    sqlx::query("INSERT INTO partner_tokens (token_hash, organisation_id, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(crate::util::hash_token(&token))
+        .bind(&org)
+        .bind(label)
+        .bind(created_by)
+        .bind(crate::util::now())
+        .execute(&db.pool)
+        .await?;
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_uuids() {
+        assert_eq!(uuid("0123456789abcdef0123456789abcdef"), "01234567-89ab-cdef-0123-456789abcdef");
+    }
+
+    #[test]
+    fn every_status_maps_to_fhir_codes() {
+        let sr = ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"];
+        let task = ["draft", "requested", "received", "accepted", "rejected", "ready", "cancelled", "in-progress", "on-hold", "failed", "completed", "entered-in-error"];
+        for s in Status::ALL {
+            assert!(sr.contains(&service_request_status(s)));
+            assert!(task.contains(&task_status(s)));
+        }
+    }
+}
