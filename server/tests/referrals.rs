@@ -341,3 +341,178 @@ async fn withdrawing_consent_hides_the_details_from_builders() {
     assert!(!b.call("referrals_overview", &[]).await.body.contains("Agnes"));
     assert_eq!(b.call("referral_join", &[("id", &id), ("display_name", "Agnes"), ("agreed", "yes")]).await.status, 409);
 }
+
+#[tokio::test]
+async fn retention_erases_personal_details_and_keeps_the_counts() {
+    let app = TestApp::spawn().await;
+    let (mut referrer, _, _) = professional(&app).await;
+    let old = refer(&app, &mut referrer, "Old Closed Person").await;
+    let recent = refer(&app, &mut referrer, "Recent Closed Person").await;
+    let open = refer(&app, &mut referrer, "Still Open Person").await;
+    let mut b = app.as_actor(Actor::AirdrieBuilder).await;
+    for id in [&old, &recent] {
+        assert_eq!(b.call("move_referral", &[("id", id), ("action", "decline"), ("note", "Lives outside our area")]).await.status, 200);
+    }
+    let month = 2_629_800;
+    sqlx::query("UPDATE referrals SET closed_at = $1 WHERE id = $2").bind(app::util::now() - 25 * month).bind(&old).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE referrals SET closed_at = $1 WHERE id = $2").bind(app::util::now() - 23 * month).bind(&recent).execute(&app.state.db.pool).await.unwrap();
+    let report = app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
+    assert_eq!(report.erased, 1);
+    let row = sqlx::query("SELECT person_name, date_of_birth, phone, what_matters, risk_notes, status, erased_at, locality_id FROM referrals WHERE id = $1")
+        .bind(&old)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    for col in ["person_name", "date_of_birth", "phone", "what_matters", "risk_notes"] {
+        assert_eq!(row.get::<String, _>(col), "", "{col} is erased");
+    }
+    assert_eq!(row.get::<String, _>("status"), "declined", "the numbers stay");
+    assert!(row.get::<Option<i64>, _>("erased_at").is_some());
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referrals").await, 3, "no referral disappears from the counts");
+    let notes: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_events WHERE referral_id = $1 AND note <> ''").bind(&old).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(notes, 0, "notes in the history go too");
+    for id in [&recent, &open] {
+        let name: String = sqlx::query("SELECT person_name FROM referrals WHERE id = $1").bind(id).fetch_one(&app.state.db.pool).await.unwrap().get("person_name");
+        assert!(!name.is_empty(), "not yet due");
+    }
+    let erased_log: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1 AND action = 'erase'").bind(&old).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(erased_log, 1);
+    // Running again erases nothing more; on demand, admins only.
+    assert_eq!(app::jobs::run_once(&app.state, app::util::now()).await.unwrap().erased, 0);
+    assert_eq!(b.call("run_referral_retention", &[]).await.status, 403);
+    let mut admin = app.as_actor(Actor::Admin).await;
+    assert_eq!(admin.call("run_referral_retention", &[]).await.status, 200);
+    // Erasure on request, by the locality's builder.
+    assert_eq!(referrer.call("erase_referral", &[("id", &open), ("erase_reason", "Asked by phone")]).await.status, 403);
+    assert_eq!(b.call("erase_referral", &[("id", &open), ("erase_reason", "She asked by phone on Monday")]).await.status, 200);
+    let seen = referrer.call("referral_detail", &[("id", &open)]).await;
+    assert!(!seen.body.contains("Still Open Person") && !seen.body.contains("01236"), "{}", seen.body);
+    assert_eq!(status_of(&app, &open).await, "closed");
+}
+
+#[tokio::test]
+async fn exports_as_json_and_fhir_with_the_codes_and_a_log_line() {
+    let app = TestApp::spawn().await;
+    let (mut referrer, _, _) = professional(&app).await;
+    let id = refer(&app, &mut referrer, "Fhir Person").await;
+    let mut b = app.as_actor(Actor::AirdrieBuilder).await;
+    let mut wishaw = app.as_actor(Actor::WishawBuilder).await;
+    let before = log_rows(&app, &id).await;
+    let r = b.get(&format!("/referrals/{id}/fhir.json")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let bundle: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    let resources: Vec<&serde_json::Value> = bundle["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let of = |t: &str| *resources.iter().find(|r| r["resourceType"] == t).unwrap_or_else(|| panic!("no {t}"));
+    let sr = of("ServiceRequest");
+    assert_eq!(sr["code"]["coding"][0]["system"], "http://snomed.info/sct");
+    assert_eq!(sr["code"]["coding"][0]["code"], "871731000000106");
+    assert_eq!(sr["status"], "active");
+    assert_eq!(sr["intent"], "order");
+    assert!(sr["authoredOn"].as_str().unwrap().ends_with('Z'));
+    assert!(sr["requester"]["display"].as_str().unwrap().contains("Practice"));
+    let patient = of("Patient");
+    assert_eq!(sr["subject"]["reference"], format!("urn:uuid:{}", patient["id"].as_str().unwrap()));
+    assert_eq!(patient["birthDate"], "1946-05-14");
+    assert_eq!(patient["name"][0]["text"], "Fhir Person");
+    let task = of("Task");
+    assert_eq!(task["status"], "requested");
+    assert_eq!(task["focus"]["reference"], format!("urn:uuid:{}", sr["id"].as_str().unwrap()));
+    // The referrer may take it into their system too; the JSON of everything is for builders.
+    assert_eq!(referrer.get(&format!("/referrals/{id}/fhir.json")).await.status, 200);
+    assert_eq!(referrer.get(&format!("/referrals/{id}/export.json")).await.status, 403);
+    assert_eq!(wishaw.get(&format!("/referrals/{id}/fhir.json")).await.status, 404);
+    assert_eq!(app.client().get(&format!("/referrals/{id}/export.json")).await.status, 401);
+    let all = b.get(&format!("/referrals/{id}/export.json")).await;
+    assert_eq!(all.status, 200);
+    let j: serde_json::Value = serde_json::from_str(&all.body).unwrap();
+    assert_eq!(j["person"]["name"], "Fhir Person");
+    assert_eq!(j["person"]["notes_for_visits"], "Dog in the house");
+    assert_eq!(log_rows(&app, &id).await - before, 3, "each export is logged");
+}
+
+#[tokio::test]
+async fn the_partner_endpoint_refuses_bad_tokens_and_bad_input_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, _, org) = professional(&app).await;
+    let token = app::referrals::api::create_partner_token(&app.state.db, &org, "EMIS link", None).await.unwrap();
+    let body = serde_json::json!({
+        "person_name": "Partner Person", "date_of_birth": "1955-07-01", "phone": "01236 555 999", "contact_by": "phone",
+        "locality": app.locality("Airdrie"), "what_matters": "Company", "interests": ["gardening"], "urgency": "soon",
+        "consent_referral": true, "consent_sharing": true, "consent_method": "written", "consent_recorded_by": "Dr Ahmed"
+    });
+    let mut c = app.client();
+    let post = |auth: Option<String>, body: String| {
+        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+        if let Some(a) = auth {
+            headers.push(("authorization".to_string(), a));
+        }
+        (headers, body)
+    };
+    for auth in [None, Some("Bearer nope".to_string()), Some(format!("Basic {token}"))] {
+        let (h, b) = post(auth, body.to_string());
+        let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = c.raw(reqwest::Method::POST, "/partner/v1/referrals", &hs, &b).await;
+        assert_eq!(r.status, 401, "{}", r.body);
+        assert!(r.body.contains("partner token"));
+    }
+    let mut bad = body.clone();
+    bad["consent_sharing"] = serde_json::json!(false);
+    bad["date_of_birth"] = serde_json::json!("01/07/1955");
+    for b in [bad.to_string(), "{not json".to_string()] {
+        let (h, b) = post(Some(format!("Bearer {token}")), b);
+        let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = c.raw(reqwest::Method::POST, "/partner/v1/referrals", &hs, &b).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+    }
+    let (h, b) = post(Some(format!("Bearer {token}")), bad.to_string());
+    let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.raw(reqwest::Method::POST, "/partner/v1/referrals", &hs, &b).await;
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(j["fields"]["consent_sharing"].is_string() && j["fields"]["date_of_birth"].is_string(), "{}", r.body);
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referrals").await, 0, "nothing written");
+    let (h, b) = post(Some(format!("Bearer {token}")), body.to_string());
+    let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.raw(reqwest::Method::POST, "/partner/v1/referrals", &hs, &b).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let row = sqlx::query("SELECT source, organisation_id, consent_recorded_by, urgency FROM referrals").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(row.get::<String, _>("source"), "partner");
+    assert_eq!(row.get::<String, _>("organisation_id"), org);
+    assert_eq!(row.get::<String, _>("consent_recorded_by"), "Dr Ahmed");
+    assert_eq!(row.get::<String, _>("urgency"), "soon");
+}
+
+#[tokio::test]
+async fn professionals_apply_and_only_admins_verify_them() {
+    let app = TestApp::spawn().await;
+    let mut c = app.client();
+    let form = [
+        ("display_name", "Rena Link"),
+        ("email", "rena@practice.example"),
+        ("password", "copper lantern meadow"),
+        ("organisation", "new"),
+        ("new_organisation", "Coatbridge Health Centre"),
+        ("organisation_kind", "GP practice"),
+        ("job_title", "Community link worker"),
+    ];
+    let r = c.call("apply_as_professional", &form).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let token = app.emailed_token("rena@practice.example", "confirm-email").await;
+    assert_eq!(c.call("confirm_email", &[("token", &token)]).await.status, 200);
+    let uid: String = sqlx::query("SELECT id FROM users WHERE email = 'rena@practice.example'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let mut b = app.as_actor(Actor::NetworkBuilder).await;
+    assert_eq!(b.call("decide_professional", &[("user_id", &uid), ("decision", "verify"), ("reason", "")]).await.status, 403);
+    let mut admin = app.as_actor(Actor::Admin).await;
+    assert!(admin.call("professional_applications", &[]).await.body.contains("Rena Link"));
+    assert_eq!(admin.call("decide_professional", &[("user_id", &uid), ("decision", "reject"), ("reason", "")]).await.status, 422, "turning down says why");
+    assert_eq!(admin.call("decide_professional", &[("user_id", &uid), ("decision", "verify"), ("org_lead", "yes"), ("reason", "")]).await.status, 200);
+    let lead: i64 = sqlx::query("SELECT is_org_lead FROM professionals WHERE user_id = $1").bind(&uid).fetch_one(&app.state.db.pool).await.unwrap().get("is_org_lead");
+    assert_eq!(lead, 1);
+    // Signing in: a professional is asked to set up two-step sign-in before referring.
+    let mut p = app.client();
+    let r = p.call("sign_in", &[("email", "rena@practice.example"), ("password", "copper lantern meadow")]).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(p.call("referral_form", &[]).await.status, 403);
+    let audit: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'decide_professional' AND subject_user_id = $1").bind(&uid).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(audit, 1);
+}
