@@ -85,6 +85,8 @@ CREATE TABLE referrals (
     closed_at BIGINT,
     outcome_summary TEXT NOT NULL DEFAULT '',
     follow_up_reminded_at BIGINT,
+    invite_token_hash TEXT,                             -- an emailed join link (single use)
+    invite_expires_at BIGINT,
     erased_at BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

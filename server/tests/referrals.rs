@@ -516,3 +516,56 @@ async fn professionals_apply_and_only_admins_verify_them() {
     let audit: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'decide_professional' AND subject_user_id = $1").bind(&uid).fetch_one(&app.state.db.pool).await.unwrap().get("n");
     assert_eq!(audit, 1);
 }
+
+#[tokio::test]
+async fn an_invited_person_joins_themselves_and_the_referral_follows() {
+    let app = TestApp::spawn().await;
+    let (mut referrer, _, _) = professional(&app).await;
+    let mut form = referral_form(&app, "Invited Person");
+    for (k, v) in form.iter_mut() {
+        if *k == "email" {
+            *v = "invited.person@test.example".into();
+        }
+    }
+    let r = referrer.call("submit_referral", &refs(&form)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: String = sqlx::query("SELECT id FROM referrals WHERE person_name = 'Invited Person'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let no_email = refer(&app, &mut referrer, "No Email Person").await;
+    let mut b = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(b.call("invite_referral", &[("id", &id)]).await.status, 409, "accept first");
+    for rid in [&id, &no_email] {
+        assert_eq!(b.call("move_referral", &[("id", rid), ("action", "accept"), ("note", "")]).await.status, 200);
+    }
+    assert_eq!(b.call("invite_referral", &[("id", &no_email)]).await.status, 409, "no email, no invitation");
+    assert_eq!(referrer.call("invite_referral", &[("id", &id)]).await.status, 403);
+    assert_eq!(b.call("invite_referral", &[("id", &id)]).await.status, 200);
+    let body: String = sqlx::query("SELECT body FROM outbox WHERE to_address = 'invited.person@test.example'").fetch_one(&app.state.db.pool).await.unwrap().get("body");
+    let token = body.lines().find_map(|l| l.split("join?invite=").nth(1)).expect("invitation link").trim().to_string();
+    let r = join_invited(&app, &token).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let row = sqlx::query("SELECT r.status, r.member_id, m.status AS membership, m.locality_id FROM referrals r JOIN memberships m ON m.user_id = r.member_id WHERE r.id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("status"), "joined");
+    assert_eq!(row.get::<String, _>("membership"), "active", "invited people need no approval");
+    assert_eq!(row.get::<String, _>("locality_id"), app.locality("Airdrie"));
+    assert_eq!(join_invited(&app, &token).await.status, 404, "an invitation works once");
+}
+
+async fn join_invited(app: &TestApp, token: &str) -> common::Resp {
+    let mut c = app.client();
+    c.call(
+        "join",
+        &[
+            ("display_name", "Invited Person"),
+            ("email", "invited.person@test.example"),
+            ("password", "copper lantern meadow"),
+            ("locality", ""),
+            ("code_of_conduct", "yes"),
+            ("invite", token),
+        ],
+    )
+    .await
+}

@@ -77,10 +77,19 @@ pub async fn join(
     locality: String,
     code_of_conduct: Option<String>,
     about: Option<String>,
+    invite: Option<String>,
 ) -> Result<(), AppError> {
     finish(async {
         use domain::{DisplayName, Email, NewPassword};
         let st = state()?;
+        // Invited from a referral: the area is the referral's, and no approval is needed.
+        let invitation = match invite.as_deref().filter(|i| !i.is_empty()) {
+            Some(token) => Some(crate::referrals::invitation(&st, token).await?.ok_or_else(|| {
+                AppError::NotFound("This invitation has expired or was already used. Ask your community builder for a new one.".into())
+            })?),
+            None => None,
+        };
+        let locality = invitation.as_ref().map(|(_, _, l, _)| l.clone()).unwrap_or(locality);
         if crate::platform::request::viewer().await?.is_some() {
             return Err(AppError::Conflict("You are already signed in. Sign out first to make another account.".into()));
         }
@@ -89,7 +98,8 @@ pub async fn join(
             .keep("email", &email)
             .keep("locality", &locality)
             .keep("code_of_conduct", code_of_conduct.as_deref().unwrap_or(""))
-            .keep("about", about.as_deref().unwrap_or(""));
+            .keep("about", about.as_deref().unwrap_or(""))
+            .keep("invite", invite.as_deref().unwrap_or(""));
         let about = about.unwrap_or_default().trim().to_string();
         if about.chars().count() > 1000 || crate::util::has_control_chars(&about) {
             problem.push("about", "Keep it to 1000 ordinary characters.");
@@ -111,6 +121,7 @@ pub async fn join(
         if code_of_conduct.is_none() {
             problem.push("code_of_conduct", "Please read and agree to the code of conduct to join.");
         }
+        let network = network.map(|(n, approval)| (n, approval && invitation.is_none()));
         problem.into_result()?;
         let (Some(name), Some(email), Some(new_password), Some((network_id, requires_approval))) =
             (name, parsed_email, new_password, network)
@@ -149,6 +160,11 @@ pub async fn join(
             )
             .await?;
             send_confirmation(&mut tx, &st, &user_id, email.as_str(), name.as_str()).await?;
+            if let Some((referral, _, _, from)) = &invitation {
+                if !crate::referrals::joined_by_invitation(&mut tx, referral, *from, &user_id).await? {
+                    return Err(AppError::Conflict("This invitation was changed just now. Ask your community builder for a new one.".into()));
+                }
+            }
             new_member = Some(user_id);
         }
         tx.commit().await?;

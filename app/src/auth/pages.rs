@@ -15,14 +15,19 @@ pub fn JoinPage() -> impl IntoView {
     let error = last_error(action);
     let problem = problem_of(&error);
     let choices = Resource::new_blocking(|| (), |_| join_choices());
+    let invite = query("invite").or_else(|| problem.value_for("invite")).filter(|i| !i.is_empty());
     view! {
         <Title text="Join"/>
         <h1>"Join your local time bank"</h1>
         <p class="lead">"Give an hour, get an hour. Everyone's time is worth the same."</p>
+        {invite.is_some().then(|| view! {
+            <Notice>"Your community builder invited you: once you join you can start straight away, no need to wait for approval."</Notice>
+        })}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let error = error.clone();
                 let problem = problem.clone();
+                let invite = invite.clone();
                 Suspend::new(async move {
                     let groups = match choices.await {
                         Ok(networks) => networks
@@ -40,8 +45,16 @@ pub fn JoinPage() -> impl IntoView {
                                 autocomplete="email" inputmode="email" hint="We'll send you a link to confirm it. Other members never see it." required=true/>
                             <Field label="Choose a password" name="password" kind="password" problem=problem.clone()
                                 autocomplete="new-password" hint="At least 8 characters. Three or four random words work well." required=true/>
-                            <Select label="Where do you live?" name="locality" problem=problem.clone() groups=groups
-                                hint="Pick your area so we can connect you with people nearby."/>
+                            {match invite.clone() {
+                                Some(token) => view! {
+                                    <input type="hidden" name="invite" value=token/>
+                                    <input type="hidden" name="locality" value=""/>
+                                }.into_any(),
+                                None => view! {
+                                    <Select label="Where do you live?" name="locality" problem=problem.clone() groups=groups.clone()
+                                        hint="Pick your area so we can connect you with people nearby."/>
+                                }.into_any(),
+                            }}
                             <TextArea label="A few words about you (optional)" name="about" problem=problem.clone() rows=3 maxlength=1000
                                 hint="What you might offer, what you would like help with. A community builder reads this when they welcome you."/>
                             <Checkbox name="code_of_conduct" problem=problem.clone()

@@ -448,13 +448,19 @@ pub struct NetworkSettings {
     pub auto_confirm_days: i64,
     pub listing_expiry_days: i64,
     pub see_other_localities: bool,
+    /// Referrals: the target for first contact (working days), when the wellbeing
+    /// follow-up is due (weeks after joining), and how long personal details of closed
+    /// referrals are kept (months).
+    pub first_contact_days: i64,
+    pub follow_up_weeks: i64,
+    pub referral_retention_months: i64,
 }
 
 impl NetworkSettings {
     /// One line for the audit trail.
     pub fn summary(&self) -> String {
         format!(
-            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; other localities visible: {}",
+            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; other localities visible: {}; first contact within {} working days; follow-up after {} weeks; referral details kept {} months",
             yes_no(self.requires_approval),
             self.starting_credit_minutes,
             self.starting_credit_source,
@@ -462,7 +468,10 @@ impl NetworkSettings {
             self.default_ceiling_minutes,
             self.auto_confirm_days,
             self.listing_expiry_days,
-            yes_no(self.see_other_localities)
+            yes_no(self.see_other_localities),
+            self.first_contact_days,
+            self.follow_up_weeks,
+            self.referral_retention_months
         )
     }
 
@@ -477,6 +486,7 @@ impl NetworkSettings {
         auto_confirm_days: &str,
         listing_expiry_days: &str,
         see_other_localities: bool,
+        referrals: [&str; 3],
         problem: &mut FormProblem,
     ) -> Option<NetworkSettings> {
         let credit = hours_field(problem, "starting_credit", starting_credit_hours, 0, 50 * 60);
@@ -491,6 +501,9 @@ impl NetworkSettings {
         let ceiling = hours_field(problem, "ceiling", ceiling_hours, 60, 1000 * 60);
         let confirm = days_field(problem, "auto_confirm_days", auto_confirm_days, 1, 60);
         let expiry = days_field(problem, "listing_expiry_days", listing_expiry_days, 7, 365);
+        let first_contact = count_field(problem, "first_contact_days", referrals[0], 1, 30, "working days");
+        let follow_up = count_field(problem, "follow_up_weeks", referrals[1], 4, 52, "weeks");
+        let retention = count_field(problem, "referral_retention_months", referrals[2], 6, 120, "months");
         if !problem.is_empty() {
             return None;
         }
@@ -503,6 +516,9 @@ impl NetworkSettings {
             auto_confirm_days: confirm?,
             listing_expiry_days: expiry?,
             see_other_localities,
+            first_contact_days: first_contact?,
+            follow_up_weeks: follow_up?,
+            referral_retention_months: retention?,
         })
     }
 }
@@ -521,10 +537,14 @@ fn hours_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max:
 }
 
 fn days_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max: i64) -> Option<i64> {
+    count_field(problem, name, text, min, max, "days")
+}
+
+fn count_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max: i64, unit: &str) -> Option<i64> {
     match text.trim().parse::<i64>() {
         Ok(d) if (min..=max).contains(&d) => Some(d),
         _ => {
-            problem.push(name, format!("Write a whole number of days from {min} to {max}."));
+            problem.push(name, format!("Write a whole number of {unit} from {min} to {max}."));
             None
         }
     }
@@ -584,11 +604,11 @@ mod tests {
     #[test]
     fn settings_are_read_in_hours_and_days() {
         let mut p = FormProblem::new();
-        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", false, &mut p).expect("valid");
+        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", false, ["5", "12", "24"], &mut p).expect("valid");
         assert_eq!((s.starting_credit_minutes, s.default_floor_minutes, s.default_ceiling_minutes), (120, -600, 6000));
         let mut p = FormProblem::new();
-        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, &mut p).is_none());
-        for f in ["starting_credit", "starting_credit_source", "below_zero", "ceiling", "auto_confirm_days", "listing_expiry_days"] {
+        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, ["0", "12", "24"], &mut p).is_none());
+        for f in ["starting_credit", "starting_credit_source", "below_zero", "ceiling", "auto_confirm_days", "listing_expiry_days", "first_contact_days"] {
             assert!(p.message_for(f).is_some(), "{f}");
         }
     }

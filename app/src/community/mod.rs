@@ -953,11 +953,19 @@ pub async fn update_network_settings(
     auto_confirm_days: String,
     listing_expiry_days: String,
     see_other_localities: Option<String>,
+    first_contact_days: Option<String>,
+    follow_up_weeks: Option<String>,
+    referral_retention_months: Option<String>,
 ) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
         require_network_builder(&viewer, &network_id)?;
+        let (_, current) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+        // Forms from before the referral rules existed leave them as they are.
+        let first_contact_days = first_contact_days.unwrap_or_else(|| current.first_contact_days.to_string());
+        let follow_up_weeks = follow_up_weeks.unwrap_or_else(|| current.follow_up_weeks.to_string());
+        let referral_retention_months = referral_retention_months.unwrap_or_else(|| current.referral_retention_months.to_string());
         let mut problem = keep(
             FormProblem::new(),
             &[
@@ -969,6 +977,9 @@ pub async fn update_network_settings(
                 ("auto_confirm_days", &auto_confirm_days),
                 ("listing_expiry_days", &listing_expiry_days),
                 ("see_other_localities", see_other_localities.as_deref().unwrap_or("")),
+                ("first_contact_days", &first_contact_days),
+                ("follow_up_weeks", &follow_up_weeks),
+                ("referral_retention_months", &referral_retention_months),
             ],
         );
         let s = domain::NetworkSettings::parse(
@@ -980,6 +991,7 @@ pub async fn update_network_settings(
             &auto_confirm_days,
             &listing_expiry_days,
             see_other_localities.is_some(),
+            [&first_contact_days, &follow_up_weeks, &referral_retention_months],
             &mut problem,
         );
         problem.into_result()?;

@@ -574,6 +574,14 @@ pub fn SettingsPage() -> impl IntoView {
                                         inputmode="numeric" value=s.auto_confirm_days.to_string()/>
                                     <Field label="Listings last (days)" name="listing_expiry_days" problem=sp.clone()
                                         inputmode="numeric" value=s.listing_expiry_days.to_string()/>
+                                    <Field label="Referrals: first contact within (working days)" name="first_contact_days" problem=sp.clone()
+                                        inputmode="numeric" value=s.first_contact_days.to_string()
+                                        hint="Referrals older than this without contact are marked overdue in the queue."/>
+                                    <Field label="Referrals: wellbeing follow-up after (weeks)" name="follow_up_weeks" problem=sp.clone()
+                                        inputmode="numeric" value=s.follow_up_weeks.to_string()/>
+                                    <Field label="Referrals: keep personal details after closing (months)" name="referral_retention_months" problem=sp.clone()
+                                        inputmode="numeric" value=s.referral_retention_months.to_string()
+                                        hint="Then names, contact details and notes are erased; the anonymous numbers stay."/>
                                     <Checkbox name="see_other_localities" problem=sp.clone() checked=s.see_other_localities
                                         label=view! { "Members see listings from every locality of the network" }.into_any()/>
                                     <button type="submit" class="button primary">"Save the rules"</button>

@@ -352,7 +352,8 @@ async fn fill_excerpt(db: &Db, v: &mut ReportView) -> Result<(), AppError> {
 pub async fn settings(db: &Db, network_id: &str) -> Result<Option<(String, NetworkSettings)>, AppError> {
     let row = sqlx::query(
         "SELECT name, requires_approval, starting_credit_minutes, starting_credit_source, default_floor_minutes, default_ceiling_minutes,
-                auto_confirm_days, listing_expiry_days, see_other_localities FROM networks WHERE id = $1",
+                auto_confirm_days, listing_expiry_days, see_other_localities, first_contact_days, follow_up_weeks,
+                referral_retention_months FROM networks WHERE id = $1",
     )
     .bind(network_id)
     .fetch_optional(&db.pool)
@@ -369,6 +370,9 @@ pub async fn settings(db: &Db, network_id: &str) -> Result<Option<(String, Netwo
                 auto_confirm_days: r.get("auto_confirm_days"),
                 listing_expiry_days: r.get("listing_expiry_days"),
                 see_other_localities: flag(r.get("see_other_localities")),
+                first_contact_days: r.get("first_contact_days"),
+                follow_up_weeks: r.get("follow_up_weeks"),
+                referral_retention_months: r.get("referral_retention_months"),
             },
         )
     }))
@@ -377,7 +381,8 @@ pub async fn settings(db: &Db, network_id: &str) -> Result<Option<(String, Netwo
 pub async fn save_settings(tx: &mut Transaction<'_, Any>, network_id: &str, s: &NetworkSettings) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE networks SET requires_approval = $1, starting_credit_minutes = $2, starting_credit_source = $3, default_floor_minutes = $4,
-                default_ceiling_minutes = $5, auto_confirm_days = $6, listing_expiry_days = $7, see_other_localities = $8 WHERE id = $9",
+                default_ceiling_minutes = $5, auto_confirm_days = $6, listing_expiry_days = $7, see_other_localities = $8,
+                first_contact_days = $10, follow_up_weeks = $11, referral_retention_months = $12 WHERE id = $9",
     )
     .bind(s.requires_approval as i64)
     .bind(s.starting_credit_minutes)
@@ -388,6 +393,9 @@ pub async fn save_settings(tx: &mut Transaction<'_, Any>, network_id: &str, s: &
     .bind(s.listing_expiry_days)
     .bind(s.see_other_localities as i64)
     .bind(network_id)
+    .bind(s.first_contact_days)
+    .bind(s.follow_up_weeks)
+    .bind(s.referral_retention_months)
     .execute(&mut **tx)
     .await?;
     Ok(())

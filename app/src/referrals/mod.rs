@@ -1132,3 +1132,78 @@ pub async fn run_referral_retention() -> Result<(), AppError> {
         Ok(())
     }.await)
 }
+
+// ---------------------------------------------------------------------------------------
+// Joining by invitation
+
+/// Emails the person a link to join the time bank themselves (they choose a password);
+/// joining through it links their account to the referral and moves it to "joined".
+#[server(endpoint = "invite_referral")]
+pub async fn invite_referral(id: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+        if domain::next_status(r.status, Move::Join, Mover::Builder, None).is_none() || r.consent_withdrawn_at.is_some() {
+            return Err(AppError::Conflict(format!("A referral that is \"{}\" cannot be invited to join: make contact first.", r.status.label())));
+        }
+        if r.email.is_empty() {
+            return Err(AppError::Conflict("There is no email address for them: sign them up here instead.".into()));
+        }
+        let token = crate::util::new_token();
+        let label = label_of(&viewer, rel);
+        let mut tx = st.db.pool.begin().await?;
+        sqlx::query("UPDATE referrals SET invite_token_hash = $1, invite_expires_at = $2 WHERE id = $3")
+            .bind(crate::util::hash_token(&token))
+            .bind(crate::util::now() + 14 * 86_400)
+            .bind(&r.id)
+            .execute(&mut *tx)
+            .await?;
+        crate::email::queue(
+            &mut tx,
+            &r.email,
+            "Your invitation to join the time bank",
+            &format!(
+                "Hello {},\n\n{} from the time bank in {} invites you to join. Members help each other: every hour you give, you can receive.\n\nJoin here (the link works for 14 days):\n{}/join?invite={token}\n\nIf you would rather not, you can ignore this email.\n",
+                r.person_name, viewer.display_name, r.locality_name, st.config.public_url
+            ),
+        )
+        .await?;
+        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "invitation to join emailed").await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/referrals/{}?done=invited", r.id));
+        Ok(())
+    }.await)
+}
+
+/// The referral behind a live invitation link: (referral id, network, locality, status).
+#[cfg(feature = "ssr")]
+pub async fn invitation(st: &AppState, token: &str) -> Result<Option<(String, String, String, Status)>, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT id, network_id, locality_id, status FROM referrals
+         WHERE invite_token_hash = $1 AND invite_expires_at >= $2 AND consent_withdrawn_at IS NULL AND member_id IS NULL",
+    )
+    .bind(crate::util::hash_token(token))
+    .bind(crate::util::now())
+    .fetch_optional(&st.db.pool)
+    .await?;
+    Ok(row.and_then(|r| {
+        let status = Status::parse(&r.get::<String, _>("status"))?;
+        domain::next_status(status, Move::Join, Mover::Builder, None).map(|_| (r.get("id"), r.get("network_id"), r.get("locality_id"), status))
+    }))
+}
+
+/// Links a member who joined by invitation to their referral (inside the join's transaction).
+#[cfg(feature = "ssr")]
+pub async fn joined_by_invitation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, referral_id: &str, from: Status, user_id: &str) -> Result<bool, AppError> {
+    if !store::set_status(tx, referral_id, from, Status::Joined, None).await? {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE referrals SET member_id = $1, invite_token_hash = NULL WHERE id = $2").bind(user_id).bind(referral_id).execute(&mut **tx).await?;
+    store::event(tx, referral_id, Some(from), Status::Joined, None, "the person themselves (invitation)", "Joined through the emailed invitation").await?;
+    store::log(&mut **tx, referral_id, None, "the person themselves (invitation)", "change", "joined by invitation").await?;
+    Ok(true)
+}

@@ -5,7 +5,7 @@
 use super::domain::{Move, Status, Urgency, CONSENT_METHODS, CONTACT_BY, ONS4_QUESTIONS, UCLA_QUESTIONS};
 use super::{
     referral_access_log, referral_detail, referral_form, referrals_overview, self_referral_form, GrantStarterHours, MoveReferral,
-    EraseReferral, QueueItem, RecordFirstExchange, RecordOutcome, ReferralFormView, ReferralJoin, RunReferralRetention, SelfRefer,
+    EraseReferral, InviteReferral, QueueItem, RecordFirstExchange, RecordOutcome, ReferralFormView, ReferralJoin, RunReferralRetention, SelfRefer,
     SubmitReferral, WithdrawConsent,
 };
 use crate::components::forms::{last_error, problem_of, Checkbox, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
@@ -33,6 +33,7 @@ fn done_message(done: Option<String>) -> Option<&'static str> {
         "outcome" => "Wellbeing answers saved.",
         "consent" => "Consent withdrawal recorded. Builders no longer see the person's details.",
         "erased" => "Their details are erased.",
+        "invited" => "We emailed them an invitation to join. When they join, this referral moves on by itself.",
         _ => return None,
     })
 }
@@ -286,6 +287,7 @@ pub fn ReferralPage() -> impl IntoView {
     let outcome = ServerAction::<RecordOutcome>::new();
     let consent = ServerAction::<WithdrawConsent>::new();
     let erase = ServerAction::<EraseReferral>::new();
+    let invite = ServerAction::<InviteReferral>::new();
     let erase_error = last_error(erase);
     let errors = (last_error(mv), last_error(join), last_error(starter), last_error(first), last_error(outcome), last_error(consent));
     let done = query("done");
@@ -309,7 +311,7 @@ pub fn ReferralPage() -> impl IntoView {
                         (None, _) => "Referral (consent withdrawn)".to_string(),
                     };
                     let id = r.id.clone();
-                    let [id_join, id_starter, id_first, id_outcome, id_erase, id_consent] = std::array::from_fn(|_| id.clone());
+                    let [id_join, id_starter, id_first, id_outcome, id_erase, id_consent, id_invite] = std::array::from_fn(|_| id.clone());
                     let (tid_starter, tid_first) = (r.new_transfer_id.clone(), r.new_transfer_id.clone());
                     view! {
                         <h1>{heading}</h1>
@@ -358,6 +360,7 @@ pub fn ReferralPage() -> impl IntoView {
                         {(builder && matches!(r.status, Status::Accepted | Status::Contacted) && r.consent_withdrawn_at.is_none()).then(|| {
                             let p = problem_of(&join_e);
                             let name = r.person.as_ref().map(|p| p.name.clone()).unwrap_or_default();
+                            let has_email = r.person.as_ref().is_some_and(|p| !p.email.is_empty());
                             view! {
                                 <section class="card" aria-labelledby="join-heading">
                                     <h2 id="join-heading">"Sign them up"</h2>
@@ -370,6 +373,13 @@ pub fn ReferralPage() -> impl IntoView {
                                             label=view! { "They agreed to join and to the code of conduct." }.into_any()/>
                                         <button type="submit" class="button primary">"Make their member account"</button>
                                     </ActionForm>
+                                    {has_email.then(|| view! {
+                                        <p>"Or let them join themselves, with their own password:"</p>
+                                        <ActionForm action=invite attr:class="inline-form">
+                                            <input type="hidden" name="id" value=id_invite.clone()/>
+                                            <button type="submit" class="button">"Email them an invitation to join"</button>
+                                        </ActionForm>
+                                    })}
                                 </section>
                             }
                         })}
