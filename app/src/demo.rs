@@ -279,6 +279,10 @@ async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], bui
     };
     let member = |u: &String| AccountRef::Member(u.clone());
     let mut all = vec![];
+    // The pool starts with hours the network set aside for starter hours (referrals).
+    let mut fund = t(new_id(), TransferKind::Grant, vec![(AccountRef::Network, -20 * 60), (AccountRef::Pool, 20 * 60)], "Hours set aside for referred members", None);
+    fund.reason = Some("Pool funded for the referral pathway's starter hours".into());
+    all.push(fund);
     for (u, _) in actives {
         all.push(t(crate::ledger::welcome_transfer_id(network_id, u), TransferKind::StartingCredit, vec![(AccountRef::Network, -120), (member(u), 120)], "Welcome to the time bank", None));
     }

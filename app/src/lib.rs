@@ -128,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/referrals") view=referrals::pages::ReferralsPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/new") view=referrals::pages::NewReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/:id") view=referrals::pages::ReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/wellbeing") view=referrals::pages::WellbeingPage ssr=SsrMode::Async/>
                     <Route path=path!("/refer-yourself") view=referrals::pages::SelfReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/refer-yourself/sent") view=referrals::pages::SelfReferralSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/professionals/join") view=professionals::pages::ProfessionalJoinPage ssr=SsrMode::Async/>

@@ -17,7 +17,7 @@ async function as(browser: Browser, info: TestInfo, email: string): Promise<Page
 }
 
 async function save(page: Page, info: TestInfo, button: string) {
-  await page.getByRole('button', { name: button }).click();
+  await page.getByRole('button', { name: button, exact: true }).click();
   await page.waitForLoadState('load');
   await ready(page, info);
 }

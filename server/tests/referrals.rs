@@ -176,6 +176,11 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
     let mut resident = app.as_actor(Actor::Resident).await;
     let mut admin = app.as_actor(Actor::Admin).await;
     let mut anon = app.client();
+    // The referred person: a member whose account is linked to the referral.
+    let (person_id, person_email) = app.make_user(Actor::Resident).await;
+    sqlx::query("UPDATE referrals SET member_id = $1 WHERE id = $2").bind(&person_id).bind(&id).execute(&app.state.db.pool).await.unwrap();
+    let mut person = app.client();
+    person.sign_in_with_code(&person_email).await;
 
     // Reading one referral.
     let before = log_rows(&app, &id).await;
@@ -189,6 +194,7 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
         ("other locality's builder", &mut wishaw, false, false),
         ("another professional", &mut other_pro, false, false),
         ("resident", &mut resident, false, false),
+        ("the referred person", &mut person, false, false),
         ("anonymous", &mut anon, false, false),
     ] {
         let r = c.call("referral_detail", &[("id", &id)]).await;
@@ -223,6 +229,11 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
     assert!(lead.call("referrals_overview", &[]).await.body.contains("Margaret"), "the lead sees the organisation's");
     assert!(!other_pro.call("referrals_overview", &[]).await.body.contains("Margaret"));
     assert_eq!(resident.call("referrals_overview", &[]).await.status, 403);
+    assert_eq!(person.call("referrals_overview", &[]).await.status, 403);
+    assert!(person.call("my_wellbeing", &[]).await.json().is_null(), "not yet joined: no questions");
+    for (who, c) in [("referred person", &mut person), ("resident", &mut resident), ("other locality's builder", &mut wishaw)] {
+        assert!(matches!(c.get(&format!("/referrals/{id}/export.json")).await.status, 403 | 404), "{who} export");
+    }
 
     // Every function that changes a referral, for every caller who may not.
     let tid = app::util::new_id();
@@ -232,11 +243,20 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
         ("grant_starter_hours", vec![("id", &id), ("transfer_id", &tid), ("starter", "2")]),
         ("record_first_exchange", vec![("id", &id), ("transfer_id", &tid), ("other_member", "x"), ("direction", "gave"), ("hours", "1"), ("minutes", "0"), ("memo", "Walk"), ("supported_by", "Anne")]),
         ("record_outcome", vec![("id", &id), ("stage", "baseline"), ("answered_by", "person"), ("life_satisfaction", "5"), ("worthwhile", "5"), ("happiness", "5"), ("anxiety", "5"), ("lack_companionship", "2"), ("left_out", "2"), ("isolated", "2")]),
+        ("invite_referral", vec![("id", &id)]),
+        ("erase_referral", vec![("id", &id), ("erase_reason", "Asked on the phone")]),
+        ("run_referral_retention", vec![]),
         ("withdraw_consent", vec![("id", &id), ("consent_note", "Phoned to say no")]),
         ("referral_access_log", vec![("referral", &id)]),
     ];
     for (endpoint, form) in &writes {
-        for (who, c) in [("wishaw builder", &mut wishaw), ("other professional", &mut other_pro), ("resident", &mut resident), ("anonymous", &mut anon)] {
+        for (who, c) in [
+            ("wishaw builder", &mut wishaw),
+            ("other professional", &mut other_pro),
+            ("resident", &mut resident),
+            ("the referred person", &mut person),
+            ("anonymous", &mut anon),
+        ] {
             let r = c.call(endpoint, form).await;
             assert!(matches!(r.status, 401 | 403 | 404), "{who} calling {endpoint}: {} {}", r.status, r.body);
         }
@@ -552,6 +572,28 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     assert_eq!(row.get::<String, _>("membership"), "active", "invited people need no approval");
     assert_eq!(row.get::<String, _>("locality_id"), app.locality("Airdrie"));
     assert_eq!(join_invited(&app, &token).await.status, 404, "an invitation works once");
+    // The person answers the wellbeing questions themselves, once per stage; they never see the referral.
+    let confirm = app.emailed_token("invited.person@test.example", "confirm-email").await;
+    let mut person = app.client();
+    assert_eq!(person.call("confirm_email", &[("token", &confirm)]).await.status, 200);
+    let r = person.call("sign_in", &[("email", "invited.person@test.example"), ("password", "copper lantern meadow")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(person.call("my_wellbeing", &[]).await.json()["stage"], "baseline");
+    let answers = [
+        ("life_satisfaction", "5"),
+        ("worthwhile", "6"),
+        ("happiness", "5"),
+        ("anxiety", "6"),
+        ("lack_companionship", "3"),
+        ("left_out", "2"),
+        ("isolated", "3"),
+    ];
+    assert_eq!(person.call("answer_wellbeing", &answers).await.status, 200);
+    assert!(person.call("my_wellbeing", &[]).await.json().is_null(), "the follow-up is not due yet");
+    assert_eq!(person.call("answer_wellbeing", &answers).await.status, 409);
+    let by: String = sqlx::query("SELECT answered_by FROM referral_outcomes WHERE referral_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("answered_by");
+    assert_eq!(by, "person");
+    assert!(matches!(person.call("referral_detail", &[("id", &id)]).await.status, 403 | 404), "the person does not read the referral");
 }
 
 async fn join_invited(app: &TestApp, token: &str) -> common::Resp {

@@ -71,7 +71,8 @@ pub fn HomePage() -> impl IntoView {
             let member = viewer.as_ref().is_some_and(|v| v.has(Role::Resident));
             let suggestions = if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
             let notices = if member { crate::community::noticeboard().await.unwrap_or_default() } else { vec![] };
-            Ok::<_, AppError>((viewer, suggestions, notices))
+            let wellbeing = if member { crate::referrals::my_wellbeing().await.ok().flatten() } else { None };
+            Ok::<_, AppError>((viewer, suggestions, notices, wellbeing))
         },
     );
     view! {
@@ -79,8 +80,10 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((Some(v), (requests, offers), notices)) => view! { <HomeFor viewer=v requests=requests offers=offers notices=notices/> }.into_any(),
-                    Ok((None, _, _)) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
+                    Ok((Some(v), (requests, offers), notices, wellbeing)) => {
+                        view! { <HomeFor viewer=v requests=requests offers=offers notices=notices wellbeing=wellbeing/> }.into_any()
+                    }
+                    Ok((None, _, _, _)) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
                     Err(e) => view! { <PageError error=e/> }.into_any(),
                 }
             })}
@@ -94,6 +97,7 @@ fn HomeFor(
     requests: Vec<crate::listings::Suggestion>,
     offers: Vec<crate::listings::Suggestion>,
     notices: Vec<crate::community::AnnouncementView>,
+    wellbeing: Option<crate::referrals::WellbeingDue>,
 ) -> impl IntoView {
     let status = viewer.membership.as_ref().map(|m| m.status);
     if viewer.is_waiting() {
@@ -122,6 +126,16 @@ fn HomeFor(
     let needs_second_factor = viewer.needs_second_factor;
     view! {
         <h1>"Hello, "{viewer.display_name.clone()}</h1>
+        {crate::components::url::query("wellbeing").map(|_| view! {
+            <div class="notice" role="status">"Thank you for your answers."</div>
+        })}
+        {wellbeing.map(|w| view! {
+            <section class="card" aria-labelledby="wellbeing-heading">
+                <h2 id="wellbeing-heading">"How are you doing?"</h2>
+                <p>{if w.stage == "baseline" { "Welcome! Would you answer seven short questions about how you feel? It takes two minutes." } else { "It has been a while since you joined. Would you answer the seven short questions again?" }}</p>
+                <p><a class="button primary" href="/wellbeing">"Answer the questions"</a></p>
+            </section>
+        })}
         {needs_second_factor.then(|| view! {
             <div class="notice" role="status">
                 "Your community builder, referral or administrator tools appear once you sign in with two-step sign-in. "

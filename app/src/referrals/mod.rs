@@ -1207,3 +1207,85 @@ pub async fn joined_by_invitation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, ref
     store::log(&mut **tx, referral_id, None, "the person themselves (invitation)", "change", "joined by invitation").await?;
     Ok(true)
 }
+
+// ---------------------------------------------------------------------------------------
+// The person's own wellbeing answers
+
+/// Which wellbeing questions the signed-in member is asked now, if any: "baseline" once
+/// they have joined from a referral, "follow_up" when the follow-up is due. They see only
+/// the questions, never the referral.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WellbeingDue {
+    pub stage: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn wellbeing_due_for(st: &AppState, user_id: &str) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query(
+        "SELECT r.id, r.joined_at, n.follow_up_weeks,
+                (SELECT COUNT(*) FROM referral_outcomes o WHERE o.referral_id = r.id AND o.stage = 'baseline') AS baselines,
+                (SELECT COUNT(*) FROM referral_outcomes o WHERE o.referral_id = r.id AND o.stage = 'follow_up') AS follow_ups
+         FROM referrals r JOIN networks n ON n.id = r.network_id
+         WHERE r.member_id = $1 AND r.status IN ('joined', 'active') AND r.consent_withdrawn_at IS NULL AND r.erased_at IS NULL
+         ORDER BY r.created_at DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&st.db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let id: String = r.get("id");
+    if r.get::<i64, _>("baselines") == 0 {
+        return Ok(Some((id, "baseline".into())));
+    }
+    let due = r.get::<Option<i64>, _>("joined_at").unwrap_or(i64::MAX / 2) + r.get::<i64, _>("follow_up_weeks") * 604_800;
+    if r.get::<i64, _>("follow_ups") == 0 && crate::util::now() >= due {
+        return Ok(Some((id, "follow_up".into())));
+    }
+    Ok(None)
+}
+
+#[server(endpoint = "my_wellbeing")]
+pub async fn my_wellbeing() -> Result<Option<WellbeingDue>, AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        Ok(wellbeing_due_for(&st, &viewer.user_id).await?.map(|(_, stage)| WellbeingDue { stage }))
+    }.await)
+}
+
+/// The member answers the wellbeing questions themselves.
+#[server(endpoint = "answer_wellbeing")]
+#[allow(clippy::too_many_arguments)]
+pub async fn answer_wellbeing(
+    life_satisfaction: String,
+    worthwhile: String,
+    happiness: String,
+    anxiety: String,
+    lack_companionship: String,
+    left_out: String,
+    isolated: String,
+) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let viewer = signed_in().await?;
+        let Some((referral, stage)) = wellbeing_due_for(&st, &viewer.user_id).await? else {
+            return Err(AppError::Conflict("There are no questions for you at the moment. Thank you.".into()));
+        };
+        let answers = [
+            ("life_satisfaction", life_satisfaction.as_str()),
+            ("worthwhile", worthwhile.as_str()),
+            ("happiness", happiness.as_str()),
+            ("anxiety", anxiety.as_str()),
+            ("lack_companionship", lack_companionship.as_str()),
+            ("left_out", left_out.as_str()),
+            ("isolated", isolated.as_str()),
+        ];
+        let w = Wellbeing::parse(&answers).map_err(AppError::Invalid)?;
+        let mut tx = st.db.pool.begin().await?;
+        store::add_outcome(&mut tx, &referral, &stage, &w, "person", &viewer.user_id).await?;
+        store::log(&mut *tx, &referral, Some(&viewer.user_id), "the person themselves", "change", &format!("wellbeing answers: {stage}")).await?;
+        tx.commit().await?;
+        leptos_axum::redirect("/home?wellbeing=thanks");
+        Ok(())
+    }.await)
+}

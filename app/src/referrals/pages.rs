@@ -4,7 +4,7 @@
 
 use super::domain::{Move, Status, Urgency, CONSENT_METHODS, CONTACT_BY, ONS4_QUESTIONS, UCLA_QUESTIONS};
 use super::{
-    referral_access_log, referral_detail, referral_form, referrals_overview, self_referral_form, GrantStarterHours, MoveReferral,
+    my_wellbeing, AnswerWellbeing, referral_access_log, referral_detail, referral_form, referrals_overview, self_referral_form, GrantStarterHours, MoveReferral,
     EraseReferral, InviteReferral, QueueItem, RecordFirstExchange, RecordOutcome, ReferralFormView, ReferralJoin, RunReferralRetention, SelfRefer,
     SubmitReferral, WithdrawConsent,
 };
@@ -312,7 +312,7 @@ pub fn ReferralPage() -> impl IntoView {
                     };
                     let id = r.id.clone();
                     let [id_join, id_starter, id_first, id_outcome, id_erase, id_consent, id_invite] = std::array::from_fn(|_| id.clone());
-                    let (tid_starter, tid_first) = (r.new_transfer_id.clone(), r.new_transfer_id.clone());
+                    let (tid_starter, tid_first) = (r.new_transfer_id.clone(), format!("{}-first", r.new_transfer_id));
                     view! {
                         <h1>{heading}</h1>
                         {done_message(done).map(|m| view! { <Notice>{m}</Notice> })}
@@ -631,6 +631,50 @@ pub fn ReferralLogPage() -> impl IntoView {
                     </div>
                 }.into_any()
             })}
+        </Suspense>
+    }
+}
+
+/// The member's own wellbeing questions (when they joined from a referral).
+#[component]
+pub fn WellbeingPage() -> impl IntoView {
+    let action = ServerAction::<AnswerWellbeing>::new();
+    let error = last_error(action);
+    let data = Resource::new_blocking(|| (), |_| my_wellbeing());
+    let ons_choices: Vec<(String, String)> = (0..=10).map(|n| (n.to_string(), n.to_string())).collect();
+    let ucla_choices: Vec<(String, String)> =
+        vec![("1".into(), "Hardly ever".into()), ("2".into(), "Some of the time".into()), ("3".into(), "Often".into())];
+    view! {
+        <Title text="How are you doing?"/>
+        <h1>"How are you doing?"</h1>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (error, ons_choices, ucla_choices) = (error.clone(), ons_choices.clone(), ucla_choices.clone());
+                Suspend::new(async move {
+                    let due = match data.await {
+                        Err(e) => return view! { <PageError error=e/> }.into_any(),
+                        Ok(d) => d,
+                    };
+                    if due.is_none() {
+                        return view! { <p>"There are no questions for you at the moment. Thank you."</p> }.into_any();
+                    }
+                    let p = problem_of(&error);
+                    view! {
+                        <p class="lead">"Seven short questions. Your community builders use the answers to see whether the time bank helps; nobody else sees them."</p>
+                        <ErrorSummary error=error.clone()/>
+                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                            <p class="hint">"0 is not at all, 10 is completely."</p>
+                            {ONS4_QUESTIONS.iter().map(|(k, q)| view! {
+                                <Select label=q name=k problem=p.clone() groups=vec![("0 to 10".into(), ons_choices.clone())]/>
+                            }).collect_view()}
+                            {UCLA_QUESTIONS.iter().map(|(k, q)| view! {
+                                <Select label=q name=k problem=p.clone() groups=vec![("How often".into(), ucla_choices.clone())]/>
+                            }).collect_view()}
+                            <button type="submit" class="button primary">"Send my answers"</button>
+                        </ActionForm>
+                    }.into_any()
+                })
+            }}
         </Suspense>
     }
 }
