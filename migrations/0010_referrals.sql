@@ -11,6 +11,7 @@ CREATE TABLE second_factors (
     enabled_at BIGINT,                 -- NULL while being set up
     last_step BIGINT NOT NULL DEFAULT 0,
     pending_codes TEXT NOT NULL DEFAULT '', -- recovery codes shown while setting up; emptied when turned on
+    setup_session TEXT,                     -- the session (hash) setting it up; only it may see and confirm the secret
     created_at BIGINT NOT NULL
 );
 

@@ -87,11 +87,17 @@ async fn staff_need_a_second_factor_and_codes_work_once() {
     let mut again = app.client();
     again.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     assert_eq!(again.call("sign_in_code", &[("code", &code)]).await.status, 422, "a code works once");
-    // Five wrong codes end the challenge.
+    // Five tries per half-way sign-in, and five wrong codes lock the account for a while,
+    // however many times the password is typed again.
+    let mut statuses = vec![];
     for _ in 0..5 {
-        again.call("sign_in_code", &[("code", "111111")]).await;
+        statuses.push(again.call("sign_in_code", &[("code", "111111")]).await.status);
     }
-    assert_eq!(again.call("sign_in_code", &[("code", &totp_now())]).await.status, 403);
+    assert_eq!(statuses, vec![422, 422, 422, 422, 403], "the replayed code used the first try");
+    let mut third = app.client();
+    third.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    assert!(third.challenge.is_some());
+    assert_eq!(third.call("sign_in_code", &[("code", &totp_now())]).await.status, 429, "wrong codes count against the account");
 
     // A builder without a second factor signs in, but their tools wait for it.
     let (uid, email) = app.make_user(Actor::WishawBuilder).await;
@@ -104,8 +110,16 @@ async fn staff_need_a_second_factor_and_codes_work_once() {
     let v = b.call("current_viewer", &[]).await.json();
     assert_eq!(v["needs_second_factor"], true);
     // Setting it up: the page gives a key; the first good code turns it on for this session too.
+    // A key belongs to the sign-in that asked for it: another sign-in gets a new one, and the
+    // first key stops working.
+    let mut other = app.client();
+    other.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
+    let first = other.call("two_step", &[]).await.json()["secret"].as_str().unwrap().to_string();
     let setup = b.call("two_step", &[]).await.json();
     let secret = setup["secret"].as_str().unwrap().to_string();
+    assert_ne!(first, secret);
+    let stale = app::auth::second_factor::code_at(&first, app::util::now() as u64).unwrap();
+    assert_eq!(other.call("enable_two_step", &[("code", &stale)]).await.status, 409);
     assert_eq!(setup["pending_codes"].as_array().unwrap().len(), 10);
     let recovery = setup["pending_codes"][0].as_str().unwrap().to_string();
     let code = app::auth::second_factor::code_at(&secret, app::util::now() as u64).unwrap();
@@ -360,6 +374,20 @@ async fn withdrawing_consent_hides_the_details_from_builders() {
     assert!(!seen.body.contains("Agnes") && !seen.body.contains("01236"), "{}", seen.body);
     assert!(!b.call("referrals_overview", &[]).await.body.contains("Agnes"));
     assert_eq!(b.call("referral_join", &[("id", &id), ("display_name", "Agnes"), ("agreed", "yes")]).await.status, 409);
+    assert_eq!(b.get(&format!("/referrals/{id}/fhir.json")).await.status, 409, "no more sharing");
+
+    // Withdrawn after joining: the member's name, notes and scores leave the builders' view too.
+    let id2 = refer(&app, &mut referrer, "Agnes Second").await;
+    for (action, note) in [("accept", ""), ("contacted", "Met at the surgery")] {
+        assert_eq!(b.call("move_referral", &[("id", &id2), ("action", action), ("note", note)]).await.status, 200);
+    }
+    assert_eq!(b.call("referral_join", &[("id", &id2), ("display_name", "Agnes Second"), ("agreed", "yes")]).await.status, 200);
+    assert_eq!(referrer.call("withdraw_consent", &[("id", &id2), ("consent_note", "Told me on the phone")]).await.status, 200);
+    assert_eq!(status_of(&app, &id2).await, "closed", "past joining the referrer cannot withdraw, so it closes");
+    let seen = b.call("referral_detail", &[("id", &id2)]).await;
+    assert!(!seen.body.contains("Agnes") && !seen.body.contains("Met at the surgery"), "{}", seen.body);
+    let tid = app::util::new_id();
+    assert_eq!(b.call("grant_starter_hours", &[("id", &id2), ("transfer_id", &tid), ("starter", "2")]).await.status, 409);
 }
 
 #[tokio::test]
@@ -594,6 +622,14 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     let by: String = sqlx::query("SELECT answered_by FROM referral_outcomes WHERE referral_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("answered_by");
     assert_eq!(by, "person");
     assert!(matches!(person.call("referral_detail", &[("id", &id)]).await.status, 403 | 404), "the person does not read the referral");
+    // Erased on request: the invitation email and the link to the account go too.
+    assert_eq!(b.call("erase_referral", &[("id", &id), ("erase_reason", "Asked at the drop-in")]).await.status, 200);
+    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject = 'Your invitation to join the time bank'").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(left, 0);
+    let member: Option<String> = sqlx::query("SELECT member_id FROM referrals WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("member_id");
+    assert!(member.is_none());
+    let logged: String = sqlx::query("SELECT detail FROM referral_access_log WHERE referral_id = $1 AND action = 'erase'").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("detail");
+    assert!(!logged.contains("drop-in"), "the builder's words stay out of the append-only log");
 }
 
 async fn join_invited(app: &TestApp, token: &str) -> common::Resp {

@@ -27,7 +27,14 @@ use crate::{
 /// Only a path on this site, so `?next=` cannot send someone elsewhere after sign-in.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.starts_with("/api/") => n.to_string(),
+        Some(n) if n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.starts_with("/api/")
+            && n.len() <= 500
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n.to_string()
+        }
         _ => "/home".to_string(),
     }
 }
@@ -283,12 +290,28 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
         if code.trim().is_empty() {
             return FormProblem::new().field("code", "Enter the 6-digit code from your authenticator app, or a recovery code.").into_result();
         }
+        // Wrong codes count against the account as well as the challenge, so signing in
+        // again with the password does not buy more guesses.
+        let account_key = format!("code:{user_id}");
+        let client_key = crate::platform::request::client_key(st.config.trust_proxy);
+        let window = st.config.failure_window.as_secs() as i64;
+        let (by_account, _) = store::recent_failures(&st.db, &account_key, &client_key, crate::util::now() - window).await?;
+        if by_account >= st.config.max_failures_per_account {
+            return Err(AppError::TooManyAttempts {
+                message: format!("Too many wrong codes. For your safety, please wait {} minutes and sign in again.", (window + 59) / 60),
+                retry_after_secs: window as u64,
+            });
+        }
+        if !second_factor::take_attempt(&st.db, &cookie).await? {
+            return Err(AppError::Forbidden("That sign-in had too many wrong codes. Please sign in again with your password.".into()));
+        }
         if !second_factor::verify(&st.db, &user_id, &code).await? {
-            second_factor::count_attempt(&st.db, &cookie).await?;
+            store::record_failure(&st.db, &account_key, &client_key).await?;
             return FormProblem::new()
                 .field("code", "That code did not work. Codes change every 30 seconds and each works once: try the newest one.")
                 .into_result();
         }
+        store::clear_failures(&st.db, &account_key).await?;
         second_factor::close_challenge(&st.db, &cookie).await?;
         crate::platform::request::set_cookie(challenge_cookie("", 0, st.config.https()));
         start_session(&st, &user_id, true).await?;
@@ -320,10 +343,11 @@ pub async fn two_step() -> Result<TwoStepView, AppError> {
         let viewer = signed_in().await?;
         let required = crate::networks::store::load_viewer(&st.db, &viewer.user_id).await?.is_some_and(|v| v.is_staff());
         let enabled = second_factor::is_enabled(&st.db, &viewer.user_id).await?;
+        let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
         let f = if enabled {
             second_factor::state_of(&st.db, &viewer.user_id).await?
         } else {
-            Some(second_factor::begin_setup(&st.db, &viewer.user_id).await?)
+            Some(second_factor::begin_setup(&st.db, &viewer.user_id, &session).await?)
         };
         let f = f.ok_or_else(|| crate::error::unexpected("two step: no state"))?;
         let account = viewer.email.clone().unwrap_or_else(|| viewer.display_name.clone());
@@ -346,8 +370,11 @@ pub async fn enable_two_step(code: String) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let Some(f) = second_factor::state_of(&st.db, &viewer.user_id).await?.filter(|f| !f.enabled) else {
-            return Err(AppError::Conflict("Two-step sign-in is already on, or was not being set up. Reload the page.".into()));
+        let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
+        let Some(f) = second_factor::pending_for(&st.db, &viewer.user_id, &session).await?.filter(|f| !f.enabled) else {
+            return Err(AppError::Conflict(
+                "Two-step sign-in is already on, or is being set up from another sign-in. Reload the page to start again here.".into(),
+            ));
         };
         let Some(step) = second_factor::matching_step(&f.secret, &code, crate::util::now() as u64) else {
             return FormProblem::new()
@@ -490,6 +517,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/home");
         assert_eq!(safe_next(Some("https://evil.example")), "/home");
         assert_eq!(safe_next(Some("/\\evil.example")), "/home");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/home", "browsers drop the tab and go off-site");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/home");
+        assert_eq!(safe_next(Some("/listings?q=garden&per=10")), "/listings?q=garden&per=10");
         assert_eq!(safe_next(None), "/home");
     }
 }

@@ -117,23 +117,46 @@ pub async fn is_enabled(db: &Db, user_id: &str) -> Result<bool, AppError> {
 }
 
 /// Starts (or continues) setting up: a new secret and recovery codes, kept until turned on.
-pub async fn begin_setup(db: &Db, user_id: &str) -> Result<FactorState, AppError> {
-    if let Some(s) = state_of(db, user_id).await? {
-        return Ok(s);
+/// The secret belongs to the session that asked for it: another session starting to set
+/// up gets a new one (the first one's secret stops working), so a second sign-in cannot
+/// read the secret someone else is setting up.
+pub async fn begin_setup(db: &Db, user_id: &str, session_token: &str) -> Result<FactorState, AppError> {
+    let session = hash_token(session_token);
+    let mine = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND (enabled_at IS NOT NULL OR setup_session = $2)")
+        .bind(user_id)
+        .bind(&session)
+        .fetch_optional(&db.pool)
+        .await?;
+    if mine.is_none() {
+        let mut tx = db.pool.begin().await?;
+        sqlx::query("DELETE FROM second_factors WHERE user_id = $1 AND enabled_at IS NULL").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, setup_session, created_at)
+             VALUES ($1, $2, NULL, 0, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(new_secret())
+        .bind(new_recovery_codes().join(" "))
+        .bind(&session)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
     }
-    let secret = new_secret();
-    let codes = new_recovery_codes();
-    sqlx::query(
-        "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, NULL, 0, $3, $4)
-         ON CONFLICT (user_id) DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(&secret)
-    .bind(codes.join(" "))
-    .bind(now())
-    .execute(&db.pool)
-    .await?;
     state_of(db, user_id).await?.ok_or_else(|| crate::error::unexpected("second factor: setup row missing"))
+}
+
+/// The secret being set up by this session, if it is this session's.
+pub async fn pending_for(db: &Db, user_id: &str, session_token: &str) -> Result<Option<FactorState>, AppError> {
+    let ok = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND enabled_at IS NULL AND setup_session = $2")
+        .bind(user_id)
+        .bind(hash_token(session_token))
+        .fetch_optional(&db.pool)
+        .await?;
+    if ok.is_none() {
+        return Ok(None);
+    }
+    state_of(db, user_id).await
 }
 
 /// Turns the factor on with the first good code: the waiting recovery codes become the
@@ -234,10 +257,17 @@ pub async fn challenge(db: &Db, token: &str) -> Result<Option<(String, String)>,
     Ok(row.map(|r| (r.get("user_id"), r.get("next_path"))))
 }
 
-/// A wrong code: one attempt fewer.
-pub async fn count_attempt(db: &Db, token: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE sign_in_challenges SET attempts = attempts + 1 WHERE token_hash = $1").bind(hash_token(token)).execute(&db.pool).await?;
-    Ok(())
+/// Uses up one attempt before a code is checked (one conditional UPDATE, so parallel
+/// guesses cannot slip past the limit). `false`: no attempts left, or no such challenge.
+pub async fn take_attempt(db: &Db, token: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("UPDATE sign_in_challenges SET attempts = attempts + 1 WHERE token_hash = $1 AND attempts < $2 AND expires_at >= $3")
+        .bind(hash_token(token))
+        .bind(MAX_CODE_ATTEMPTS)
+        .bind(now())
+        .execute(&db.pool)
+        .await?
+        .rows_affected()
+        == 1)
 }
 
 pub async fn close_challenge(db: &Db, token: &str) -> Result<(), AppError> {

@@ -576,7 +576,15 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
         if r.consent_withdrawn_at.is_some() {
             moves.retain(|m| *m == Move::Close);
         }
-        let (history, outcomes, locality_members) = if builder {
+        let (history, outcomes, locality_members) = if builder && hidden {
+            // Consent withdrawn or erased: dates only, as the referrer sees them.
+            let history = store::events(&st.db, &r.id)
+                .await?
+                .into_iter()
+                .map(|e| HistoryLine { from: e.from, to: e.to, by: String::new(), note: String::new(), at: e.at })
+                .collect();
+            (history, vec![], vec![])
+        } else if builder {
             let history = store::events(&st.db, &r.id)
                 .await?
                 .into_iter()
@@ -640,8 +648,8 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             age_days,
             target_days: r.first_contact_days,
             overdue,
-            member_id: if builder { r.member_id.clone() } else { None },
-            member_name: if builder { r.member_name.clone() } else { None },
+            member_id: if builder && !hidden { r.member_id.clone() } else { None },
+            member_name: if builder && !hidden { r.member_name.clone() } else { None },
             history,
             outcomes,
             follow_up_due: if builder { follow_up_due } else { None },
@@ -782,6 +790,9 @@ pub async fn grant_starter_hours(id: String, transfer_id: String, starter: Strin
         let st = state()?;
         let viewer = signed_in().await?;
         let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+        if r.consent_withdrawn_at.is_some() || r.erased_at.is_some() {
+            return Err(AppError::Conflict("Consent was withdrawn or the details erased: give hours from the member's own page instead.".into()));
+        }
         let Some(member) = r.member_id.clone() else {
             return Err(AppError::Conflict("Sign the person up first; then you can give them starter hours.".into()));
         };
@@ -833,7 +844,7 @@ pub async fn record_first_exchange(
         let st = state()?;
         let viewer = signed_in().await?;
         let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
-        let Some(member) = r.member_id.clone().filter(|_| r.status == Status::Joined) else {
+        let Some(member) = r.member_id.clone().filter(|_| r.status == Status::Joined && r.consent_withdrawn_at.is_none() && r.erased_at.is_none()) else {
             return Err(AppError::Conflict("The first exchange is recorded once the person has joined.".into()));
         };
         crate::ledger::check_transfer_id(&transfer_id)?;
@@ -887,6 +898,8 @@ pub async fn record_first_exchange(
             if let Some(referrer) = r.referrer_id.as_deref() {
                 crate::notifications::notify(&mut tx, &st.config.public_url, referrer, "A person you referred has had their first exchange", &format!("/referrals/{}", r.id)).await?;
             }
+        } else {
+            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "first exchange hours recorded (status had already moved)").await?;
         }
         tx.commit().await?;
         leptos_axum::redirect(&format!("/referrals/{}?done=first", r.id));
@@ -972,8 +985,13 @@ pub async fn withdraw_consent(id: String, consent_note: String) -> Result<(), Ap
             .execute(&mut *tx)
             .await?;
         if !r.status.is_final() {
-            let to = if rel.acts_as_builder() { Status::Closed } else { Status::Withdrawn };
-            store::set_status(&mut tx, &r.id, r.status, to, Some("Consent to share was withdrawn.")).await?;
+            // The referrer's own withdrawal where the rules allow it; otherwise it closes.
+            let to = domain::next_status(r.status, Move::Withdraw, Mover::Referrer, None)
+                .filter(|_| !rel.acts_as_builder())
+                .unwrap_or(Status::Closed);
+            if !store::set_status(&mut tx, &r.id, r.status, to, Some("Consent to share was withdrawn.")).await? {
+                return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page and try again.".into()));
+            }
             store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &format!("Consent withdrawn: {note}")).await?;
         }
         store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "consent to share withdrawn").await?;
@@ -1086,6 +1104,7 @@ pub async fn follow_up_reminders(st: &AppState, t: i64) -> Result<usize, AppErro
                 )
                 .await?;
             }
+            store::log(&mut *tx, &id, None, "follow-up schedule", "change", "follow-up reminder sent to the builders").await?;
             sent += 1;
         }
         tx.commit().await?;
@@ -1109,11 +1128,14 @@ pub async fn erase_referral(id: String, erase_reason: String) -> Result<(), AppE
         if !store::erase(&mut tx, &r.id).await? {
             return Err(AppError::Conflict("These details were already erased.".into()));
         }
-        if !r.status.is_final() {
-            store::set_status(&mut tx, &r.id, r.status, Status::Closed, Some("")).await?;
-            store::event(&mut tx, &r.id, Some(r.status), Status::Closed, Some(&viewer.user_id), &label, "Erased at the person's request").await?;
+        if !r.status.is_final() && !store::set_status(&mut tx, &r.id, r.status, Status::Closed, Some("")).await? {
+            return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page and try again.".into()));
         }
-        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "erase", &format!("at the person's request: {}", reason.unwrap_or_default())).await?;
+        // The builder's words (when and how the person asked) go in the history, not the
+        // append-only log.
+        let to = if r.status.is_final() { r.status } else { Status::Closed };
+        store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &format!("Erased at the person's request: {}", reason.unwrap_or_default())).await?;
+        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "erase", "at the person's request").await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/referrals/{}?done=erased", r.id));
         Ok(())

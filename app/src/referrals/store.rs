@@ -314,9 +314,18 @@ pub async fn add_outcome(tx: &mut Transaction<'_, Any>, id: &str, stage: &str, w
 /// Erases the person's details, keeping status, dates, locality, organisation, interests
 /// and wellbeing scores (anonymous numbers for reports).
 pub async fn erase(tx: &mut Transaction<'_, Any>, id: &str) -> Result<bool, AppError> {
+    // The invitation we emailed them carries their name and address.
+    sqlx::query(
+        "DELETE FROM outbox WHERE subject = 'Your invitation to join the time bank'
+           AND to_address = (SELECT email FROM referrals WHERE id = $1 AND erased_at IS NULL)",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     let n = sqlx::query(
         "UPDATE referrals SET person_name = '', date_of_birth = '', email = '', phone = '', what_matters = '', access_needs = '',
-            risk_notes = '', outcome_summary = '', erased_at = $1 WHERE id = $2 AND erased_at IS NULL",
+            risk_notes = '', outcome_summary = '', member_id = NULL, invite_token_hash = NULL, erased_at = $1
+         WHERE id = $2 AND erased_at IS NULL",
     )
     .bind(now())
     .bind(id)
