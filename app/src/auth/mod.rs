@@ -341,7 +341,8 @@ pub async fn two_step() -> Result<TwoStepView, AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        let required = crate::networks::store::load_viewer(&st.db, &viewer.user_id).await?.is_some_and(|v| v.is_staff());
+        // A staff member's password-only session has had its powers taken out and is marked.
+        let required = viewer.is_staff() || viewer.needs_second_factor;
         let enabled = second_factor::is_enabled(&st.db, &viewer.user_id).await?;
         let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
         let f = if enabled {
@@ -401,7 +402,7 @@ pub async fn disable_two_step(code: String) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
-        if crate::networks::store::load_viewer(&st.db, &viewer.user_id).await?.is_some_and(|v| v.is_staff()) {
+        if viewer.is_staff() || viewer.needs_second_factor {
             return Err(AppError::Forbidden("Community builders, professionals and administrators must keep two-step sign-in on.".into()));
         }
         if !second_factor::verify(&st.db, &viewer.user_id, &code).await? {

@@ -292,15 +292,7 @@ pub async fn take_referral(st: &AppState, input: &ReferralInput, self_referral: 
     let mut tx = st.db.pool.begin().await?;
     let id = store::insert(&mut tx, &network_id, &r, &origin).await?;
     // The builders of that locality hear of it at once (no personal details in the message).
-    let builders = sqlx::query(
-        "SELECT DISTINCT b.user_id FROM builder_roles b WHERE b.network_id = $1 AND (b.locality_id IS NULL OR b.locality_id = $2)",
-    )
-    .bind(&network_id)
-    .bind(&r.locality)
-    .fetch_all(&mut *tx)
-    .await?;
-    for b in builders {
-        let user: String = b.get("user_id");
+    for user in store::builders_of(&mut tx, &network_id, &r.locality).await? {
         crate::notifications::notify(&mut tx, &st.config.public_url, &user,
             &format!("A new {} referral is waiting in your queue", r.urgency.as_str()),
             &format!("/referrals/{id}"),
@@ -576,20 +568,21 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
         if r.consent_withdrawn_at.is_some() {
             moves.retain(|m| *m == Move::Close);
         }
-        let (history, outcomes, locality_members) = if builder && hidden {
-            // Consent withdrawn or erased: dates only, as the referrer sees them.
-            let history = store::events(&st.db, &r.id)
-                .await?
-                .into_iter()
-                .map(|e| HistoryLine { from: e.from, to: e.to, by: String::new(), note: String::new(), at: e.at })
-                .collect();
-            (history, vec![], vec![])
-        } else if builder {
-            let history = store::events(&st.db, &r.id)
-                .await?
-                .into_iter()
-                .map(|e| HistoryLine { from: e.from, to: e.to, by: e.by, note: e.note, at: e.at })
-                .collect();
+        // Builders see who did what and why; the referrer (and builders once consent is
+        // withdrawn or the details erased) only the date of each step.
+        let full = builder && !hidden;
+        let history = store::events(&st.db, &r.id)
+            .await?
+            .into_iter()
+            .map(|e| HistoryLine {
+                from: e.from,
+                to: e.to,
+                by: if full { e.by } else { String::new() },
+                note: if full { e.note } else { String::new() },
+                at: e.at,
+            })
+            .collect();
+        let (outcomes, locality_members) = if full {
             let outcomes = store::outcomes(&st.db, &r.id)
                 .await?
                 .into_iter()
@@ -611,15 +604,9 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             } else {
                 vec![]
             };
-            (history, outcomes, members)
+            (outcomes, members)
         } else {
-            // The referrer sees the dates of each step, not the builders' notes.
-            let history = store::events(&st.db, &r.id)
-                .await?
-                .into_iter()
-                .map(|e| HistoryLine { from: e.from, to: e.to, by: String::new(), note: String::new(), at: e.at })
-                .collect();
-            (history, vec![], vec![])
+            (vec![], vec![])
         };
         let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * 7 * 86_400);
         Ok(ReferralView {
@@ -1087,18 +1074,12 @@ pub async fn follow_up_reminders(st: &AppState, t: i64) -> Result<usize, AppErro
             .await?
             .rows_affected();
         if claimed == 1 {
-            let builders = sqlx::query(
-                "SELECT DISTINCT user_id FROM builder_roles WHERE network_id = $1 AND (locality_id IS NULL OR locality_id = $2)",
-            )
-            .bind(row.get::<String, _>("network_id"))
-            .bind(row.get::<String, _>("locality_id"))
-            .fetch_all(&mut *tx)
-            .await?;
+            let builders = store::builders_of(&mut tx, &row.get::<String, _>("network_id"), &row.get::<String, _>("locality_id")).await?;
             for b in builders {
                 crate::notifications::notify(
                     &mut tx,
                     &st.config.public_url,
-                    &b.get::<String, _>("user_id"),
+                    &b,
                     "Follow-up wellbeing questions are due for a referred member",
                     &format!("/referrals/{id}"),
                 )
