@@ -161,6 +161,8 @@ async fn a_referral_needs_both_consents_and_writes_nothing_without_them() {
     // Residents and unverified professionals cannot refer; the public form is for the person themselves.
     let mut resident = app.as_actor(Actor::Resident).await;
     assert_eq!(resident.call("submit_referral", &refs(&referral_form(&app, "X"))).await.status, 403);
+    assert_eq!(resident.call("referral_form", &[]).await.status, 403);
+    assert_eq!(app.client().call("my_wellbeing", &[]).await.status, 401);
     let (pid, pemail) = app.make_user(Actor::Professional).await;
     sqlx::query("UPDATE professionals SET verified_at = NULL WHERE user_id = $1").bind(&pid).execute(&app.state.db.pool).await.unwrap();
     let mut unverified = app.client();
@@ -550,6 +552,9 @@ async fn professionals_apply_and_only_admins_verify_them() {
     let uid: String = sqlx::query("SELECT id FROM users WHERE email = 'rena@practice.example'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let mut b = app.as_actor(Actor::NetworkBuilder).await;
     assert_eq!(b.call("decide_professional", &[("user_id", &uid), ("decision", "verify"), ("reason", "")]).await.status, 403);
+    assert_eq!(b.call("professional_applications", &[]).await.status, 403, "only admins see applications");
+    let mut signed_in = app.as_actor(Actor::Resident).await;
+    assert_eq!(signed_in.call("apply_as_professional", &form).await.status, 409, "sign out first");
     let mut admin = app.as_actor(Actor::Admin).await;
     assert!(admin.call("professional_applications", &[]).await.body.contains("Rena Link"));
     assert_eq!(admin.call("decide_professional", &[("user_id", &uid), ("decision", "reject"), ("reason", "")]).await.status, 422, "turning down says why");
