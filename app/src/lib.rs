@@ -17,6 +17,7 @@ pub mod email;
 pub mod error;
 pub mod exchanges;
 pub mod home;
+pub mod insight;
 pub mod ledger;
 pub mod listings;
 pub mod networks;
@@ -134,6 +135,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/professionals/join") view=professionals::pages::ProfessionalJoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/professionals") view=professionals::pages::AdminProfessionalsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/referral-log") view=referrals::pages::ReferralLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/insight") view=insight::pages::InsightPage ssr=SsrMode::Async/>
+                    <Route path=path!("/insight/report") view=insight::pages::InsightReportPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .route("/community/audit.csv", get(app::community::csv::audit_csv))
+        .route("/insight/{file}", get(app::insight::csv::table_csv))
         .route("/referrals/{id}/export.json", get(app::referrals::api::export_json))
         .route("/referrals/{id}/fhir.json", get(app::referrals::api::fhir_json))
         .route("/partner/v1/referrals", post(app::referrals::api::partner_submit))

@@ -36,6 +36,10 @@ pub fn SiteHeader() -> impl IntoView {
                             if v.has(Role::Builder) || v.has(Role::SiteAdmin) || v.has(Role::Professional) {
                                 l.push(("/referrals", "Referrals"));
                             }
+                            let org_lead = v.professional.as_ref().is_some_and(|p| p.verified && p.is_org_lead);
+                            if v.has(Role::Builder) || v.has(Role::SiteAdmin) || org_lead {
+                                l.push(("/insight", "How it is going"));
+                            }
                             if v.needs_second_factor {
                                 l.push(("/account/two-step", "Set up two-step sign-in"));
                             }
