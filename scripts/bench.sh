@@ -71,3 +71,20 @@ echo "(the page shows $cards listings)"
 wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/listings?per=50" | grep -E 'Requests/sec|Latency|50%|90%|99%'
 echo "--- with a text search"
 wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/listings?q=garden+hedge" | grep -E 'Requests/sec|Latency|50%|90%|99%'
+
+echo
+echo "## Insight: the dashboard with 10,000 members, 100,000 transfers and 2,000 referrals"
+kill $pid 2>/dev/null || true; sleep 1
+cargo build --release -q -p server --example insight_bench
+out=$(DATABASE_URL="sqlite://$dir/bench.db" target/release/examples/insight_bench)
+echo "$out" | grep -v '^cookie='
+builder_cookie=$(echo "$out" | sed -n 's/^cookie=//p')
+DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  target/release/timeweave serve >"$dir/server3.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+for page in /insight "/insight/report"; do
+  for _ in 1 2 3; do curl -s -o /dev/null -H "cookie: $builder_cookie" "$base$page"; done
+  times=$(for _ in $(seq 1 20); do curl -s -o /dev/null -w '%{time_total}\n' -H "cookie: $builder_cookie" "$base$page"; done | sort -n)
+  echo "$page rendered over HTTP (whole network, 20 requests one at a time): median $(echo "$times" | sed -n 10p) s, max $(echo "$times" | tail -1) s"
+done

@@ -310,7 +310,7 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
         e.all_minutes += signed;
         if okind == "exchange" || okind == "organisation" {
             e.help_minutes += signed;
-            let cat = oxid.and_then(|x| category_of.get(&x).cloned()).unwrap_or_else(|| "Not from a listing (recorded by a builder, or help to an organisation)".into());
+            let cat = oxid.and_then(|x| category_of.get(&x).cloned()).unwrap_or_else(|| "Not from a listing".into());
             let c = e.by_category.entry(cat).or_default();
             c.1 += signed;
             if rev.is_none() {

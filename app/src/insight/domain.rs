@@ -565,7 +565,7 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
             .iter()
             .map(|(id, (n, m))| {
                 let name = if id.is_empty() {
-                    "Not from a listing (recorded by a builder, or help to an organisation)".to_string()
+                    "Not from a listing".to_string()
                 } else {
                     fig.categories.get(id).cloned().unwrap_or_else(|| id.clone())
                 };
@@ -744,7 +744,7 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
         tables.push(Table {
             slug: "by-category".into(),
             title: "Help by category".into(),
-            note: "The category of the offer or request the exchange came from.".into(),
+            note: "The category of the offer or request the exchange came from. \u{201c}Not from a listing\u{201d} is help a builder recorded, a referred person\u{2019}s first exchange, or help to an organisation.".into(),
             columns: vec!["Category".into(), "Exchanges".into(), "Hours".into()],
             rows: cats
                 .iter()

@@ -174,7 +174,7 @@ fn DataTable(table: Table) -> impl IntoView {
         (class, c.display())
     };
     view! {
-        <div class="table-wrap" role="region" aria-label=label tabindex="0">
+        <div class="table-wrap" role="region" aria-label=format!("{label}: the table") tabindex="0">
             <table class="figures">
                 <caption class="visually-hidden">{table.title.clone()}</caption>
                 <thead>
@@ -238,7 +238,11 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
                 let x = left + slot * i as f64 + slot * 0.15;
                 let w = slot * 0.7;
                 let label = (i % every == 0).then(|| {
-                    let short: String = labels[i].trim_start_matches("Week from ").to_string();
+                    // "Dec 2025" → "Dec" (the period is above); "Week from 7 Jul" → "7 Jul".
+                    let short: String = match labels[i].strip_prefix("Week from ") {
+                        Some(w) => w.to_string(),
+                        None => labels[i].chars().take(3).collect(),
+                    };
                     view! { <text x=format!("{:.1}", x + w / 2.0) y="204" text-anchor="middle" class="axis">{short}</text> }
                 });
                 let bar = match len {
@@ -253,6 +257,7 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
             .collect_view();
         view! {
             <figure class="chart">
+                <figcaption>{chart.title.clone()}</figcaption>
                 <svg viewBox="0 0 360 220" role="img" aria-labelledby=title_id.clone() xmlns="http://www.w3.org/2000/svg">
                     <title id=title_id.clone()>{summary.clone()}</title>
                     <line x1=left x2=right y1=top_y y2=top_y class="grid"/>
@@ -261,7 +266,6 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
                     <text x="34" y=base text-anchor="end" class="axis">"0"</text>
                     {bars}
                 </svg>
-                <figcaption>{chart.title.clone()}</figcaption>
             </figure>
         }
         .into_any()
@@ -283,11 +287,11 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
             .collect_view();
         view! {
             <figure class="chart">
+                <figcaption>{format!("{} (scale 0 to {top_label})", chart.title)}</figcaption>
                 <svg viewBox=format!("0 0 360 {height:.0}") role="img" aria-labelledby=title_id.clone() xmlns="http://www.w3.org/2000/svg">
                     <title id=title_id.clone()>{summary.clone()}</title>
                     {bars}
                 </svg>
-                <figcaption>{format!("{} (scale 0 to {top_label})", chart.title)}</figcaption>
             </figure>
         }
         .into_any()
