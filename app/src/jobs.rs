@@ -133,5 +133,10 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
     }
     report.erased = crate::referrals::retention(st, t).await?;
     report.follow_ups = crate::referrals::follow_up_reminders(st, t).await?;
+    // Keep the dashboard's derived index of the ledger close behind, so a dashboard read
+    // rarely has transfers to index (it still brings it up to date itself).
+    for r in sqlx::query("SELECT id FROM networks").fetch_all(&st.db.pool).await? {
+        crate::insight::store::index_new_transfers(&st.db, &r.get::<String, _>("id")).await?;
+    }
     Ok(report)
 }

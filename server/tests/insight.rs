@@ -482,6 +482,19 @@ async fn every_figure_equals_an_independent_recomputation() {
     let report = admin.get(&format!("/insight/report?network={}", app.network_id)).await;
     assert_eq!(report.status, 200);
     assert!(report.body.contains("Quarterly report"));
+    // A transfer made after a read is in the next read: the derived index catches up.
+    let two: Vec<String> = sqlx::query("SELECT user_id FROM memberships WHERE locality_id = $1 AND status = 'active' ORDER BY user_id LIMIT 2")
+        .bind(&airdrie)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("user_id"))
+        .collect();
+    transfer(&app, "exchange", vec![(AccountRef::Member(two[0].clone()), 45), (AccountRef::Member(two[1].clone()), -45)], None, None).await;
+    let again = expected(&app, &s.from, &s.to, None).await;
+    assert_eq!(again.help_count, whole.help_count + 1);
+    check_against(&mut admin, &q, &again).await;
 }
 
 /// Every way a hidden count could be pinned down by the rest of its column and the total.
