@@ -23,11 +23,12 @@ CREATE TABLE transfer_facts (
     day BIGINT NOT NULL,
     kind TEXT NOT NULL,
     reversal BIGINT NOT NULL,
+    reversed BIGINT NOT NULL DEFAULT 0,            -- undone later by a reversal
     locality_id TEXT NOT NULL,
     category_id TEXT NOT NULL,
     minutes BIGINT NOT NULL
 );
-CREATE INDEX transfer_facts_period ON transfer_facts (network_id, recorded_at, kind, reversal, locality_id, category_id, minutes, day);
+CREATE INDEX transfer_facts_period ON transfer_facts (network_id, recorded_at, kind, reversal, reversed, locality_id, category_id, minutes, day);
 CREATE INDEX transfer_facts_seq ON transfer_facts (network_id, seq);
 -- Who took part in help in a window (active members): read from the indexes alone.
 CREATE INDEX transfers_network_recorded_kind ON transfers (network_id, recorded_at, kind, id);

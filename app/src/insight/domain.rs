@@ -228,9 +228,12 @@ pub fn pins_down(parts: &[u64], total: u64, vis: &[Vis]) -> bool {
     }
     let shown: i64 = (0..parts.len()).filter(|&i| !vis[i].hidden()).map(|i| parts[i] as i64).sum();
     let rest = total as i64 - shown;
+    // Someone who knows the method knows a withheld count is no bigger than any count
+    // still shown (the smallest shown is withheld first).
+    let cap = (0..parts.len()).filter(|&i| !vis[i].hidden() && parts[i] > 0).map(|i| parts[i] as i64).min().unwrap_or(rest).min(rest);
     let range = |v: Vis| match v {
         Vis::FewerThan5 => (1, 4),
-        _ => (5, rest.max(5)),
+        _ => (5, cap.max(5)),
     };
     hidden.iter().any(|&i| {
         let (lo_i, hi_i) = range(vis[i]);
@@ -391,6 +394,7 @@ pub struct TransferGroup {
     pub kind: String,
     pub reversal: bool,
     pub category: String,
+    /// Transfers not undone later (for a reversal: how many).
     pub count: u64,
     pub minutes: i64,
 }
@@ -509,6 +513,27 @@ fn protect_for(parts: &[u64], total: u64, exact: bool) -> (Vec<Vis>, Vis) {
     }
 }
 
+/// When a breakdown's total is hidden, one of its non-zero rows must be too, or adding up
+/// the rows gives the total back.
+fn keep_total_hidden(parts: &[u64], vis: &mut [Vis], total: Vis) {
+    if total.hidden() && !(0..parts.len()).any(|i| parts[i] > 0 && vis[i].hidden()) {
+        if let Some(i) = (0..parts.len()).filter(|&i| parts[i] > 0).min_by_key(|&i| parts[i]) {
+            vis[i] = Vis::Withheld;
+        }
+    }
+}
+
+/// A part of a whole shown next to it (reached a first exchange, of referrals): protected
+/// together with the rest of the whole, so neither can be worked out from the other.
+fn part_of(part: u64, whole: &mut Linked, exact: bool) -> Linked {
+    if exact {
+        return Linked { n: part, vis: Vis::Shown };
+    }
+    let (v, total) = protect(&[part, whole.n.saturating_sub(part)], whole.n, &[]);
+    whole.hide_if(total);
+    Linked { n: part, vis: v[0] }
+}
+
 fn share_cell(part: Linked, of: Linked) -> Cell {
     if part.vis.hidden() || of.vis.hidden() {
         return Cell::Hidden(Vis::Withheld);
@@ -545,7 +570,7 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
     for t in fig.transfers.iter().filter(|t| in_focus(&t.locality)) {
         let k = kind_minutes.entry(t.kind.clone()).or_default();
         k.1 += sign(t.reversal) * t.minutes;
-        if t.reversal {
+        if !t.reversal {
             k.0 += t.count;
         }
         if help(&t.kind) {
@@ -559,7 +584,7 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
     let help_total: u64 = cat_counts.values().map(|c| c.0).sum();
     let help_minutes: i64 = cat_counts.values().map(|c| c.1).sum();
     let mut helped = Linked::new(help_total, exact);
-    let (time_vis, time_total) = protect_for(&time_counts, help_total, exact);
+    let (mut time_vis, time_total) = protect_for(&time_counts, help_total, exact);
     let cats: Vec<(String, u64, i64)> = {
         let mut v: Vec<(String, u64, i64)> = cat_counts
             .iter()
@@ -575,7 +600,8 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
         v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         v
     };
-    let (cat_vis, cat_total) = protect_for(&cats.iter().map(|c| c.1).collect::<Vec<_>>(), help_total, exact);
+    let cat_parts: Vec<u64> = cats.iter().map(|c| c.1).collect();
+    let (mut cat_vis, cat_total) = protect_for(&cat_parts, help_total, exact);
     helped.hide_if(time_total);
     helped.hide_if(cat_total);
 
@@ -586,9 +612,10 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
     let mut members = Linked::new(sum(|c| c.members), exact);
     let mut new_members = Linked::new(sum(|c| c.new_members), exact);
     let mut active = Linked::new(sum(|c| c.active), exact);
-    let both = Linked::new(sum(|c| c.gave_and_received), exact);
-    let posted = Linked::new(sum(|c| c.requests_posted), exact);
-    let unanswered = Linked::new(sum(|c| c.requests_unanswered), exact);
+    let mut posted = Linked::new(sum(|c| c.requests_posted), exact);
+    // Parts shown next to their whole are protected with the rest of it.
+    let mut both = part_of(sum(|c| c.gave_and_received), &mut active, exact);
+    let mut unanswered = part_of(sum(|c| c.requests_unanswered), &mut posted, exact);
 
     // Referrals.
     let refs: Vec<&ReferralFact> = fig.referrals.iter().filter(|r| in_focus(&r.locality)).collect();
@@ -599,13 +626,26 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
         *by_org.entry(r.organisation.clone()).or_default() += 1;
         *by_status.entry(r.status.clone()).or_default() += 1;
     }
-    let (org_vis, org_total) = protect_for(&by_org.values().copied().collect::<Vec<_>>(), refs.len() as u64, exact);
-    let (status_vis, status_total) = protect_for(&by_status.values().copied().collect::<Vec<_>>(), refs.len() as u64, exact);
+    let org_parts: Vec<u64> = by_org.values().copied().collect();
+    let status_parts: Vec<u64> = by_status.values().copied().collect();
+    let (mut org_vis, org_total) = protect_for(&org_parts, refs.len() as u64, exact);
+    let (mut status_vis, status_total) = protect_for(&status_parts, refs.len() as u64, exact);
     referrals.hide_if(org_total);
     referrals.hide_if(status_total);
+    // The organisation view breaks its referrals down by locality instead.
+    let loc_names: BTreeMap<String, String> = fig.localities.iter().map(|l| (l.id.clone(), l.name.clone())).collect();
+    let mut by_loc: BTreeMap<String, u64> = BTreeMap::new();
+    if *focus == Focus::Organisation {
+        for r in &refs {
+            *by_loc.entry(loc_names.get(&r.locality).cloned().unwrap_or_default()).or_default() += 1;
+        }
+    }
+    let loc_parts: Vec<u64> = by_loc.values().copied().collect();
+    let (mut loc_vis, loc_total) = protect_for(&loc_parts, refs.len() as u64, exact);
+    referrals.hide_if(loc_total);
     let mut days_to_first: Vec<f64> =
         refs.iter().filter_map(|r| r.first_exchange_at.map(|f| (f - r.created_at) as f64 / DAY as f64)).collect();
-    let reached = Linked::new(days_to_first.len() as u64, exact);
+    let mut reached = part_of(days_to_first.len() as u64, &mut referrals, exact);
     let median_days = median(&mut days_to_first);
 
     // The comparison of localities (a whole network only): settle its protection first,
@@ -629,12 +669,16 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
             .iter()
             .map(|l| fig.transfers.iter().filter(|t| t.locality == l.id && help(&t.kind)).map(|t| sign(t.reversal) * t.minutes).sum())
             .collect();
-        let protected: Vec<(Vec<Vis>, Vis)> = columns.iter().map(|(_, parts, total)| protect_for(parts, *total, exact)).collect();
+        let mut protected: Vec<(Vec<Vis>, Vis)> = columns.iter().map(|(_, parts, total)| protect_for(parts, *total, exact)).collect();
         members.hide_if(protected[0].1);
         active.hide_if(protected[1].1);
         new_members.hide_if(protected[2].1);
         helped.hide_if(protected[3].1);
         referrals.hide_if(protected[4].1);
+        // Every total is settled now: a column whose total is hidden keeps a row hidden.
+        for (c, total) in [members, active, new_members, helped, referrals].iter().enumerate() {
+            keep_total_hidden(&columns[c].1, &mut protected[c].0, total.vis);
+        }
         let population: i64 = locs.iter().filter_map(|l| l.population).sum();
         let all_have_population = locs.iter().all(|l| l.population.is_some());
         let rate = |n: u64, vis: Vis, pop: Option<i64>| -> Cell {
@@ -685,6 +729,17 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
     } else {
         None
     };
+
+    // Every total is settled: breakdowns of a hidden total keep a row hidden, and a part
+    // of a hidden whole is hidden too.
+    keep_total_hidden(&time_counts, &mut time_vis, helped.vis);
+    keep_total_hidden(&cat_parts, &mut cat_vis, helped.vis);
+    keep_total_hidden(&org_parts, &mut org_vis, referrals.vis);
+    keep_total_hidden(&status_parts, &mut status_vis, referrals.vis);
+    keep_total_hidden(&loc_parts, &mut loc_vis, referrals.vis);
+    both.hide_if(active.vis);
+    unanswered.hide_if(posted.vis);
+    reached.hide_if(referrals.vis);
 
     // The period at a glance.
     let mut summary = vec![
@@ -756,14 +811,29 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
         });
         let kinds = ["exchange", "organisation", "grant", "donation", "starting_credit", "adjustment"];
         let all_minutes: i64 = kind_minutes.values().map(|k| k.1).sum();
+        // Hours of a kind made by 1 to 4 transfers are hidden (welcome hours, all the same
+        // size, would give the number of new members away), and one more beside a single
+        // hidden one, so the total does not give it back.
+        let kind_counts: Vec<u64> = kinds.iter().map(|k| kind_minutes.get(*k).map(|v| v.0).unwrap_or(0)).collect();
+        let kind_hours: Vec<i64> = kinds.iter().map(|k| kind_minutes.get(*k).map(|v| v.1).unwrap_or(0)).collect();
+        let mut hours_vis: Vec<Vis> = kind_counts.iter().map(|&n| if !exact && is_small(n) { Vis::Withheld } else { Vis::Shown }).collect();
+        if hours_vis.iter().filter(|v| v.hidden()).count() == 1 {
+            if let Some(i) = (0..kinds.len()).filter(|&i| !hours_vis[i].hidden() && kind_hours[i] != 0).min_by_key(|&i| kind_hours[i].abs()) {
+                hours_vis[i] = Vis::Withheld;
+            }
+        }
         tables.push(Table {
             slug: "by-kind".into(),
             title: "Every hour moved in the ledger, by kind".into(),
-            note: "From the ledger itself, including the network and pool accounts. A transfer undone by a builder is taken off its kind.".into(),
+            note: "From the ledger itself, including the network and pool accounts. A transfer undone by a builder is taken off its kind. Hours moved by fewer than 5 transfers are not shown.".into(),
             columns: vec!["Kind".into(), "Hours".into()],
             rows: kinds
                 .iter()
-                .map(|k| vec![Cell::Text(kind_label(k).into()), Cell::Hours(kind_minutes.get(*k).map(|v| v.1).unwrap_or(0))])
+                .enumerate()
+                .map(|(i, k)| {
+                    let hours = if hours_vis[i].hidden() { Cell::Hidden(hours_vis[i]) } else { Cell::Hours(kind_hours[i]) };
+                    vec![Cell::Text(kind_label(k).into()), hours]
+                })
                 .collect(),
             total: Some(vec![Cell::Text("All hours moved".into()), Cell::Hours(all_minutes)]),
             charts: vec![],
@@ -812,13 +882,7 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
         charts: vec![],
     });
     if *focus == Focus::Organisation {
-        let locs: BTreeMap<String, String> = fig.localities.iter().map(|l| (l.id.clone(), l.name.clone())).collect();
-        let mut by_loc: BTreeMap<String, u64> = BTreeMap::new();
-        for r in &refs {
-            *by_loc.entry(locs.get(&r.locality).cloned().unwrap_or_default()).or_default() += 1;
-        }
-        let (vis, total_vis) = protect_for(&by_loc.values().copied().collect::<Vec<_>>(), refs.len() as u64, exact);
-        referrals.hide_if(total_vis);
+        let vis = &loc_vis;
         // Drop the organisation table (there is one organisation) and restate totals
         // with the settled visibility.
         tables.retain(|t| t.slug != "referrals-by-organisation");
@@ -953,7 +1017,8 @@ mod tests {
                     let rest = total - shown;
                     for &i in &hidden {
                         let mut values = std::collections::BTreeSet::new();
-                        let ranges: Vec<(u64, u64)> = hidden.iter().map(|&j| if vis[j] == Vis::FewerThan5 { (1, 4) } else { (5, rest.max(5)) }).collect();
+                        let cap = (0..parts.len()).filter(|&j| !vis[j].hidden() && parts[j] > 0).map(|j| parts[j]).min().unwrap_or(rest).min(rest);
+                        let ranges: Vec<(u64, u64)> = hidden.iter().map(|&j| if vis[j] == Vis::FewerThan5 { (1, 4) } else { (5, cap.max(5)) }).collect();
                         let pos = hidden.iter().position(|&j| j == i).unwrap();
                         fn walk(k: usize, ranges: &[(u64, u64)], acc: &mut Vec<u64>, rest: u64, pos: usize, out: &mut std::collections::BTreeSet<u64>) {
                             if k == ranges.len() {
@@ -1048,5 +1113,34 @@ mod tests {
         let local = dashboard(&figures(), &Focus::Locality("b".into()), &p, false);
         assert!(local.iter().all(|t| t.slug != "localities"));
         assert_eq!(find(&local, "summary").rows[0][1], Cell::Count(20));
+    }
+
+    #[test]
+    fn a_total_hidden_in_one_table_stays_hidden_in_the_others() {
+        let mut fig = figures();
+        // 4 from a GP and 4 self-referrals: both hidden and (4 + 4 = 8) the total too;
+        // all 8 have one status, which must not give the total back.
+        fig.referrals = (0..8)
+            .map(|i| ReferralFact { locality: "a".into(), organisation: if i < 4 { "GP".into() } else { "Self".into() }, status: "accepted".into(), created_at: 0, first_exchange_at: None })
+            .collect();
+        // Three new members' welcome hours, all the same size.
+        fig.transfers.push(TransferGroup { locality: "a".into(), kind: "starting_credit".into(), reversal: false, category: "".into(), count: 3, minutes: 360 });
+        let t = dashboard(&fig, &Focus::Network, &Period::quarter(2026, 3), false);
+        let by_org = find(&t, "referrals-by-organisation");
+        assert!(by_org.rows.iter().all(|r| matches!(r[1], Cell::Hidden(_))));
+        assert!(matches!(by_org.total.as_ref().unwrap()[1], Cell::Hidden(_)));
+        let by_status = find(&t, "referrals-by-status");
+        assert!(matches!(by_status.rows[0][1], Cell::Hidden(_)), "{:?}", by_status.rows);
+        assert!(matches!(by_status.total.as_ref().unwrap()[1], Cell::Hidden(_)));
+        let summary = find(&t, "summary");
+        let row = |name: &str| summary.rows.iter().find(|r| r[0] == Cell::Text(name.into())).unwrap()[1].clone();
+        assert!(matches!(row("Referrals made in the period"), Cell::Hidden(_)));
+        let kinds = find(&t, "by-kind");
+        let welcome = kinds.rows.iter().find(|r| r[0] == Cell::Text("Welcome hours from the network".into())).unwrap();
+        assert_eq!(welcome[1], Cell::Hidden(Vis::Withheld));
+        assert_eq!(kinds.rows.iter().filter(|r| matches!(r[1], Cell::Hidden(_))).count(), 2);
+        // A site admin sees it all.
+        let exact = dashboard(&fig, &Focus::Network, &Period::quarter(2026, 3), true);
+        assert_eq!(find(&exact, "referrals-by-status").rows[0][1], Cell::Count(8));
     }
 }

@@ -92,6 +92,8 @@ pub struct InsightData {
     pub locality_fixed: bool,
     pub organisation: Option<Choice>,
     pub quarters: Vec<(String, String)>,
+    /// The last twelve months, as (first day, last day).
+    pub twelve_months: (String, String),
     pub tables: Vec<Table>,
     /// The settled question (network, locality, period) as a query string.
     pub query: String,
@@ -167,6 +169,7 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
             .collect()
     } else {
         let mut v: Vec<Choice> = viewer.builder_of.iter().map(|s| Choice { id: s.network_id.clone(), name: s.label.clone() }).collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
         v.dedup_by(|a, b| a.id == b.id);
         v
     };
@@ -192,10 +195,9 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
     let whole = viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network_id && s.locality_id.is_none());
     let wanted_locality = ask.locality.clone().filter(|l| !l.is_empty());
     let (locality, fixed) = if whole {
-        match wanted_locality {
-            None => (None, false),
-            Some(l) => (Some(localities.iter().find(|c| c.id == l).cloned().ok_or_else(|| AppError::not_found("locality"))?), false),
-        }
+        // A locality of another network (left in the form when the network was changed)
+        // means the whole network.
+        (wanted_locality.and_then(|l| localities.iter().find(|c| c.id == l).cloned()), false)
     } else {
         let own: Vec<&String> = viewer.builder_of.iter().filter(|s| s.network_id == network_id).filter_map(|s| s.locality_id.as_ref()).collect();
         let pick = match wanted_locality {
@@ -229,7 +231,14 @@ pub async fn build(st: &AppState, viewer: &Viewer, ask: &Ask, report: bool) -> R
             }),
         }
     };
-    let exact = viewer.is_site_admin && ask.protected.as_deref() != Some("1");
+    // Admins see exact counts on the dashboard unless they ask (`protected=1`); the
+    // report, which goes to funders, is protected unless they ask for exact (`protected=0`).
+    let exact = viewer.is_site_admin
+        && match ask.protected.as_deref() {
+            Some("1") => false,
+            Some("0") => true,
+            _ => !report,
+        };
     let networks = if networks.len() > 1 { networks } else { vec![] };
     let (heading, network, locality, fixed, organisation, tables, localities) = match scope {
         Scope::Network { network_id, network_name, locality, fixed } => {
@@ -254,7 +263,7 @@ pub async fn build(st: &AppState, viewer: &Viewer, ask: &Ask, report: bool) -> R
         from: Some(period.from_iso()),
         to: Some(period.to_iso()),
         quarter: None,
-        protected: ask.protected.clone().filter(|p| p == "1" && viewer.is_site_admin),
+        protected: viewer.is_site_admin.then(|| if exact { "0" } else { "1" }.to_string()),
     };
     Ok(InsightData {
         heading,
@@ -272,6 +281,7 @@ pub async fn build(st: &AppState, viewer: &Viewer, ask: &Ask, report: bool) -> R
         locality_fixed: fixed,
         organisation,
         quarters: Period::recent_quarters(now, 4),
+        twelve_months: (Period::last_twelve_months(now).from_iso(), Period::last_twelve_months(now).to_iso()),
         tables,
         query: settled.query_string(true),
         generated_at: now,

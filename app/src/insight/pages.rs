@@ -63,11 +63,11 @@ fn PeriodForm(d: InsightData, action: &'static str) -> impl IntoView {
             organisation: d.organisation.as_ref().map(|o| o.id.clone()),
             ..Default::default()
         };
-        a.protected = (!d.exact && d.is_admin).then(|| "1".into());
+        a.protected = d.is_admin.then(|| if d.exact { "0" } else { "1" }.into());
         a.query_string(false)
     };
     let join = |extra: &str| if quick_base.is_empty() { format!("{action}?{extra}") } else { format!("{action}?{quick_base}&{extra}") };
-    let twelve = if quick_base.is_empty() { action.to_string() } else { format!("{action}?{quick_base}") };
+    let twelve = join(&format!("from={}&to={}", d.twelve_months.0, d.twelve_months.1));
     let quarters: Vec<(String, String)> = d.quarters.iter().map(|(label, q)| (label.clone(), join(&format!("quarter={q}")))).collect();
     let show_networks = d.networks.len() > 1;
     let show_localities = d.organisation.is_none() && !d.locality_fixed && !d.localities.is_empty();
@@ -77,7 +77,7 @@ fn PeriodForm(d: InsightData, action: &'static str) -> impl IntoView {
         <form method="get" action=action class="period-form" aria-describedby=problem.as_ref().map(|_| "period-problem")>
             {problem.clone().map(|p| view! { <p class="error-text" id="period-problem" role="alert">{p}</p> })}
             {d.organisation.as_ref().map(|o| view! { <input type="hidden" name="organisation" value=o.id.clone()/> })}
-            {(!d.exact && d.is_admin).then(|| view! { <input type="hidden" name="protected" value="1"/> })}
+            {d.is_admin.then(|| view! { <input type="hidden" name="protected" value=if d.exact { "0" } else { "1" }/> })}
             {show_networks.then(|| view! {
                 <div class="field">
                     <label for="insight-network">"Time bank"</label>
@@ -119,9 +119,9 @@ fn PeriodForm(d: InsightData, action: &'static str) -> impl IntoView {
 
 #[component]
 fn Privacy(exact: bool, is_admin: bool, query: String) -> impl IntoView {
-    let without: String = query.split('&').filter(|p| *p != "protected=1").collect::<Vec<_>>().join("&");
+    let without: String = query.split('&').filter(|p| !p.starts_with("protected=")).collect::<Vec<_>>().join("&");
     let protected = format!("?{without}&protected=1");
-    let exact_href = format!("?{without}");
+    let exact_href = format!("?{without}&protected=0");
     if exact {
         view! {
             <p class="notice">
@@ -250,7 +250,11 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
                         let h = (base - top_y) * l;
                         view! { <rect x=format!("{x:.1}") y=format!("{:.1}", base - h) width=format!("{w:.1}") height=format!("{h:.1}") class="bar"/> }.into_any()
                     }
-                    None => view! { <text x=format!("{:.1}", x + w / 2.0) y=format!("{:.1}", base - 4.0) text-anchor="middle" class="axis">"<5"</text> }.into_any(),
+                    // Not drawn: "<5" for fewer than 5, "≥5" for a count withheld.
+                    None => {
+                        let mark = if matches!(cells[i], Cell::Hidden(Vis::FewerThan5)) { "<5" } else { "\u{2265}5" };
+                        view! { <text x=format!("{:.1}", x + w / 2.0) y=format!("{:.1}", base - 4.0) text-anchor="middle" class="axis">{mark}</text> }.into_any()
+                    }
                 };
                 view! { {bar}{label} }
             })
@@ -317,15 +321,15 @@ pub fn InsightReportPage() -> impl IntoView {
                 let tables = d.tables.clone();
                 view! {
                     <div class="report">
+                        <h1>{format!("Quarterly report: {}", d.heading)}</h1>
+                        <p class="lead">{when}" ("{d.period_label.clone()}")"</p>
                         <div class="no-print">
                             <p><a href=back>"Back to the dashboard"</a></p>
                             <PeriodForm d=d.clone() action="/insight/report"/>
                             <p class="meta">"To print or save as PDF, use your browser\u{2019}s Print command. The menus and these controls are left off the paper."</p>
                         </div>
-                        <h1>{format!("Quarterly report: {}", d.heading)}</h1>
-                        <p class="lead">{when}" ("{d.period_label.clone()}")"</p>
                         <p class="meta">{format!("Prepared on {} from Timeweave\u{2019}s hour ledger and referral records.", crate::util::format_date(d.generated_at))}</p>
-                        <Privacy exact=d.exact is_admin=false query=d.query.clone()/>
+                        <Privacy exact=d.exact is_admin=d.is_admin query=d.query.clone()/>
                         {tables.into_iter().map(|t| view! { <TableSection table=t query=query.clone()/> }).collect_view()}
                         <section aria-labelledby="definitions-heading" class="insight-section">
                             <h2 id="definitions-heading">"What the figures mean"</h2>

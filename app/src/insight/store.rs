@@ -40,7 +40,19 @@ pub async fn index_new_transfers(db: &Db, network_id: &str) -> Result<(), AppErr
         .fetch_one(&db.pool)
         .await?
         .get("s");
-    sqlx::query(INDEX_NEW_TRANSFERS).bind(network_id).bind(last).execute(&db.pool).await?;
+    // One transaction, so a transfer and the flag on what it undoes are indexed together.
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(INDEX_NEW_TRANSFERS).bind(network_id).bind(last).execute(&mut *tx).await?;
+    // Transfers undone by the reversals just indexed.
+    sqlx::query(
+        "UPDATE transfer_facts SET reversed = 1
+          WHERE reversed = 0 AND transfer_id IN (SELECT reverses_id FROM transfers WHERE network_id = $1 AND seq > $2 AND reverses_id IS NOT NULL)",
+    )
+    .bind(network_id)
+    .bind(last)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -124,7 +136,7 @@ pub async fn network_figures(db: &Db, network_id: &str, period: &Period, now: i6
 
 async fn transfer_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Result<Vec<TransferGroup>, AppError> {
     let rows = sqlx::query(
-        "SELECT locality_id, kind, reversal, category_id, COUNT(*) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes
+        "SELECT locality_id, kind, reversal, category_id, CAST(SUM(1 - reversed) AS BIGINT) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes
            FROM transfer_facts WHERE network_id = $1 AND recorded_at >= $2 AND recorded_at < $3
           GROUP BY locality_id, kind, reversal, category_id",
     )
@@ -148,7 +160,7 @@ async fn transfer_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Res
 
 async fn day_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Result<Vec<DayGroup>, AppError> {
     let rows = sqlx::query(
-        "SELECT locality_id, day, reversal, COUNT(*) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes
+        "SELECT locality_id, day, reversal, CAST(SUM(1 - reversed) AS BIGINT) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes
            FROM transfer_facts WHERE network_id = $1 AND recorded_at >= $2 AND recorded_at < $3 AND kind IN ('exchange', 'organisation')
           GROUP BY locality_id, day, reversal",
     )
