@@ -335,13 +335,14 @@ pub fn InsightReportPage() -> impl IntoView {
                             <h2 id="definitions-heading">"What the figures mean"</h2>
                             <dl class="facts">
                                 <dt>"Active member"</dt><dd>"Gave or received help (an exchange recorded in the hour ledger, not undone) in the 90 days up to the last day of the period."</dd>
-                                <dt>"Exchange"</dt><dd>"Help given and recorded in the ledger: between members, or to an organisation. Each exchange is one hour-ledger transfer."</dd>
+                                <dt>"Exchange"</dt><dd>"Help given and recorded in the ledger: between members, or to an organisation. Each exchange is one hour-ledger transfer; one a community builder undid later is not counted."</dd>
                                 <dt>"Hours exchanged"</dt><dd>"The hours of those exchanges, less any a community builder undid in the period."</dd>
                                 <dt>"Reciprocity"</dt><dd>"The share of active members who both gave and received help in those 90 days."</dd>
                                 <dt>"Unanswered request"</dt><dd>"A request posted in the period that nobody offered to help with within 30 days."</dd>
                                 <dt>"Reached a first exchange"</dt><dd>"A referred person whose first exchange a community builder recorded."</dd>
                                 <dt>"Wellbeing change"</dt><dd>"ONS4 personal wellbeing and the three-item UCLA loneliness scale, answered when the person joined and again at follow-up; the mean of each person\u{2019}s change."</dd>
                                 <dt>"Per 1,000 residents"</dt><dd>"Using each locality\u{2019}s population as set by the network."</dd>
+                                <dt>"Fewer than 5, withheld"</dt><dd>"Counts from 1 to 4 are not shown, to protect people\u{2019}s privacy; a larger count is withheld where a total would give a small one away."</dd>
                             </dl>
                         </section>
                     </div>
