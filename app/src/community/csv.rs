@@ -8,23 +8,12 @@ use crate::networks::domain::require_some_builder;
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use http::HeaderMap;
 use std::collections::HashMap;
 
 pub async fn audit_csv(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    match build(&st, &headers, &q).await {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"timeweave-audit-trail.csv\"".to_string()),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
-    }
+    crate::ledger::csv::download(build(&st, &headers, &q).await.map(|body| ("timeweave-audit-trail.csv".to_string(), body)))
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<Vec<u8>, AppError> {

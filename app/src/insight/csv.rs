@@ -8,8 +8,8 @@ use crate::ledger::csv::safe_cell;
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use http::HeaderMap;
 use std::collections::HashMap;
 
 pub async fn table_csv(
@@ -18,18 +18,7 @@ pub async fn table_csv(
     Path(file): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match csv_for(&st, &headers, &file, &q).await {
-        Ok((name, body)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
-    }
+    crate::ledger::csv::download(csv_for(&st, &headers, &file, &q).await)
 }
 
 async fn csv_for(st: &AppState, headers: &HeaderMap, file: &str, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {

@@ -165,14 +165,6 @@ fn TableSection(table: Table, query: String) -> impl IntoView {
 #[component]
 fn DataTable(table: Table) -> impl IntoView {
     let label = table.title.clone();
-    let cell = |c: &Cell, i: usize| {
-        let class = match c {
-            Cell::Hidden(Vis::FewerThan5) | Cell::Hidden(_) => "num hidden",
-            _ if i > 0 && c.is_number() => "num",
-            _ => "",
-        };
-        (class, c.display())
-    };
     view! {
         <div class="table-wrap" role="region" aria-label=format!("{label}: the table") tabindex="0">
             <table class="figures">
@@ -181,35 +173,32 @@ fn DataTable(table: Table) -> impl IntoView {
                     <tr>{table.columns.iter().enumerate().map(|(i, c)| view! { <th scope="col" class={if i > 0 { "num" } else { "" }}>{c.clone()}</th> }).collect_view()}</tr>
                 </thead>
                 <tbody>
-                    {table.rows.iter().map(|row| view! {
-                        <tr>
-                            {row.iter().enumerate().map(|(i, c)| {
-                                let (class, text) = cell(c, i);
-                                if i == 0 {
-                                    view! { <th scope="row">{text}</th> }.into_any()
-                                } else {
-                                    view! { <td class=class>{text}</td> }.into_any()
-                                }
-                            }).collect_view()}
-                        </tr>
-                    }).collect_view()}
+                    {table.rows.iter().map(|row| view! { <FigureRow row=row.clone()/> }).collect_view()}
                 </tbody>
-                {table.total.clone().map(|row| view! {
-                    <tfoot>
-                        <tr>
-                            {row.iter().enumerate().map(|(i, c)| {
-                                let (class, text) = cell(c, i);
-                                if i == 0 {
-                                    view! { <th scope="row">{text}</th> }.into_any()
-                                } else {
-                                    view! { <td class=class>{text}</td> }.into_any()
-                                }
-                            }).collect_view()}
-                        </tr>
-                    </tfoot>
-                })}
+                {table.total.clone().map(|row| view! { <tfoot><FigureRow row=row/></tfoot> })}
             </table>
         </div>
+    }
+}
+
+/// One row of figures: its first cell heads the row, numbers align right, hidden counts
+/// are set apart.
+#[component]
+fn FigureRow(row: Vec<Cell>) -> impl IntoView {
+    view! {
+        <tr>
+            {row.iter().enumerate().map(|(i, c)| {
+                if i == 0 {
+                    return view! { <th scope="row">{c.display()}</th> }.into_any();
+                }
+                let class = match c {
+                    Cell::Hidden(_) => "num hidden",
+                    _ if c.is_number() => "num",
+                    _ => "",
+                };
+                view! { <td class=class>{c.display()}</td> }.into_any()
+            }).collect_view()}
+        </tr>
     }
 }
 

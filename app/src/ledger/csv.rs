@@ -15,7 +15,12 @@ use http::{header, HeaderMap, StatusCode};
 use std::collections::HashMap;
 
 pub async fn statement_csv(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    match build(&st, &headers, &q).await {
+    download(build(&st, &headers, &q).await)
+}
+
+/// A CSV file as a private download (never cached), or the error with its status.
+pub fn download(file: Result<(String, Vec<u8>), AppError>) -> Response {
+    match file {
         Ok((name, body)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
