@@ -454,7 +454,7 @@ async fn check_against(c: &mut Client, query: &str, e: &Expected) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_figure_equals_an_independent_recomputation() {
     let app = TestApp::spawn().await;
     let s = seed(&app).await;
@@ -529,7 +529,7 @@ fn assert_protected(name: &str, rows: &[Vec<String>], col: usize) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn small_numbers_are_hidden_and_cannot_be_worked_out_from_totals() {
     let app = TestApp::spawn().await;
     let s = seed(&app).await;
@@ -581,7 +581,7 @@ async fn orgs_of_network(c: &mut Client, q: &str) -> Vec<Vec<String>> {
     csv(c, "referrals-by-organisation", q).await.1
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_caller_sees_only_their_own_figures() {
     let app = TestApp::spawn().await;
     let s = seed(&app).await;
