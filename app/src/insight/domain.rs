@@ -187,21 +187,8 @@ pub fn is_small(n: u64) -> bool {
 /// row). Counts from 1 to 4 are hidden; then, while the total still pins down any hidden
 /// count (one hidden cell, or hidden cells that can only be all 1s or all 4s), the
 /// smallest shown non-zero count is withheld too, and if none is left, the total.
-/// `forced` marks counts already hidden elsewhere on the page.
-pub fn protect(parts: &[u64], total: u64, forced: &[bool]) -> (Vec<Vis>, Vis) {
-    let mut vis: Vec<Vis> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, &p)| {
-            if is_small(p) {
-                Vis::FewerThan5
-            } else if p > 0 && forced.get(i).copied().unwrap_or(false) {
-                Vis::Withheld
-            } else {
-                Vis::Shown
-            }
-        })
-        .collect();
+pub fn protect(parts: &[u64], total: u64) -> (Vec<Vis>, Vis) {
+    let mut vis: Vec<Vis> = parts.iter().map(|&p| if is_small(p) { Vis::FewerThan5 } else { Vis::Shown }).collect();
     if is_small(total) {
         return (vis, Vis::FewerThan5);
     }
@@ -509,7 +496,7 @@ fn protect_for(parts: &[u64], total: u64, exact: bool) -> (Vec<Vis>, Vis) {
     if exact {
         (vec![Vis::Shown; parts.len()], Vis::Shown)
     } else {
-        protect(parts, total, &[])
+        protect(parts, total)
     }
 }
 
@@ -529,7 +516,7 @@ fn part_of(part: u64, whole: &mut Linked, exact: bool) -> Linked {
     if exact {
         return Linked { n: part, vis: Vis::Shown };
     }
-    let (v, total) = protect(&[part, whole.n.saturating_sub(part)], whole.n, &[]);
+    let (v, total) = protect(&[part, whole.n.saturating_sub(part)], whole.n);
     whole.hide_if(total);
     Linked { n: part, vis: v[0] }
 }
@@ -839,15 +826,18 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
             charts: vec![],
         });
     }
-    tables.push(Table {
-        slug: "referrals-by-organisation".into(),
-        title: "Referrals by where they came from".into(),
-        note: String::new(),
-        columns: vec!["Referred by".into(), "Referrals".into()],
-        rows: by_org.iter().enumerate().map(|(i, (org, n))| vec![Cell::Text(org.clone()), Cell::count(*n, org_vis[i])]).collect(),
-        total: Some(vec![Cell::Text("Total".into()), referrals.cell()]),
-        charts: vec![],
-    });
+    // An organisation's own view has one organisation: its breakdown is by locality.
+    if *focus != Focus::Organisation {
+        tables.push(Table {
+            slug: "referrals-by-organisation".into(),
+            title: "Referrals by where they came from".into(),
+            note: String::new(),
+            columns: vec!["Referred by".into(), "Referrals".into()],
+            rows: by_org.iter().enumerate().map(|(i, (org, n))| vec![Cell::Text(org.clone()), Cell::count(*n, org_vis[i])]).collect(),
+            total: Some(vec![Cell::Text("Total".into()), referrals.cell()]),
+            charts: vec![],
+        });
+    }
     tables.push(Table {
         slug: "referrals-by-status".into(),
         title: "Referrals by where they stand now".into(),
@@ -883,16 +873,6 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
     });
     if *focus == Focus::Organisation {
         let vis = &loc_vis;
-        // Drop the organisation table (there is one organisation) and restate totals
-        // with the settled visibility.
-        tables.retain(|t| t.slug != "referrals-by-organisation");
-        for t in tables.iter_mut() {
-            if let Some(total) = t.total.as_mut() {
-                if t.slug.starts_with("referrals") {
-                    total[1] = referrals.cell();
-                }
-            }
-        }
         tables.push(Table {
             slug: "referrals-by-locality".into(),
             title: "Referrals by the locality they went to".into(),
@@ -902,17 +882,6 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
             total: Some(vec![Cell::Text("Total".into()), referrals.cell()]),
             charts: vec![],
         });
-        if let Some(s) = tables.iter_mut().find(|t| t.slug == "summary") {
-            for row in s.rows.iter_mut() {
-                if let Cell::Text(name) = &row[0] {
-                    if name == "Referrals made in the period" {
-                        row[1] = referrals.cell();
-                    } else if name.starts_with("Share of referred") {
-                        row[1] = share_cell(reached, referrals);
-                    }
-                }
-            }
-        }
     }
     if let Some(c) = comparison {
         tables.insert(1, c);
@@ -982,19 +951,19 @@ mod tests {
     #[test]
     fn small_counts_are_hidden_and_cannot_be_subtracted_out() {
         // 3 next to 10 with a total of 13: the 10 must go too.
-        let (v, t) = protect(&[3, 10], 13, &[]);
+        let (v, t) = protect(&[3, 10], 13);
         assert_eq!(v, vec![Vis::FewerThan5, Vis::Withheld]);
         assert_eq!(t, Vis::Shown);
         // Two small ones that could only be 4 and 4.
-        let (v, t) = protect(&[4, 4], 8, &[]);
+        let (v, t) = protect(&[4, 4], 8);
         assert!(v.iter().all(|x| x.hidden()));
         assert_eq!(t, Vis::Withheld);
         // Nothing small: nothing hidden.
-        assert_eq!(protect(&[0, 7, 12], 19, &[]), (vec![Vis::Shown; 3], Vis::Shown));
+        assert_eq!(protect(&[0, 7, 12], 19), (vec![Vis::Shown; 3], Vis::Shown));
         // A small total hides itself.
-        assert_eq!(protect(&[2, 1], 3, &[]).1, Vis::FewerThan5);
+        assert_eq!(protect(&[2, 1], 3).1, Vis::FewerThan5);
         // Two small ones that can vary: enough.
-        let (v, t) = protect(&[2, 3, 40], 45, &[]);
+        let (v, t) = protect(&[2, 3, 40], 45);
         assert_eq!(v, vec![Vis::FewerThan5, Vis::FewerThan5, Vis::Shown]);
         assert_eq!(t, Vis::Shown);
     }
@@ -1003,7 +972,7 @@ mod tests {
         #[test]
         fn no_hidden_count_can_be_worked_out(parts in proptest::collection::vec(0u64..30, 1..8)) {
             let total: u64 = parts.iter().sum();
-            let (vis, total_vis) = protect(&parts, total, &[]);
+            let (vis, total_vis) = protect(&parts, total);
             for (p, v) in parts.iter().zip(&vis) {
                 if is_small(*p) { prop_assert!(v.hidden()); }
                 if *p == 0 { prop_assert!(!v.hidden()); }

@@ -128,9 +128,9 @@ enum Scope {
     Organisation(Choice),
 }
 
-/// Who may see which figures: the one place it is decided.
+/// Who may see which figures: the one place it is decided. Returns the scope, the
+/// localities and the networks the caller may switch between.
 #[cfg(feature = "ssr")]
-/// Returns the scope, the localities and the networks the caller may switch between.
 async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Vec<Choice>, Vec<Choice>), AppError> {
     use sqlx::Row;
     let refused = || {
