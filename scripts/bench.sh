@@ -58,7 +58,7 @@ else
 fi
 
 echo
-echo "## Browse: a signed-in resident's /listings?per=50 with 10,000 listings (wrk, 2 threads, 64 connections, 15 s)"
+echo "## Browse: a signed-in resident's /listings?per=50 with 10,000 listings (wrk, 2 threads, 16 and 64 connections, 15 s)"
 kill $pid 2>/dev/null || true; sleep 1
 cargo build --release -q -p server --example bulk_listings
 DATABASE_URL="sqlite://$dir/bench.db" target/release/examples/bulk_listings 10000
@@ -68,7 +68,10 @@ pid=$!
 for _ in $(seq 1 60); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 cards=$(curl -s -H "cookie: $cookie" "$base/listings?per=50" | grep -o 'class="listing-card"' | wc -l)
 echo "(the page shows $cards listings)"
-wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/listings?per=50" | grep -E 'Requests/sec|Latency|50%|90%|99%'
+for conns in 16 64; do
+  echo "--- $conns connections"
+  wrk -t2 -c$conns -d15s --latency -H "cookie: $cookie" "$base/listings?per=50" | grep -E 'Requests/sec|Latency|50%|90%|99%'
+done
 echo "--- with a text search"
 wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/listings?q=garden+hedge" | grep -E 'Requests/sec|Latency|50%|90%|99%'
 

@@ -35,7 +35,7 @@ pub mod util;
 
 use components::layout::{NotFound, SiteHeader};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <HashedStylesheet options=options.clone() id="timeweave"/>
+                <link id="timeweave" rel="stylesheet" href=stylesheet_href(&options)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options=options islands=true/>
                 <MetaTags/>
@@ -62,6 +62,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The address of the stylesheet, with the content hash cargo-leptos put in its name when
+/// the build wrote `hash.txt` beside the binary. Worked out once: leptos_meta's
+/// `HashedStylesheet` reads that file on every request.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let hash = options
+            .hash_files
+            .then(|| std::env::current_exe().ok()?.parent().map(|d| d.join(options.hash_file.as_ref())))
+            .flatten()
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .and_then(|text| {
+                text.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| format!(".{}", h.trim())))
+            })
+            .unwrap_or_default();
+        format!("/{}/{}{hash}.css", options.site_pkg_dir, options.output_name)
+    })
+    .clone()
 }
 
 /// Gives Leptos the nonce the security-headers middleware put in this response's CSP.

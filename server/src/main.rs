@@ -5,6 +5,12 @@ use app::platform::config::Config;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 
+/// mimalloc rather than the system allocator: under load glibc's malloc spent about a
+/// third of the server's time in allocation and arena locks (threads of sqlx's SQLite
+/// workers allocate what Tokio's threads free). See docs/BENCHMARKS.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "timeweave", version, about = "Timeweave: a community time bank.", long_about = None)]
 struct Cli {

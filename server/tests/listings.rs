@@ -165,3 +165,82 @@ async fn listings_authorisation_matrix() {
     }
     assert!(failures.is_empty(), "listings authorisation failures:\n{}", failures.join("\n"));
 }
+
+/// The browse cache (`app::listings::cache`): a page is served from memory only while it is
+/// still true, on every server sharing the database, whatever changed it and wherever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_pages_are_reused_only_while_they_are_true_on_every_server() {
+    let app = TestApp::spawn().await;
+    let pool = &app.state.db.pool;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::WishawResident).await;
+    let id = post(&app, &mut a, "offer", "Soup making", "Leek and potato soup, made together.", "cooking").await;
+    let second = app.spawn_second_server().await;
+    let mut a2 = app.client_for(&second, a.session.clone());
+    let mut b2 = app.client_for(&second, b.session.clone());
+    let titles = |r: common::Resp| -> Vec<String> {
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+    };
+    let meta = |r: common::Resp| -> Vec<(String, String)> {
+        r.json()["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["category_name"].as_str().unwrap().to_string(), c["owner_name"].as_str().unwrap().to_string()))
+            .collect()
+    };
+
+    // The same page twice: read once, then kept.
+    assert!(app.state.browse_cache.is_empty());
+    assert_eq!(titles(b.call("browse_listings", &[]).await), vec!["Soup making"]);
+    assert_eq!(app.state.browse_cache.len(), 1, "the page is kept");
+    assert_eq!(titles(b.call("browse_listings", &[]).await), vec!["Soup making"]);
+    assert_eq!(titles(b2.call("browse_listings", &[]).await), vec!["Soup making"]);
+
+    // A change made through the second server shows at once on the first, and back.
+    assert_eq!(a2.call("change_listing", &[("id", &id), ("change", "pause")]).await.status, 200);
+    assert!(titles(b.call("browse_listings", &[]).await).is_empty());
+    assert_eq!(a.call("change_listing", &[("id", &id), ("change", "resume")]).await.status, 200);
+    assert_eq!(titles(b2.call("browse_listings", &[]).await), vec!["Soup making"]);
+    assert_eq!(titles(b.call("browse_listings", &[]).await), vec!["Soup making"]);
+
+    // Writes outside the listings table that change a card: a category's name, the owner's name.
+    sqlx::query("UPDATE categories SET name = 'Cooking together' WHERE id = 'cooking'").execute(pool).await.unwrap();
+    for c in [&mut b, &mut b2] {
+        assert_eq!(meta(c.call("browse_listings", &[]).await)[0].0, "Cooking together");
+    }
+    sqlx::query("UPDATE users SET display_name = 'Agnes M' WHERE id = (SELECT owner_id FROM listings WHERE id = $1)")
+        .bind(&id)
+        .execute(pool)
+        .await
+        .unwrap();
+    for c in [&mut b, &mut b2] {
+        assert_eq!(meta(c.call("browse_listings", &[]).await), vec![("Cooking together".to_string(), "Agnes M".to_string())]);
+    }
+
+    // The network keeps each area's listings to its own members: the Wishaw resident no
+    // longer sees the Airdrie offer; the owner's suspension hides it from everyone.
+    sqlx::query("UPDATE networks SET see_other_localities = 0 WHERE id = $1").bind(&app.network_id).execute(pool).await.unwrap();
+    assert!(titles(b.call("browse_listings", &[]).await).is_empty());
+    let mut c = app.as_actor(Actor::Resident).await;
+    assert_eq!(titles(c.call("browse_listings", &[]).await), vec!["Soup making"]);
+    sqlx::query("UPDATE memberships SET status = 'suspended' WHERE user_id = (SELECT owner_id FROM listings WHERE id = $1)")
+        .bind(&id)
+        .execute(pool)
+        .await
+        .unwrap();
+    assert!(titles(c.call("browse_listings", &[]).await).is_empty());
+    sqlx::query("UPDATE memberships SET status = 'active' WHERE user_id = (SELECT owner_id FROM listings WHERE id = $1)")
+        .bind(&id)
+        .execute(pool)
+        .await
+        .unwrap();
+
+    // A kept page stops at the first expiry of a listing in it, with no write at all.
+    sqlx::query("UPDATE listings SET expires_at = $1 WHERE id = $2").bind(app::util::now() + 2).bind(&id).execute(pool).await.unwrap();
+    assert_eq!(titles(c.call("browse_listings", &[]).await), vec!["Soup making"]);
+    assert_eq!(titles(c.call("browse_listings", &[]).await), vec!["Soup making"]);
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    assert!(titles(c.call("browse_listings", &[]).await).is_empty(), "an expired listing left the kept page");
+}

@@ -5,6 +5,8 @@
 //! `pages` the screens. Every server function here needs an active member of a network,
 //! and only a listing's owner may change it.
 
+#[cfg(feature = "ssr")]
+pub mod cache;
 pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -64,7 +66,7 @@ pub struct ListingDetail {
 }
 
 /// What the browse page filters by (all optional; from the address bar).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BrowseFilters {
     pub q: Option<String>,
     pub kind: Option<String>,
@@ -87,9 +89,14 @@ pub struct ListingOptions {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrowseView {
-    pub cards: Vec<ListingCard>,
+    /// Shared with the browse cache: a kept page is handed out without copying it.
+    pub cards: std::sync::Arc<Vec<ListingCard>>,
     pub has_more: bool,
     pub choices: ListingOptions,
+    /// The cards as HTML, made once per kept page by `pages::cards_html` (the same markup
+    /// the page would make from `cards`); only ever set on the server.
+    #[serde(skip)]
+    pub cards_html: Option<std::sync::Arc<str>>,
 }
 
 #[cfg(feature = "ssr")]
@@ -109,7 +116,8 @@ pub async fn listing_choices() -> Result<ListingOptions, AppError> {
     }.await)
 }
 
-/// Open listings of the member's network, filtered and searched.
+/// Open listings of the member's network, filtered and searched. Served from the browse
+/// cache while the network's listings are unchanged (see `cache`).
 #[server(endpoint = "browse_listings")]
 pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseView, AppError> {
     finish(async {
@@ -118,11 +126,22 @@ pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseVie
         let m = require_active_member(&viewer)?;
         let filters = filters.unwrap_or_default();
         let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
+        let key = cache::Key::new(&m.network_id, &m.locality_id, &filters, per_page);
+        let started = crate::util::now();
+        if let Some(page) = m.browse_version.and_then(|v| st.browse_cache.get(&key, v, started)) {
+            return Ok(page);
+        }
         // One after the other: running them side by side on two connections measured
         // slower under load (more thread hand-offs for the same work).
         let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
         let choices = choices_for(&st, m).await?;
-        Ok(BrowseView { cards, has_more, choices })
+        let mut view = BrowseView { cards: std::sync::Arc::new(cards), has_more, choices, cards_html: None };
+        if let Some(version) = m.browse_version {
+            view.cards_html = Some(pages::cards_html(&view.cards).into());
+            let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
+            st.browse_cache.put(key, version, valid_until, view.clone());
+        }
+        Ok(view)
     }.await)
 }
 

@@ -47,6 +47,23 @@ fn Card(card: ListingCard) -> impl IntoView {
     }
 }
 
+/// The cards of a page of results as HTML: what the browse cache keeps with a page, so
+/// a kept page is not drawn again for every visitor.
+#[cfg(feature = "ssr")]
+pub fn cards_html(cards: &[ListingCard]) -> String {
+    let cards = cards.to_vec();
+    view! { <CardList cards/> }.to_html()
+}
+
+#[component]
+fn CardList(cards: Vec<ListingCard>) -> impl IntoView {
+    view! {
+        <ul class="listing-cards">
+            {cards.into_iter().map(|c| view! { <Card card=c/> }).collect_view()}
+        </ul>
+    }
+}
+
 fn category_groups(c: &ListingOptions) -> Vec<(String, Vec<(String, String)>)> {
     let skills = c.categories.iter().filter(|c| !c.wellbeing).map(|c| (c.id.clone(), c.name.clone())).collect();
     let wellbeing = c.categories.iter().filter(|c| c.wellbeing).map(|c| (c.id.clone(), c.name.clone())).collect();
@@ -147,12 +164,10 @@ pub fn ListingsPage() -> impl IntoView {
                                 <h2 class="visually-hidden">"Results"</h2>
                                 {if v.cards.is_empty() {
                                     view! { <p role="status">"Nothing found. Try fewer words, another area, or post a request so people can offer."</p> }.into_any()
+                                } else if let Some(html) = v.cards_html.clone() {
+                                    view! { <div class="results" inner_html=html/> }.into_any()
                                 } else {
-                                    view! {
-                                        <ul class="listing-cards">
-                                            {v.cards.into_iter().map(|c| view! { <Card card=c/> }).collect_view()}
-                                        </ul>
-                                    }.into_any()
+                                    view! { <CardList cards=v.cards.to_vec()/> }.into_any()
                                 }}
                                 {(prev.is_some() || next.is_some()).then(|| view! {
                                     <nav class="pager" aria-label="Result pages">

@@ -348,6 +348,17 @@ pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality:
     Ok((cards, more))
 }
 
+/// The first expiry after `after` among the network's open listings (or far in the future):
+/// until then, a page of browse results read at `after` stays true.
+pub async fn next_expiry(db: &Db, network_id: &str, after: i64) -> Result<i64, AppError> {
+    let row = sqlx::query("SELECT MIN(expires_at) AS first FROM listings WHERE network_id = $1 AND status = 'open' AND expires_at > $2")
+        .bind(network_id)
+        .bind(after)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.get::<Option<i64>, _>("first").unwrap_or(i64::MAX))
+}
+
 /// Open listings of `kind` in any of `categories` (not the viewer's own), the viewer's area
 /// first, newest next; each with the reason it is suggested, in words.
 pub async fn suggestions(

@@ -49,6 +49,10 @@ pub struct Membership {
     pub locality_id: String,
     pub locality_name: String,
     pub status: MembershipStatus,
+    /// The network's browse version as this request began (`browse_versions`): read with
+    /// the session so the browse cache needs no query of its own. `None` if it has none.
+    #[serde(default)]
+    pub browse_version: Option<i64>,
 }
 
 /// What a community builder looks after: a whole network, or one locality in it.
@@ -266,6 +270,7 @@ mod tests {
             locality_id: "l".into(),
             locality_name: "L".into(),
             status: MembershipStatus::Pending,
+            browse_version: None,
         });
         assert!(v.is_waiting());
         assert!(require_active_member(&v).is_err());

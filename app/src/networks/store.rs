@@ -10,12 +10,14 @@ const VIEWER_COLUMNS: &str = "u.id, u.display_name, u.email, u.is_site_admin,
     m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status,
     p.organisation_id, o.name AS organisation_name, p.job_title, p.is_org_lead, p.verified_at,
     (SELECT COUNT(*) FROM builder_roles b WHERE b.user_id = u.id) AS builder_roles,
-    (SELECT COUNT(*) FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at IS NULL) AS unread_notifications";
+    (SELECT COUNT(*) FROM notifications nt WHERE nt.user_id = u.id AND nt.read_at IS NULL) AS unread_notifications,
+    bv.version AS browse_version";
 
 const VIEWER_JOINS: &str = "
     LEFT JOIN memberships m ON m.id = (SELECT m2.id FROM memberships m2 WHERE m2.user_id = u.id ORDER BY m2.created_at, m2.id LIMIT 1)
     LEFT JOIN networks n ON n.id = m.network_id
     LEFT JOIN localities l ON l.id = m.locality_id
+    LEFT JOIN browse_versions bv ON bv.network_id = m.network_id
     LEFT JOIN professionals p ON p.user_id = u.id
     LEFT JOIN organisations o ON o.id = p.organisation_id";
 
@@ -60,6 +62,7 @@ async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow, second_factor: bool) ->
         locality_id: r.get("locality_id"),
         locality_name: r.get("locality_name"),
         status: MembershipStatus::parse(&r.get::<String, _>("status")).unwrap_or(MembershipStatus::Suspended),
+        browse_version: r.get("browse_version"),
     });
     let professional = r.get::<Option<String>, _>("organisation_id").map(|organisation_id| Professional {
         organisation_id,

@@ -35,6 +35,36 @@ impl Engine {
 /// Tables the app only ever appends to: the builders' audit trail and the referral access log.
 const APPEND_ONLY: [&str; 2] = ["audit_log", "referral_access_log"];
 
+/// What moves a network's browse version: a table, the writes that matter, and the
+/// statement to run for each changed row (`{row}` is the new row, or the old one for a
+/// delete). A name change moves every network the person belongs to; a category (shared
+/// by every network when it has none) moves them all; a new network gets its number.
+struct BrowseTrigger {
+    table: &'static str,
+    events: &'static [&'static str],
+    bump: &'static str,
+}
+
+const BUMP_OWN_NETWORK: &str = "UPDATE browse_versions SET version = version + 1 WHERE network_id = {row}.network_id";
+
+const BROWSE_TRIGGERS: [BrowseTrigger; 6] = [
+    BrowseTrigger { table: "listings", events: &["INSERT", "UPDATE", "DELETE"], bump: BUMP_OWN_NETWORK },
+    BrowseTrigger { table: "memberships", events: &["UPDATE OF status", "DELETE"], bump: BUMP_OWN_NETWORK },
+    BrowseTrigger { table: "localities", events: &["INSERT", "UPDATE", "DELETE"], bump: BUMP_OWN_NETWORK },
+    BrowseTrigger {
+        table: "users",
+        events: &["UPDATE OF display_name"],
+        bump: "UPDATE browse_versions SET version = version + 1 WHERE network_id IN (SELECT network_id FROM memberships WHERE user_id = {row}.id)",
+    },
+    BrowseTrigger { table: "categories", events: &["INSERT", "UPDATE", "DELETE"], bump: "UPDATE browse_versions SET version = version + 1" },
+    BrowseTrigger {
+        table: "networks",
+        events: &["INSERT", "UPDATE OF see_other_localities"],
+        bump: "INSERT INTO browse_versions (network_id, version) VALUES ({row}.id, 1)
+               ON CONFLICT (network_id) DO UPDATE SET version = browse_versions.version + 1",
+    },
+];
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
@@ -98,6 +128,64 @@ impl Db {
             .await
             .context("applying database migrations (the database was left as it was)")?;
         self.protect_append_only().await.context("protecting the audit trail from edits")?;
+        self.keep_browse_versions().await.context("making the browse cache's triggers")?;
+        Ok(())
+    }
+
+    /// Triggers that move a network's `browse_versions` number on every write that can
+    /// change what browsing its listings shows (see `BROWSE_TRIGGERS`), in the writing
+    /// transaction. Made here, in the database, so no code path can forget to: the browse
+    /// cache (`listings::cache`) trusts a cached page only while the number is unchanged.
+    async fn keep_browse_versions(&self) -> anyhow::Result<()> {
+        match self.engine {
+            Engine::Sqlite => {
+                for t in BROWSE_TRIGGERS {
+                    for (n, event) in t.events.iter().enumerate() {
+                        let row = if *event == "DELETE" { "OLD" } else { "NEW" };
+                        let sql = format!(
+                            "CREATE TRIGGER IF NOT EXISTS browse_{}_{n} AFTER {event} ON {} BEGIN {}; END",
+                            t.table,
+                            t.table,
+                            t.bump.replace("{row}", row)
+                        );
+                        self.pool.execute(sql.as_str()).await?;
+                    }
+                }
+            }
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // One server at a time (several may start together on one database).
+                tx.execute("SELECT pg_advisory_xact_lock(7243002)").await?;
+                for t in BROWSE_TRIGGERS {
+                    let function = format!("timeweave_browse_{}", t.table);
+                    let body = t.bump.replace("{row}", "r");
+                    tx.execute(
+                        format!(
+                            "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+                             DECLARE r RECORD;
+                             BEGIN
+                               IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+                               {body};
+                               RETURN NULL;
+                             END $$"
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                    tx.execute(
+                        format!(
+                            "CREATE OR REPLACE TRIGGER browse_{table} AFTER {events} ON {table}
+                             FOR EACH ROW EXECUTE FUNCTION {function}()",
+                            table = t.table,
+                            events = t.events.join(" OR "),
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+            }
+        }
         Ok(())
     }
 

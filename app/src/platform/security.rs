@@ -17,7 +17,14 @@ pub struct CspNonce(pub String);
 
 /// Adds the security headers; `https` adds HSTS.
 pub async fn security_headers(https: bool, mut req: Request, next: Next) -> Response {
-    let nonce = crate::util::new_id();
+    // Unpredictable without a system call per response: the thread's CSPRNG (ChaCha,
+    // seeded from the operating system).
+    let nonce = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    };
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();

@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach: the database and the settings.
-//! Nothing else lives in the server's memory (the ledger writer's queue holds only
-//! requests still waiting for their answer), so any number of servers can share one PostgreSQL.
+//! Nothing else lives in the server's memory but the ledger writer's queue (requests still
+//! waiting for their answer) and the browse cache (pages used only while the database says
+//! they are current), so any number of servers can share one PostgreSQL.
 
 use super::{config::Config, db::Db};
 use leptos::config::LeptosOptions;
@@ -13,13 +14,15 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Queues transfers for group commit (holds only requests awaiting their answer).
     pub ledger: crate::ledger::writer::LedgerWriter,
+    /// Recent browse pages, checked against the database on every use.
+    pub browse_cache: Arc<crate::listings::cache::BrowseCache>,
 }
 
 impl AppState {
     /// Builds the state and starts the ledger writer on the current Tokio runtime.
     pub fn new(db: Db, config: Config, leptos_options: LeptosOptions) -> AppState {
         let ledger = crate::ledger::writer::LedgerWriter::start(db.clone());
-        AppState { db, config: Arc::new(config), leptos_options, ledger }
+        AppState { db, config: Arc::new(config), leptos_options, ledger, browse_cache: Default::default() }
     }
 }
 
