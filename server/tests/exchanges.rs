@@ -222,6 +222,63 @@ async fn requests_show_offers_that_could_meet_them_with_a_reason() {
     assert_eq!(could_help[0]["card"]["title"], "My hedge needs cutting");
 }
 
+/// Posts a gardening listing, then waits past the second so the next one is newer.
+async fn post_gardening(app: &TestApp, c: &mut Client, kind: &str, title: &str, area: &str) {
+    let r = c
+        .call(
+            "create_listing",
+            &[
+                ("kind", kind),
+                ("title", title),
+                ("description", "In the garden."),
+                ("category", "gardening"),
+                ("tags", ""),
+                ("locality", &app.locality(area)),
+                ("place", "outdoors"),
+                ("availability", ""),
+                ("estimate", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+}
+
+async fn could_help(c: &mut Client) -> Vec<(String, String)> {
+    let (could_help, _) = serde_json::from_value::<(serde_json::Value, serde_json::Value)>(c.call("home_suggestions", &[]).await.json()).unwrap();
+    could_help
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["card"]["title"].as_str().unwrap().to_string(), s["reason"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// Home suggestions: the viewer's own area first (newer before older within each area),
+/// other areas only while the network shows them.
+#[tokio::test]
+async fn suggestions_put_your_own_area_first_and_keep_to_it_where_the_network_does() {
+    let app = TestApp::spawn().await;
+    let mut helper = app.as_actor(Actor::Resident).await; // Airdrie
+    let mut airdrie = app.as_actor(Actor::Resident).await;
+    let mut wishaw = app.as_actor(Actor::WishawResident).await;
+    post_gardening(&app, &mut helper, "offer", "Help with gardening", "Airdrie").await;
+    post_gardening(&app, &mut airdrie, "request", "Airdrie hedge, older", "Airdrie").await;
+    post_gardening(&app, &mut wishaw, "request", "Wishaw lawn, newest", "Wishaw").await;
+    post_gardening(&app, &mut airdrie, "request", "Airdrie weeds, newer", "Airdrie").await;
+    assert_eq!(
+        could_help(&mut helper).await,
+        vec![
+            ("Airdrie weeds, newer".to_string(), "also in Airdrie · asks for Gardening".to_string()),
+            ("Airdrie hedge, older".to_string(), "also in Airdrie · asks for Gardening".to_string()),
+            ("Wishaw lawn, newest".to_string(), "Wishaw · asks for Gardening".to_string()),
+        ]
+    );
+    sqlx::query("UPDATE networks SET see_other_localities = 0 WHERE id = $1").bind(&app.network_id).execute(&app.state.db.pool).await.unwrap();
+    let titles: Vec<String> = could_help(&mut helper).await.into_iter().map(|(t, _)| t).collect();
+    assert_eq!(titles, vec!["Airdrie weeds, newer", "Airdrie hedge, older"], "other areas are not shown");
+}
+
 #[tokio::test]
 async fn contact_details_stay_hidden_until_shared() {
     let app = TestApp::spawn().await;

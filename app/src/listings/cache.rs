@@ -31,14 +31,10 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key of a page. Words of a search that only differ in case or spacing give the
-    /// same results, so they share a page.
+    /// The key of a page. The search words are kept as typed, since the kept page holds the
+    /// form showing them; page one is the page when none is asked for.
     pub fn new(network_id: &str, home_locality: &str, filters: &BrowseFilters, per_page: u32) -> Key {
         let mut filters = filters.clone();
-        filters.q = filters
-            .q
-            .map(|q| q.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
-            .filter(|q| !q.is_empty());
         filters.page = Some(filters.page.unwrap_or(1).max(1));
         filters.per = None;
         Key { network_id: network_id.into(), home_locality: home_locality.into(), filters, per_page }
@@ -49,7 +45,7 @@ struct Entry {
     version: i64,
     /// Unix seconds: the first expiry of an open listing after the page was read.
     valid_until: i64,
-    /// Cheap to hand out: the cards and their HTML are shared.
+    /// Cheap to hand out: the cards and the page's HTML are shared.
     view: BrowseView,
 }
 
@@ -108,7 +104,7 @@ mod tests {
             cards: Default::default(),
             has_more: n > 0,
             choices: ListingOptions { categories: vec![], localities: vec![], home_locality: "l".into() },
-            cards_html: None,
+            html: "".into(),
         }
     }
 
@@ -128,8 +124,9 @@ mod tests {
     }
 
     #[test]
-    fn searches_differing_in_case_or_spaces_share_a_page_and_page_one_is_the_default() {
-        assert_eq!(key("  Garden   Hedge ", None), key("garden hedge", Some(1)));
+    fn page_one_is_the_default_and_searches_are_kept_as_typed() {
+        assert_eq!(key("garden hedge", None), key("garden hedge", Some(1)));
+        assert_ne!(key("Garden hedge", None), key("garden hedge", None), "the kept form shows the words as typed");
         assert_ne!(key("garden", Some(1)), key("garden", Some(2)));
         let other_area = Key::new("n", "m", &BrowseFilters { q: Some("garden".into()), ..Default::default() }, 20);
         assert_ne!(key("garden", None), other_area);

@@ -93,10 +93,10 @@ pub struct BrowseView {
     pub cards: std::sync::Arc<Vec<ListingCard>>,
     pub has_more: bool,
     pub choices: ListingOptions,
-    /// The cards as HTML, made once per kept page by `pages::cards_html` (the same markup
-    /// the page would make from `cards`); only ever set on the server.
+    /// The search form, results and pager as HTML, drawn once per kept page by
+    /// `pages::browse_body_html`; only ever set on the server.
     #[serde(skip)]
-    pub cards_html: Option<std::sync::Arc<str>>,
+    pub html: std::sync::Arc<str>,
 }
 
 #[cfg(feature = "ssr")]
@@ -135,9 +135,9 @@ pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseVie
         // slower under load (more thread hand-offs for the same work).
         let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
         let choices = choices_for(&st, m).await?;
-        let mut view = BrowseView { cards: std::sync::Arc::new(cards), has_more, choices, cards_html: None };
+        let mut view = BrowseView { cards: std::sync::Arc::new(cards), has_more, choices, html: "".into() };
+        view.html = pages::browse_body_html(&filters, &view).into();
         if let Some(version) = m.browse_version {
-            view.cards_html = Some(pages::cards_html(&view.cards).into());
             let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
             st.browse_cache.put(key, version, valid_until, view.clone());
         }

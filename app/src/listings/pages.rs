@@ -47,14 +47,6 @@ fn Card(card: ListingCard) -> impl IntoView {
     }
 }
 
-/// The cards of a page of results as HTML: what the browse cache keeps with a page, so
-/// a kept page is not drawn again for every visitor.
-#[cfg(feature = "ssr")]
-pub fn cards_html(cards: &[ListingCard]) -> String {
-    let cards = cards.to_vec();
-    view! { <CardList cards/> }.to_html()
-}
-
 #[component]
 fn CardList(cards: Vec<ListingCard>) -> impl IntoView {
     view! {
@@ -81,8 +73,7 @@ pub fn ListingsPage() -> impl IntoView {
         page: query("page").and_then(|p| p.parse().ok()),
         per: query("per").and_then(|p| p.parse().ok()),
     };
-    let f = filters.clone();
-    let data = Resource::new_blocking(move || f.clone(), |f| browse_listings(Some(f)));
+    let data = Resource::new_blocking(move || filters.clone(), |f| browse_listings(Some(f)));
     view! {
         <Title text="Offers and requests"/>
         <h1>"Offers and requests"</h1>
@@ -91,97 +82,106 @@ pub fn ListingsPage() -> impl IntoView {
             <a class="button" href="/my-listings">"My listings"</a>
         </p>
         <Suspense fallback=|| ()>
-            {move || {
-                let filters = filters.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok(v) => {
-                            let page = filters.page.unwrap_or(1).max(1);
-                            let link = |p: u32| {
-                                let mut parts = vec![];
-                                for (k, val) in [("q", &filters.q), ("kind", &filters.kind), ("category", &filters.category), ("locality", &filters.locality), ("sort", &filters.sort)] {
-                                    if let Some(val) = val {
-                                        parts.push(format!("{k}={}", urlencode(val)));
-                                    }
-                                }
-                                parts.push(format!("page={p}"));
-                                format!("/listings?{}", parts.join("&"))
-                            };
-                            let prev = (page > 1).then(|| link(page - 1));
-                            let next = v.has_more.then(|| link(page + 1));
-                            let chosen = |opt: &Option<String>, val: &str| opt.as_deref() == Some(val);
-                            let searching = filters.q.is_some();
-                            let filters_open = filters.kind.is_some() || filters.category.is_some() || filters.locality.is_some() || filters.sort.is_some();
-                            view! {
-                                <form method="get" action="/listings" class="stack filters" role="search" aria-label="Find offers and requests">
-                                    <div class="field">
-                                        <label for="q">"Search"</label>
-                                        <input id="q" name="q" type="search" value=filters.q.clone() placeholder="For example: gardening"/>
-                                    </div>
-                                    <details class="filter-more" open=filters_open>
-                                    <summary>"More choices: offers or requests, kind of help, area, order"</summary>
-                                    <div class="stack">
-                                    <div class="field">
-                                        <label for="kind">"Show"</label>
-                                        <select id="kind" name="kind">
-                                            <option value="" selected=filters.kind.is_none()>"Offers and requests"</option>
-                                            <option value="offer" selected=chosen(&filters.kind, "offer")>"Offers of help"</option>
-                                            <option value="request" selected=chosen(&filters.kind, "request")>"Requests for help"</option>
-                                        </select>
-                                    </div>
-                                    <div class="field">
-                                        <label for="category">"Kind of help"</label>
-                                        <select id="category" name="category">
-                                            <option value="">"Any"</option>
-                                            {v.choices.categories.iter().map(|c| {
-                                                let sel = chosen(&filters.category, &c.id);
-                                                view! { <option value=c.id.clone() selected=sel>{c.name.clone()}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <div class="field">
-                                        <label for="locality">"Area"</label>
-                                        <select id="locality" name="locality">
-                                            <option value="">"All areas"</option>
-                                            {v.choices.localities.iter().map(|(id, name)| {
-                                                let sel = chosen(&filters.locality, id);
-                                                view! { <option value=id.clone() selected=sel>{name.clone()}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <div class="field">
-                                        <label for="sort">"Order"</label>
-                                        <select id="sort" name="sort">
-                                            <option value="" selected=filters.sort.is_none()>{if searching { "Best match" } else { "Newest first" }}</option>
-                                            <option value="near" selected=chosen(&filters.sort, "near")>"My area first"</option>
-                                        </select>
-                                    </div>
-                                    </div>
-                                    </details>
-                                    <button type="submit" class="button primary">"Find"</button>
-                                </form>
-                                <h2 class="visually-hidden">"Results"</h2>
-                                {if v.cards.is_empty() {
-                                    view! { <p role="status">"Nothing found. Try fewer words, another area, or post a request so people can offer."</p> }.into_any()
-                                } else if let Some(html) = v.cards_html.clone() {
-                                    view! { <div class="results" inner_html=html/> }.into_any()
-                                } else {
-                                    view! { <CardList cards=v.cards.to_vec()/> }.into_any()
-                                }}
-                                {(prev.is_some() || next.is_some()).then(|| view! {
-                                    <nav class="pager" aria-label="Result pages">
-                                        {prev.map(|h| view! { <a class="button" href=h rel="prev">"Previous"</a> })}
-                                        <span>"Page "{page}</span>
-                                        {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
-                                    </nav>
-                                })}
-                            }.into_any()
-                        }
-                    }
-                })
-            }}
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <PageError error=e/> }.into_any(),
+                    // Drawn by `BrowseBody` once per kept page (see `browse_listings`).
+                    Ok(v) => view! { <div class="browse" inner_html=v.html/> }.into_any(),
+                }
+            })}
         </Suspense>
+    }
+}
+
+/// The search form, the results and the pager of the browse page as HTML: drawn once per
+/// kept page, so a kept page is not drawn again for every visitor. The browse cache keys
+/// pages on everything this reads (the filters as typed, the page size, the network and
+/// the viewer's area).
+#[cfg(feature = "ssr")]
+pub fn browse_body_html(filters: &BrowseFilters, v: &super::BrowseView) -> String {
+    let (filters, v) = (filters.clone(), v.clone());
+    view! { <BrowseBody filters v/> }.to_html()
+}
+
+#[component]
+fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
+    let page = filters.page.unwrap_or(1).max(1);
+    let link = |p: u32| {
+        let mut parts = vec![];
+        for (k, val) in [("q", &filters.q), ("kind", &filters.kind), ("category", &filters.category), ("locality", &filters.locality), ("sort", &filters.sort)] {
+            if let Some(val) = val {
+                parts.push(format!("{k}={}", urlencode(val)));
+            }
+        }
+        parts.push(format!("page={p}"));
+        format!("/listings?{}", parts.join("&"))
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = v.has_more.then(|| link(page + 1));
+    let chosen = |opt: &Option<String>, val: &str| opt.as_deref() == Some(val);
+    let searching = filters.q.is_some();
+    let filters_open = filters.kind.is_some() || filters.category.is_some() || filters.locality.is_some() || filters.sort.is_some();
+    view! {
+        <form method="get" action="/listings" class="stack filters" role="search" aria-label="Find offers and requests">
+            <div class="field">
+                <label for="q">"Search"</label>
+                <input id="q" name="q" type="search" value=filters.q.clone() placeholder="For example: gardening"/>
+            </div>
+            <details class="filter-more" open=filters_open>
+            <summary>"More choices: offers or requests, kind of help, area, order"</summary>
+            <div class="stack">
+            <div class="field">
+                <label for="kind">"Show"</label>
+                <select id="kind" name="kind">
+                    <option value="" selected=filters.kind.is_none()>"Offers and requests"</option>
+                    <option value="offer" selected=chosen(&filters.kind, "offer")>"Offers of help"</option>
+                    <option value="request" selected=chosen(&filters.kind, "request")>"Requests for help"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="category">"Kind of help"</label>
+                <select id="category" name="category">
+                    <option value="">"Any"</option>
+                    {v.choices.categories.iter().map(|c| {
+                        let sel = chosen(&filters.category, &c.id);
+                        view! { <option value=c.id.clone() selected=sel>{c.name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="locality">"Area"</label>
+                <select id="locality" name="locality">
+                    <option value="">"All areas"</option>
+                    {v.choices.localities.iter().map(|(id, name)| {
+                        let sel = chosen(&filters.locality, id);
+                        view! { <option value=id.clone() selected=sel>{name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sort">"Order"</label>
+                <select id="sort" name="sort">
+                    <option value="" selected=filters.sort.is_none()>{if searching { "Best match" } else { "Newest first" }}</option>
+                    <option value="near" selected=chosen(&filters.sort, "near")>"My area first"</option>
+                </select>
+            </div>
+            </div>
+            </details>
+            <button type="submit" class="button primary">"Find"</button>
+        </form>
+        <h2 class="visually-hidden">"Results"</h2>
+        {if v.cards.is_empty() {
+            view! { <p role="status">"Nothing found. Try fewer words, another area, or post a request so people can offer."</p> }.into_any()
+        } else {
+            view! { <CardList cards=v.cards.to_vec()/> }.into_any()
+        }}
+        {(prev.is_some() || next.is_some()).then(|| view! {
+            <nav class="pager" aria-label="Result pages">
+                {prev.map(|h| view! { <a class="button" href=h rel="prev">"Previous"</a> })}
+                <span>"Page "{page}</span>
+                {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
+            </nav>
+        })}
     }
 }
 
