@@ -103,7 +103,7 @@ mod tests {
         BrowseView {
             cards: Default::default(),
             has_more: n > 0,
-            choices: ListingOptions { categories: vec![], localities: vec![], home_locality: "l".into() },
+            choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: "l".into() }),
             html: "".into(),
         }
     }

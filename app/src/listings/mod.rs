@@ -92,7 +92,8 @@ pub struct BrowseView {
     /// Shared with the browse cache: a kept page is handed out without copying it.
     pub cards: std::sync::Arc<Vec<ListingCard>>,
     pub has_more: bool,
-    pub choices: ListingOptions,
+    /// Shared with the browse cache, like the cards.
+    pub choices: std::sync::Arc<ListingOptions>,
     /// The search form, results and pager as HTML, drawn once per kept page by
     /// `pages::browse_body_html`; only ever set on the server.
     #[serde(skip)]
@@ -135,7 +136,7 @@ pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseVie
         // slower under load (more thread hand-offs for the same work).
         let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
         let choices = choices_for(&st, m).await?;
-        let mut view = BrowseView { cards: std::sync::Arc::new(cards), has_more, choices, html: "".into() };
+        let mut view = BrowseView { cards: std::sync::Arc::new(cards), has_more, choices: std::sync::Arc::new(choices), html: "".into() };
         view.html = pages::browse_body_html(&filters, &view).into();
         if let Some(version) = m.browse_version {
             let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;

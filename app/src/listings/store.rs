@@ -366,7 +366,10 @@ pub async fn next_expiry(db: &Db, network_id: &str, after: i64) -> Result<i64, A
 /// Two reads, the viewer's area and then the rest, each newest first, rather than one
 /// ordered by "own area first": that order cannot come from an index, so one read sorted
 /// every matching listing of the network for a handful of results (10 ms and more with
-/// 10,000 listings). Each read picks ids first and joins names only for the few it keeps.
+/// 10,000 listings). Each read picks ids first and joins names only for the few it keeps,
+/// walking the open listings newest first (`listings_browse_newest`) until it has enough:
+/// `expires_at + 0` keeps SQLite from choosing the expiry index instead, which reads every
+/// open listing and sorts them (4 ms against 0.1 ms with 10,000 listings).
 pub async fn suggestions(
     db: &Db,
     network_id: &str,
@@ -419,7 +422,7 @@ async fn suggestions_in(
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id IN (
            SELECT l.id FROM listings l
-           WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at > $3 AND l.owner_id <> $4 AND l.hidden_at IS NULL
+           WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at + 0 > $3 AND l.owner_id <> $4 AND l.hidden_at IS NULL
              AND {area} AND l.category_id IN ({})
              AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
            ORDER BY l.created_at DESC, l.id DESC LIMIT $6)

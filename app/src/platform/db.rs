@@ -95,10 +95,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url).context("reading DATABASE_URL")?;
         let pool = AnyPoolOptions::new()
             .acquire_timeout(std::time::Duration::from_secs(10))
-            .max_connections(match engine {
-                Engine::Sqlite => 8,
-                Engine::Postgres => 16,
-            })
+            .max_connections(max_connections(engine))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
@@ -244,6 +241,16 @@ impl Db {
         db.migrate().await?;
         Ok(db)
     }
+}
+
+/// Connections per server: `DATABASE_MAX_CONNECTIONS` if set, else 8 for SQLite (each
+/// connection is a thread of its own) and 16 for PostgreSQL (several servers share one
+/// PostgreSQL, whose own limit is shared by all of them).
+fn max_connections(engine: Engine) -> u32 {
+    std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0).unwrap_or(match engine {
+        Engine::Sqlite => 8,
+        Engine::Postgres => 16,
+    })
 }
 
 fn sqlite_path(url: &str) -> Option<String> {
