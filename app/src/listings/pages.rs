@@ -118,7 +118,6 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
     };
     let prev = (page > 1).then(|| link(page - 1));
     let next = v.has_more.then(|| link(page + 1));
-    let chosen = |opt: &Option<String>, val: &str| opt.as_deref() == Some(val);
     let searching = filters.q.is_some();
     let filters_open = filters.kind.is_some() || filters.category.is_some() || filters.locality.is_some() || filters.sort.is_some();
     view! {
@@ -130,41 +129,19 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
             <details class="filter-more" open=filters_open>
             <summary>"More choices: offers or requests, kind of help, area, order"</summary>
             <div class="stack">
-            <div class="field">
-                <label for="kind">"Show"</label>
-                <select id="kind" name="kind">
-                    <option value="" selected=filters.kind.is_none()>"Offers and requests"</option>
-                    <option value="offer" selected=chosen(&filters.kind, "offer")>"Offers of help"</option>
-                    <option value="request" selected=chosen(&filters.kind, "request")>"Requests for help"</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="category">"Kind of help"</label>
-                <select id="category" name="category">
-                    <option value="">"Any"</option>
-                    {v.choices.categories.iter().map(|c| {
-                        let sel = chosen(&filters.category, &c.id);
-                        view! { <option value=c.id.clone() selected=sel>{c.name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="locality">"Area"</label>
-                <select id="locality" name="locality">
-                    <option value="">"All areas"</option>
-                    {v.choices.localities.iter().map(|(id, name)| {
-                        let sel = chosen(&filters.locality, id);
-                        view! { <option value=id.clone() selected=sel>{name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="sort">"Order"</label>
-                <select id="sort" name="sort">
-                    <option value="" selected=filters.sort.is_none()>{if searching { "Best match" } else { "Newest first" }}</option>
-                    <option value="near" selected=chosen(&filters.sort, "near")>"My area first"</option>
-                </select>
-            </div>
+            <FilterSelect id="kind" label="Show" chosen=filters.kind.clone() options=vec![
+                ("".into(), "Offers and requests".into()),
+                ("offer".into(), "Offers of help".into()),
+                ("request".into(), "Requests for help".into()),
+            ]/>
+            <FilterSelect id="category" label="Kind of help" chosen=filters.category.clone()
+                options=any("Any", v.choices.categories.iter().map(|c| (c.id.clone(), c.name.clone())))/>
+            <FilterSelect id="locality" label="Area" chosen=filters.locality.clone()
+                options=any("All areas", v.choices.localities.iter().cloned())/>
+            <FilterSelect id="sort" label="Order" chosen=filters.sort.clone() options=vec![
+                ("".into(), if searching { "Best match" } else { "Newest first" }.into()),
+                ("near".into(), "My area first".into()),
+            ]/>
             </div>
             </details>
             <button type="submit" class="button primary">"Find"</button>
@@ -182,6 +159,29 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
                 {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
             </nav>
         })}
+    }
+}
+
+/// `options` with the empty choice, reading `label`, first.
+fn any(label: &str, options: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), label.to_string())).chain(options).collect()
+}
+
+/// One drop-down of the browse filters: (value, text) pairs, the empty value meaning "any";
+/// `chosen` is the value from the address bar.
+#[component]
+fn FilterSelect(id: &'static str, label: &'static str, chosen: Option<String>, options: Vec<(String, String)>) -> impl IntoView {
+    let chosen = chosen.unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=id>
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
