@@ -21,6 +21,53 @@ const VIEWER_JOINS: &str = "
     LEFT JOIN professionals p ON p.user_id = u.id
     LEFT JOIN organisations o ON o.id = p.organisation_id";
 
+/// One row of the viewer query as plain values, whichever way it was read.
+struct ViewerRow {
+    id: String,
+    display_name: String,
+    email: Option<String>,
+    is_site_admin: i64,
+    network_id: Option<String>,
+    network_name: Option<String>,
+    locality_id: Option<String>,
+    locality_name: Option<String>,
+    status: Option<String>,
+    browse_version: Option<i64>,
+    organisation_id: Option<String>,
+    organisation_name: Option<String>,
+    job_title: Option<String>,
+    is_org_lead: Option<i64>,
+    verified_at: Option<i64>,
+    builder_roles: i64,
+    unread_notifications: i64,
+}
+
+/// Reads a `ViewerRow` from a row of either driver: `$get` is sqlx's `try_get` or
+/// rusqlite's `get` (both take the column's name and infer its type).
+macro_rules! viewer_row {
+    ($r:expr, $get:ident) => {
+        ViewerRow {
+            id: $r.$get("id")?,
+            display_name: $r.$get("display_name")?,
+            email: $r.$get("email")?,
+            is_site_admin: $r.$get("is_site_admin")?,
+            network_id: $r.$get("network_id")?,
+            network_name: $r.$get("network_name")?,
+            locality_id: $r.$get("locality_id")?,
+            locality_name: $r.$get("locality_name")?,
+            status: $r.$get("status")?,
+            browse_version: $r.$get("browse_version")?,
+            organisation_id: $r.$get("organisation_id")?,
+            organisation_name: $r.$get("organisation_name")?,
+            job_title: $r.$get("job_title")?,
+            is_org_lead: $r.$get("is_org_lead")?,
+            verified_at: $r.$get("verified_at")?,
+            builder_roles: $r.$get("builder_roles")?,
+            unread_notifications: $r.$get("unread_notifications")?,
+        }
+    };
+}
+
 /// Everything the rules need about a user: one query, and a second only for community
 /// builders (their scopes).
 pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppError> {
@@ -29,49 +76,70 @@ pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppEr
         .fetch_optional(&db.pool)
         .await?;
     match row {
-        Some(r) => Ok(Some(viewer_from_row(db, &r, false).await?)),
+        Some(r) => Ok(Some(viewer_from_row(db, viewer_row!(r, try_get), false).await?)),
         None => Ok(None),
     }
 }
 
+/// The session's row: the viewer, then the session's own times.
+type SessionRow = (ViewerRow, i64, i64, Option<i64>);
+
 /// The viewer behind a session (by the token's hash) with the session's last-seen and
 /// expiry times: what every signed-in request needs, in one query (two for builders).
+/// On a SQLite file it is read on this thread (`platform::direct`), skipping the hand-off
+/// to sqlx's connection thread; on PostgreSQL through the pool.
 pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewer, i64, i64)>, AppError> {
-    let row = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {VIEWER_COLUMNS}, s.last_seen_at, s.expires_at, s.second_factor_at FROM sessions s JOIN users u ON u.id = s.user_id {VIEWER_JOINS}
          WHERE s.id_hash = $1"
-    ))
-    .bind(id_hash)
-    .fetch_optional(&db.pool)
-    .await?;
+    );
+    let row: Option<SessionRow> = match &db.direct {
+        Some(direct) => direct.read(|c| {
+            use rusqlite::OptionalExtension;
+            c.prepare_cached(&sql)?
+                .query_row([id_hash], |r| {
+                    Ok((viewer_row!(r, get), r.get("last_seen_at")?, r.get("expires_at")?, r.get("second_factor_at")?))
+                })
+                .optional()
+        })?,
+        None => match sqlx::query(&sql).bind(id_hash).fetch_optional(&db.pool).await? {
+            Some(r) => Some((viewer_row!(r, try_get), r.try_get("last_seen_at")?, r.try_get("expires_at")?, r.try_get("second_factor_at")?)),
+            None => None,
+        },
+    };
     match row {
-        Some(r) => {
-            let second_factor = r.get::<Option<i64>, _>("second_factor_at").is_some();
-            let viewer = viewer_from_row(db, &r, second_factor).await?.without_staff_powers();
-            Ok(Some((viewer, r.get("last_seen_at"), r.get("expires_at"))))
+        Some((v, last_seen, expires, second_factor_at)) => {
+            let viewer = viewer_from_row(db, v, second_factor_at.is_some()).await?.without_staff_powers();
+            Ok(Some((viewer, last_seen, expires)))
         }
         None => Ok(None),
     }
 }
 
-async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow, second_factor: bool) -> Result<Viewer, AppError> {
-    let user_id: String = r.get("id");
-    let membership = r.get::<Option<String>, _>("network_id").map(|network_id| Membership {
-        network_id,
-        network_name: r.get("network_name"),
-        locality_id: r.get("locality_id"),
-        locality_name: r.get("locality_name"),
-        status: MembershipStatus::parse(&r.get::<String, _>("status")).unwrap_or(MembershipStatus::Suspended),
-        browse_version: r.get("browse_version"),
-    });
-    let professional = r.get::<Option<String>, _>("organisation_id").map(|organisation_id| Professional {
-        organisation_id,
-        organisation_name: r.get("organisation_name"),
-        job_title: r.get("job_title"),
-        is_org_lead: flag(r.get("is_org_lead")),
-        verified: r.get::<Option<i64>, _>("verified_at").is_some(),
-    });
-    let builder_of = if r.get::<i64, _>("builder_roles") == 0 {
+async fn viewer_from_row(db: &Db, r: ViewerRow, second_factor: bool) -> Result<Viewer, AppError> {
+    let user_id = r.id;
+    let membership = match (r.network_id, r.network_name, r.locality_id, r.locality_name) {
+        (Some(network_id), Some(network_name), Some(locality_id), Some(locality_name)) => Some(Membership {
+            network_id,
+            network_name,
+            locality_id,
+            locality_name,
+            status: r.status.as_deref().and_then(MembershipStatus::parse).unwrap_or(MembershipStatus::Suspended),
+            browse_version: r.browse_version,
+        }),
+        _ => None,
+    };
+    let professional = match (r.organisation_id, r.organisation_name) {
+        (Some(organisation_id), Some(organisation_name)) => Some(Professional {
+            organisation_id,
+            organisation_name,
+            job_title: r.job_title.unwrap_or_default(),
+            is_org_lead: flag(r.is_org_lead.unwrap_or(0)),
+            verified: r.verified_at.is_some(),
+        }),
+        _ => None,
+    };
+    let builder_of = if r.builder_roles == 0 {
         vec![]
     } else {
         sqlx::query(
@@ -99,13 +167,13 @@ async fn viewer_from_row(db: &Db, r: &sqlx::any::AnyRow, second_factor: bool) ->
     };
     Ok(Viewer {
         user_id,
-        display_name: r.get("display_name"),
-        email: r.get("email"),
-        is_site_admin: flag(r.get("is_site_admin")),
+        display_name: r.display_name,
+        email: r.email,
+        is_site_admin: flag(r.is_site_admin),
         membership,
         builder_of,
         professional,
-        unread_notifications: r.get("unread_notifications"),
+        unread_notifications: r.unread_notifications,
         second_factor,
         needs_second_factor: false,
     })

@@ -69,6 +69,8 @@ const BROWSE_TRIGGERS: [BrowseTrigger; 6] = [
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
+    /// For a SQLite file: the session read on the request's own thread (`platform::direct`).
+    pub direct: Option<std::sync::Arc<super::direct::DirectReads>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -78,9 +80,11 @@ impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let engine = Engine::from_url(url)?;
+        let mut file = None;
         let url = match engine {
             Engine::Sqlite => {
                 if let Some(path) = sqlite_path(url) {
+                    file = Some(path.clone());
                     if let Some(dir) = std::path::Path::new(&path).parent() {
                         if !dir.as_os_str().is_empty() {
                             std::fs::create_dir_all(dir)
@@ -115,7 +119,8 @@ impl Db {
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to the {engine:?} database"))?;
-        Ok(Db { pool, engine })
+        let direct = file.map(|path| std::sync::Arc::new(super::direct::DirectReads::new(path)));
+        Ok(Db { pool, engine, direct })
     }
 
     /// Applies every pending migration; fails loudly.
@@ -256,7 +261,7 @@ fn max_connections(engine: Engine) -> u32 {
 fn sqlite_path(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
-    if path.is_empty() || path == ":memory:" {
+    if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
         None
     } else {
         Some(path.to_string())

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod db;
+pub mod direct;
 pub mod request;
 pub mod security;
 pub mod state;
