@@ -224,14 +224,19 @@ async fn requests_show_offers_that_could_meet_them_with_a_reason() {
 
 /// Posts a gardening listing, then waits past the second so the next one is newer.
 async fn post_gardening(app: &TestApp, c: &mut Client, kind: &str, title: &str, area: &str) {
+    post_in(app, c, "gardening", kind, title, area).await
+}
+
+/// Posts a listing and waits past the second, so the next one is newer.
+async fn post_in(app: &TestApp, c: &mut Client, category: &str, kind: &str, title: &str, area: &str) {
     let r = c
         .call(
             "create_listing",
             &[
                 ("kind", kind),
                 ("title", title),
-                ("description", "In the garden."),
-                ("category", "gardening"),
+                ("description", "Close to home, at a time that suits you both."),
+                ("category", category),
                 ("tags", ""),
                 ("locality", &app.locality(area)),
                 ("place", "outdoors"),
@@ -277,6 +282,24 @@ async fn suggestions_put_your_own_area_first_and_keep_to_it_where_the_network_do
     sqlx::query("UPDATE networks SET see_other_localities = 0 WHERE id = $1").bind(&app.network_id).execute(&app.state.db.pool).await.unwrap();
     let titles: Vec<String> = could_help(&mut helper).await.into_iter().map(|(t, _)| t).collect();
     assert_eq!(titles, vec!["Airdrie weeds, newer", "Airdrie hedge, older"], "other areas are not shown");
+}
+
+/// In the viewer's own area each category is read on its own: the suggestions are still
+/// the newest across all of the viewer's categories, three in all.
+#[tokio::test]
+async fn suggestions_take_the_newest_across_categories() {
+    let app = TestApp::spawn().await;
+    let mut helper = app.as_actor(Actor::Resident).await; // Airdrie
+    let mut neighbour = app.as_actor(Actor::Resident).await;
+    post_in(&app, &mut helper, "gardening", "offer", "Help with gardening", "Airdrie").await;
+    post_in(&app, &mut helper, "lifts", "offer", "Lifts to the shops", "Airdrie").await;
+    post_in(&app, &mut neighbour, "gardening", "request", "Hedge, oldest", "Airdrie").await;
+    post_in(&app, &mut neighbour, "lifts", "request", "Lift to the clinic", "Airdrie").await;
+    post_in(&app, &mut neighbour, "gardening", "request", "Weeds", "Airdrie").await;
+    post_in(&app, &mut neighbour, "cooking", "request", "Soup, not a category I offer", "Airdrie").await;
+    post_in(&app, &mut neighbour, "lifts", "request", "Lift to the station, newest", "Airdrie").await;
+    let titles: Vec<String> = could_help(&mut helper).await.into_iter().map(|(t, _)| t).collect();
+    assert_eq!(titles, vec!["Lift to the station, newest", "Weeds", "Lift to the clinic"]);
 }
 
 #[tokio::test]

@@ -414,21 +414,37 @@ async fn suggestions_in(
     exclude_owner: &str,
     limit: i64,
 ) -> Result<Vec<ListingCard>, AppError> {
-    let area = if own_area {
-        "l.locality_id = $5"
+    // Shared by both reads: open, not expired (`+ 0` keeps SQLite off the expiry index, whose
+    // range would make it sort), not the viewer's own, not hidden, owner not suspended.
+    let open = "l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at + 0 > $3 AND l.owner_id <> $4 AND l.hidden_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')";
+    let ids = if own_area {
+        // One newest-first walk per category inside the area (index `listings_match_area`),
+        // each stopping at the limit, then the newest of those. A single walk over the
+        // network stopped at the limit too, but crossed every listing when the area held
+        // few matches (BENCHMARKS.md, session 8).
+        let walks = (0..categories.len())
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT l.id, l.created_at FROM listings l WHERE {open} AND l.locality_id = $5 AND l.category_id = ${}
+                     ORDER BY l.created_at DESC, l.id DESC LIMIT $6) AS walk{i}",
+                    7 + i
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        format!("SELECT id FROM ({walks}) AS walks ORDER BY created_at DESC, id DESC LIMIT $6")
     } else {
-        "l.locality_id <> $5 AND EXISTS (SELECT 1 FROM networks nw WHERE nw.id = $1 AND nw.see_other_localities = 1)"
+        // Other areas: the network's open listings newest first, stopping at the limit.
+        format!(
+            "SELECT l.id FROM listings l WHERE {open}
+               AND l.locality_id <> $5 AND EXISTS (SELECT 1 FROM networks nw WHERE nw.id = $1 AND nw.see_other_localities = 1)
+               AND l.category_id IN ({})
+             ORDER BY l.created_at DESC, l.id DESC LIMIT $6",
+            placeholders(categories.len(), 6)
+        )
     };
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id IN (
-           SELECT l.id FROM listings l
-           WHERE l.network_id = $1 AND l.kind = $2 AND l.status = 'open' AND l.expires_at + 0 > $3 AND l.owner_id <> $4 AND l.hidden_at IS NULL
-             AND {area} AND l.category_id IN ({})
-             AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
-           ORDER BY l.created_at DESC, l.id DESC LIMIT $6)
-         ORDER BY l.created_at DESC, l.id DESC",
-        placeholders(categories.len(), 6)
-    );
+    let sql = format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id IN ({ids}) ORDER BY l.created_at DESC, l.id DESC");
     let mut q = sqlx::query(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
     for c in categories {
         q = q.bind(c.as_str());
