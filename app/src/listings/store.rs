@@ -281,8 +281,11 @@ pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality:
     };
     // A network can keep each locality's listings to its own members.
     let home = push(Bind::Text(home_locality.into()), &mut binds);
+    // `expires_at + 0`: with a plain range SQLite chose the expiry index and sorted every
+    // open listing (14–32 ms with 10,000); this way it walks `listings_browse_newest` and
+    // stops after one page (BENCHMARKS.md, session 8).
     let base_where = format!(
-        "l.network_id = $1 AND l.status = 'open' AND l.expires_at > $2 AND l.hidden_at IS NULL
+        "l.network_id = $1 AND l.status = 'open' AND l.expires_at + 0 > $2 AND l.hidden_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
          AND (l.locality_id = {home} OR EXISTS (SELECT 1 FROM networks nw WHERE nw.id = $1 AND nw.see_other_localities = 1))
          {filters}"
