@@ -370,9 +370,7 @@ pub async fn next_expiry(db: &Db, network_id: &str, after: i64) -> Result<i64, A
 /// ordered by "own area first": that order cannot come from an index, so one read sorted
 /// every matching listing of the network for a handful of results (10 ms and more with
 /// 10,000 listings). Each read picks ids first and joins names only for the few it keeps,
-/// walking the open listings newest first (`listings_browse_newest`) until it has enough:
-/// `expires_at + 0` keeps SQLite from choosing the expiry index instead, which reads every
-/// open listing and sorts them (4 ms against 0.1 ms with 10,000 listings).
+/// and stops walking once it has enough (see `suggestions_in`).
 pub async fn suggestions(
     db: &Db,
     network_id: &str,

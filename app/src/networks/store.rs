@@ -89,20 +89,24 @@ type SessionRow = (ViewerRow, i64, i64, Option<i64>);
 /// On a SQLite file it is read on this thread (`platform::direct`), skipping the hand-off
 /// to sqlx's connection thread; on PostgreSQL through the pool.
 pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewer, i64, i64)>, AppError> {
-    let sql = format!(
-        "SELECT {VIEWER_COLUMNS}, s.last_seen_at, s.expires_at, s.second_factor_at FROM sessions s JOIN users u ON u.id = s.user_id {VIEWER_JOINS}
-         WHERE s.id_hash = $1"
-    );
+    // Built once: this runs on every signed-in request.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {VIEWER_COLUMNS}, s.last_seen_at, s.expires_at, s.second_factor_at FROM sessions s JOIN users u ON u.id = s.user_id {VIEWER_JOINS}
+             WHERE s.id_hash = $1"
+        )
+    });
+    let sql = SQL.as_str();
     let row: Option<SessionRow> = match &db.direct {
         Some(direct) => direct.read(|c| {
             use rusqlite::OptionalExtension;
-            c.prepare_cached(&sql)?
+            c.prepare_cached(sql)?
                 .query_row([id_hash], |r| {
                     Ok((viewer_row!(r, get), r.get("last_seen_at")?, r.get("expires_at")?, r.get("second_factor_at")?))
                 })
                 .optional()
         })?,
-        None => match sqlx::query(&sql).bind(id_hash).fetch_optional(&db.pool).await? {
+        None => match sqlx::query(sql).bind(id_hash).fetch_optional(&db.pool).await? {
             Some(r) => Some((viewer_row!(r, try_get), r.try_get("last_seen_at")?, r.try_get("expires_at")?, r.try_get("second_factor_at")?)),
             None => None,
         },

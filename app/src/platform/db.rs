@@ -3,9 +3,10 @@
 //! The engine is chosen once from `DATABASE_URL`: `sqlite:` (the default, a file under
 //! `data/`) or `postgres:`. All queries go through sqlx's `Any` driver with portable SQL
 //! (`$1` placeholders, BIGINT times, TEXT ids), so one code path and one test suite serve
-//! both; the one exception is the session read on a SQLite file (`super::direct`). SQLite runs in WAL mode with foreign keys on, a busy timeout and
-//! `synchronous=FULL` (a confirmed write survives a power cut), memory-mapped reads and a
-//! 16 MB page cache per connection.
+//! both; the one exception is the session read on a SQLite file (`super::direct`). SQLite
+//! runs in WAL mode with foreign keys on, a busy timeout and `synchronous=FULL` (a
+//! confirmed write survives a power cut), memory-mapped reads and a 16 MB page cache per
+//! connection.
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
