@@ -43,8 +43,14 @@ fn email_for(name: &str) -> String {
     format!("{}@demo.timeweave.org", name.to_lowercase().replace(' ', "."))
 }
 
+/// Whether `serve --demo` created this database (so its outbox may be public).
+pub async fn is_demo_database(db: &Db) -> Result<bool, AppError> {
+    let row = sqlx::query("SELECT value FROM site_flags WHERE name = 'demo'").fetch_optional(&db.pool).await?;
+    Ok(row.is_some())
+}
+
 /// Seeds the demo into an empty database. Returns `None` if there is data already.
-pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
+pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Option<Vec<DemoLogin>>, AppError> {
     let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM networks").fetch_one(&db.pool).await?.get("n");
     if count > 0 {
         return Ok(None);
@@ -193,10 +199,12 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoLogin>>, AppError> {
          WHERE u.is_site_admin = 1 OR EXISTS (SELECT 1 FROM builder_roles b WHERE b.user_id = u.id)
             OR EXISTS (SELECT 1 FROM professionals p WHERE p.user_id = u.id)",
     )
-    .bind(crate::auth::second_factor::DEMO_SECRET)
+    .bind(crate::auth::second_factor::seal_secret(keys, crate::auth::second_factor::DEMO_SECRET))
     .bind(t)
     .execute(&mut *tx)
     .await?;
+    // Remember that the demo made this database: only then is the outbox public.
+    sqlx::query("INSERT INTO site_flags (name, value, set_at) VALUES ('demo', '1', $1)").bind(now()).execute(&mut *tx).await?;
     tx.commit().await?;
     seed_referrals(db, &network_id, &locality_ids).await?;
     seed_ledger(db, &network_id, &actives, &locality_builders).await?;

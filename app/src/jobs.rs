@@ -1,7 +1,8 @@
 //! Background work, run by every server process once a minute: warn a day before recorded
 //! hours are confirmed automatically, confirm them after the network's setting (default 7
 //! days), send daily digests of notifications, remind builders of referred members'
-//! follow-ups, and erase referrals' personal details once their retention period ends.
+//! follow-ups, erase referrals' personal details once their retention period ends, and
+//! forget sign-in attempts and security events once they are too old to matter.
 //!
 //! Every step claims its row with a conditional UPDATE (or a fixed ledger transfer id), so
 //! any number of servers can run these at once and each thing happens once.
@@ -35,6 +36,9 @@ pub async fn run_forever(st: AppState) {
 /// One pass, as if the time were `t` (tests move time forward by passing a later `t`).
 pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
     let mut report = JobReport::default();
+    // Attempts older than any limit's window, and security events older than a year.
+    crate::platform::limits::prune(&st.db, t).await?;
+    sqlx::query("DELETE FROM security_events WHERE at < $1").bind(t - 366 * 86_400).execute(&st.db.pool).await?;
     // A day's notice before the automatic confirmation.
     let due_warning = sqlx::query(
         "SELECT e.id, e.owner_id, e.asker_id, e.recorded_by, l.title FROM exchanges e JOIN networks n ON n.id = e.network_id

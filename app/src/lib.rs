@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod professionals;
 pub mod profiles;
 pub mod referrals;
+pub mod security;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
@@ -94,14 +95,43 @@ fn provide_csp_nonce() {
     }
 }
 
+/// Every page's `<title>`: the page's own words, escaped, then the site's name.
+///
+/// leptos_meta writes a title's text into the HTML without escaping it, and titles are made
+/// of what people typed (a listing's title, a member's name): escaped here, once, for
+/// every page, so `</title>` in a name is shown as text and never ends the element.
+pub fn page_title(t: String) -> String {
+    if t.is_empty() {
+        "Timeweave".to_string()
+    } else {
+        format!("{} · Timeweave", html_escape::encode_text(&t))
+    }
+}
+
+/// A band on every page of a demo database: its emails are not sent but shown to anyone.
+#[component]
+fn DemoBanner() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let demo = platform::state::state().map(|s| s.config.demo).unwrap_or(false);
+    #[cfg(not(feature = "ssr"))]
+    let demo = false;
+    demo.then(|| view! {
+        <p class="demo-banner">
+            "This is a demo: nothing here is real and no email is sent. Everyone can read the emails at "
+            <a href="/outbox">"Emails"</a>"."
+        </p>
+    })
+}
+
 /// The application: header, routes, footer.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Timeweave".to_string() } else { format!("{t} · Timeweave") }/>
+        <Title formatter=page_title/>
         <Router>
             <a class="skip-link" href="#main">"Skip to main content"</a>
+            <DemoBanner/>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -115,6 +145,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=auth::pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/code") view=auth::pages::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/unlock") view=auth::pages::UnlockPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/security") view=security::pages::SecurityEventsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/two-step") view=auth::pages::TwoStepPage ssr=SsrMode::Async/>
                     <Route path=path!("/home") view=home::pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/code-of-conduct") view=home::pages::CodeOfConduct ssr=SsrMode::Async/>

@@ -96,6 +96,7 @@ fn swap_page(html: &str, url: &str) -> Result<(), JsValue> {
     let shown = Url::new(url)?;
     shown.search_params().delete("__err");
     shown.search_params().delete("__path");
+    shown.search_params().delete("__sig");
     let shown = shown.href();
     // A page with interactive islands needs a real load to hydrate them.
     if incoming.query_selector("leptos-island")?.is_some() {

@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/bench-demo.db".into());
     let db = app::platform::db::Db::open(&url).await?;
     // An empty database gets the demo network first.
-    app::demo::seed(&db).await?;
+    app::demo::seed(&db, &app::platform::secrets::Keys::random()).await?;
     let network: String = sqlx::query("SELECT id FROM networks ORDER BY created_at LIMIT 1").fetch_one(&db.pool).await?.get("id");
     let localities: Vec<String> =
         sqlx::query("SELECT id FROM localities WHERE network_id = $1 ORDER BY name").bind(&network).fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();

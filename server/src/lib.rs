@@ -12,7 +12,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_http::{compression::{CompressionLayer, CompressionLevel}, services::ServeDir, set_header::SetResponseHeaderLayer};
 
@@ -36,7 +36,8 @@ pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
 }
 
 /// Connects and migrates the database named by the config.
-pub async fn open_state(config: Config, site_addr: SocketAddr) -> anyhow::Result<AppState> {
+pub async fn open_state(mut config: Config, site_addr: SocketAddr) -> anyhow::Result<AppState> {
+    config.resolve_keys()?;
     let db = Db::open(&config.database_url).await?;
     Ok(AppState::new(db, config, leptos_options(site_addr)))
 }
@@ -58,24 +59,10 @@ pub fn router(state: AppState) -> Router {
             }),
         ));
     let context_state = state.clone();
-    let fn_state = state.clone();
+    // Every server function has its own route (leptos_routes_with_context adds them); any
+    // other name under /api is a plain 404, without the framework's hints.
     Router::new()
-        .route(
-            "/api/{*fn_name}",
-            post(move |req: Request| {
-                let st = fn_state.clone();
-                async move {
-                    handle_server_fns_with_context(
-                        move || {
-                            provide_context(st.clone());
-                            provide_request_context();
-                        },
-                        req,
-                    )
-                    .await
-                }
-            }),
-        )
+        .route("/api/{*fn_name}", post(|| async { plain(http::StatusCode::NOT_FOUND, "There is nothing at this address.") }))
         .route("/healthz", get(healthz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .route("/community/audit.csv", get(app::community::csv::audit_csv))
@@ -109,9 +96,67 @@ pub fn router(state: AppState) -> Router {
         // Pages are compressed on the fly at a cheap level; /pkg files come precompressed
         // (`cargo leptos build --release --precompress`) at the highest.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(axum::middleware::from_fn(security::same_origin_only))
+        .layer(axum::middleware::from_fn({
+            let st = state.clone();
+            move |req: Request<Body>, next| unreadable_is_the_callers_fault(st.clone(), req, next)
+        }))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn({
+            let st = state.clone();
+            move |req: Request<Body>, next| app::platform::form_state::check_form_state(st.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn({
+            let st = state.clone();
+            move |req: Request<Body>, next| security::no_store_and_events(st.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn({
+            let st = state.clone();
+            move |req: Request<Body>, next| security::same_origin_only(st.clone(), req, next)
+        }))
         .layer(axum::middleware::from_fn(move |req: Request<Body>, next| security::security_headers(https, req, next)))
         .with_state(state)
+}
+
+/// The largest body any request may carry (the longest form, a referral, is a few KiB;
+/// a partner's JSON referral likewise); larger answers 413.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A server function whose arguments could not be read (a missing field, a bad number, a
+/// repeated field, bytes that are not UTF-8, a body cut short) is the caller's fault: 400
+/// with the plain message, never a 500, and a security event. Server functions answer
+/// their own errors with their own status (`request::finish`); a 500 carrying a transport
+/// error means the arguments never reached the function.
+async fn unreadable_is_the_callers_fault(st: AppState, req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let client = app::platform::request::client_address(req.headers(), req.extensions(), st.config.trust_proxy);
+    let res = next.run(req).await;
+    if res.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let transport = serde_json::from_slice::<app::error::AppError>(&bytes).ok().and_then(|e| match e {
+        app::error::AppError::Transport(m) => Some(m),
+        _ => None,
+    });
+    let mut res = axum::response::Response::from_parts(parts, Body::from(bytes));
+    if let Some(message) = transport {
+        *res.status_mut() = http::StatusCode::BAD_REQUEST;
+        app::platform::events::record(
+            &st.db,
+            app::platform::events::EventKind::MalformedRequest,
+            app::platform::events::Event { subject: &path, client: &client, detail: &message, ..Default::default() },
+        )
+        .await;
+    }
+    res
+}
+
+fn plain(status: http::StatusCode, text: &'static str) -> axum::response::Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
 /// Liveness and database check for load balancers.

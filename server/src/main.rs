@@ -71,6 +71,11 @@ enum AdminCommand {
         #[arg(long, default_value = "Site admin")]
         name: String,
     },
+    /// Print a new random secret key (64 hex characters) for TIMEWEAVE_SECRET_KEY.
+    NewKey,
+    /// After changing TIMEWEAVE_SECRET_KEY (with the old key in TIMEWEAVE_OLD_SECRET_KEYS):
+    /// re-seal every stored secret with the new key. See docs/SECURITY.md.
+    RotateSecrets,
 }
 
 fn load_config_file(path: &std::path::Path) -> anyhow::Result<()> {
@@ -120,10 +125,10 @@ async fn run() -> anyhow::Result<()> {
         .context("LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000")?;
     match cli.command {
         Command::Serve { demo } => {
-            config.demo = demo;
-            let state = server::open_state(config, addr).await?;
+            config.demo = false;
+            let mut state = server::open_state(config, addr).await?;
             if demo {
-                match app::demo::seed(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                match app::demo::seed(&state.db, &state.config.keys).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                     Some(logins) => {
                         println!("\nDemo network seeded. Everyone's password is: {}\n", app::demo::DEMO_PASSWORD);
                         for l in logins {
@@ -136,6 +141,15 @@ async fn run() -> anyhow::Result<()> {
                         app::demo::DEMO_PASSWORD
                     ),
                 }
+                // The outbox is public only in a database the demo itself created: a real
+                // database started with --demo by mistake keeps its reset links private.
+                let made_by_demo = app::demo::is_demo_database(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                if !made_by_demo {
+                    println!("This database was not made by the demo: the outbox stays private (site admins only).\n");
+                }
+                let mut config = (*state.config).clone();
+                config.demo = made_by_demo;
+                state.config = std::sync::Arc::new(config);
             }
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
             tracing::info!("Timeweave listening on http://{addr}");
@@ -165,6 +179,16 @@ async fn run() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Partner token for {organisation} ({label}):\n{token}\nSend it as: Authorization: Bearer <token>");
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::NewKey } => {
+            println!("{}", app::platform::secrets::Keys::new_key_text());
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::RotateSecrets } => {
+            let state = server::open_state(config, addr).await?;
+            let done = app::auth::second_factor::reseal_all(&state).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Re-sealed {done} two-step secrets with key {}.", state.config.keys.current_id());
             Ok(())
         }
         Command::Admin { command: AdminCommand::Create { email, name } } => {

@@ -212,6 +212,7 @@ async fn password_reset_link_is_single_use_and_expires() {
 
     let r = c.call("request_password_reset", &[("email", &email)]).await;
     assert_eq!(r.status, 200);
+    app.wait_for_emails(&email, 1).await;
     let token = app.emailed_token(&email, "/reset-password").await;
     let r = c.call("reset_password", &[("token", &token), ("new_password", "copper lantern meadow")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -224,6 +225,7 @@ async fn password_reset_link_is_single_use_and_expires() {
 
     // An expired link is refused.
     c.call("request_password_reset", &[("email", &email)]).await;
+    app.wait_for_emails(&email, 2).await;
     let token = app.emailed_token(&email, "/reset-password").await;
     sqlx::query("UPDATE email_tokens SET expires_at = $1 WHERE used_at IS NULL").bind(app::util::now() - 1).execute(&app.state.db.pool).await.unwrap();
     let r = c.call("reset_password", &[("token", &token), ("new_password", "copper lantern meadow two")]).await;

@@ -13,6 +13,8 @@ pub mod password;
 pub mod second_factor;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -66,12 +68,33 @@ async fn send_confirmation(
 #[cfg(feature = "ssr")]
 async fn start_session(st: &crate::platform::state::AppState, user_id: &str, second_factor: bool) -> Result<(), AppError> {
     let token = store::create_session(st, user_id, second_factor).await?;
-    crate::platform::request::set_cookie(crate::platform::request::session_cookie(
+    crate::platform::request::set_cookie(crate::platform::request::session_cookie(&st.config, &token));
+    Ok(())
+}
+
+/// Marks this browser as one the person signs in from (see `throttle`).
+#[cfg(feature = "ssr")]
+async fn trust_this_browser(st: &crate::platform::state::AppState, user_id: &str) -> Result<(), AppError> {
+    let token = store::trust_device(&st.db, user_id).await?;
+    crate::platform::request::set_cookie(crate::platform::request::cookie_header(
+        &st.config,
+        store::DEVICE_COOKIE,
         &token,
-        st.config.session_absolute.as_secs(),
-        st.config.https(),
+        store::DEVICE_SECS as u64,
     ));
     Ok(())
+}
+
+/// A security event about the caller of this server function.
+#[cfg(feature = "ssr")]
+async fn event(
+    st: &crate::platform::state::AppState,
+    kind: crate::platform::events::EventKind,
+    user_id: Option<&str>,
+    subject: &str,
+) {
+    let client = crate::platform::request::client_key(st.config.trust_proxy);
+    crate::platform::events::record(&st.db, kind, crate::platform::events::Event { user_id, subject, client: &client, detail: "" }).await;
 }
 
 /// Joins a network: makes the account and a membership (pending where the network vets
@@ -130,6 +153,10 @@ pub async fn join(
         }
         let network = network.map(|(n, approval)| (n, approval && invitation.is_none()));
         problem.into_result()?;
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
+        let target = parsed_email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
+        use crate::platform::limits::{JOIN_PER_CLIENT, JOIN_PER_EMAIL};
+        throttle::request_limits(&st, JOIN_PER_CLIENT, JOIN_PER_EMAIL, &client, &target, "attempts to join").await??;
         let (Some(name), Some(email), Some(new_password), Some((network_id, requires_approval))) =
             (name, parsed_email, new_password, network)
         else {
@@ -216,29 +243,19 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         if password.is_empty() {
             return keep().field("password", "Enter your password.").into_result();
         }
-        let account_key = parsed.as_str().to_string();
-        let client_key = crate::platform::request::client_key(st.config.trust_proxy);
-        let window = st.config.failure_window.as_secs() as i64;
-        let since = crate::util::now() - window;
-        let (by_account, by_client) = store::recent_failures(&st.db, &account_key, &client_key, since).await?;
-        if by_account >= st.config.max_failures_per_account || by_client >= st.config.max_failures_per_client {
-            let minutes = (window + 59) / 60;
-            return Err(AppError::TooManyAttempts {
-                message: format!(
-                    "Too many attempts to sign in. For your safety, please wait {minutes} minutes and try again, or reset your password."
-                ),
-                retry_after_secs: window as u64,
-            });
-        }
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
         let account = store::find_account_by_email(&st.db, parsed.as_str()).await?;
+        // Counted before it is checked: parallel guesses cannot pass the limits.
+        let attempt = throttle::password_guess(&st, parsed.as_str(), account.as_ref(), &client).await??;
         let ok = password::verify(password, account.as_ref().and_then(|a| a.password_hash.clone())).await?;
         let Some(account) = account.filter(|_| ok) else {
-            store::record_failure(&st.db, &account_key, &client_key).await?;
+            attempt.failed();
+            event(&st, crate::platform::events::EventKind::SignInFailed, None, parsed.as_str()).await;
             let mut p = keep();
             p.summary = "That email and password do not match an account. Check them and try again.".into();
             return p.into_result();
         };
-        store::clear_failures(&st.db, &account_key).await?;
+        throttle::password_right(&st, attempt, parsed.as_str(), &client).await?;
         if !account.email_confirmed {
             let mut tx = st.db.pool.begin().await?;
             send_confirmation(&mut tx, &st, &account.id, parsed.as_str(), &account.display_name).await?;
@@ -255,11 +272,12 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         if second_factor::is_enabled(&st.db, &account.id).await? {
             // The password was right; the session starts only once the code is right too.
             let token = second_factor::open_challenge(&st.db, &account.id, &next).await?;
-            crate::platform::request::set_cookie(challenge_cookie(&token, second_factor::CHALLENGE_SECS, st.config.https()));
+            crate::platform::request::set_cookie(challenge_cookie(&st, &token, second_factor::CHALLENGE_SECS));
             leptos_axum::redirect("/sign-in/code");
             return Ok(());
         }
         start_session(&st, &account.id, false).await?;
+        trust_this_browser(&st, &account.id).await?;
         // Staff without a second factor are sent to set one up: their tools wait for it.
         let staff = crate::networks::store::load_viewer(&st.db, &account.id).await?.is_some_and(|v| v.is_staff());
         leptos_axum::redirect(if staff { "/account/two-step?required=1" } else { &next });
@@ -268,12 +286,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 }
 
 #[cfg(feature = "ssr")]
-fn challenge_cookie(token: &str, max_age: i64, https: bool) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        second_factor::CHALLENGE_COOKIE,
-        if https { "; Secure" } else { "" }
-    )
+fn challenge_cookie(st: &crate::platform::state::AppState, token: &str, max_age: i64) -> String {
+    crate::platform::request::cookie_header(&st.config, second_factor::CHALLENGE_COOKIE, token, max_age.max(0) as u64)
 }
 
 /// The second step of signing in: a code from the authenticator app, or a recovery code.
@@ -291,30 +305,24 @@ pub async fn sign_in_code(code: String) -> Result<(), AppError> {
             return FormProblem::new().field("code", "Enter the 6-digit code from your authenticator app, or a recovery code.").into_result();
         }
         // Wrong codes count against the account as well as the challenge, so signing in
-        // again with the password does not buy more guesses.
-        let account_key = format!("code:{user_id}");
-        let client_key = crate::platform::request::client_key(st.config.trust_proxy);
-        let window = st.config.failure_window.as_secs() as i64;
-        let (by_account, _) = store::recent_failures(&st.db, &account_key, &client_key, crate::util::now() - window).await?;
-        if by_account >= st.config.max_failures_per_account {
-            return Err(AppError::TooManyAttempts {
-                message: format!("Too many wrong codes. For your safety, please wait {} minutes and sign in again.", (window + 59) / 60),
-                retry_after_secs: window as u64,
-            });
-        }
+        // again with the password does not buy more guesses; counted before checking.
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
+        let attempt = throttle::code_guess(&st, &user_id, &client).await??;
         if !second_factor::take_attempt(&st.db, &cookie).await? {
             return Err(AppError::Forbidden("That sign-in had too many wrong codes. Please sign in again with your password.".into()));
         }
-        if !second_factor::verify(&st.db, &user_id, &code).await? {
-            store::record_failure(&st.db, &account_key, &client_key).await?;
+        if !second_factor::verify(&st, &user_id, &code).await? {
+            attempt.failed();
+            event(&st, crate::platform::events::EventKind::CodeWrong, Some(&user_id), "").await;
             return FormProblem::new()
                 .field("code", "That code did not work. Codes change every 30 seconds and each works once: try the newest one.")
                 .into_result();
         }
-        store::clear_failures(&st.db, &account_key).await?;
+        throttle::code_right(&st, attempt, &user_id).await?;
         second_factor::close_challenge(&st.db, &cookie).await?;
-        crate::platform::request::set_cookie(challenge_cookie("", 0, st.config.https()));
+        crate::platform::request::set_cookie(challenge_cookie(&st, "", 0));
         start_session(&st, &user_id, true).await?;
+        trust_this_browser(&st, &user_id).await?;
         leptos_axum::redirect(&safe_next(Some(&next)));
         Ok(())
     }.await)
@@ -346,9 +354,9 @@ pub async fn two_step() -> Result<TwoStepView, AppError> {
         let enabled = second_factor::is_enabled(&st.db, &viewer.user_id).await?;
         let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
         let f = if enabled {
-            second_factor::state_of(&st.db, &viewer.user_id).await?
+            second_factor::state_of(&st, &viewer.user_id).await?
         } else {
-            Some(second_factor::begin_setup(&st.db, &viewer.user_id, &session).await?)
+            Some(second_factor::begin_setup(&st, &viewer.user_id, &session).await?)
         };
         let f = f.ok_or_else(|| crate::error::unexpected("two step: no state"))?;
         let account = viewer.email.clone().unwrap_or_else(|| viewer.display_name.clone());
@@ -372,7 +380,7 @@ pub async fn enable_two_step(code: String) -> Result<(), AppError> {
         let st = state()?;
         let viewer = signed_in().await?;
         let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
-        let Some(f) = second_factor::pending_for(&st.db, &viewer.user_id, &session).await?.filter(|f| !f.enabled) else {
+        let Some(f) = second_factor::pending_for(&st, &viewer.user_id, &session).await?.filter(|f| !f.enabled) else {
             return Err(AppError::Conflict(
                 "Two-step sign-in is already on, or is being set up from another sign-in. Reload the page to start again here.".into(),
             ));
@@ -383,10 +391,11 @@ pub async fn enable_two_step(code: String) -> Result<(), AppError> {
                 .into_result();
         };
         let mut tx = st.db.pool.begin().await?;
-        if !second_factor::enable(&mut tx, &viewer.user_id, step, &f.pending_codes).await? {
+        if !second_factor::enable(&mut tx, &st, &viewer.user_id, step, &f.pending_codes).await? {
             return Err(AppError::Conflict("Two-step sign-in is already on.".into()));
         }
         tx.commit().await?;
+        event(&st, crate::platform::events::EventKind::TwoStepOn, Some(&viewer.user_id), "").await;
         if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
             second_factor::mark_session(&st.db, &token).await?;
         }
@@ -405,12 +414,19 @@ pub async fn disable_two_step(code: String) -> Result<(), AppError> {
         if viewer.is_staff() || viewer.needs_second_factor {
             return Err(AppError::Forbidden("Community builders, professionals and administrators must keep two-step sign-in on.".into()));
         }
-        if !second_factor::verify(&st.db, &viewer.user_id, &code).await? {
+        // The same budget of wrong codes as signing in, counted before checking.
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
+        let attempt = throttle::code_guess(&st, &viewer.user_id, &client).await??;
+        if !second_factor::verify(&st, &viewer.user_id, &code).await? {
+            attempt.failed();
+            event(&st, crate::platform::events::EventKind::CodeWrong, Some(&viewer.user_id), "turning two-step sign-in off").await;
             return FormProblem::new().field("code", "That code did not work. Type the newest code from your app, or a recovery code.").into_result();
         }
+        throttle::code_right(&st, attempt, &viewer.user_id).await?;
         let mut tx = st.db.pool.begin().await?;
         second_factor::disable(&mut tx, &viewer.user_id).await?;
         tx.commit().await?;
+        event(&st, crate::platform::events::EventKind::TwoStepOff, Some(&viewer.user_id), "").await;
         leptos_axum::redirect("/account/two-step?done=off");
         Ok(())
     }.await)
@@ -424,7 +440,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
             store::end_session(&st.db, &token).await?;
         }
-        crate::platform::request::set_cookie(crate::platform::request::clear_session_cookie(st.config.https()));
+        crate::platform::request::set_cookie(crate::platform::request::clear_session_cookie(&st.config));
         leptos_axum::redirect("/?signed_out=1");
         Ok(())
     }.await)
@@ -437,10 +453,24 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         let st = state()?;
         let viewer = signed_in().await?;
         crate::networks::domain::require_any_role(&viewer)?;
+        // Guesses at the current password are limited too, counted before checking.
+        let attempt = match crate::platform::limits::attempt(&st.db, &[(crate::platform::limits::CURRENT_PASSWORD, &viewer.user_id)]).await? {
+            Ok(a) => a,
+            Err(refusal) => {
+                event(&st, crate::platform::events::EventKind::SignInThrottled, Some(&viewer.user_id), "current password").await;
+                return Err(refusal.error(format!(
+                    "Too many wrong passwords. For your safety, please wait {} and try again.",
+                    refusal.wait_in_words()
+                )));
+            }
+        };
         let stored = store::password_hash_of(&st.db, &viewer.user_id).await?;
         if !password::verify(current_password, stored).await? {
+            attempt.failed();
+            event(&st, crate::platform::events::EventKind::SignInFailed, Some(&viewer.user_id), "current password").await;
             return FormProblem::new().field("current_password", "That is not your current password.").into_result();
         }
+        attempt.succeeded(&st.db).await?;
         let context: Vec<&str> = vec![viewer.email.as_deref().unwrap_or(""), viewer.display_name.as_str()];
         let parsed = domain::NewPassword::parse(&new_password, &context)
             .map_err(|m| AppError::invalid("new_password", m))?;
@@ -449,14 +479,16 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         store::set_password_hash(&mut tx, &viewer.user_id, &hash).await?;
         store::end_all_sessions(&mut tx, &viewer.user_id).await?;
         tx.commit().await?;
+        event(&st, crate::platform::events::EventKind::PasswordChanged, Some(&viewer.user_id), "").await;
         start_session(&st, &viewer.user_id, viewer.second_factor).await?;
         leptos_axum::redirect("/account?changed=password");
         Ok(())
     }.await)
 }
 
-/// Emails a single-use link to choose a new password. Says the same whether or not the
-/// address has an account.
+/// Emails a single-use link to choose a new password. Says the same, in the same time,
+/// whether or not the address has an account: the lookup and the email are queued work
+/// done after the answer.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     finish(async {
@@ -465,24 +497,39 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             Ok(e) => e,
             Err(m) => return FormProblem::new().keep("email", &email).field("email", m).into_result(),
         };
-        if let Some(account) = store::find_account_by_email(&st.db, parsed.as_str()).await? {
-            let mut tx = st.db.pool.begin().await?;
-            let token = store::issue_token(&mut tx, &account.id, store::TokenPurpose::ResetPassword).await?;
-            crate::email::queue(
-                &mut tx,
-                parsed.as_str(),
-                "Choose a new Timeweave password",
-                &format!(
-                    "Hello {},\n\nTo choose a new password, open this link:\n\n{}/reset-password?token={}\n\nThe link works once and for one hour. If you did not ask for this, ignore this email: your password has not changed.\n",
-                    account.display_name, st.config.public_url, token
-                ),
-            )
-            .await?;
-            tx.commit().await?;
-        }
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
+        use crate::platform::limits::{RESET_PER_CLIENT, RESET_PER_EMAIL};
+        throttle::request_limits(&st, RESET_PER_CLIENT, RESET_PER_EMAIL, &client, parsed.as_str(), "requests for a new password").await??;
+        let task_state = st.clone();
+        let address = parsed.as_str().to_string();
+        tokio::spawn(async move {
+            if let Err(e) = send_reset_link(&task_state, &address).await {
+                tracing::error!("sending a password reset link: {e}");
+            }
+        });
         leptos_axum::redirect("/forgot-password/sent");
         Ok(())
     }.await)
+}
+
+/// The queued half of `request_password_reset`: a link if the address has an account.
+#[cfg(feature = "ssr")]
+pub async fn send_reset_link(st: &crate::platform::state::AppState, email: &str) -> Result<(), AppError> {
+    let Some(account) = store::find_account_by_email(&st.db, email).await? else { return Ok(()) };
+    let mut tx = st.db.pool.begin().await?;
+    let token = store::issue_token(&mut tx, &account.id, store::TokenPurpose::ResetPassword).await?;
+    crate::email::queue(
+        &mut tx,
+        email,
+        "Choose a new Timeweave password",
+        &format!(
+            "Hello {},\n\nTo choose a new password, open this link:\n\n{}/reset-password?token={}\n\nThe link works once and for one hour. If you did not ask for this, ignore this email: your password has not changed.\n",
+            account.display_name, st.config.public_url, token
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Sets a new password with the emailed link. The link works once; every session ends.
@@ -499,11 +546,33 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             ));
         };
         store::set_password_hash(&mut tx, &user_id, &hash).await?;
+        // One link used ends every other: an older email found later cannot be used.
+        store::end_tokens(&mut tx, &user_id, store::TokenPurpose::ResetPassword).await?;
         // Whoever could read the email can now sign in, so the address is confirmed too.
         store::mark_email_confirmed(&mut tx, &user_id).await?;
         store::end_all_sessions(&mut tx, &user_id).await?;
+        store::forget_devices(&mut tx, &user_id).await?;
         tx.commit().await?;
+        event(&st, crate::platform::events::EventKind::PasswordReset, Some(&user_id), "").await;
         leptos_axum::redirect("/sign-in?reset=1");
+        Ok(())
+    }.await)
+}
+
+/// Opens an emailed unlock link: this browser may sign in to the account now, whatever
+/// wrong passwords were tried from elsewhere (see `throttle`).
+#[server(endpoint = "unlock_sign_in")]
+pub async fn unlock_sign_in(token: String) -> Result<(), AppError> {
+    finish(async {
+        let st = state()?;
+        let mut tx = st.db.pool.begin().await?;
+        let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::UnlockSignIn).await? else {
+            return Err(AppError::NotFound("This link has already been used or has expired. Wait a little and sign in as usual.".into()));
+        };
+        tx.commit().await?;
+        trust_this_browser(&st, &user_id).await?;
+        event(&st, crate::platform::events::EventKind::UnlockUsed, Some(&user_id), "").await;
+        leptos_axum::redirect("/sign-in?unlocked=1");
         Ok(())
     }.await)
 }

@@ -1,6 +1,6 @@
 //! Pages for joining, confirming, signing in, and passwords.
 
-use super::{two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, Join, RequestPasswordReset, ResetPassword, SignIn, SignInCode};
+use super::{two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, Join, RequestPasswordReset, ResetPassword, SignIn, SignInCode, UnlockSignIn};
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
 use crate::networks::{current_viewer, join_choices};
@@ -118,9 +118,11 @@ pub fn SignInPage() -> impl IntoView {
     let next = query("next");
     let confirmed = query("confirmed").is_some();
     let reset = query("reset").is_some();
+    let unlocked = query("unlocked").is_some();
     view! {
         <Title text="Sign in"/>
         <h1>"Sign in"</h1>
+        {unlocked.then(|| view! { <Notice>"This device can sign in to your account now. Please sign in."</Notice> })}
         {confirmed.then(|| view! { <Notice>"Thank you, your email address is confirmed. You can sign in now."</Notice> })}
         {reset.then(|| view! { <Notice>"Your new password is set. Please sign in with it."</Notice> })}
         <ErrorSummary error=error/>
@@ -132,6 +134,25 @@ pub fn SignInPage() -> impl IntoView {
         </ActionForm>
         <p><a href="/forgot-password">"Forgotten your password?"</a></p>
         <p>"New here? "<a href="/join">"Join your local time bank"</a></p>
+    }
+}
+
+/// The emailed unlock link: a button (a link alone must not change anything).
+#[component]
+pub fn UnlockPage() -> impl IntoView {
+    let action = ServerAction::<UnlockSignIn>::new();
+    let error = last_error(action);
+    let token = query("token").unwrap_or_default();
+    view! {
+        <Title text="Sign in from this device"/>
+        <h1>"Sign in from this device"</h1>
+        <ErrorSummary error=error/>
+        <p>"Someone tried the wrong password on your account several times, so signing in from new devices is paused for a while."</p>
+        <p>"Press the button to let this phone or computer sign in to your account straight away."</p>
+        <ActionForm action=action attr:class="stack">
+            <input type="hidden" name="token" value=token/>
+            <button type="submit" class="button primary">"Let this device sign in"</button>
+        </ActionForm>
     }
 }
 

@@ -5,13 +5,18 @@
 //! Rules kept here:
 //! - a code's time step is stored when it is accepted, and the update only succeeds if
 //!   the step is newer than the last one, so no code works twice, even across servers;
-//! - recovery codes are kept as SHA-256 hashes and used once; while setting up, the new
-//!   codes wait (with the new secret) until the first good code turns the factor on;
+//! - the secret is kept sealed with the site's key (`platform::secrets`, XChaCha20-Poly1305),
+//!   so a copy of the database alone does not give anyone's codes;
+//! - recovery codes are kept as keyed hashes (HMAC with the site's key and the account id)
+//!   and used once; while setting up, the new codes wait, sealed, with the new secret until
+//!   the first good code turns the factor on;
 //! - half-way through signing in the browser holds only a random challenge token; five
 //!   wrong codes end the challenge.
 
 use crate::error::AppError;
 use crate::platform::db::Db;
+use crate::platform::secrets::Keys;
+use crate::platform::state::AppState;
 use crate::util::{hash_token, new_token, now};
 use rand::RngCore;
 use sqlx::{Any, Row, Transaction};
@@ -79,9 +84,26 @@ pub fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-fn recovery_hash(typed: &str) -> String {
+const SECRET_PURPOSE: &str = "totp-secret";
+const PENDING_PURPOSE: &str = "recovery-codes-pending";
+const RECOVERY_PURPOSE: &str = "recovery-code";
+
+/// The keyed hashes of a typed recovery code, one per accepted key (current first).
+fn recovery_hashes(keys: &Keys, user_id: &str, typed: &str) -> Vec<String> {
     let clean: String = typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
-    hash_token(&format!("recovery:{clean}"))
+    keys.macs(RECOVERY_PURPOSE, &[user_id.as_bytes(), clean.as_bytes()])
+}
+
+/// A secret (or the waiting recovery codes) as stored.
+pub fn seal_secret(keys: &Keys, secret: &str) -> String {
+    keys.seal(SECRET_PURPOSE, secret.as_bytes())
+}
+
+fn open_text(keys: &Keys, purpose: &str, stored: &str) -> Option<String> {
+    if stored.is_empty() {
+        return Some(String::new());
+    }
+    keys.open(purpose, stored).and_then(|b| String::from_utf8(b).ok())
 }
 
 // ---- storage ----
@@ -94,7 +116,8 @@ pub struct FactorState {
     pub pending_codes: Vec<String>,
 }
 
-pub async fn state_of(db: &Db, user_id: &str) -> Result<Option<FactorState>, AppError> {
+pub async fn state_of(st: &AppState, user_id: &str) -> Result<Option<FactorState>, AppError> {
+    let db = &st.db;
     let row = sqlx::query(
         "SELECT f.secret, f.enabled_at, f.pending_codes,
                 (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = f.user_id AND r.used_at IS NULL) AS left_codes
@@ -103,24 +126,35 @@ pub async fn state_of(db: &Db, user_id: &str) -> Result<Option<FactorState>, App
     .bind(user_id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|r| FactorState {
-        secret: r.get("secret"),
+    let Some(r) = row else { return Ok(None) };
+    let keys = &st.config.keys;
+    // A secret no key opens cannot be used: the key was lost or changed without rotation.
+    let secret = open_text(keys, SECRET_PURPOSE, &r.get::<String, _>("secret"))
+        .ok_or_else(|| crate::error::unexpected("a two-step secret does not open with the configured keys"))?;
+    let pending = open_text(keys, PENDING_PURPOSE, &r.get::<String, _>("pending_codes")).unwrap_or_default();
+    Ok(Some(FactorState {
+        secret,
         enabled: r.get::<Option<i64>, _>("enabled_at").is_some(),
         recovery_left: r.get("left_codes"),
-        pending_codes: r.get::<String, _>("pending_codes").split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
+        pending_codes: pending.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
     }))
 }
 
 /// Whether the person has a second factor turned on.
 pub async fn is_enabled(db: &Db, user_id: &str) -> Result<bool, AppError> {
-    Ok(state_of(db, user_id).await?.is_some_and(|s| s.enabled))
+    let row = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND enabled_at IS NOT NULL")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
 }
 
 /// Starts (or continues) setting up: a new secret and recovery codes, kept until turned on.
 /// The secret belongs to the session that asked for it: another session starting to set
 /// up gets a new one (the first one's secret stops working), so a second sign-in cannot
 /// read the secret someone else is setting up.
-pub async fn begin_setup(db: &Db, user_id: &str, session_token: &str) -> Result<FactorState, AppError> {
+pub async fn begin_setup(st: &AppState, user_id: &str, session_token: &str) -> Result<FactorState, AppError> {
+    let db = &st.db;
     let session = hash_token(session_token);
     let mine = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND (enabled_at IS NOT NULL OR setup_session = $2)")
         .bind(user_id)
@@ -135,19 +169,20 @@ pub async fn begin_setup(db: &Db, user_id: &str, session_token: &str) -> Result<
              VALUES ($1, $2, NULL, 0, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING",
         )
         .bind(user_id)
-        .bind(new_secret())
-        .bind(new_recovery_codes().join(" "))
+        .bind(seal_secret(&st.config.keys, &new_secret()))
+        .bind(st.config.keys.seal(PENDING_PURPOSE, new_recovery_codes().join(" ").as_bytes()))
         .bind(&session)
         .bind(now())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
     }
-    state_of(db, user_id).await?.ok_or_else(|| crate::error::unexpected("second factor: setup row missing"))
+    state_of(st, user_id).await?.ok_or_else(|| crate::error::unexpected("second factor: setup row missing"))
 }
 
 /// The secret being set up by this session, if it is this session's.
-pub async fn pending_for(db: &Db, user_id: &str, session_token: &str) -> Result<Option<FactorState>, AppError> {
+pub async fn pending_for(st: &AppState, user_id: &str, session_token: &str) -> Result<Option<FactorState>, AppError> {
+    let db = &st.db;
     let ok = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND enabled_at IS NULL AND setup_session = $2")
         .bind(user_id)
         .bind(hash_token(session_token))
@@ -156,12 +191,12 @@ pub async fn pending_for(db: &Db, user_id: &str, session_token: &str) -> Result<
     if ok.is_none() {
         return Ok(None);
     }
-    state_of(db, user_id).await
+    state_of(st, user_id).await
 }
 
 /// Turns the factor on with the first good code: the waiting recovery codes become the
 /// person's (hashed), and are never shown again.
-pub async fn enable(tx: &mut Transaction<'_, Any>, user_id: &str, step: u64, codes: &[String]) -> Result<bool, AppError> {
+pub async fn enable(tx: &mut Transaction<'_, Any>, st: &AppState, user_id: &str, step: u64, codes: &[String]) -> Result<bool, AppError> {
     let t = now();
     let done = sqlx::query(
         "UPDATE second_factors SET enabled_at = $1, last_step = $2, pending_codes = '' WHERE user_id = $3 AND enabled_at IS NULL",
@@ -177,7 +212,7 @@ pub async fn enable(tx: &mut Transaction<'_, Any>, user_id: &str, step: u64, cod
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
         for c in codes {
             sqlx::query("INSERT INTO recovery_codes (code_hash, user_id, used_at, created_at) VALUES ($1, $2, NULL, $3)")
-                .bind(recovery_hash(c))
+                .bind(recovery_hashes(&st.config.keys, user_id, c).swap_remove(0))
                 .bind(user_id)
                 .bind(t)
                 .execute(&mut **tx)
@@ -196,8 +231,9 @@ pub async fn disable(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(),
 
 /// Checks a code from the app or a recovery code, and uses it up. `false`: wrong, or
 /// already used.
-pub async fn verify(db: &Db, user_id: &str, typed: &str) -> Result<bool, AppError> {
-    let Some(state) = state_of(db, user_id).await?.filter(|s| s.enabled) else { return Ok(false) };
+pub async fn verify(st: &AppState, user_id: &str, typed: &str) -> Result<bool, AppError> {
+    let db = &st.db;
+    let Some(state) = state_of(st, user_id).await?.filter(|s| s.enabled) else { return Ok(false) };
     if let Some(step) = matching_step(&state.secret, typed, now() as u64) {
         let used = sqlx::query("UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
             .bind(step as i64)
@@ -207,23 +243,59 @@ pub async fn verify(db: &Db, user_id: &str, typed: &str) -> Result<bool, AppErro
             .rows_affected();
         return Ok(used == 1);
     }
-    let used = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL")
-        .bind(now())
-        .bind(recovery_hash(typed))
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    Ok(used == 1)
+    // Codes kept before a key rotation carry an old key's hash: try each accepted key.
+    for hash in recovery_hashes(&st.config.keys, user_id, typed) {
+        let used = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL")
+            .bind(now())
+            .bind(hash)
+            .bind(user_id)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        if used == 1 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
-/// Seeds a turned-on factor with a known secret (the demo's staff accounts; tests).
-pub async fn seed(tx: &mut Transaction<'_, Any>, user_id: &str, secret: &str) -> Result<(), AppError> {
+/// Re-seals every stored secret (and waiting recovery codes) with the current key, after
+/// a rotation. Returns how many rows were re-sealed. Recovery codes' hashes cannot be
+/// redone without the codes: keep the old key in `TIMEWEAVE_OLD_SECRET_KEYS` until the
+/// people who hold them have set up new ones (or accept that those codes stop working).
+pub async fn reseal_all(st: &AppState) -> Result<u64, AppError> {
+    let keys = &st.config.keys;
+    let rows = sqlx::query("SELECT user_id, secret, pending_codes FROM second_factors").fetch_all(&st.db.pool).await?;
+    let mut done = 0;
+    for r in rows {
+        let user_id: String = r.get("user_id");
+        let (secret, pending): (String, String) = (r.get("secret"), r.get("pending_codes"));
+        if keys.is_current(&secret) && (pending.is_empty() || keys.is_current(&pending)) {
+            continue;
+        }
+        let plain = open_text(keys, SECRET_PURPOSE, &secret)
+            .ok_or_else(|| crate::error::unexpected(format!("the two-step secret of {user_id} opens with no configured key")))?;
+        let plain_pending = open_text(keys, PENDING_PURPOSE, &pending).unwrap_or_default();
+        let sealed_pending = if plain_pending.is_empty() { String::new() } else { keys.seal(PENDING_PURPOSE, plain_pending.as_bytes()) };
+        done += sqlx::query("UPDATE second_factors SET secret = $1, pending_codes = $2 WHERE user_id = $3 AND secret = $4")
+            .bind(seal_secret(keys, &plain))
+            .bind(sealed_pending)
+            .bind(&user_id)
+            .bind(&secret)
+            .execute(&st.db.pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(done)
+}
+
+/// Seeds a turned-on factor with a known secret (tests).
+pub async fn seed(tx: &mut Transaction<'_, Any>, keys: &Keys, user_id: &str, secret: &str) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, $3, 0, '', $3)",
     )
     .bind(user_id)
-    .bind(secret)
+    .bind(seal_secret(keys, secret))
     .bind(now())
     .execute(&mut **tx)
     .await?;
@@ -316,6 +388,10 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), 10);
-        assert_eq!(recovery_hash(&codes[0]), recovery_hash(&codes[0].to_uppercase().replace('-', " ")));
+        let keys = Keys::random();
+        let hash = |c: &str| recovery_hashes(&keys, "user-1", c);
+        assert_eq!(hash(&codes[0]), hash(&codes[0].to_uppercase().replace('-', " ")));
+        assert_ne!(hash(&codes[0]), recovery_hashes(&keys, "user-2", &codes[0]), "bound to the account");
+        assert_ne!(hash(&codes[0]), recovery_hashes(&Keys::random(), "user-1", &codes[0]), "keyed");
     }
 }

@@ -11,6 +11,8 @@ use sqlx::{Any, Row, Transaction};
 pub enum TokenPurpose {
     ConfirmEmail,
     ResetPassword,
+    /// Lets one browser sign in to an account that wrong passwords from elsewhere locked.
+    UnlockSignIn,
 }
 
 impl TokenPurpose {
@@ -18,6 +20,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::ConfirmEmail => "confirm_email",
             TokenPurpose::ResetPassword => "reset_password",
+            TokenPurpose::UnlockSignIn => "unlock_sign_in",
         }
     }
     /// How long a link works.
@@ -25,6 +28,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::ConfirmEmail => 7 * 86_400,
             TokenPurpose::ResetPassword => 60 * 60,
+            TokenPurpose::UnlockSignIn => 60 * 60,
         }
     }
 }
@@ -196,38 +200,66 @@ pub async fn end_all_sessions(tx: &mut Transaction<'_, Any>, user_id: &str) -> R
     Ok(())
 }
 
-// ---- throttling ----
-
-/// Failed sign-ins in the window for this account and this client address.
-pub async fn recent_failures(db: &Db, account_key: &str, client_key: &str, since: i64) -> Result<(i64, i64), AppError> {
-    let row = sqlx::query(
-        "SELECT
-           (SELECT COUNT(*) FROM sign_in_failures WHERE account_key = $1 AND at > $3) AS by_account,
-           (SELECT COUNT(*) FROM sign_in_failures WHERE client_key = $2 AND at > $3) AS by_client",
-    )
-    .bind(account_key)
-    .bind(client_key)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok((row.get("by_account"), row.get("by_client")))
-}
-
-pub async fn record_failure(db: &Db, account_key: &str, client_key: &str) -> Result<(), AppError> {
-    let t = now();
-    sqlx::query("INSERT INTO sign_in_failures (id, account_key, client_key, at) VALUES ($1, $2, $3, $4)")
-        .bind(new_id())
-        .bind(account_key)
-        .bind(client_key)
-        .bind(t)
-        .execute(&db.pool)
+/// Ends every other unused link of this purpose for the user (a reset link used ends the rest).
+pub async fn end_tokens(tx: &mut Transaction<'_, Any>, user_id: &str, purpose: TokenPurpose) -> Result<(), AppError> {
+    sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+        .bind(now())
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .execute(&mut **tx)
         .await?;
-    // Keep the table small: forget failures older than a day.
-    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(t - 86_400).execute(&db.pool).await?;
     Ok(())
 }
 
-pub async fn clear_failures(db: &Db, account_key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1").bind(account_key).execute(&db.pool).await?;
+/// Whether an unlock link went to this user since `since` (one per lock is enough).
+pub async fn unlock_sent_since(db: &Db, user_id: &str, since: i64) -> Result<bool, AppError> {
+    let row = sqlx::query("SELECT 1 AS one FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND created_at > $3")
+        .bind(user_id)
+        .bind(TokenPurpose::UnlockSignIn.as_str())
+        .bind(since)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+// ---- trusted devices ----
+
+/// How long a browser stays trusted after signing in (or unlocking).
+pub const DEVICE_SECS: i64 = 180 * 86_400;
+/// The cookie naming a trusted browser.
+pub const DEVICE_COOKIE: &str = "tw_device";
+
+/// Trusts this browser for the account; returns the cookie's token.
+pub async fn trust_device(db: &Db, user_id: &str) -> Result<String, AppError> {
+    let token = new_token();
+    let t = now();
+    sqlx::query("DELETE FROM trusted_devices WHERE expires_at < $1").bind(t).execute(&db.pool).await?;
+    sqlx::query("INSERT INTO trusted_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(hash_token(&token))
+        .bind(user_id)
+        .bind(t)
+        .bind(t + DEVICE_SECS)
+        .execute(&db.pool)
+        .await?;
+    Ok(token)
+}
+
+/// Whether the browser's device token is trusted for this account.
+pub async fn device_trusted(db: &Db, token: &str, user_id: &str) -> Result<bool, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(false);
+    }
+    let row = sqlx::query("SELECT 1 AS one FROM trusted_devices WHERE token_hash = $1 AND user_id = $2 AND expires_at > $3")
+        .bind(hash_token(token))
+        .bind(user_id)
+        .bind(now())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Forgets every trusted browser of a user (password changed or reset).
+pub async fn forget_devices(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM trusted_devices WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
     Ok(())
 }

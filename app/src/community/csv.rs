@@ -17,7 +17,7 @@ pub async fn audit_csv(State(st): State<AppState>, headers: HeaderMap, Query(q):
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<Vec<u8>, AppError> {
-    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
     let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     require_some_builder(&viewer)?;
     let get = |k: &str| q.get(k).cloned();

@@ -171,7 +171,7 @@ pub fn TextArea(
     #[prop(default = 3)] rows: u32,
     #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
-    let value = problem.value_for(name).unwrap_or_default();
+    let value = textarea_text(&problem.value_for(name).unwrap_or_default());
     let chrome = Chrome::new(name, &problem, hint);
     let (invalid, described) = (chrome.invalid, chrome.described.clone());
     view! {
@@ -187,6 +187,19 @@ pub fn TextArea(
                 aria-describedby=described
             >{value}</textarea>
         </div>
+    }
+}
+
+/// A `<textarea>`'s contents as HTML. The renderer writes a textarea's children raw (it
+/// does for no other element), so whatever the value holds, `</textarea>` included, is
+/// escaped here; the browser shows it as the text typed. A leading newline is doubled,
+/// because the HTML parser drops the first one.
+pub fn textarea_text(value: &str) -> String {
+    let escaped = html_escape::encode_text(value).into_owned();
+    if value.starts_with('\n') {
+        format!("\n{escaped}")
+    } else {
+        escaped
     }
 }
 
@@ -262,4 +275,55 @@ pub fn Checkbox(
 #[component]
 pub fn Notice(children: Children) -> impl IntoView {
     view! { <div class="notice" role="status">{children()}</div> }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn textarea_text_cannot_end_the_element() {
+        let v = super::textarea_text("</textarea><meta http-equiv=refresh content=\"1;url=/\">");
+        assert!(!v.contains('<'), "{v}");
+        assert_eq!(super::textarea_text("a & b"), "a &amp; b");
+        assert_eq!(super::textarea_text("\nfirst"), "\n\nfirst");
+    }
+}
+
+/// The class, checked over the source. The renderer writes the children of `<textarea>`,
+/// `<script>`, `<style>` and `<noscript>` raw, and leptos_meta writes the page's `<title>`
+/// raw: no `<textarea>` is written anywhere but in [`TextArea`] (which escapes its value),
+/// none of the others by hand at all, and every page title goes through the one escaping
+/// formatter (`crate::page_title`). (An SVG chart's `<title>` is escaped as usual.)
+#[cfg(test)]
+mod source_checks {
+    fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+
+    #[test]
+    fn raw_text_elements_are_written_in_one_place_each() {
+        let mut files = vec![];
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        for (path, text) in &files {
+            if !path.ends_with("components/forms.rs") {
+                assert!(!text.contains("<textarea"), "{path} writes a <textarea> itself: use forms::TextArea");
+            }
+            if !path.ends_with("src/lib.rs") && !path.ends_with("components/forms.rs") {
+                assert!(!text.contains("<Title formatter"), "{path} sets a title formatter: titles are escaped by page_title");
+                // The renderer's other raw-text elements: none are written by hand.
+                for raw in ["<script", "<style", "<noscript"] {
+                    assert!(!text.contains(raw), "{path} writes {raw}>: its children would not be escaped");
+                }
+            }
+        }
+        let lib = files.iter().find(|(p, _)| p.ends_with("src/lib.rs")).unwrap();
+        assert!(lib.1.contains("<Title formatter=page_title/>"));
+        assert_eq!(crate::page_title("</title><b>".into()), "&lt;/title&gt;&lt;b&gt; · Timeweave");
+    }
 }

@@ -48,6 +48,7 @@ pub fn SiteHeader() -> impl IntoView {
                                 l.push(("/admin/referral-log", "Referral log"));
                                 l.push(("/admin/networks", "Networks"));
                                 l.push(("/outbox", "Emails"));
+                                l.push(("/admin/security", "Security"));
                             }
                             if !v.is_waiting() {
                                 l.push(("/notifications", "Notifications"));

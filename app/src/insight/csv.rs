@@ -22,7 +22,7 @@ pub async fn table_csv(
 }
 
 async fn csv_for(st: &AppState, headers: &HeaderMap, file: &str, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
-    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
     let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     let slug = file.strip_suffix(".csv").ok_or_else(|| AppError::not_found("table"))?;
     let ask = Ask {

@@ -35,7 +35,7 @@ pub fn download(file: Result<(String, Vec<u8>), AppError>) -> Response {
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
-    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
     let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     let (network, account, label) = if let Some(member) = q.get("member") {
         let (network, _, name) = super::member_in_scope(st, &viewer, member).await?;

@@ -26,6 +26,11 @@ pub struct Config {
     pub max_failures_per_account: i64,
     pub max_failures_per_client: i64,
     pub failure_window: Duration,
+    /// `TIMEWEAVE_SECRET_KEY` (and `TIMEWEAVE_OLD_SECRET_KEYS`): seals secrets at rest and
+    /// signs form state. Unset: [`Config::resolve_keys`] keeps one in a file.
+    pub keys: super::secrets::Keys,
+    /// Whether `keys` came from the configuration (else it is a placeholder until resolved).
+    pub keys_configured: bool,
 }
 
 impl Config {
@@ -52,11 +57,62 @@ impl Config {
             max_failures_per_account: num("TIMEWEAVE_MAX_FAILURES_PER_ACCOUNT", 5)? as i64,
             max_failures_per_client: num("TIMEWEAVE_MAX_FAILURES_PER_CLIENT", 20)? as i64,
             failure_window: Duration::from_secs(60 * num("TIMEWEAVE_FAILURE_WINDOW_MINUTES", 15)?),
+            keys: match var("TIMEWEAVE_SECRET_KEY") {
+                Some(k) => super::secrets::Keys::parse(&k, var("TIMEWEAVE_OLD_SECRET_KEYS").as_deref())?,
+                None => super::secrets::Keys::random(),
+            },
+            keys_configured: var("TIMEWEAVE_SECRET_KEY").is_some(),
         })
+    }
+
+    /// Without a configured key, the key kept in a file: `TIMEWEAVE_SECRET_KEY_FILE`, else
+    /// beside the SQLite database (`<file>.key`), else `data/secret.key`. Made on first start.
+    /// Several servers on one PostgreSQL must be given the same key.
+    pub fn resolve_keys(&mut self) -> anyhow::Result<()> {
+        if self.keys_configured {
+            return Ok(());
+        }
+        let path = match std::env::var("TIMEWEAVE_SECRET_KEY_FILE").ok().filter(|p| !p.trim().is_empty()) {
+            Some(p) => std::path::PathBuf::from(p),
+            None => match sqlite_file(&self.database_url) {
+                Some(file) => std::path::PathBuf::from(format!("{file}.key")),
+                None => std::path::PathBuf::from("data/secret.key"),
+            },
+        };
+        self.keys = super::secrets::Keys::load_or_create(&path)?;
+        self.keys_configured = true;
+        Ok(())
+    }
+
+    /// The name of a cookie: with an https public URL it takes the `__Host-` prefix (the
+    /// browser then accepts it only from this host, over HTTPS, for the whole site).
+    pub fn cookie_name(&self, base: &str) -> String {
+        if self.https() {
+            format!("__Host-{base}")
+        } else {
+            base.to_string()
+        }
     }
 
     /// Served over HTTPS: cookies get `Secure`, responses get HSTS.
     pub fn https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// The file of a `sqlite:` database URL (none for PostgreSQL or an in-memory database).
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or("");
+    (!file.is_empty() && !file.contains(":memory:")).then(|| file.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn key_file_sits_beside_the_sqlite_file() {
+        assert_eq!(super::sqlite_file("sqlite://data/demo.db?mode=rwc").as_deref(), Some("data/demo.db"));
+        assert_eq!(super::sqlite_file("sqlite::memory:"), None);
+        assert_eq!(super::sqlite_file("postgres://x@h/db"), None);
     }
 }

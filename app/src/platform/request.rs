@@ -23,10 +23,12 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The value of a cookie on this request.
+/// The value of a cookie on this request, by its base name (`__Host-` is added behind
+/// HTTPS, see [`crate::platform::config::Config::cookie_name`]).
 pub fn cookie(name: &str) -> Option<String> {
     let parts = parts()?;
-    cookie_from_headers(&parts.headers, name)
+    let name = crate::platform::state::state().map(|s| s.config.cookie_name(name)).unwrap_or_else(|_| name.to_string());
+    cookie_from_headers(&parts.headers, &name)
 }
 
 pub fn cookie_from_headers(headers: &http::HeaderMap, name: &str) -> Option<String> {
@@ -65,18 +67,20 @@ pub async fn signed_in() -> Result<Viewer, AppError> {
 /// Who is asking, for throttling: the socket's address (or `X-Forwarded-For` behind a trusted proxy).
 pub fn client_key(trust_proxy: bool) -> String {
     let Some(parts) = parts() else { return "unknown".into() };
+    client_address(&parts.headers, &parts.extensions, trust_proxy)
+}
+
+/// The client's address from a request's headers and extensions (middleware and handlers).
+pub fn client_address(headers: &http::HeaderMap, extensions: &http::Extensions, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(first) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_string();
+        if let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+            let first = first.trim();
+            if !first.is_empty() && first.len() <= 64 {
+                return first.to_string();
+            }
         }
     }
-    parts
-        .extensions
+    extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
@@ -96,28 +100,45 @@ pub fn set_cookie(value: String) {
     }
 }
 
-/// The session cookie: HttpOnly, SameSite=Lax, Secure behind HTTPS.
-pub fn session_cookie(token: &str, max_age_secs: u64, https: bool) -> String {
+/// A cookie of ours: HttpOnly, SameSite=Lax, Path=/; behind HTTPS Secure and named with
+/// the `__Host-` prefix. `max_age_secs` 0 removes it.
+pub fn cookie_header(config: &crate::platform::config::Config, name: &str, value: &str, max_age_secs: u64) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
-        if https { "; Secure" } else { "" }
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        config.cookie_name(name),
+        if config.https() { "; Secure" } else { "" }
     )
 }
 
-pub fn clear_session_cookie(https: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if https { "; Secure" } else { "" }
-    )
+/// The session cookie.
+pub fn session_cookie(config: &crate::platform::config::Config, token: &str) -> String {
+    cookie_header(config, SESSION_COOKIE, token, config.session_absolute.as_secs())
+}
+
+pub fn clear_session_cookie(config: &crate::platform::config::Config) -> String {
+    cookie_header(config, SESSION_COOKIE, "", 0)
 }
 
 /// Ends a server function: on failure, answer script callers with the error's HTTP status
 /// (a plain form post is redirected back to its page by Leptos, carrying the error).
+///
+/// Also: a 429 says when to try again (`Retry-After`), and a refusal (403) is marked for
+/// the middleware to keep as a security event (`platform::events`).
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &result {
-        if !is_plain_form_post() {
-            if let Some(res) = use_context::<ResponseOptions>() {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            if !is_plain_form_post() {
                 res.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                if let AppError::TooManyAttempts { retry_after_secs, .. } = e {
+                    res.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                }
+            }
+            if matches!(e, AppError::Forbidden(_)) {
+                let user = use_context::<ViewerCache>().and_then(|c| c.0.get().cloned().flatten()).map(|v| v.user_id);
+                let marker = format!("forbidden;{}", user.unwrap_or_default());
+                if let Ok(v) = HeaderValue::from_str(&marker) {
+                    res.insert_header(http::HeaderName::from_static(crate::platform::events::EVENT_HEADER), v);
+                }
             }
         }
     }

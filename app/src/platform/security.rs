@@ -6,7 +6,13 @@
 //!   Referrer-Policy, and HSTS when served over HTTPS.
 //! - State-changing requests (anything but GET, HEAD, OPTIONS) from another origin are
 //!   refused with 403, judged by `Origin` and, where a browser sends no Origin, by
-//!   `Sec-Fetch-Site`. Session cookies are also `SameSite=Lax`.
+//!   `Sec-Fetch-Site`. Session cookies are also `SameSite=Lax`. Each refusal is kept as a
+//!   security event.
+//! - `Cache-Control: no-store` on every server function's answer and on every page or file
+//!   served to a browser that holds a session, so no shared or back-button cache keeps
+//!   anyone's details.
+//! - Refusals marked by server functions (403) are kept as security events with the
+//!   request's path and address.
 
 use axum::{body::Body, extract::Request, middleware::Next, response::Response};
 use http::{header, HeaderValue, Method, StatusCode};
@@ -47,11 +53,19 @@ pub async fn security_headers(https: bool, mut req: Request, next: Next) -> Resp
 }
 
 /// Refuses state-changing requests that come from another site.
-pub async fn same_origin_only(req: Request, next: Next) -> Response {
+pub async fn same_origin_only(state: crate::platform::state::AppState, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     if is_cross_origin(req.headers()) {
+        let client = super::request::client_address(req.headers(), req.extensions(), state.config.trust_proxy);
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        super::events::record(
+            &state.db,
+            super::events::EventKind::CrossOriginRefused,
+            super::events::Event { subject: req.uri().path(), client: &client, detail: &format!("origin {origin}"), ..Default::default() },
+        )
+        .await;
         return Response::builder()
             .status(StatusCode::FORBIDDEN)
             .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -59,6 +73,33 @@ pub async fn same_origin_only(req: Request, next: Next) -> Response {
             .unwrap_or_default();
     }
     next.run(req).await
+}
+
+/// No caching of anything personal, and the refusals server functions marked kept as events.
+pub async fn no_store_and_events(state: crate::platform::state::AppState, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let personal = path.starts_with("/api/")
+        || path.starts_with("/partner/")
+        || super::request::cookie_from_headers(req.headers(), &state.config.cookie_name(super::request::SESSION_COOKIE)).is_some();
+    let client = super::request::client_address(req.headers(), req.extensions(), state.config.trust_proxy);
+    let mut res = next.run(req).await;
+    if personal && !path.starts_with("/pkg/") {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(marker) = res.headers_mut().remove(super::events::EVENT_HEADER) {
+        let marker = marker.to_str().unwrap_or("").to_string();
+        let (kind, user) = marker.split_once(';').unwrap_or((marker.as_str(), ""));
+        if kind == "forbidden" {
+            let user = (!user.is_empty()).then_some(user);
+            super::events::record(
+                &state.db,
+                super::events::EventKind::Forbidden,
+                super::events::Event { user_id: user, subject: &path, client: &client, ..Default::default() },
+            )
+            .await;
+        }
+    }
+    res
 }
 
 /// `Origin` must name this host; with no `Origin`, `Sec-Fetch-Site` must not say cross-site.

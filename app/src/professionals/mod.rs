@@ -37,6 +37,8 @@ pub struct ApplicantView {
 pub async fn organisation_choices() -> Result<Vec<(String, String)>, AppError> {
     finish(async {
         let st = state()?;
+        // Only for people applying (signed in): the list is not for anyone passing by.
+        signed_in().await?;
         Ok(sqlx::query("SELECT id, name FROM organisations ORDER BY name")
             .fetch_all(&st.db.pool)
             .await?
@@ -78,8 +80,14 @@ pub async fn apply_as_professional(
         let parsed_email = Email::parse(&email).map_err(|m| problem.push("email", m)).ok();
         let context: Vec<&str> = vec![email.trim(), display_name.trim()];
         let new_password = NewPassword::parse(&password, &context).map_err(|m| problem.push("password", m)).ok();
+        // The form has no list of organisations (that list is not for anyone passing by):
+        // a typed name that matches one is that organisation.
         let existing_org = if organisation.is_empty() || organisation == "new" {
-            None
+            sqlx::query("SELECT id FROM organisations WHERE LOWER(name) = LOWER($1)")
+                .bind(&new_organisation)
+                .fetch_optional(&st.db.pool)
+                .await?
+                .map(|r| r.get::<String, _>("id"))
         } else {
             sqlx::query("SELECT id FROM organisations WHERE id = $1").bind(&organisation).fetch_optional(&st.db.pool).await?.map(|r| r.get::<String, _>("id"))
         };

@@ -1,6 +1,6 @@
 //! Applying for a referrer account, and the site admin's list of applications.
 
-use super::{organisation_choices, professional_applications, ApplyAsProfessional, DecideProfessional};
+use super::{professional_applications, ApplyAsProfessional, DecideProfessional};
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
 use crate::components::url::query;
@@ -13,45 +13,29 @@ use leptos_meta::Title;
 pub fn ProfessionalJoinPage() -> impl IntoView {
     let action = ServerAction::<ApplyAsProfessional>::new();
     let error = last_error(action);
-    let data = Resource::new_blocking(|| (), |_| organisation_choices());
+    let p = problem_of(&error);
+    let kinds: Vec<(String, String)> =
+        ["health board", "GP practice", "council team", "charity", "other"].iter().map(|k| (k.to_string(), k.to_string())).collect();
     view! {
         <Title text="Apply for a referrer account"/>
         <h1>"Apply for a referrer account"</h1>
         <p class="lead">"For GP link workers, community connectors, social workers and other health and care staff who refer people to the time bank. A site administrator checks every application before you can refer."</p>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                Suspend::new(async move {
-                    let orgs = match data.await {
-                        Err(e) => return view! { <PageError error=e/> }.into_any(),
-                        Ok(o) => o,
-                    };
-                    let p = problem_of(&error);
-                    let mut choices = orgs;
-                    choices.push(("new".into(), "Not listed: I will type it below".into()));
-                    let kinds: Vec<(String, String)> = ["health board", "GP practice", "council team", "charity", "other"]
-                        .iter()
-                        .map(|k| (k.to_string(), k.to_string()))
-                        .collect();
-                    view! {
-                        <ErrorSummary error=error.clone()/>
-                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                            <Field label="Your name" name="display_name" problem=p.clone() autocomplete="name" required=true/>
-                            <Field label="Work email address" name="email" kind="email" problem=p.clone() autocomplete="email" inputmode="email" required=true
-                                hint="Your work address: we check it belongs to your organisation."/>
-                            <Field label="Password" name="password" kind="password" problem=p.clone() autocomplete="new-password" required=true
-                                hint="At least 8 characters. You will also set up two-step sign-in."/>
-                            <Select label="Your organisation" name="organisation" problem=p.clone() groups=vec![("Organisations".into(), choices)]/>
-                            <Field label="Organisation name, if not listed" name="new_organisation" problem=p.clone() autocomplete="organization"/>
-                            <Select label="Kind of organisation, if not listed" name="organisation_kind" problem=p.clone() empty_choice="Choose if not listed"
-                                groups=vec![("Kinds".into(), kinds)]/>
-                            <Field label="Your role" name="job_title" problem=p.clone() autocomplete="organization-title" hint="For example \"GP link worker\"."/>
-                            <button type="submit" class="button primary">"Apply"</button>
-                        </ActionForm>
-                    }.into_any()
-                })
-            }}
-        </Suspense>
+        <ErrorSummary error=error.clone()/>
+        <ActionForm action=action attr:class="stack" attr:novalidate=true>
+            <Field label="Your name" name="display_name" problem=p.clone() autocomplete="name" required=true/>
+            <Field label="Work email address" name="email" kind="email" problem=p.clone() autocomplete="email" inputmode="email" required=true
+                hint="Your work address: we check it belongs to your organisation."/>
+            <Field label="Password" name="password" kind="password" problem=p.clone() autocomplete="new-password" required=true
+                hint="At least 8 characters. You will also set up two-step sign-in."/>
+            <input type="hidden" name="organisation" value="new"/>
+            <Field label="Your organisation" name="new_organisation" problem=p.clone() autocomplete="organization" required=true
+                hint="Its full name, for example \"Airdrie Health Centre\"."/>
+            <Select label="Kind of organisation" name="organisation_kind" problem=p.clone() empty_choice="Choose if it is new to us"
+                hint="Only needed if your organisation has not used Timeweave before."
+                groups=vec![("Kinds".into(), kinds)]/>
+            <Field label="Your role" name="job_title" problem=p.clone() autocomplete="organization-title" hint="For example \"GP link worker\"."/>
+            <button type="submit" class="button primary">"Apply"</button>
+        </ActionForm>
     }
 }
 

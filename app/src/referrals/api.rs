@@ -7,7 +7,10 @@
 //!   builders, admins, and the referrer and their organisation's lead);
 //! - `POST /partner/v1/referrals`: a partner organisation's system submits a referral as
 //!   JSON with `Authorization: Bearer <token>`; the same checks as the form, the same
-//!   consents, nothing written on any error.
+//!   consents, nothing written on any error. With an `Idempotency-Key` header a retry
+//!   with the same key and body answers with the first referral instead of making a
+//!   second; the same key with another body is refused (422). Every use of a token, and
+//!   every refused token, is a security event.
 //! Every export is written to the access log. After consent to share is withdrawn, or
 //! once erased, nothing is exported.
 
@@ -46,7 +49,7 @@ fn json_response(v: Value, filename: &str) -> Response {
 }
 
 async fn open_for_export(st: &AppState, headers: &HeaderMap, id: &str, builders_only: bool) -> Result<(store::Referral, Relation, String, String), AppError> {
-    let token = cookie_from_headers(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
     let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     let r = store::get(&st.db, id).await?.ok_or_else(|| AppError::not_found("referral"))?;
     let rel = relation_to(&viewer, &r).ok_or_else(|| AppError::not_found("referral"))?;
@@ -218,54 +221,167 @@ pub struct PartnerReferral {
 }
 
 /// `POST /partner/v1/referrals`
-pub async fn partner_submit(State(st): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    let result = async {
-        let token = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 200)
-            .ok_or(AppError::Unauthenticated)?;
-        let row = sqlx::query(
-            "SELECT t.organisation_id, t.label, o.name FROM partner_tokens t JOIN organisations o ON o.id = t.organisation_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-        )
-        .bind(crate::util::hash_token(token))
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-        let org: String = row.get("organisation_id");
-        let label = format!("partner system: {} ({})", row.get::<String, _>("label"), row.get::<String, _>("name"));
-        let parsed: PartnerReferral = serde_json::from_slice(&body)
-            .map_err(|e| AppError::invalid("body", format!("The body must be a JSON object with the referral's fields ({e}).")))?;
-        let recorded_by = parsed.consent_recorded_by.trim().to_string();
-        if recorded_by.is_empty() || recorded_by.chars().count() > 100 {
-            return Err(AppError::invalid("consent_recorded_by", "Say who recorded the person's consent (a name, up to 100 characters)."));
+pub async fn partner_submit(State(st): State<AppState>, req: axum::extract::Request) -> Response {
+    use crate::platform::events::{self, Event, EventKind};
+    let client = crate::platform::request::client_address(req.headers(), req.extensions(), st.config.trust_proxy);
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    let body = match axum::body::to_bytes(body, PARTNER_MAX_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(&AppError::invalid("body", format!("The body must be JSON of at most {} KiB.", PARTNER_MAX_BYTES / 1024)))
         }
-        let id = super::take_referral(
-            &st,
-            &parsed.input,
-            false,
-            store::Origin {
-                source: Source::Partner,
-                referrer_id: None,
-                organisation_id: Some(&org),
-                consent_recorded_by: &recorded_by,
-                actor_label: &label,
-            },
-        )
-        .await?;
-        Ok::<String, AppError>(id)
+    };
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200);
+    let partner = match token {
+        Some(t) => match partner_of(&st, t).await {
+            Ok(p) => p,
+            Err(e) => return error_response(&e),
+        },
+        None => None,
+    };
+    let Some((org, label)) = partner else {
+        events::record(&st.db, EventKind::PartnerTokenRefused, Event { subject: "/partner/v1/referrals", client: &client, ..Default::default() }).await;
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "A valid partner token is needed: Authorization: Bearer <token>."}))).into_response();
+    };
+    events::record(&st.db, EventKind::PartnerTokenUsed, Event { subject: &label, client: &client, ..Default::default() }).await;
+    let idem_key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) => Some(k.to_string()),
+        Some(_) => {
+            return error_response(&AppError::invalid("Idempotency-Key", "An Idempotency-Key is 1 to 200 visible ASCII characters."))
+        }
+    };
+    let body_hash = crate::util::hash_token(&String::from_utf8_lossy(&body));
+    if let Some(key) = &idem_key {
+        match claim_idempotency_key(&st, &org, key, &body_hash).await {
+            Ok(Claim::New) => {}
+            Ok(Claim::Done(id)) => {
+                return (StatusCode::OK, [(header::LOCATION, format!("/referrals/{id}"))], Json(json!({"id": id, "status": "submitted", "replayed": true})))
+                    .into_response()
+            }
+            Ok(Claim::InProgress) => {
+                return error_response(&AppError::Conflict("A referral with this Idempotency-Key is still being made. Try again in a moment.".into()))
+            }
+            Ok(Claim::OtherBody) => {
+                return error_response(&AppError::invalid(
+                    "Idempotency-Key",
+                    "This Idempotency-Key was already used with a different referral. Use a new key for a new referral.",
+                ))
+            }
+            Err(e) => return error_response(&e),
+        }
     }
-    .await;
+    let result = submit_partner_referral(&st, &org, &label, &body).await;
+    if let Some(key) = &idem_key {
+        let finished = match &result {
+            Ok(id) => sqlx::query("UPDATE partner_idempotency SET referral_id = $1 WHERE organisation_id = $2 AND idem_key = $3")
+                .bind(id)
+                .bind(&org)
+                .bind(key)
+                .execute(&st.db.pool)
+                .await,
+            // Nothing was made: the key may be used again (with a corrected body).
+            Err(_) => sqlx::query("DELETE FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
+                .bind(&org)
+                .bind(key)
+                .execute(&st.db.pool)
+                .await,
+        };
+        if let Err(e) = finished {
+            return error_response(&AppError::from(e));
+        }
+    }
     match result {
         Ok(id) => (StatusCode::CREATED, [(header::LOCATION, format!("/referrals/{id}"))], Json(json!({"id": id, "status": "submitted"}))).into_response(),
-        Err(AppError::Unauthenticated) => {
-            (StatusCode::UNAUTHORIZED, Json(json!({"error": "A valid partner token is needed: Authorization: Bearer <token>."}))).into_response()
-        }
         Err(e) => error_response(&e),
     }
+}
+
+/// The largest referral a partner system may send.
+const PARTNER_MAX_BYTES: usize = 256 * 1024;
+
+/// The organisation and label behind a live partner token.
+async fn partner_of(st: &AppState, token: &str) -> Result<Option<(String, String)>, AppError> {
+    let row = sqlx::query(
+        "SELECT t.organisation_id, t.label, o.name FROM partner_tokens t JOIN organisations o ON o.id = t.organisation_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+    )
+    .bind(crate::util::hash_token(token))
+    .fetch_optional(&st.db.pool)
+    .await?;
+    Ok(row.map(|row| {
+        let label = format!("partner system: {} ({})", row.get::<String, _>("label"), row.get::<String, _>("name"));
+        (row.get("organisation_id"), label)
+    }))
+}
+
+enum Claim {
+    /// This request holds the key now.
+    New,
+    /// The key already made this referral.
+    Done(String),
+    InProgress,
+    OtherBody,
+}
+
+/// Takes an Idempotency-Key for this organisation (one conditional insert: of two requests
+/// with one key at once, one makes the referral and the other is told it is in progress).
+async fn claim_idempotency_key(st: &AppState, org: &str, key: &str, body_hash: &str) -> Result<Claim, AppError> {
+    let inserted = sqlx::query(
+        "INSERT INTO partner_idempotency (organisation_id, idem_key, body_hash, referral_id, created_at)
+         VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (organisation_id, idem_key) DO NOTHING",
+    )
+    .bind(org)
+    .bind(key)
+    .bind(body_hash)
+    .bind(crate::util::now())
+    .execute(&st.db.pool)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(Claim::New);
+    }
+    let row = sqlx::query("SELECT body_hash, referral_id FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
+        .bind(org)
+        .bind(key)
+        .fetch_optional(&st.db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(Claim::InProgress) };
+    if row.get::<String, _>("body_hash") != body_hash {
+        return Ok(Claim::OtherBody);
+    }
+    Ok(match row.get::<Option<String>, _>("referral_id") {
+        Some(id) => Claim::Done(id),
+        None => Claim::InProgress,
+    })
+}
+
+async fn submit_partner_referral(st: &AppState, org: &str, label: &str, body: &[u8]) -> Result<String, AppError> {
+    let parsed: PartnerReferral = serde_json::from_slice(body)
+        .map_err(|e| AppError::invalid("body", format!("The body must be a JSON object with the referral's fields ({e}).")))?;
+    let recorded_by = parsed.consent_recorded_by.trim().to_string();
+    if recorded_by.is_empty() || recorded_by.chars().count() > 100 {
+        return Err(AppError::invalid("consent_recorded_by", "Say who recorded the person's consent (a name, up to 100 characters)."));
+    }
+    super::take_referral(
+        st,
+        &parsed.input,
+        false,
+        store::Origin {
+            source: Source::Partner,
+            referrer_id: None,
+            organisation_id: Some(org),
+            consent_recorded_by: &recorded_by,
+            actor_label: label,
+        },
+    )
+    .await
 }
 
 /// Makes a partner token for an organisation (the `timeweave partner-token` command).

@@ -431,6 +431,13 @@ pub async fn self_refer(
 ) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
+        // A public form: limited per address and per email, so nobody can flood a
+        // locality's queue or someone's inbox.
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
+        let target = email.trim().to_lowercase();
+        use crate::platform::limits::{SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL};
+        crate::auth::throttle::request_limits(&st, SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL, &client, &target, "requests to be put in touch")
+            .await??;
         let input = input_from(
             person_name,
             date_of_birth,

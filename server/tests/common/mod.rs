@@ -49,6 +49,10 @@ pub struct Client {
     pub session: Option<String>,
     /// Half-way through a two-step sign-in.
     pub challenge: Option<String>,
+    /// Every other cookie the server set (form state, trusted device), by name.
+    pub cookies: Vec<(String, String)>,
+    /// Sent as `X-Forwarded-For` (for servers started with `trust_proxy`): a client address.
+    pub address: Option<String>,
 }
 
 pub fn engine() -> String {
@@ -144,6 +148,8 @@ impl TestApp {
             base: self.base.clone(),
             session: None,
             challenge: None,
+            cookies: vec![],
+            address: None,
         }
     }
 
@@ -155,6 +161,24 @@ impl TestApp {
             .await
             .expect("outbox")
             .map(|r| r.get("body"))
+    }
+
+    /// Waits (up to 5 s) until `to` has at least `n` emails: some are queued after the
+    /// answer (a password reset link), so that it takes the same time for every address.
+    pub async fn wait_for_emails(&self, to: &str, n: i64) {
+        for _ in 0..100 {
+            let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1")
+                .bind(to)
+                .fetch_one(&self.state.db.pool)
+                .await
+                .expect("outbox")
+                .get("n");
+            if count >= n {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{to} did not get {n} emails");
     }
 
     /// The token in the newest emailed link to `to` that contains `path`.
@@ -237,7 +261,7 @@ impl TestApp {
                 "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, $3, 0, '', $3)",
             )
             .bind(&id)
-            .bind(TOTP_SECRET)
+            .bind(app::auth::second_factor::seal_secret(&self.state.config.keys, TOTP_SECRET))
             .bind(now)
             .execute(pool)
             .await
@@ -346,6 +370,9 @@ impl Client {
         if let Some(c) = &self.challenge {
             parts.push(format!("tw_challenge={c}"));
         }
+        for (k, v) in &self.cookies {
+            parts.push(format!("{k}={v}"));
+        }
         (!parts.is_empty()).then(|| HeaderValue::from_str(&parts.join("; ")).ok()).flatten()
     }
 
@@ -359,6 +386,14 @@ impl Client {
             if let Some(rest) = v.strip_prefix("tw_challenge=") {
                 let value = rest.split(';').next().unwrap_or("");
                 self.challenge = if value.is_empty() { None } else { Some(value.to_string()) };
+            } else if !v.starts_with("tw_session=") {
+                let pair = v.split(';').next().unwrap_or("");
+                if let Some((k, value)) = pair.split_once('=') {
+                    self.cookies.retain(|(n, _)| n != k);
+                    if !value.is_empty() {
+                        self.cookies.push((k.to_string(), value.to_string()));
+                    }
+                }
             }
         }
     }
@@ -393,6 +428,9 @@ impl Client {
         if let Some(c) = self.cookie_header() {
             req = req.header(COOKIE, c);
         }
+        if let Some(a) = &self.address {
+            req = req.header("x-forwarded-for", a.as_str());
+        }
         let res = req.send().await.expect("request");
         self.read(res).await
     }
@@ -407,6 +445,9 @@ impl Client {
             .body(serde_urlencoded(form));
         if let Some(c) = self.cookie_header() {
             req = req.header(COOKIE, c);
+        }
+        if let Some(a) = &self.address {
+            req = req.header("x-forwarded-for", a.as_str());
         }
         let res = req.send().await.ok()?;
         let status = res.status().as_u16();
@@ -428,6 +469,9 @@ impl Client {
         if let Some(c) = self.cookie_header() {
             req = req.header(COOKIE, c);
         }
+        if let Some(a) = &self.address {
+            req = req.header("x-forwarded-for", a.as_str());
+        }
         let res = req.send().await.expect("request");
         self.read(res).await
     }
@@ -440,6 +484,9 @@ impl Client {
         }
         if let Some(c) = self.cookie_header() {
             req = req.header(COOKIE, c);
+        }
+        if let Some(a) = &self.address {
+            req = req.header("x-forwarded-for", a.as_str());
         }
         let res = req.send().await.expect("request");
         self.read(res).await
