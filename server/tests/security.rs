@@ -42,6 +42,20 @@ async fn in_parallel(app: &TestApp, n: usize, prepare: impl Fn(&mut Client), end
     out
 }
 
+/// Sends one at a time until refused; returns how many were checked (422) first.
+async fn checked_one_by_one(c: &mut Client, endpoint: &str, form: &[(&str, &str)]) -> usize {
+    let mut more = 0;
+    loop {
+        let r = c.call(endpoint, form).await;
+        match r.status {
+            422 => more += 1,
+            429 => return more,
+            other => panic!("{endpoint}: {other} {}", r.body),
+        }
+        assert!(more <= 5, "no end to the guesses");
+    }
+}
+
 fn checked(statuses: &[u16]) -> usize {
     // 422: the password or code was checked and was wrong. 429: refused unchecked.
     assert!(statuses.iter().all(|s| *s == 422 || *s == 429), "{statuses:?}");
@@ -53,15 +67,13 @@ async fn parallel_wrong_passwords_are_counted_before_any_is_checked() {
     let app = TestApp::spawn().await;
     let (_, email) = app.make_user(Actor::Resident).await;
     let statuses = in_parallel(&app, 50, |_| {}, "sign_in", vec![("email", email.clone()), ("password", "wrong guess".into())]).await;
+    // A burst may leave fewer than the limit checked (each counts the others before they
+    // give their place back), never more.
     let n = checked(&statuses);
-    assert!((1..=5).contains(&n), "50 parallel wrong passwords: {n} were checked, the limit is 5");
+    assert!(n <= 5, "50 parallel wrong passwords: {n} were checked, the limit is 5");
     // One at a time, the rest of the limit and no more.
     let mut c = app.client();
-    let mut more = 0;
-    while c.call("sign_in", &[("email", &email), ("password", "another guess")]).await.status == 422 {
-        more += 1;
-        assert!(more <= 5, "no end to the guesses");
-    }
+    let more = checked_one_by_one(&mut c, "sign_in", &[("email", &email), ("password", "another guess")]).await;
     assert_eq!(n + more, 5, "{n} in parallel and {more} one by one were checked");
     // Now even the right password waits on a device that never signed in.
     let r = c.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
@@ -91,7 +103,8 @@ async fn parallel_wrong_codes_and_current_passwords_are_counted_before_any_is_ch
     let session = resident.session.clone();
     let statuses = in_parallel(&app, 30, |c| c.session = session.clone(), "disable_two_step", vec![("code", "000000".into())]).await;
     let n = checked(&statuses);
-    assert!((1..=5).contains(&n), "30 parallel wrong codes to turn it off: {n} checked");
+    let more = checked_one_by_one(&mut resident, "disable_two_step", &[("code", "000000")]).await;
+    assert_eq!(n + more, 5, "30 parallel wrong codes to turn it off: {n} checked, then {more}");
     assert!(app::auth::second_factor::is_enabled(&app.state.db, &uid).await.unwrap(), "still on");
 
     // The current password, to change it.
@@ -106,7 +119,8 @@ async fn parallel_wrong_codes_and_current_passwords_are_counted_before_any_is_ch
     )
     .await;
     let n = checked(&statuses);
-    assert!((1..=5).contains(&n), "30 parallel wrong current passwords: {n} checked");
+    let more = checked_one_by_one(&mut other, "change_password", &[("current_password", "not it"), ("new_password", "copper lantern meadow")]).await;
+    assert_eq!(n + more, 5, "30 parallel wrong current passwords: {n} checked, then {more}");
     assert_eq!(other.call("current_viewer", &[]).await.status, 200);
 }
 
@@ -228,8 +242,10 @@ async fn one_reset_link_used_ends_the_others_and_every_address_gets_the_same_ans
     assert_eq!((known.status, known.body.clone()), (unknown.status, unknown.body.clone()), "the same answer");
     c.call("request_password_reset", &[("email", &email)]).await;
     app.wait_for_emails(&email, 2).await;
-    let second = app.emailed_token(&email, "/reset-password").await;
-    assert_ne!(first, second);
+    // Both emails may carry the same second: take the link that is not the first.
+    let bodies: Vec<String> = sqlx::query("SELECT body FROM outbox WHERE to_address = $1").bind(&email).fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.get("body")).collect();
+    let tokens: Vec<String> = bodies.iter().filter_map(|b| b.split("token=").nth(1)).map(|t| t.split_whitespace().next().unwrap().to_string()).collect();
+    let second = tokens.into_iter().find(|t| *t != first).expect("a second link");
     assert_eq!(c.call("reset_password", &[("token", &second), ("new_password", "copper lantern meadow")]).await.status, 200);
     let r = c.call("reset_password", &[("token", &first), ("new_password", "another lantern meadow")]).await;
     assert_eq!(r.status, 404, "the older link ended with the newer one's use");
