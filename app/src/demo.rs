@@ -216,8 +216,10 @@ pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Opti
 /// The builders' side: a notice on every home page, two members' vetting checklists and
 /// a note — each written with its audit line, as the screens would.
 async fn seed_community(db: &Db, network_id: &str, builders: &[(String, Option<String>)], actives: &[(String, usize)]) -> Result<(), AppError> {
-    use crate::community::domain::{AuditAction, Vetting};
-    use crate::community::store::{add_note, audit, save_vetting, AuditEntry};
+    use crate::audit::domain::AuditAction;
+    use crate::audit::store::{audit, AuditEntry};
+    use crate::community::domain::Vetting;
+    use crate::community::store::{add_note, save_vetting};
     let Some((network_builder, _)) = builders.first() else { return Ok(()) };
     let mut tx = db.pool.begin().await?;
     let announcement = new_id();

@@ -10,6 +10,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod audit;
 pub mod auth;
 pub mod community;
 pub mod components;
@@ -111,15 +112,18 @@ pub fn page_title(t: String) -> String {
 /// A band on every page of a demo database: its emails are not sent but shown to anyone.
 #[component]
 fn DemoBanner() -> impl IntoView {
+    // Read without `state()`: the route list is drawn once at start-up with no state.
     #[cfg(feature = "ssr")]
-    let demo = platform::state::state().map(|s| s.config.demo).unwrap_or(false);
+    let demo = use_context::<platform::state::AppState>().is_some_and(|s| s.config.demo);
     #[cfg(not(feature = "ssr"))]
     let demo = false;
     demo.then(|| view! {
-        <p class="demo-banner">
-            "This is a demo: nothing here is real and no email is sent. Everyone can read the emails at "
-            <a href="/outbox">"Emails"</a>"."
-        </p>
+        <aside class="demo-banner" aria-label="About this demo">
+            <p>
+                "This is a demo: nothing here is real and no email is sent. Everyone can read the emails at "
+                <a href="/outbox">"Emails"</a>"."
+            </p>
+        </aside>
     })
 }
 
@@ -156,10 +160,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community/join") view=community::pages::AssistedJoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/reports/:id") view=community::pages::ReportDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/settings") view=community::pages::SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/community/audit") view=community::pages::AuditTrailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/audit") view=audit::pages::AuditTrailPage ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=community::pages::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/report/sent") view=community::pages::ReportSentPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/actions") view=community::pages::MyAccountActionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/actions") view=audit::pages::MyAccountActionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/networks") view=community::pages::AdminNetworksPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/members/:id/hours") view=ledger::pages::MemberHoursPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/members/:id/hours/:tool") view=ledger::pages::MemberToolPage ssr=SsrMode::Async/>

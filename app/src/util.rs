@@ -39,6 +39,24 @@ mod ssr {
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 
+/// A `YYYY-MM-DD` date with a real month and day.
+pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then_some((y, m, d))
+}
+
 /// "12 March 2026" for an epoch time (UTC), without pulling a date library into the wasm.
 pub fn format_date(at: EpochSecs) -> String {
     let days = at.div_euclid(86_400);

@@ -65,7 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(|| async { plain(http::StatusCode::NOT_FOUND, "There is nothing at this address.") }))
         .route("/healthz", get(healthz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
-        .route("/community/audit.csv", get(app::community::csv::audit_csv))
+        .route("/community/audit.csv", get(app::audit::csv::audit_csv))
         .route("/insight/{file}", get(app::insight::csv::table_csv))
         .route("/referrals/{id}/export.json", get(app::referrals::api::export_json))
         .route("/referrals/{id}/fhir.json", get(app::referrals::api::fhir_json))

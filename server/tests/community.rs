@@ -504,7 +504,7 @@ async fn community_authorisation_matrix() {
 /// it should, with the actor, and nothing a member's own view must not show.
 #[tokio::test]
 async fn every_action_leaves_its_line_in_the_trail() {
-    use app::community::domain::AuditAction;
+    use app::audit::domain::AuditAction;
     let app = TestApp::spawn().await;
     let network = app.network_id.clone();
     let mut b = app.as_actor(Actor::NetworkBuilder).await;

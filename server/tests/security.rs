@@ -368,6 +368,7 @@ async fn malformed_requests_get_4xx_never_500_and_unknown_functions_a_plain_404(
         ("/api/sign_in", b"email=a%40b.example&email=c%40d.example&password=x".to_vec(), 400), // repeated field
         ("/api/sign_in", b"email=%FF%FE&password=x".to_vec(), 400),                      // not UTF-8
         ("/api/sign_in", vec![b'a'; 300 * 1024], 413),                                   // oversize
+        ("/api/audit_trail", b"page=lots".to_vec(), 400),                                // not a number
     ];
     for (path, body, want) in cases {
         let r = c

@@ -1,142 +1,10 @@
-//! The community builder's rules, pure: what an audit entry says, the moderation queue's
+//! The community builder's rules, pure: the moderation queue's
 //! states and actions, the vetting checklist and its badges, and the network's settings
 //! parsed from a form. No web, no database.
 
+use crate::audit::domain::AuditAction;
 use crate::error::FormProblem;
 use serde::{Deserialize, Serialize};
-
-/// Every kind of builder or admin action the audit trail records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AuditAction {
-    ApproveMember,
-    DeclineMember,
-    SuspendMember,
-    ReinstateMember,
-    UpdateVetting,
-    AddNote,
-    AssistedJoin,
-    HideListing,
-    RestoreListing,
-    WarnMember,
-    DismissReport,
-    ReviewReport,
-    ResolveDispute,
-    GrantHours,
-    AdjustBalance,
-    ReverseTransfer,
-    RecordOnBehalf,
-    ChangeLimits,
-    ChangeSettings,
-    ChangeCategory,
-    PostAnnouncement,
-    EndAnnouncement,
-    CreateNetwork,
-    CreateLocality,
-    AppointBuilder,
-    OrganisationAccount,
-    DecideProfessional,
-}
-
-impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
-        AuditAction::ApproveMember,
-        AuditAction::DeclineMember,
-        AuditAction::SuspendMember,
-        AuditAction::ReinstateMember,
-        AuditAction::UpdateVetting,
-        AuditAction::AddNote,
-        AuditAction::AssistedJoin,
-        AuditAction::HideListing,
-        AuditAction::RestoreListing,
-        AuditAction::WarnMember,
-        AuditAction::DismissReport,
-        AuditAction::ReviewReport,
-        AuditAction::ResolveDispute,
-        AuditAction::GrantHours,
-        AuditAction::AdjustBalance,
-        AuditAction::ReverseTransfer,
-        AuditAction::RecordOnBehalf,
-        AuditAction::ChangeLimits,
-        AuditAction::ChangeSettings,
-        AuditAction::ChangeCategory,
-        AuditAction::PostAnnouncement,
-        AuditAction::EndAnnouncement,
-        AuditAction::CreateNetwork,
-        AuditAction::CreateLocality,
-        AuditAction::AppointBuilder,
-        AuditAction::OrganisationAccount,
-        AuditAction::DecideProfessional,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::ApproveMember => "approve_member",
-            AuditAction::DeclineMember => "decline_member",
-            AuditAction::SuspendMember => "suspend_member",
-            AuditAction::ReinstateMember => "reinstate_member",
-            AuditAction::UpdateVetting => "update_vetting",
-            AuditAction::AddNote => "add_note",
-            AuditAction::AssistedJoin => "assisted_join",
-            AuditAction::HideListing => "hide_listing",
-            AuditAction::RestoreListing => "restore_listing",
-            AuditAction::WarnMember => "warn_member",
-            AuditAction::DismissReport => "dismiss_report",
-            AuditAction::ReviewReport => "review_report",
-            AuditAction::ResolveDispute => "resolve_dispute",
-            AuditAction::GrantHours => "grant_hours",
-            AuditAction::AdjustBalance => "adjust_balance",
-            AuditAction::ReverseTransfer => "reverse_transfer",
-            AuditAction::RecordOnBehalf => "record_on_behalf",
-            AuditAction::ChangeLimits => "change_limits",
-            AuditAction::ChangeSettings => "change_settings",
-            AuditAction::ChangeCategory => "change_category",
-            AuditAction::PostAnnouncement => "post_announcement",
-            AuditAction::EndAnnouncement => "end_announcement",
-            AuditAction::CreateNetwork => "create_network",
-            AuditAction::CreateLocality => "create_locality",
-            AuditAction::AppointBuilder => "appoint_builder",
-            AuditAction::OrganisationAccount => "organisation_account",
-            AuditAction::DecideProfessional => "decide_professional",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// In words, for the trail and for members reading what was done on their account.
-    pub fn label(self) -> &'static str {
-        match self {
-            AuditAction::ApproveMember => "Approved membership",
-            AuditAction::DeclineMember => "Declined membership",
-            AuditAction::SuspendMember => "Suspended member",
-            AuditAction::ReinstateMember => "Reinstated member",
-            AuditAction::UpdateVetting => "Updated vetting checklist",
-            AuditAction::AddNote => "Added a private note",
-            AuditAction::AssistedJoin => "Signed up a member (assisted joining)",
-            AuditAction::HideListing => "Hid a listing",
-            AuditAction::RestoreListing => "Restored a listing",
-            AuditAction::WarnMember => "Warned member",
-            AuditAction::DismissReport => "Dismissed a report",
-            AuditAction::ReviewReport => "Took a report into review",
-            AuditAction::ResolveDispute => "Resolved a disputed exchange",
-            AuditAction::GrantHours => "Gave hours from the pool",
-            AuditAction::AdjustBalance => "Corrected a balance",
-            AuditAction::ReverseTransfer => "Reversed a transfer",
-            AuditAction::RecordOnBehalf => "Recorded hours on behalf of members",
-            AuditAction::ChangeLimits => "Changed balance limits",
-            AuditAction::ChangeSettings => "Changed the network's rules",
-            AuditAction::ChangeCategory => "Changed a category",
-            AuditAction::PostAnnouncement => "Posted an announcement",
-            AuditAction::EndAnnouncement => "Took down an announcement",
-            AuditAction::CreateNetwork => "Created a network",
-            AuditAction::CreateLocality => "Created a locality",
-            AuditAction::AppointBuilder => "Appointed a community builder",
-            AuditAction::OrganisationAccount => "Opened an organisation account",
-            AuditAction::DecideProfessional => "Verified or turned down a professional",
-        }
-    }
-}
 
 /// Where a report stands in the moderation queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -387,7 +255,7 @@ impl Vetting {
             },
         };
         let date = disclosure_date.trim();
-        let date_ok = date.is_empty() || parse_iso_date(date).is_some();
+        let date_ok = date.is_empty() || crate::util::parse_iso_date(date).is_some();
         if !date_ok {
             problem.push("disclosure_date", "Write the date as year-month-day, for example 2026-03-14.");
         }
@@ -416,24 +284,6 @@ fn yes_no(b: bool) -> &'static str {
     } else {
         "no"
     }
-}
-
-/// A `YYYY-MM-DD` date with a real month and day.
-pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = s.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then_some((y, m, d))
 }
 
 /// A network's rules, as builders set them.
@@ -595,6 +445,7 @@ mod tests {
 
     #[test]
     fn dates_are_real_dates() {
+        use crate::util::parse_iso_date;
         assert!(parse_iso_date("2024-02-29").is_some());
         assert!(parse_iso_date("2023-02-29").is_none());
         assert!(parse_iso_date("2023-13-01").is_none());

@@ -224,7 +224,7 @@ pub async fn confirm_exchange(
     exchange_id: &str,
     by_name: &str,
     by: Option<&str>,
-    audit: Vec<crate::community::store::AuditEntry>,
+    audit: Vec<crate::audit::store::AuditEntry>,
 ) -> Result<Result<(), crate::ledger::domain::TransferRefusal>, AppError> {
     use crate::ledger::store::Outcome;
     let t = crate::util::now();

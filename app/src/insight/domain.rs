@@ -4,7 +4,7 @@
 //! Everything here works on raw figures (`Figures`, read by `store`) and knows nothing of
 //! the database, so the tests can feed it any numbers.
 
-use crate::community::domain::parse_iso_date;
+use crate::util::parse_iso_date;
 use crate::util::{days_from_civil, iso_date};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -38,7 +38,7 @@ use domain::Minutes;
 #[cfg(feature = "ssr")]
 use store::{AccountRef, NewTransfer, Outcome};
 #[cfg(feature = "ssr")]
-use crate::community::{domain::AuditAction, store::AuditEntry};
+use crate::audit::{domain::AuditAction, store::AuditEntry};
 
 /// Statement lines per page.
 pub const PER_PAGE: u32 = 25;
@@ -784,7 +784,7 @@ pub async fn add_organisation_account(name: String, kind: String, named_member: 
         .bind(crate::util::now())
         .execute(&mut *tx)
         .await?;
-        crate::community::store::audit(
+        crate::audit::store::audit(
             &mut tx,
             &AuditEntry::new(&viewer.user_id, AuditAction::OrganisationAccount)
                 .on_member(&network, &member_locality, &named_member)

@@ -52,7 +52,7 @@ pub struct NewTransfer {
     /// The audit-trail line for a builder's action (grant, correction, reversal, recording
     /// on behalf): written in the same transaction as the transfer, only if it is applied.
     /// Not part of the transfer's content or hash.
-    pub audit: Vec<crate::community::store::AuditEntry>,
+    pub audit: Vec<crate::audit::store::AuditEntry>,
 }
 
 /// What happened to a transfer request.
@@ -474,7 +474,7 @@ async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) 
                     .collect::<Vec<_>>()
                     .join("; ");
             }
-            crate::community::store::audit_at(&mut tx, &entry, recorded_at).await?;
+            crate::audit::store::audit_at(&mut tx, &entry, recorded_at).await?;
         }
     }
     let entries: Vec<(&str, &Leg, i64, i64)> =
@@ -571,7 +571,7 @@ pub async fn set_limits(
     floor: Option<i64>,
     ceiling: Option<i64>,
     who_why: Option<(&str, &str)>,
-    audit: Option<crate::community::store::AuditEntry>,
+    audit: Option<crate::audit::store::AuditEntry>,
 ) -> Result<Result<(), TransferRefusal>, AppError> {
     let mut tx = db.pool.begin().await?;
     lock_head(&mut tx, network_id).await?;
@@ -624,7 +624,7 @@ pub async fn set_limits(
             )
         };
         let entry = entry.change(words(row.get("floor_minutes"), row.get("ceiling_minutes")), words(floor, ceiling));
-        crate::community::store::audit(&mut tx, &entry).await?;
+        crate::audit::store::audit(&mut tx, &entry).await?;
     }
     tx.commit().await?;
     Ok(Ok(()))

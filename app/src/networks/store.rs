@@ -248,3 +248,29 @@ pub async fn members_in_scopes(db: &Db, scopes: &[BuilderScope], all: bool) -> R
         })
         .collect())
 }
+
+/// `(network = … AND locality = …) OR …` for the viewer's builder scopes, with its binds,
+/// numbered after `offset`. Site admins: everything.
+pub fn scope_clause(viewer: &Viewer, network_col: &str, locality_col: &str, offset: usize) -> (String, Vec<String>) {
+    if viewer.is_site_admin {
+        return ("1 = 1".into(), vec![]);
+    }
+    let mut parts = vec![];
+    let mut binds = vec![];
+    for s in &viewer.builder_of {
+        binds.push(s.network_id.clone());
+        let n = offset + binds.len();
+        match &s.locality_id {
+            Some(l) => {
+                binds.push(l.clone());
+                parts.push(format!("({network_col} = ${n} AND {locality_col} = ${})", n + 1));
+            }
+            None => parts.push(format!("({network_col} = ${n})")),
+        }
+    }
+    if parts.is_empty() {
+        ("1 = 0".into(), vec![])
+    } else {
+        (format!("({})", parts.join(" OR ")), binds)
+    }
+}

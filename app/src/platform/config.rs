@@ -115,4 +115,16 @@ mod tests {
         assert_eq!(super::sqlite_file("sqlite::memory:"), None);
         assert_eq!(super::sqlite_file("postgres://x@h/db"), None);
     }
+
+    #[test]
+    fn cookies_take_the_host_prefix_behind_https() {
+        let mut c = super::Config::from_env().unwrap();
+        c.public_url = "https://timebank.example".into();
+        assert_eq!(c.cookie_name("tw_session"), "__Host-tw_session");
+        let header = crate::platform::request::cookie_header(&c, "tw_session", "abc", 60);
+        assert!(header.starts_with("__Host-tw_session=abc; Path=/;") && header.ends_with("; Secure"), "{header}");
+        assert!(!header.contains("Domain"), "a __Host- cookie has no Domain");
+        c.public_url = "http://127.0.0.1:3000".into();
+        assert_eq!(c.cookie_name("tw_session"), "tw_session");
+    }
 }

@@ -219,7 +219,7 @@ pub async fn professional_applications() -> Result<Vec<ApplicantView>, AppError>
 #[server(endpoint = "decide_professional")]
 pub async fn decide_professional(user_id: String, decision: String, org_lead: Option<String>, reason: String) -> Result<(), AppError> {
     finish(async {
-        use crate::community::{domain::AuditAction, store::{audit, AuditEntry}};
+        use crate::audit::{domain::AuditAction, store::{audit, AuditEntry}};
         let st = state()?;
         let viewer = signed_in().await?;
         crate::networks::domain::require_site_admin(&viewer)?;

@@ -348,7 +348,7 @@ impl ReferralInput {
             p.push("person_name", "Keep the name to 100 ordinary characters.");
         }
         let dob = self.date_of_birth.trim();
-        match crate::community::domain::parse_iso_date(dob) {
+        match crate::util::parse_iso_date(dob) {
             None => p.push("date_of_birth", "Write the date of birth as year-month-day, for example 1948-03-21."),
             Some(d) if d >= today => p.push("date_of_birth", "The date of birth must be in the past."),
             Some((y, m, d)) if (y + 16, m, d) > today => {
@@ -515,7 +515,7 @@ pub fn working_days_between(from: i64, to: i64) -> i64 {
 /// (year, month, day) of an epoch time, UTC.
 pub fn ymd(at: i64) -> (i32, u32, u32) {
     let s = crate::util::iso_date(at);
-    crate::community::domain::parse_iso_date(&s).unwrap_or((1970, 1, 1))
+    crate::util::parse_iso_date(&s).unwrap_or((1970, 1, 1))
 }
 
 #[cfg(test)]

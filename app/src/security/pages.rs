@@ -55,7 +55,11 @@ pub fn SecurityEventsPage() -> impl IntoView {
                             </div>
                             <button type="submit" class="button">"Show"</button>
                         </form>
-                        <p>{format!("The newest {} events. Addresses are the client's; no passwords, codes or tokens are kept.", v.events.len())}</p>
+                        <p>{match v.events.len() {
+                            0 => "No events yet.".to_string(),
+                            1 => "The newest event.".to_string(),
+                            n => format!("The newest {n} events."),
+                        }}" Addresses are the client's; no passwords, codes or tokens are kept."</p>
                         <ul class="cards">
                             {v.events.into_iter().map(|e| view! {
                                 <li class="card">
