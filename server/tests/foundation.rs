@@ -400,6 +400,13 @@ async fn authorisation_matrix() {
         ),
         ("community_members", vec![], vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin]),
         ("outbox", vec![], vec![Admin]),
+        ("unlock_sign_in", vec![("token", "nope")], everyone.clone()),
+        ("security_events", vec![], vec![Admin]),
+        (
+            "organisation_choices",
+            vec![],
+            vec![Pending, Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin],
+        ),
     ];
     let mut failures = vec![];
     for actor in Actor::ALL {
