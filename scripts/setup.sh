@@ -2,11 +2,20 @@
 # Installs whatever this machine is missing to build, run and test Timeweave.
 # Safe to run again: each step is skipped when already done.
 #   --browser   also install Chromium and the browser-test packages (the test command does)
+#   --security  also install sqlmap and wapiti (scripts/security.sh does)
+# Flags may be combined: scripts/setup.sh --browser --security
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
-[[ "${1:-}" == "--browser" ]] && want_browser=1
+want_security=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --security) want_security=1 ;;
+    *) echo "setup.sh: unknown option $arg (known: --browser, --security)" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -52,4 +61,12 @@ fi
 
 if ((want_browser)); then
   apt_install chromium brotli wrk
+fi
+
+# The injection scanners for scripts/security.sh, from Debian.
+install_security_tools() {
+  apt_install sqlmap wapiti
+}
+if ((want_security)); then
+  install_security_tools
 fi

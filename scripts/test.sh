@@ -70,4 +70,9 @@ fi
 banner "Ledger check of the database the browser tests left behind"
 DATABASE_URL="sqlite://$e2e_dir/e2e.db" target/release/timeweave ledger verify
 
+if [[ "${SECURITY:-}" == "1" ]]; then
+  banner "Security scan (sqlmap, wapiti) of the release build"
+  scripts/security.sh
+fi
+
 banner "All tests passed"
