@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
             }),
         ));
     let context_state = state.clone();
+    // The middlewares share one state behind an Arc: one count per request, not a copy.
+    let shared = std::sync::Arc::new(state.clone());
     // Every server function has its own route (leptos_routes_with_context adds them); any
     // other name under /api is a plain 404, without the framework's hints.
     Router::new()
@@ -97,20 +99,20 @@ pub fn router(state: AppState) -> Router {
         // (`cargo leptos build --release --precompress`) at the highest.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn({
-            let st = state.clone();
+            let st = shared.clone();
             move |req: Request<Body>, next| unreadable_is_the_callers_fault(st.clone(), req, next)
         }))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn({
-            let st = state.clone();
+            let st = shared.clone();
             move |req: Request<Body>, next| app::platform::form_state::check_form_state(st.clone(), req, next)
         }))
         .layer(axum::middleware::from_fn({
-            let st = state.clone();
+            let st = shared.clone();
             move |req: Request<Body>, next| security::no_store_and_events(st.clone(), req, next)
         }))
         .layer(axum::middleware::from_fn({
-            let st = state.clone();
+            let st = shared.clone();
             move |req: Request<Body>, next| security::same_origin_only(st.clone(), req, next)
         }))
         .layer(axum::middleware::from_fn(move |req: Request<Body>, next| security::security_headers(https, req, next)))
@@ -126,7 +128,7 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// with the plain message, never a 500, and a security event. Server functions answer
 /// their own errors with their own status (`request::finish`); a 500 carrying a transport
 /// error means the arguments never reached the function.
-async fn unreadable_is_the_callers_fault(st: AppState, req: Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn unreadable_is_the_callers_fault(st: std::sync::Arc<AppState>, req: Request, next: axum::middleware::Next) -> axum::response::Response {
     let path = req.uri().path().to_string();
     if !path.starts_with("/api/") {
         return next.run(req).await;

@@ -42,7 +42,7 @@ fn valid(state: &AppState, browser: &str, path: &str, err: &str, sig: &str) -> b
 }
 
 /// The middleware (see the module comment).
-pub async fn check_form_state(state: AppState, mut req: Request, next: Next) -> Response {
+pub async fn check_form_state(state: std::sync::Arc<AppState>, mut req: Request, next: Next) -> Response {
     let cookie_name = state.config.cookie_name(FORM_COOKIE);
     let browser = super::request::cookie_from_headers(req.headers(), &cookie_name);
     let is_fn_post = req.method() == Method::POST && req.uri().path().starts_with("/api/");

@@ -72,18 +72,21 @@ pub fn client_key(trust_proxy: bool) -> String {
 
 /// The client's address from a request's headers and extensions (middleware and handlers).
 pub fn client_address(headers: &http::HeaderMap, extensions: &http::Extensions, trust_proxy: bool) -> String {
+    let socket = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    client_from(headers.get("x-forwarded-for"), socket, trust_proxy)
+}
+
+/// The client's address from `X-Forwarded-For` (behind a trusted proxy) or the socket.
+pub fn client_from(forwarded: Option<&HeaderValue>, socket: Option<std::net::SocketAddr>, trust_proxy: bool) -> String {
     if trust_proxy {
-        if let Some(first) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+        if let Some(first) = forwarded.and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
             let first = first.trim();
             if !first.is_empty() && first.len() <= 64 {
                 return first.to_string();
             }
         }
     }
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    socket.map(|s| s.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// A plain HTML form post (JavaScript off) rather than a call from script.

@@ -53,7 +53,7 @@ pub async fn security_headers(https: bool, mut req: Request, next: Next) -> Resp
 }
 
 /// Refuses state-changing requests that come from another site.
-pub async fn same_origin_only(state: crate::platform::state::AppState, req: Request, next: Next) -> Response {
+pub async fn same_origin_only(state: std::sync::Arc<crate::platform::state::AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -76,12 +76,14 @@ pub async fn same_origin_only(state: crate::platform::state::AppState, req: Requ
 }
 
 /// No caching of anything personal, and the refusals server functions marked kept as events.
-pub async fn no_store_and_events(state: crate::platform::state::AppState, req: Request, next: Next) -> Response {
+pub async fn no_store_and_events(state: std::sync::Arc<crate::platform::state::AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let personal = path.starts_with("/api/")
         || path.starts_with("/partner/")
         || super::request::cookie_from_headers(req.headers(), &state.config.cookie_name(super::request::SESSION_COOKIE)).is_some();
-    let client = super::request::client_address(req.headers(), req.extensions(), state.config.trust_proxy);
+    // What names the client, kept cheaply: the address is worked out only for an event.
+    let forwarded = req.headers().get("x-forwarded-for").cloned();
+    let socket = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
     let mut res = next.run(req).await;
     if personal && !path.starts_with("/pkg/") {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -90,6 +92,7 @@ pub async fn no_store_and_events(state: crate::platform::state::AppState, req: R
         let marker = marker.to_str().unwrap_or("").to_string();
         let (kind, user) = marker.split_once(';').unwrap_or((marker.as_str(), ""));
         if kind == "forbidden" {
+            let client = super::request::client_from(forwarded.as_ref(), socket, state.config.trust_proxy);
             let user = (!user.is_empty()).then_some(user);
             super::events::record(
                 &state.db,
