@@ -187,10 +187,7 @@ pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Opti
         .bind(t)
         .execute(&mut *tx)
         .await?;
-        logins.push(DemoLogin {
-            email: pemail,
-            role: format!("professional, {org}{}", if lead { " (organisation lead)" } else { "" }),
-        });
+        logins.push(DemoLogin { email: pemail, role: format!("professional, {org}{}", if lead { " (organisation lead)" } else { "" }) });
     }
     // Staff sign in with two-step sign-in; in the demo they share one published key.
     sqlx::query(
@@ -215,7 +212,12 @@ pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Opti
 
 /// The builders' side: a notice on every home page, two members' vetting checklists and
 /// a note — each written with its audit line, as the screens would.
-async fn seed_community(db: &Db, network_id: &str, builders: &[(String, Option<String>)], actives: &[(String, usize)]) -> Result<(), AppError> {
+async fn seed_community(
+    db: &Db,
+    network_id: &str,
+    builders: &[(String, Option<String>)],
+    actives: &[(String, usize)],
+) -> Result<(), AppError> {
     use crate::audit::domain::AuditAction;
     use crate::audit::store::{audit, AuditEntry};
     use crate::community::domain::Vetting;
@@ -258,7 +260,8 @@ async fn seed_community(db: &Db, network_id: &str, builders: &[(String, Option<S
             )
             .await?;
         }
-        add_note(&mut tx, first, network_id, "Prefers phone calls in the morning. Happy to be a buddy for new members.", airdrie_builder).await?;
+        add_note(&mut tx, first, network_id, "Prefers phone calls in the morning. Happy to be a buddy for new members.", airdrie_builder)
+            .await?;
         audit(&mut tx, &AuditEntry::new(airdrie_builder, AuditAction::AddNote).on_member(network_id, airdrie, first)).await?;
     }
     tx.commit().await?;
@@ -290,13 +293,26 @@ async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], bui
     let member = |u: &String| AccountRef::Member(u.clone());
     let mut all = vec![];
     // The pool starts with hours the network set aside for starter hours (referrals).
-    let mut fund = t(new_id(), TransferKind::Grant, vec![(AccountRef::Network, -20 * 60), (AccountRef::Pool, 20 * 60)], "Hours set aside for referred members", None);
+    let mut fund = t(
+        new_id(),
+        TransferKind::Grant,
+        vec![(AccountRef::Network, -20 * 60), (AccountRef::Pool, 20 * 60)],
+        "Hours set aside for referred members",
+        None,
+    );
     fund.reason = Some("Pool funded for the referral pathway's starter hours".into());
     all.push(fund);
     for (u, _) in actives {
-        all.push(t(crate::ledger::welcome_transfer_id(network_id, u), TransferKind::StartingCredit, vec![(AccountRef::Network, -120), (member(u), 120)], "Welcome to the time bank", None));
+        all.push(t(
+            crate::ledger::welcome_transfer_id(network_id, u),
+            TransferKind::StartingCredit,
+            vec![(AccountRef::Network, -120), (member(u), 120)],
+            "Welcome to the time bank",
+            None,
+        ));
     }
-    const HELP: [&str; 6] = ["Gardening", "Shopping trip", "Help with a form", "Lift to the health centre", "Tea and a chat", "Fixing a shelf"];
+    const HELP: [&str; 6] =
+        ["Gardening", "Shopping trip", "Help with a form", "Lift to the health centre", "Tea and a chat", "Fixing a shelf"];
     for loc in 0..6 {
         let here: Vec<&String> = actives.iter().filter(|(_, l)| *l == loc).map(|(u, _)| u).collect();
         if here.len() < 3 {
@@ -306,9 +322,21 @@ async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], bui
             let giver = here[(k + 1) % here.len()];
             let receiver = here[(k + 2) % here.len()];
             let minutes = 30 + 30 * ((k + loc) % 3) as i64;
-            all.push(t(new_id(), TransferKind::Exchange, vec![(member(giver), minutes), (member(receiver), -minutes)], HELP[(k + loc) % 6], builders.get(loc)));
+            all.push(t(
+                new_id(),
+                TransferKind::Exchange,
+                vec![(member(giver), minutes), (member(receiver), -minutes)],
+                HELP[(k + loc) % 6],
+                builders.get(loc),
+            ));
         }
-        all.push(t(new_id(), TransferKind::Donation, vec![(member(here[0]), -60), (AccountRef::Pool, 60)], "For someone who needs it", None));
+        all.push(t(
+            new_id(),
+            TransferKind::Donation,
+            vec![(member(here[0]), -60), (AccountRef::Pool, 60)],
+            "For someone who needs it",
+            None,
+        ));
     }
     if let (Some((u, _)), Some(b)) = (actives.iter().rev().find(|(_, l)| *l == 0), builders.first()) {
         all.push(t(new_id(), TransferKind::Grant, vec![(AccountRef::Pool, -90), (member(u), 90)], "", Some(b)));
@@ -381,24 +409,109 @@ pub async fn create_admin(db: &Db, email: &str, display_name: &str, password: &s
 async fn seed_listings(db: &Db, network_id: &str, actives: &[(String, usize)], localities: &[String]) -> Result<(), AppError> {
     use crate::listings::domain::{ListingDraft, ListingKind, Place};
     const SAMPLES: [(&str, &str, &str, &str, Place, &str); 12] = [
-        ("offer", "Help with gardening", "Weeding, mowing and planting. I have my own tools.", "gardening", Place::Outdoors, "Weekday mornings"),
-        ("request", "A lift to the health centre", "I need a lift to my appointments once a fortnight, and back.", "lifts", Place::Home, "Tuesday afternoons"),
-        ("offer", "Company and a cup of tea", "Happy to pop round for a chat, a game of cards or a walk.", "befriending-and-company", Place::Home, "Most afternoons"),
-        ("offer", "Help with your phone or tablet", "Video calls, photos, online shopping, staying safe online. Patient and slow.", "computer-and-phone-help", Place::Venue, "Saturdays at the library"),
-        ("request", "Someone to read the paper with", "My eyes are not what they were. I would love someone to read the paper aloud.", "reading", Place::Home, "Mornings"),
-        ("offer", "Home baking for a special day", "Scones, tray bakes and birthday cakes.", "baking", Place::Home, "Give me a week's notice"),
+        (
+            "offer",
+            "Help with gardening",
+            "Weeding, mowing and planting. I have my own tools.",
+            "gardening",
+            Place::Outdoors,
+            "Weekday mornings",
+        ),
+        (
+            "request",
+            "A lift to the health centre",
+            "I need a lift to my appointments once a fortnight, and back.",
+            "lifts",
+            Place::Home,
+            "Tuesday afternoons",
+        ),
+        (
+            "offer",
+            "Company and a cup of tea",
+            "Happy to pop round for a chat, a game of cards or a walk.",
+            "befriending-and-company",
+            Place::Home,
+            "Most afternoons",
+        ),
+        (
+            "offer",
+            "Help with your phone or tablet",
+            "Video calls, photos, online shopping, staying safe online. Patient and slow.",
+            "computer-and-phone-help",
+            Place::Venue,
+            "Saturdays at the library",
+        ),
+        (
+            "request",
+            "Someone to read the paper with",
+            "My eyes are not what they were. I would love someone to read the paper aloud.",
+            "reading",
+            Place::Home,
+            "Mornings",
+        ),
+        (
+            "offer",
+            "Home baking for a special day",
+            "Scones, tray bakes and birthday cakes.",
+            "baking",
+            Place::Home,
+            "Give me a week's notice",
+        ),
         ("request", "Help filling in a form", "Help with a Blue Badge application form.", "form-filling", Place::Venue, "Any weekday"),
-        ("offer", "Small repairs and DIY", "Shelves, curtain rails, dripping taps. Nothing electrical.", "repairs-and-diy", Place::Home, "Evenings and weekends"),
-        ("offer", "Walking group for beginners", "A gentle walk round the park and a chat, every week.", "walking-and-sport", Place::Outdoors, "Thursday at 10"),
-        ("request", "Shopping on a Friday", "Someone to come with me to the supermarket and help carry the bags.", "shopping", Place::Home, "Friday mornings"),
-        ("offer", "Conversation practice in Polish or English", "Practise your English, or learn some Polish, over a coffee.", "conversation-and-languages", Place::Venue, "Wednesday evenings"),
-        ("request", "Company on a walk by the canal", "I would like to get out more and someone to walk with.", "social-connection", Place::Outdoors, "Weekends"),
+        (
+            "offer",
+            "Small repairs and DIY",
+            "Shelves, curtain rails, dripping taps. Nothing electrical.",
+            "repairs-and-diy",
+            Place::Home,
+            "Evenings and weekends",
+        ),
+        (
+            "offer",
+            "Walking group for beginners",
+            "A gentle walk round the park and a chat, every week.",
+            "walking-and-sport",
+            Place::Outdoors,
+            "Thursday at 10",
+        ),
+        (
+            "request",
+            "Shopping on a Friday",
+            "Someone to come with me to the supermarket and help carry the bags.",
+            "shopping",
+            Place::Home,
+            "Friday mornings",
+        ),
+        (
+            "offer",
+            "Conversation practice in Polish or English",
+            "Practise your English, or learn some Polish, over a coffee.",
+            "conversation-and-languages",
+            Place::Venue,
+            "Wednesday evenings",
+        ),
+        (
+            "request",
+            "Company on a walk by the canal",
+            "I would like to get out more and someone to walk with.",
+            "social-connection",
+            Place::Outdoors,
+            "Weekends",
+        ),
     ];
     let names: std::collections::HashMap<&str, &str> = [
-        ("gardening", "Gardening"), ("lifts", "Lifts"), ("befriending-and-company", "Befriending and company"),
-        ("computer-and-phone-help", "Computer and phone help"), ("reading", "Reading"), ("baking", "Baking"),
-        ("form-filling", "Form filling"), ("repairs-and-diy", "Repairs and DIY"), ("walking-and-sport", "Walking and sport"),
-        ("shopping", "Shopping"), ("conversation-and-languages", "Conversation and languages"), ("social-connection", "Social connection"),
+        ("gardening", "Gardening"),
+        ("lifts", "Lifts"),
+        ("befriending-and-company", "Befriending and company"),
+        ("computer-and-phone-help", "Computer and phone help"),
+        ("reading", "Reading"),
+        ("baking", "Baking"),
+        ("form-filling", "Form filling"),
+        ("repairs-and-diy", "Repairs and DIY"),
+        ("walking-and-sport", "Walking and sport"),
+        ("shopping", "Shopping"),
+        ("conversation-and-languages", "Conversation and languages"),
+        ("social-connection", "Social connection"),
     ]
     .into_iter()
     .collect();
@@ -428,15 +541,41 @@ async fn seed_referrals(db: &Db, network_id: &str, locality_ids: &[String]) -> R
     use crate::referrals::domain::{NewReferral, Source, Status, Urgency};
     use crate::referrals::store::{event, insert, set_status, Origin};
     let pro = |email: &str| {
-        sqlx::query("SELECT p.user_id, p.organisation_id, u.display_name FROM professionals p JOIN users u ON u.id = p.user_id WHERE u.email = $1")
-            .bind(email.to_string())
+        sqlx::query(
+            "SELECT p.user_id, p.organisation_id, u.display_name FROM professionals p JOIN users u ON u.id = p.user_id WHERE u.email = $1",
+        )
+        .bind(email.to_string())
     };
     let ewan = pro(&email_for("Ewan Docherty")).fetch_one(&db.pool).await?;
     let joanne = pro(&email_for("Joanne Kelly")).fetch_one(&db.pool).await?;
     let people = [
-        (&ewan, 0usize, "Margaret Reid", "1946-05-14", "Lost her husband last year and rarely goes out. Loved gardening and baking.", "gardening,social-connection", 9),
-        (&ewan, 0, "Tom Brannigan", "1958-11-02", "Recovering from a stroke; wants to get back to walking and meet people.", "walking-and-sport,physical-activity", 2),
-        (&joanne, 2, "Agnes Lafferty", "1951-02-27", "Lives alone, would like company and help with her phone.", "computer-and-phone-help,befriending-and-company", 4),
+        (
+            &ewan,
+            0usize,
+            "Margaret Reid",
+            "1946-05-14",
+            "Lost her husband last year and rarely goes out. Loved gardening and baking.",
+            "gardening,social-connection",
+            9,
+        ),
+        (
+            &ewan,
+            0,
+            "Tom Brannigan",
+            "1958-11-02",
+            "Recovering from a stroke; wants to get back to walking and meet people.",
+            "walking-and-sport,physical-activity",
+            2,
+        ),
+        (
+            &joanne,
+            2,
+            "Agnes Lafferty",
+            "1951-02-27",
+            "Lives alone, would like company and help with her phone.",
+            "computer-and-phone-help,befriending-and-company",
+            4,
+        ),
     ];
     for (p, li, name, dob, matters, interests, days_ago) in people {
         let referrer: String = p.get("user_id");
@@ -462,15 +601,23 @@ async fn seed_referrals(db: &Db, network_id: &str, locality_ids: &[String]) -> R
             &mut tx,
             network_id,
             &r,
-            &Origin { source: Source::Professional, referrer_id: Some(&referrer), organisation_id: Some(&org), consent_recorded_by: &by, actor_label: &label },
+            &Origin {
+                source: Source::Professional,
+                referrer_id: Some(&referrer),
+                organisation_id: Some(&org),
+                consent_recorded_by: &by,
+                actor_label: &label,
+            },
         )
         .await?;
         let at = now() - days_ago * 86_400;
-        sqlx::query("UPDATE referrals SET created_at = $1, updated_at = $1, consent_referral_at = $1, consent_sharing_at = $1 WHERE id = $2")
-            .bind(at)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE referrals SET created_at = $1, updated_at = $1, consent_referral_at = $1, consent_sharing_at = $1 WHERE id = $2",
+        )
+        .bind(at)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
         if li == 2 {
             set_status(&mut tx, &id, Status::Submitted, Status::Accepted, None).await?;
             event(&mut tx, &id, Some(Status::Submitted), Status::Accepted, None, "Demo", "Accepted for a first visit").await?;

@@ -95,12 +95,8 @@ impl AppError {
     }
     /// One problem with one field, keeping nothing else.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid(FormProblem {
-            summary: String::new(),
-            fields: vec![(field.to_string(), message.into())],
-            values: vec![],
-        })
-        .with_default_summary()
+        AppError::Invalid(FormProblem { summary: String::new(), fields: vec![(field.to_string(), message.into())], values: vec![] })
+            .with_default_summary()
     }
     fn with_default_summary(self) -> Self {
         match self {

@@ -104,21 +104,26 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
         let id: String = u.get("id");
         let since: Option<i64> = u.get("last_digest_at");
         let mut tx = st.db.pool.begin().await?;
-        let claimed = sqlx::query("UPDATE users SET last_digest_at = $1 WHERE id = $2 AND (last_digest_at IS NULL OR last_digest_at <= $3)")
-            .bind(t)
-            .bind(&id)
-            .bind(t - 86_400)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if claimed == 1 {
-            let items = sqlx::query("SELECT text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at >= $2 ORDER BY created_at")
+        let claimed =
+            sqlx::query("UPDATE users SET last_digest_at = $1 WHERE id = $2 AND (last_digest_at IS NULL OR last_digest_at <= $3)")
+                .bind(t)
                 .bind(&id)
-                .bind(since.unwrap_or(0))
-                .fetch_all(&mut *tx)
-                .await?;
-            let lines: Vec<String> =
-                items.iter().map(|i| format!("- {}\n  {}{}", i.get::<String, _>("text"), st.config.public_url, i.get::<String, _>("link"))).collect();
+                .bind(t - 86_400)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if claimed == 1 {
+            let items = sqlx::query(
+                "SELECT text, link FROM notifications WHERE user_id = $1 AND read_at IS NULL AND created_at >= $2 ORDER BY created_at",
+            )
+            .bind(&id)
+            .bind(since.unwrap_or(0))
+            .fetch_all(&mut *tx)
+            .await?;
+            let lines: Vec<String> = items
+                .iter()
+                .map(|i| format!("- {}\n  {}{}", i.get::<String, _>("text"), st.config.public_url, i.get::<String, _>("link")))
+                .collect();
             crate::email::queue(
                 &mut tx,
                 &u.get::<String, _>("email"),

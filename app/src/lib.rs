@@ -14,25 +14,25 @@ pub mod audit;
 pub mod auth;
 pub mod community;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod email;
 pub mod error;
 pub mod exchanges;
 pub mod home;
 pub mod insight;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod ledger;
 pub mod listings;
 pub mod networks;
 pub mod notifications;
+#[cfg(feature = "ssr")]
+pub mod platform;
 pub mod professionals;
 pub mod profiles;
 pub mod referrals;
 pub mod security;
-#[cfg(feature = "ssr")]
-pub mod jobs;
-#[cfg(feature = "ssr")]
-pub mod platform;
-#[cfg(feature = "ssr")]
-pub mod demo;
 pub mod util;
 
 use components::layout::{NotFound, SiteHeader};
@@ -77,9 +77,7 @@ fn stylesheet_href(options: &LeptosOptions) -> String {
             .then(|| std::env::current_exe().ok()?.parent().map(|d| d.join(options.hash_file.as_ref())))
             .flatten()
             .and_then(|path| std::fs::read_to_string(path).ok())
-            .and_then(|text| {
-                text.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| format!(".{}", h.trim())))
-            })
+            .and_then(|text| text.lines().find_map(|l| l.trim().strip_prefix("css:").map(|h| format!(".{}", h.trim()))))
             .unwrap_or_default();
         format!("/{}/{}{hash}.css", options.site_pkg_dir, options.output_name)
     })
@@ -117,13 +115,15 @@ fn DemoBanner() -> impl IntoView {
     let demo = use_context::<platform::state::AppState>().is_some_and(|s| s.config.demo);
     #[cfg(not(feature = "ssr"))]
     let demo = false;
-    demo.then(|| view! {
-        <aside class="demo-banner" aria-label="About this demo">
-            <p>
-                "This is a demo: nothing here is real and no email is sent. Everyone can read the emails at "
-                <a href="/outbox">"Emails"</a>"."
-            </p>
-        </aside>
+    demo.then(|| {
+        view! {
+            <aside class="demo-banner" aria-label="About this demo">
+                <p>
+                    "This is a demo: nothing here is real and no email is sent. Everyone can read the emails at "
+                    <a href="/outbox">"Emails"</a>"."
+                </p>
+            </aside>
+        }
     })
 }
 

@@ -30,10 +30,7 @@ mod ssr {
 
     /// The current time in epoch seconds.
     pub fn now() -> super::EpochSecs {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
     }
 }
 #[cfg(feature = "ssr")]
@@ -61,10 +58,8 @@ pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
 pub fn format_date(at: EpochSecs) -> String {
     let days = at.div_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
-    ];
+    const MONTHS: [&str; 12] =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 

@@ -10,8 +10,8 @@
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
-    DomParser, FormData, Headers, HtmlElement, HtmlFormElement, Request, RequestCredentials, RequestInit,
-    RequestRedirect, Response, SubmitEvent, SupportedType, Url, UrlSearchParams,
+    DomParser, FormData, Headers, HtmlElement, HtmlFormElement, Request, RequestCredentials, RequestInit, RequestRedirect, Response,
+    SubmitEvent, SupportedType, Url, UrlSearchParams,
 };
 
 pub fn install() {

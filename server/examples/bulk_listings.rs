@@ -8,8 +8,30 @@ use app::listings::domain::{ListingDraft, ListingKind, Place};
 use sqlx::Row;
 
 const WORDS: [&str; 24] = [
-    "garden", "hedge", "shopping", "lift", "hospital", "tea", "chat", "phone", "tablet", "form", "letter", "dog", "walk", "park",
-    "baking", "scones", "shelf", "curtain", "reading", "newspaper", "music", "guitar", "knitting", "soup",
+    "garden",
+    "hedge",
+    "shopping",
+    "lift",
+    "hospital",
+    "tea",
+    "chat",
+    "phone",
+    "tablet",
+    "form",
+    "letter",
+    "dog",
+    "walk",
+    "park",
+    "baking",
+    "scones",
+    "shelf",
+    "curtain",
+    "reading",
+    "newspaper",
+    "music",
+    "guitar",
+    "knitting",
+    "soup",
 ];
 
 #[tokio::main]
@@ -18,8 +40,13 @@ async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/bench-demo.db".into());
     let db = app::platform::db::Db::open(&url).await?;
     let network: String = sqlx::query("SELECT id FROM networks ORDER BY created_at LIMIT 1").fetch_one(&db.pool).await?.get("id");
-    let localities: Vec<String> =
-        sqlx::query("SELECT id FROM localities WHERE network_id = $1").bind(&network).fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();
+    let localities: Vec<String> = sqlx::query("SELECT id FROM localities WHERE network_id = $1")
+        .bind(&network)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
     let members: Vec<String> = sqlx::query("SELECT user_id FROM memberships WHERE network_id = $1 AND status = 'active'")
         .bind(&network)
         .fetch_all(&db.pool)

@@ -88,10 +88,17 @@ async fn main() -> anyhow::Result<()> {
     // An empty database gets the demo network first.
     app::demo::seed(&db, &app::platform::secrets::Keys::random()).await?;
     let network: String = sqlx::query("SELECT id FROM networks ORDER BY created_at LIMIT 1").fetch_one(&db.pool).await?.get("id");
-    let localities: Vec<String> =
-        sqlx::query("SELECT id FROM localities WHERE network_id = $1 ORDER BY name").bind(&network).fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();
-    let categories: Vec<String> = sqlx::query("SELECT id FROM categories WHERE network_id IS NULL").fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();
-    let organisations: Vec<String> = sqlx::query("SELECT id FROM organisations").fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();
+    let localities: Vec<String> = sqlx::query("SELECT id FROM localities WHERE network_id = $1 ORDER BY name")
+        .bind(&network)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
+    let categories: Vec<String> =
+        sqlx::query("SELECT id FROM categories WHERE network_id IS NULL").fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();
+    let organisations: Vec<String> =
+        sqlx::query("SELECT id FROM organisations").fetch_all(&db.pool).await?.iter().map(|r| r.get("id")).collect();
     let builder: String = sqlx::query("SELECT user_id FROM builder_roles WHERE network_id = $1 AND locality_id IS NULL LIMIT 1")
         .bind(&network)
         .fetch_one(&db.pool)
@@ -99,12 +106,19 @@ async fn main() -> anyhow::Result<()> {
         .get("user_id");
     let now = app::util::now();
     let started = Instant::now();
-    let already: i64 = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE network_id = $1").bind(&network).fetch_one(&db.pool).await?.get("n");
+    let already: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE network_id = $1").bind(&network).fetch_one(&db.pool).await?.get("n");
     let add = MEMBERS.saturating_sub(already as usize);
     let tag = &app::util::new_id()[..8];
     let users: Vec<String> = (0..add).map(|i| format!("bench-{tag}-{i}")).collect();
     let joined = |i: usize| now - (mix(i, 1) % 900) as i64 * DAY;
-    insert_rows(&db, "users", &["id", "display_name", "created_at"], users.iter().enumerate().map(|(i, u)| vec![T(u.clone()), T(format!("Member {i}")), I(joined(i))]).collect()).await?;
+    insert_rows(
+        &db,
+        "users",
+        &["id", "display_name", "created_at"],
+        users.iter().enumerate().map(|(i, u)| vec![T(u.clone()), T(format!("Member {i}")), I(joined(i))]).collect(),
+    )
+    .await?;
     insert_rows(
         &db,
         "memberships",
@@ -112,7 +126,16 @@ async fn main() -> anyhow::Result<()> {
         users
             .iter()
             .enumerate()
-            .map(|(i, u)| vec![T(format!("m-{u}")), T(u.clone()), T(network.clone()), T(localities[i % localities.len()].clone()), T(if i % 50 == 0 { "pending" } else { "active" }.into()), I(joined(i))])
+            .map(|(i, u)| {
+                vec![
+                    T(format!("m-{u}")),
+                    T(u.clone()),
+                    T(network.clone()),
+                    T(localities[i % localities.len()].clone()),
+                    T(if i % 50 == 0 { "pending" } else { "active" }.into()),
+                    I(joined(i)),
+                ]
+            })
             .collect(),
     )
     .await?;
@@ -120,7 +143,13 @@ async fn main() -> anyhow::Result<()> {
         &db,
         "accounts",
         &["id", "network_id", "kind", "user_id", "balance_minutes", "created_at"],
-        users.iter().enumerate().map(|(i, u)| vec![T(format!("member:{network}:{u}")), T(network.clone()), T("member".into()), T(u.clone()), I(0), I(joined(i))]).collect(),
+        users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                vec![T(format!("member:{network}:{u}")), T(network.clone()), T("member".into()), T(u.clone()), I(0), I(joined(i))]
+            })
+            .collect(),
     )
     .await?;
     for a in ["network", "pool"] {
@@ -136,7 +165,21 @@ async fn main() -> anyhow::Result<()> {
     insert_rows(
         &db,
         "listings",
-        &["id", "network_id", "owner_id", "kind", "title", "description", "category_id", "locality_id", "place", "status", "expires_at", "created_at", "updated_at"],
+        &[
+            "id",
+            "network_id",
+            "owner_id",
+            "kind",
+            "title",
+            "description",
+            "category_id",
+            "locality_id",
+            "place",
+            "status",
+            "expires_at",
+            "created_at",
+            "updated_at",
+        ],
         (0..LISTINGS)
             .map(|i| {
                 vec![
@@ -161,19 +204,47 @@ async fn main() -> anyhow::Result<()> {
     insert_rows(
         &db,
         "exchanges",
-        &["id", "network_id", "listing_id", "title", "owner_id", "asker_id", "provider_id", "receiver_id", "status", "created_at", "updated_at"],
+        &[
+            "id",
+            "network_id",
+            "listing_id",
+            "title",
+            "owner_id",
+            "asker_id",
+            "provider_id",
+            "receiver_id",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
         (0..EXCHANGES)
             .map(|i| {
                 let l = (mix(i, 4) % LISTINGS as u64) as usize;
                 let at = listing_at(l) + (mix(i, 5) % 40) as i64 * DAY;
                 let (a, b) = (who(i, 6).clone(), who(i, 7).clone());
-                vec![T(format!("bx-{tag}-{i}")), T(network.clone()), T(format!("bl-{tag}-{l}")), T("Bench".into()), T(a.clone()), T(b.clone()), T(a), T(b), T("confirmed".into()), I(at), I(at)]
+                vec![
+                    T(format!("bx-{tag}-{i}")),
+                    T(network.clone()),
+                    T(format!("bl-{tag}-{l}")),
+                    T("Bench".into()),
+                    T(a.clone()),
+                    T(b.clone()),
+                    T(a),
+                    T(b),
+                    T("confirmed".into()),
+                    I(at),
+                    I(at),
+                ]
             })
             .collect(),
     )
     .await?;
     // Transfers over two years: mostly help between members, some from the pool and the network.
-    let seq0: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM transfers WHERE network_id = $1").bind(&network).fetch_one(&db.pool).await?.get("s");
+    let seq0: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM transfers WHERE network_id = $1")
+        .bind(&network)
+        .fetch_one(&db.pool)
+        .await?
+        .get("s");
     let mut transfers = vec![];
     let mut entries = vec![];
     for i in 0..TRANSFERS {
@@ -208,7 +279,13 @@ async fn main() -> anyhow::Result<()> {
         entries.push(vec![T(id.clone()), T(from), I(-minutes), I(0), I(seq)]);
         entries.push(vec![T(id), T(to), I(minutes), I(0), I(seq)]);
     }
-    insert_rows(&db, "transfers", &["id", "network_id", "seq", "kind", "memo", "exchange_id", "recorded_at", "content_hash", "prev_hash", "hash"], transfers).await?;
+    insert_rows(
+        &db,
+        "transfers",
+        &["id", "network_id", "seq", "kind", "memo", "exchange_id", "recorded_at", "content_hash", "prev_hash", "hash"],
+        transfers,
+    )
+    .await?;
     insert_rows(&db, "entries", &["transfer_id", "account_id", "amount_minutes", "balance_after_minutes", "seq"], entries).await?;
     // Referrals, with outcomes for some.
     const STATUSES: [&str; 8] = ["submitted", "accepted", "contacted", "joined", "active", "active", "closed", "declined"];
@@ -259,14 +336,43 @@ async fn main() -> anyhow::Result<()> {
     insert_rows(
         &db,
         "referrals",
-        &["id", "network_id", "locality_id", "source", "organisation_id", "person_name", "consent_referral_at", "consent_sharing_at", "consent_method", "consent_recorded_by", "status", "first_exchange_at", "created_at", "updated_at"],
+        &[
+            "id",
+            "network_id",
+            "locality_id",
+            "source",
+            "organisation_id",
+            "person_name",
+            "consent_referral_at",
+            "consent_sharing_at",
+            "consent_method",
+            "consent_recorded_by",
+            "status",
+            "first_exchange_at",
+            "created_at",
+            "updated_at",
+        ],
         referrals,
     )
     .await?;
     insert_rows(
         &db,
         "referral_outcomes",
-        &["id", "referral_id", "stage", "life_satisfaction", "worthwhile", "happiness", "anxiety", "lack_companionship", "left_out", "isolated", "answered_by", "entered_by", "at"],
+        &[
+            "id",
+            "referral_id",
+            "stage",
+            "life_satisfaction",
+            "worthwhile",
+            "happiness",
+            "anxiety",
+            "lack_companionship",
+            "left_out",
+            "isolated",
+            "answered_by",
+            "entered_by",
+            "at",
+        ],
         outcomes,
     )
     .await?;
@@ -289,12 +395,20 @@ async fn main() -> anyhow::Result<()> {
     // The first read indexes every transfer not indexed yet (here: all 100,000), once.
     let t = Instant::now();
     app::insight::store::index_new_transfers(&db, &network).await?;
-    println!("first read: indexing {} transfers into transfer_facts took {:.0} ms (once)", count("transfers").await?, t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "first read: indexing {} transfers into transfer_facts took {:.0} ms (once)",
+        count("transfers").await?,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     // Steady state: what autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) leaves.
     sqlx::query(if url.starts_with("postgres") { "VACUUM ANALYZE" } else { "ANALYZE" }).execute(&db.pool).await?;
 
     // The dashboard's server work, in this process.
-    let airdrie: String = sqlx::query("SELECT id FROM localities WHERE network_id = $1 AND slug = 'airdrie'").bind(&network).fetch_one(&db.pool).await?.get("id");
+    let airdrie: String = sqlx::query("SELECT id FROM localities WHERE network_id = $1 AND slug = 'airdrie'")
+        .bind(&network)
+        .fetch_one(&db.pool)
+        .await?
+        .get("id");
     let cases = [
         ("whole network, last 12 months (the default)", Focus::Network, Period::last_twelve_months(now)),
         ("one locality (Airdrie), last 12 months", Focus::Locality(airdrie), Period::last_twelve_months(now)),
@@ -317,13 +431,15 @@ async fn main() -> anyhow::Result<()> {
 
     // A session for the whole-network builder (second factor done), for timing over HTTP.
     let token = app::util::new_token();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, second_factor_at) VALUES ($1, $2, $3, $3, $4, $3)")
-        .bind(app::util::hash_token(&token))
-        .bind(&builder)
-        .bind(now)
-        .bind(now + 86_400)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, second_factor_at) VALUES ($1, $2, $3, $3, $4, $3)",
+    )
+    .bind(app::util::hash_token(&token))
+    .bind(&builder)
+    .bind(now)
+    .bind(now + 86_400)
+    .execute(&db.pool)
+    .await?;
     println!("cookie=tw_session={token}");
     Ok(())
 }

@@ -199,14 +199,16 @@ async fn seed(state: &AppState) -> anyhow::Result<(String, Vec<String>, String, 
         .bind(now)
         .execute(pool)
         .await?;
-        sqlx::query("INSERT INTO memberships (id, user_id, network_id, locality_id, status, created_at) VALUES ($1, $2, $3, $4, 'active', $5)")
-            .bind(app::util::new_id())
-            .bind(&id)
-            .bind(&network)
-            .bind(&locality)
-            .bind(now)
-            .execute(pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO memberships (id, user_id, network_id, locality_id, status, created_at) VALUES ($1, $2, $3, $4, 'active', $5)",
+        )
+        .bind(app::util::new_id())
+        .bind(&id)
+        .bind(&network)
+        .bind(&locality)
+        .bind(now)
+        .execute(pool)
+        .await?;
         if i == MEMBERS {
             sqlx::query("INSERT INTO builder_roles (id, user_id, network_id, locality_id, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(app::util::new_id())

@@ -14,7 +14,11 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
-use tower_http::{compression::{CompressionLayer, CompressionLevel}, services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+};
 
 /// The Leptos options: from cargo-leptos' environment when present, else defaults that fit
 /// `target/site` next to the repository root.
@@ -22,10 +26,7 @@ pub fn leptos_options(site_addr: SocketAddr) -> LeptosOptions {
     let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
     let site_root = env("LEPTOS_SITE_ROOT", "target/site");
     // Hashed file names only when the build wrote its hash file beside the binary.
-    let hash_file_present = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("hash.txt").exists()))
-        .unwrap_or(false);
+    let hash_file_present = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join("hash.txt").exists())).unwrap_or(false);
     LeptosOptions::builder()
         .output_name(env("LEPTOS_OUTPUT_NAME", "timeweave"))
         .site_root(site_root)
@@ -48,16 +49,12 @@ pub fn router(state: AppState) -> Router {
     let https = state.config.https();
     let pkg_dir = format!("{}/{}", state.leptos_options.site_root, state.leptos_options.site_pkg_dir);
     // Hashed asset names never change content, so browsers may keep them for a year.
-    let pkg = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(
+    let pkg = Router::new().fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()).layer(
+        SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(if state.leptos_options.hash_files {
-                "public, max-age=31536000, immutable"
-            } else {
-                "no-cache"
-            }),
-        ));
+            HeaderValue::from_static(if state.leptos_options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" }),
+        ),
+    );
     let context_state = state.clone();
     // The middlewares share one state behind an Arc: one count per request, not a copy.
     let shared = std::sync::Arc::new(state.clone());
@@ -128,7 +125,11 @@ const MAX_BODY_BYTES: usize = 256 * 1024;
 /// with the plain message, never a 500, and a security event. Server functions answer
 /// their own errors with their own status (`request::finish`); a 500 carrying a transport
 /// error means the arguments never reached the function.
-async fn unreadable_is_the_callers_fault(st: std::sync::Arc<AppState>, req: Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn unreadable_is_the_callers_fault(
+    st: std::sync::Arc<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let path = req.uri().path().to_string();
     if !path.starts_with("/api/") {
         return next.run(req).await;

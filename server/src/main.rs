@@ -85,9 +85,7 @@ fn load_config_file(path: &std::path::Path) -> anyhow::Result<()> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (k, v) = line
-            .split_once('=')
-            .with_context(|| format!("{}:{}: expected KEY=value", path.display(), n + 1))?;
+        let (k, v) = line.split_once('=').with_context(|| format!("{}:{}: expected KEY=value", path.display(), n + 1))?;
         let (k, v) = (k.trim(), v.trim().trim_matches('"'));
         if std::env::var_os(k).is_none() {
             // Safe: called once at start-up before any thread reads the environment.
@@ -100,9 +98,7 @@ fn load_config_file(path: &std::path::Path) -> anyhow::Result<()> {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
         .init();
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -136,10 +132,7 @@ async fn run() -> anyhow::Result<()> {
                         }
                         println!("\n  Emails are kept at http://{addr}/outbox\n");
                     }
-                    None => println!(
-                        "\nThe database already has data; demo not seeded. Demo password: {}\n",
-                        app::demo::DEMO_PASSWORD
-                    ),
+                    None => println!("\nThe database already has data; demo not seeded. Demo password: {}\n", app::demo::DEMO_PASSWORD),
                 }
                 // The outbox is public only in a database the demo itself created: a real
                 // database started with --demo by mistake keeps its reset links private.
@@ -197,9 +190,7 @@ async fn run() -> anyhow::Result<()> {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (app::util::new_token()[..20].to_string(), true),
             };
-            let created = app::demo::create_admin(&state.db, &email, &name, &password)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let created = app::demo::create_admin(&state.db, &email, &name, &password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} site admin {email}.", if created { "Created" } else { "Promoted" });
             if generated {
                 println!("Password: {password}\nChange it after signing in (Account page).");

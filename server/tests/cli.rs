@@ -48,12 +48,8 @@ fn admin_create_makes_a_site_admin_who_can_sign_in() {
 
 #[test]
 fn a_bad_database_stops_the_server_with_a_clear_message() {
-    let out = timeweave()
-        .args(["serve"])
-        .env("DATABASE_URL", "mysql://nowhere/db")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .output()
-        .expect("run");
+    let out =
+        timeweave().args(["serve"]).env("DATABASE_URL", "mysql://nowhere/db").env("LEPTOS_SITE_ADDR", "127.0.0.1:0").output().expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL must start with sqlite: or postgres:"));
     let out = timeweave()

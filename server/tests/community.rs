@@ -111,7 +111,9 @@ async fn approving_lets_a_member_post_and_gives_welcome_hours_declining_emails_t
     let mut w = app.as_actor(Actor::WishawBuilder).await;
     assert_eq!(w.call("decide_membership", &[("user_id", &jean), ("decision", "approve"), ("message", "")]).await.status, 403);
     assert_eq!(b.call("decide_membership", &[("user_id", &jean), ("decision", "decline"), ("message", "")]).await.status, 422);
-    let r = b.call("decide_membership", &[("user_id", &jean), ("decision", "approve"), ("message", "Welcome! See you at the coffee morning.")]).await;
+    let r = b
+        .call("decide_membership", &[("user_id", &jean), ("decision", "approve"), ("message", "Welcome! See you at the coffee morning.")])
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     // Twice is refused, not repeated.
     assert_eq!(b.call("decide_membership", &[("user_id", &jean), ("decision", "approve"), ("message", "")]).await.status, 409);
@@ -119,17 +121,20 @@ async fn approving_lets_a_member_post_and_gives_welcome_hours_declining_emails_t
     assert!(emailed(&app, "jean@example.org", "coffee morning").await);
     // Now they can post.
     offer(&app, &mut j, "Fresh scones").await;
-    let line = sqlx::query("SELECT reason, before_value, after_value FROM audit_log WHERE action = 'approve_member' AND subject_user_id = $1")
-        .bind(&jean)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let line =
+        sqlx::query("SELECT reason, before_value, after_value FROM audit_log WHERE action = 'approve_member' AND subject_user_id = $1")
+            .bind(&jean)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(line.get::<String, _>("reason"), "Welcome! See you at the coffee morning.");
     assert_eq!(line.get::<String, _>("after_value"), "active");
 
     // Declining: the membership goes, the email carries the reason, the trail keeps it.
     let kim = pending_member(&app, "kim@example.org").await;
-    let r = b.call("decide_membership", &[("user_id", &kim), ("decision", "decline"), ("message", "We could not reach your references.")]).await;
+    let r = b
+        .call("decide_membership", &[("user_id", &kim), ("decision", "decline"), ("message", "We could not reach your references.")])
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(emailed(&app, "kim@example.org", "could not reach your references").await);
     assert_eq!(app.balance(&kim).await, 0);
@@ -173,7 +178,10 @@ async fn a_reported_listing_hidden_by_a_builder_leaves_search_and_the_reporter_i
     let r = reporter.call("report", &[("subject_kind", "listing"), ("subject_id", &listing), ("reason", "Still there?")]).await;
     assert_eq!(r.status, 200);
     let second: String = sqlx::query("SELECT id FROM reports WHERE status = 'open'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
-    assert_eq!(b.call("moderate", &[("report_id", &second), ("action", "restore"), ("reason", "Owner changed the wording.")]).await.status, 200);
+    assert_eq!(
+        b.call("moderate", &[("report_id", &second), ("action", "restore"), ("reason", "Owner changed the wording.")]).await.status,
+        200
+    );
     assert_eq!(search(&mut reporter, "cash gardening").await.len(), 1);
     assert_eq!(audit_count(&app, "hide_listing").await, 1);
     assert_eq!(audit_count(&app, "restore_listing").await, 1);
@@ -184,7 +192,8 @@ async fn a_suspended_member_is_refused_and_their_listings_leave_search_until_rei
     let app = TestApp::spawn().await;
     let mut m = app.as_actor(Actor::Resident).await;
     let member = user_of(&mut m).await;
-    let email: String = sqlx::query("SELECT email FROM users WHERE id = $1").bind(&member).fetch_one(&app.state.db.pool).await.unwrap().get("email");
+    let email: String =
+        sqlx::query("SELECT email FROM users WHERE id = $1").bind(&member).fetch_one(&app.state.db.pool).await.unwrap().get("email");
     offer(&app, &mut m, "Hedge trimming").await;
     let mut other = app.as_actor(Actor::Resident).await;
     assert_eq!(search(&mut other, "hedge").await.len(), 1);
@@ -192,7 +201,8 @@ async fn a_suspended_member_is_refused_and_their_listings_leave_search_until_rei
     assert_eq!(w.call("change_member_status", &[("user_id", &member), ("change", "suspend"), ("reason", "x")]).await.status, 403);
     let mut b = app.as_actor(Actor::AirdrieBuilder).await;
     assert_eq!(b.call("change_member_status", &[("user_id", &member), ("change", "suspend"), ("reason", "")]).await.status, 422);
-    let r = b.call("change_member_status", &[("user_id", &member), ("change", "suspend"), ("reason", "Rude messages to two members.")]).await;
+    let r =
+        b.call("change_member_status", &[("user_id", &member), ("change", "suspend"), ("reason", "Rude messages to two members.")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     // Their session ended; signing in again gives a member who is refused everything.
     assert_eq!(m.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
@@ -212,7 +222,9 @@ async fn a_suspended_member_is_refused_and_their_listings_leave_search_until_rei
     }
     assert!(search(&mut other, "hedge").await.is_empty());
     assert!(emailed(&app, &email, "Rude messages").await);
-    let r = b.call("change_member_status", &[("user_id", &member), ("change", "reinstate"), ("reason", "Apologised; talked it through.")]).await;
+    let r = b
+        .call("change_member_status", &[("user_id", &member), ("change", "reinstate"), ("reason", "Apologised; talked it through.")])
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(search(&mut other, "hedge").await.len(), 1);
     assert_eq!(again.call("browse_listings", &[]).await.status, 200);
@@ -232,7 +244,14 @@ async fn recording_on_behalf_vetting_notes_and_the_audit_trail() {
     let r = b
         .call(
             "record_hours",
-            &[("transfer_id", "onbehalf-0001"), ("giver", &a_id), ("receiver1", &c_id), ("hours", "2"), ("minutes", ""), ("memo", "Lift to the hospital")],
+            &[
+                ("transfer_id", "onbehalf-0001"),
+                ("giver", &a_id),
+                ("receiver1", &c_id),
+                ("hours", "2"),
+                ("minutes", ""),
+                ("memo", "Lift to the hospital"),
+            ],
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -249,7 +268,14 @@ async fn recording_on_behalf_vetting_notes_and_the_audit_trail() {
     let r = b
         .call(
             "record_hours",
-            &[("transfer_id", "onbehalf-0001"), ("giver", &a_id), ("receiver1", &c_id), ("hours", "2"), ("minutes", ""), ("memo", "Lift to the hospital")],
+            &[
+                ("transfer_id", "onbehalf-0001"),
+                ("giver", &a_id),
+                ("receiver1", &c_id),
+                ("hours", "2"),
+                ("minutes", ""),
+                ("memo", "Lift to the hospital"),
+            ],
         )
         .await;
     assert_eq!(r.status, 200);
@@ -308,21 +334,50 @@ async fn a_builder_settles_a_dispute_with_hours_once_or_cancels_with_none() {
         let (a_id, c_id) = (user_of(&mut a).await, user_of(&mut c).await);
         let listing = offer(&app, &mut a, &format!("Mowing ({outcome})")).await;
         assert_eq!(c.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
-        let ex: String = sqlx::query("SELECT id FROM exchanges WHERE listing_id = $1").bind(&listing).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+        let ex: String = sqlx::query("SELECT id FROM exchanges WHERE listing_id = $1")
+            .bind(&listing)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("id");
         assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "accept")]).await.status, 200);
         assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "record"), ("hours", "3"), ("minutes", "")]).await.status, 200);
-        assert_eq!(c.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute"), ("reason", "It was 45 minutes")]).await.status, 200);
+        assert_eq!(
+            c.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute"), ("reason", "It was 45 minutes")]).await.status,
+            200
+        );
         assert_eq!(b.call("builder_desk", &[]).await.json()["disputes"].as_array().unwrap().len(), 1);
         // Participants cannot settle their own dispute; another locality's builder cannot either.
-        assert_eq!(a.call("resolve_dispute", &[("exchange_id", &ex), ("outcome", "hours"), ("hours", "3"), ("minutes", ""), ("reason", "x")]).await.status, 403);
+        assert_eq!(
+            a.call("resolve_dispute", &[("exchange_id", &ex), ("outcome", "hours"), ("hours", "3"), ("minutes", ""), ("reason", "x")])
+                .await
+                .status,
+            403
+        );
         let mut w = app.as_actor(Actor::WishawBuilder).await;
-        assert_eq!(w.call("resolve_dispute", &[("exchange_id", &ex), ("outcome", "cancel"), ("hours", ""), ("minutes", ""), ("reason", "x")]).await.status, 403);
-        let args = [("exchange_id", ex.as_str()), ("outcome", outcome), ("hours", ""), ("minutes", "45"), ("reason", "Both agreed 45 minutes on the phone.")];
+        assert_eq!(
+            w.call("resolve_dispute", &[("exchange_id", &ex), ("outcome", "cancel"), ("hours", ""), ("minutes", ""), ("reason", "x")])
+                .await
+                .status,
+            403
+        );
+        let args = [
+            ("exchange_id", ex.as_str()),
+            ("outcome", outcome),
+            ("hours", ""),
+            ("minutes", "45"),
+            ("reason", "Both agreed 45 minutes on the phone."),
+        ];
         let r = b.call("resolve_dispute", &args).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(b.call("resolve_dispute", &args).await.status, 409, "settled once");
         assert_eq!((app.balance(&a_id).await, app.balance(&c_id).await), (moved, -moved));
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1")
+            .bind(&ex)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("n");
         assert_eq!(n, if moved > 0 { 1 } else { 0 });
         assert!(a.call("my_notifications", &[]).await.body.contains("Both agreed 45 minutes"));
     }
@@ -359,7 +414,8 @@ async fn rules_categories_announcements_and_assisted_joining() {
     assert!(search(&mut wishaw, "plant").await.is_empty());
     assert_eq!(search(&mut airdrie, "plant").await.len(), 1);
     let (expires, created): (i64, i64) = {
-        let r = sqlx::query("SELECT expires_at, created_at FROM listings WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+        let r =
+            sqlx::query("SELECT expires_at, created_at FROM listings WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
         (r.get("expires_at"), r.get("created_at"))
     };
     assert_eq!(expires - created, 30 * 86_400);
@@ -367,16 +423,31 @@ async fn rules_categories_announcements_and_assisted_joining() {
     // Categories: add, retire; shared ones are not the network's to change.
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "add"), ("name", "Gardening")]).await.status, 422);
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "add"), ("name", "Bike repair")]).await.status, 200);
-    let cat: String = sqlx::query("SELECT id FROM categories WHERE name = 'Bike repair'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
-    assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "rename"), ("category_id", &cat), ("new_name", "Bicycle repair")]).await.status, 200);
-    let renamed: String = sqlx::query("SELECT name FROM categories WHERE id = $1").bind(&cat).fetch_one(&app.state.db.pool).await.unwrap().get("name");
+    let cat: String =
+        sqlx::query("SELECT id FROM categories WHERE name = 'Bike repair'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(
+        nb.call("change_category", &[("network_id", &network), ("op", "rename"), ("category_id", &cat), ("new_name", "Bicycle repair")])
+            .await
+            .status,
+        200
+    );
+    let renamed: String =
+        sqlx::query("SELECT name FROM categories WHERE id = $1").bind(&cat).fetch_one(&app.state.db.pool).await.unwrap().get("name");
     assert_eq!(renamed, "Bicycle repair");
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "retire"), ("category_id", &cat)]).await.status, 200);
     assert_eq!(nb.call("change_category", &[("network_id", &network), ("op", "retire"), ("category_id", "gardening")]).await.status, 403);
 
     // Announcements: a locality builder posts to their locality only.
     let wishaw_loc = app.locality("Wishaw");
-    let post = |aud: String| vec![("network_id".to_string(), network.clone()), ("audience".into(), aud), ("title".into(), "Coffee morning".into()), ("body".into(), "Friday 10am at the library.".into()), ("email".into(), "yes".into())];
+    let post = |aud: String| {
+        vec![
+            ("network_id".to_string(), network.clone()),
+            ("audience".into(), aud),
+            ("title".into(), "Coffee morning".into()),
+            ("body".into(), "Friday 10am at the library.".into()),
+            ("email".into(), "yes".into()),
+        ]
+    };
     fn as_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
         v.iter().map(|(k, x)| (k.as_str(), x.as_str())).collect()
     }
@@ -385,7 +456,11 @@ async fn rules_categories_announcements_and_assisted_joining() {
     assert_eq!(lb.call("post_announcement", &as_refs(&post(app.locality("Airdrie")))).await.status, 200);
     assert_eq!(airdrie.call("noticeboard", &[]).await.json()[0]["title"], "Coffee morning");
     assert!(wishaw.call("noticeboard", &[]).await.json().as_array().unwrap().is_empty());
-    let emailed: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject = 'Coffee morning'").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let emailed: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject = 'Coffee morning'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert!(emailed >= 1);
     let ann: String = sqlx::query("SELECT id FROM announcements").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let mut wb = app.as_actor(Actor::WishawBuilder).await;
@@ -395,11 +470,22 @@ async fn rules_categories_announcements_and_assisted_joining() {
 
     // Assisted joining: in scope only, with the paper consent ticked; welcome hours follow.
     let airdrie_loc = app.locality("Airdrie");
-    assert_eq!(wb.call("assisted_join", &[("display_name", "Bill"), ("locality", &airdrie_loc), ("about", ""), ("paper_consent", "yes")]).await.status, 403);
+    assert_eq!(
+        wb.call("assisted_join", &[("display_name", "Bill"), ("locality", &airdrie_loc), ("about", ""), ("paper_consent", "yes")])
+            .await
+            .status,
+        403
+    );
     assert_eq!(lb.call("assisted_join", &[("display_name", "Bill"), ("locality", &airdrie_loc), ("about", "")]).await.status, 422);
-    let r = lb.call("assisted_join", &[("display_name", "Bill Rennie"), ("locality", &airdrie_loc), ("about", "Grows tomatoes"), ("paper_consent", "yes")]).await;
+    let r = lb
+        .call(
+            "assisted_join",
+            &[("display_name", "Bill Rennie"), ("locality", &airdrie_loc), ("about", "Grows tomatoes"), ("paper_consent", "yes")],
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let bill: String = sqlx::query("SELECT id FROM users WHERE display_name = 'Bill Rennie'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let bill: String =
+        sqlx::query("SELECT id FROM users WHERE display_name = 'Bill Rennie'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let record = lb.call("member_record", &[("user_id", &bill)]).await.json();
     assert_eq!(record["status"], "Active");
     assert_eq!(record["email"], serde_json::Value::Null);
@@ -442,18 +528,34 @@ async fn community_authorisation_matrix() {
         ("builder_desk", vec![], any_builder.clone()),
         ("decide_membership", vec![("user_id", &pending), ("decision", "maybe"), ("message", "")], builders_here.clone()),
         ("member_record", vec![("user_id", &target)], builders_here.clone()),
-        ("set_vetting", vec![("user_id", &target), ("references", "lots"), ("disclosure", ""), ("disclosure_date", "")], builders_here.clone()),
+        (
+            "set_vetting",
+            vec![("user_id", &target), ("references", "lots"), ("disclosure", ""), ("disclosure_date", "")],
+            builders_here.clone(),
+        ),
         ("change_member_status", vec![("user_id", &target), ("change", "maybe"), ("reason", "")], builders_here.clone()),
         ("add_member_note", vec![("user_id", &target), ("body", "")], builders_here.clone()),
         ("assisted_join", vec![("display_name", ""), ("locality", &airdrie), ("about", "")], builders_here.clone()),
         ("report", vec![("subject_kind", "listing"), ("subject_id", &listing), ("reason", "")], members.clone()),
         ("report_detail", vec![("report_id", &report)], builders_here.clone()),
         ("moderate", vec![("report_id", &report), ("action", "nothing"), ("reason", "")], builders_here.clone()),
-        ("resolve_dispute", vec![("exchange_id", &ex), ("outcome", "maybe"), ("hours", ""), ("minutes", ""), ("reason", "")], builders_here.clone()),
+        (
+            "resolve_dispute",
+            vec![("exchange_id", &ex), ("outcome", "maybe"), ("hours", ""), ("minutes", ""), ("reason", "")],
+            builders_here.clone(),
+        ),
         ("network_settings", vec![("network_id", &network)], any_builder.clone()),
         (
             "update_network_settings",
-            vec![("network_id", &network), ("starting_credit", "lots"), ("starting_credit_source", "x"), ("below_zero", ""), ("ceiling", ""), ("auto_confirm_days", ""), ("listing_expiry_days", "")],
+            vec![
+                ("network_id", &network),
+                ("starting_credit", "lots"),
+                ("starting_credit_source", "x"),
+                ("below_zero", ""),
+                ("ceiling", ""),
+                ("auto_confirm_days", ""),
+                ("listing_expiry_days", ""),
+            ],
             vec![NetworkBuilder, Admin],
         ),
         ("change_category", vec![("network_id", &network), ("op", "add"), ("name", "")], vec![NetworkBuilder, Admin]),
@@ -472,7 +574,21 @@ async fn community_authorisation_matrix() {
         for (endpoint, args, allowed) in &rows {
             let r = client.call(endpoint, args).await;
             let refused = matches!(r.status, 401 | 403);
-            if refused == allowed.contains(&actor) || r.status == 500 || (r.status == 200 && !matches!(*endpoint, "builder_desk" | "member_record" | "report_detail" | "network_settings" | "noticeboard" | "audit_trail" | "my_account_actions" | "admin_networks")) {
+            if refused == allowed.contains(&actor)
+                || r.status == 500
+                || (r.status == 200
+                    && !matches!(
+                        *endpoint,
+                        "builder_desk"
+                            | "member_record"
+                            | "report_detail"
+                            | "network_settings"
+                            | "noticeboard"
+                            | "audit_trail"
+                            | "my_account_actions"
+                            | "admin_networks"
+                    ))
+            {
                 failures.push(format!("{endpoint} as {actor:?}: status {} ({})", r.status, r.body));
             }
         }
@@ -487,7 +603,8 @@ async fn community_authorisation_matrix() {
     for actor in Actor::ALL {
         let r = poster.call("post_announcement", &[("network_id", &network), ("audience", &airdrie), ("title", "T"), ("body", "B")]).await;
         assert_eq!(r.status, 200, "{}", r.body);
-        let ann: String = sqlx::query("SELECT id FROM announcements WHERE ended_at IS NULL").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+        let ann: String =
+            sqlx::query("SELECT id FROM announcements WHERE ended_at IS NULL").fetch_one(&app.state.db.pool).await.unwrap().get("id");
         let mut client = app.as_actor(actor).await;
         let r = client.call("end_announcement", &[("announcement_id", &ann)]).await;
         if (r.status == 200) != builders_here.contains(&actor) {
@@ -517,22 +634,59 @@ async fn every_action_leaves_its_line_in_the_trail() {
     // Ledger tools, each with a reason.
     sqlx::query("UPDATE networks SET starting_credit_minutes = 0").execute(&app.state.db.pool).await.unwrap();
     let mut admin = app.as_actor(Actor::Admin).await;
-    ok(b.call("adjust_balance", &[("transfer_id", "adjust-0001"), ("user_id", &member), ("direction", "add"), ("hours", "3"), ("minutes", ""), ("reason", "Paper records from 2025")]).await);
+    ok(b.call(
+        "adjust_balance",
+        &[
+            ("transfer_id", "adjust-0001"),
+            ("user_id", &member),
+            ("direction", "add"),
+            ("hours", "3"),
+            ("minutes", ""),
+            ("reason", "Paper records from 2025"),
+        ],
+    )
+    .await);
     ok(m.call("donate_to_pool", &[("transfer_id", "donate-0001"), ("hours", "2"), ("minutes", ""), ("memo", "")]).await);
-    ok(b.call("grant_from_pool", &[("transfer_id", "grant-00001"), ("user_id", &member), ("hours", "1"), ("minutes", ""), ("reason", "Starter hours")]).await);
+    ok(b.call(
+        "grant_from_pool",
+        &[("transfer_id", "grant-00001"), ("user_id", &member), ("hours", "1"), ("minutes", ""), ("reason", "Starter hours")],
+    )
+    .await);
     ok(b.call("reverse_transfer", &[("transfer_id", "reverse-0001"), ("original_id", "grant-00001"), ("reason", "Given twice")]).await);
-    ok(b.call("set_account_limits", &[("user_id", &member), ("below_zero", "5"), ("ceiling", ""), ("reason", "Asked for a lower limit")]).await);
+    ok(b.call("set_account_limits", &[("user_id", &member), ("below_zero", "5"), ("ceiling", ""), ("reason", "Asked for a lower limit")])
+        .await);
     let other_id = user_of(&mut other).await;
-    ok(b.call("record_hours", &[("transfer_id", "record-0001"), ("giver", &member), ("receiver1", &other_id), ("hours", "1"), ("minutes", ""), ("memo", "Shopping")]).await);
+    ok(b.call(
+        "record_hours",
+        &[
+            ("transfer_id", "record-0001"),
+            ("giver", &member),
+            ("receiver1", &other_id),
+            ("hours", "1"),
+            ("minutes", ""),
+            ("memo", "Shopping"),
+        ],
+    )
+    .await);
 
     // Members: vetting, note, warning and dismissal through reports, suspension and back.
-    ok(b.call("set_vetting", &[("user_id", &member), ("met_coordinator", "yes"), ("references", "1"), ("disclosure", ""), ("disclosure_date", "")]).await);
+    ok(b.call(
+        "set_vetting",
+        &[("user_id", &member), ("met_coordinator", "yes"), ("references", "1"), ("disclosure", ""), ("disclosure_date", "")],
+    )
+    .await);
     ok(b.call("add_member_note", &[("user_id", &member), ("body", "Secret note text")]).await);
     for (action, reason) in [("review", "Looking"), ("warn", "Please be kind"), ("dismiss", "Nothing wrong")] {
-        if action != "warn" || !sqlx::query("SELECT 1 FROM reports WHERE status <> 'resolved'").fetch_optional(&app.state.db.pool).await.unwrap().is_some() {
+        if action != "warn"
+            || !sqlx::query("SELECT 1 FROM reports WHERE status <> 'resolved'").fetch_optional(&app.state.db.pool).await.unwrap().is_some()
+        {
             ok(other.call("report", &[("subject_kind", "profile"), ("subject_id", &member), ("reason", "Rude")]).await);
         }
-        let report: String = sqlx::query("SELECT id FROM reports WHERE status <> 'resolved' ORDER BY created_at, id").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+        let report: String = sqlx::query("SELECT id FROM reports WHERE status <> 'resolved' ORDER BY created_at, id")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("id");
         ok(b.call("moderate", &[("report_id", &report), ("action", action), ("reason", reason)]).await);
     }
     ok(b.call("change_member_status", &[("user_id", &member), ("change", "suspend"), ("reason", "Cooling off")]).await);
@@ -548,7 +702,12 @@ async fn every_action_leaves_its_line_in_the_trail() {
     let count = |action: AuditAction| {
         let pool = app.state.db.pool.clone();
         async move {
-            sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1").bind(action.as_str()).fetch_one(&pool).await.unwrap().get::<i64, _>("n")
+            sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1")
+                .bind(action.as_str())
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>("n")
         }
     };
     for (action, expected) in [
@@ -581,11 +740,14 @@ async fn every_action_leaves_its_line_in_the_trail() {
         .collect();
     assert_eq!(actors, vec![builder.clone()]);
     let mut again = app.client();
-    let email_m: String = sqlx::query("SELECT email FROM users WHERE id = $1").bind(&member).fetch_one(&app.state.db.pool).await.unwrap().get("email");
+    let email_m: String =
+        sqlx::query("SELECT email FROM users WHERE id = $1").bind(&member).fetch_one(&app.state.db.pool).await.unwrap().get("email");
     ok(again.call("sign_in", &[("email", &email_m), ("password", PASSWORD)]).await);
     let own = again.call("my_account_actions", &[]).await;
     assert!(!own.body.contains("Secret note text") && !own.body.contains("private note"), "{}", own.body);
-    for reason in ["Paper records from 2025", "Starter hours", "Given twice", "Asked for a lower limit", "Shopping", "Please be kind", "Cooling off"] {
+    for reason in
+        ["Paper records from 2025", "Starter hours", "Given twice", "Asked for a lower limit", "Shopping", "Please be kind", "Cooling off"]
+    {
         assert!(own.body.contains(reason), "{reason} missing from {}", own.body);
     }
     let _ = new_builder;
@@ -604,7 +766,8 @@ async fn scope_follows_the_members_and_reports_stay_clean() {
     let mut args = listing_args(&app, "Tiling in Wishaw");
     args[5].1 = app.locality("Wishaw");
     assert_eq!(a.call("create_listing", &refs(&args)).await.status, 200);
-    let listing: String = sqlx::query("SELECT id FROM listings WHERE title = 'Tiling in Wishaw'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let listing: String =
+        sqlx::query("SELECT id FROM listings WHERE title = 'Tiling in Wishaw'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(c.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
     let ex: String = sqlx::query("SELECT id FROM exchanges").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let mut wishaw = app.as_actor(Actor::WishawBuilder).await;
@@ -614,24 +777,34 @@ async fn scope_follows_the_members_and_reports_stay_clean() {
 
     // Contact details shared in the exchange cannot be reported; ordinary messages can.
     assert_eq!(a.call("share_contact", &[("exchange_id", &ex)]).await.status, 200);
-    let contact: String = sqlx::query("SELECT id FROM exchange_messages WHERE kind = 'contact'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let contact: String =
+        sqlx::query("SELECT id FROM exchange_messages WHERE kind = 'contact'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(c.call("report", &[("subject_kind", "message"), ("subject_id", &contact), ("reason", "Spam")]).await.status, 404);
-    let hello: String = sqlx::query("SELECT id FROM exchange_messages WHERE kind = 'message'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let hello: String =
+        sqlx::query("SELECT id FROM exchange_messages WHERE kind = 'message'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(a.call("report", &[("subject_kind", "message"), ("subject_id", &hello), ("reason", "Rude")]).await.status, 200);
 
     // A builder reported by a member does not decide that report.
     let builder = user_of(&mut airdrie).await;
     assert_eq!(a.call("report", &[("subject_kind", "profile"), ("subject_id", &builder), ("reason", "Unkind")]).await.status, 200);
-    let about_builder: String =
-        sqlx::query("SELECT id FROM reports WHERE subject_user_id = $1").bind(&builder).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let about_builder: String = sqlx::query("SELECT id FROM reports WHERE subject_user_id = $1")
+        .bind(&builder)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id");
     assert_eq!(airdrie.call("moderate", &[("report_id", &about_builder), ("action", "dismiss"), ("reason", "Fine")]).await.status, 403);
     let mut network = app.as_actor(Actor::NetworkBuilder).await;
-    assert_eq!(network.call("moderate", &[("report_id", &about_builder), ("action", "dismiss"), ("reason", "Looked into it")]).await.status, 200);
+    assert_eq!(
+        network.call("moderate", &[("report_id", &about_builder), ("action", "dismiss"), ("reason", "Looked into it")]).await.status,
+        200
+    );
 
     // A hidden listing cannot be answered, even by someone who kept its address.
     let other = offer(&app, &mut c, "Cash jobs").await;
     assert_eq!(a.call("report", &[("subject_kind", "listing"), ("subject_id", &other), ("reason", "Money")]).await.status, 200);
-    let report: String = sqlx::query("SELECT id FROM reports WHERE subject_id = $1").bind(&other).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let report: String =
+        sqlx::query("SELECT id FROM reports WHERE subject_id = $1").bind(&other).fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(airdrie.call("moderate", &[("report_id", &report), ("action", "hide"), ("reason", "Money")]).await.status, 200);
     assert_eq!(a.call("start_exchange", &[("listing_id", &other), ("body", "Still on?")]).await.status, 404);
 }

@@ -67,7 +67,8 @@ async fn acknowledged_transfers_survive_kill_9() {
                 n += 1;
                 let id = format!("crash-{client}-{n}");
                 let (g, r) = (members[(client + n) % 6].clone(), members[(client + n + 1) % 6].clone());
-                let form = [("transfer_id", id.as_str()), ("giver", &g), ("receiver1", &r), ("hours", ""), ("minutes", "1"), ("memo", "Help")];
+                let form =
+                    [("transfer_id", id.as_str()), ("giver", &g), ("receiver1", &r), ("hours", ""), ("minutes", "1"), ("memo", "Help")];
                 match c.try_call("record_hours", &form).await {
                     Some(resp) if resp.status == 200 => {
                         acked.lock().unwrap().insert(id);
@@ -106,5 +107,10 @@ async fn acknowledged_transfers_survive_kill_9() {
         assert!(found.is_some(), "transfer {id} was acknowledged but is missing after the crash");
     }
     let out = Command::new(env!("CARGO_BIN_EXE_timeweave")).args(["ledger", "verify"]).env("DATABASE_URL", &url).output().unwrap();
-    assert!(out.status.success(), "ledger verify failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ledger verify failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -31,7 +31,6 @@ async fn exchange_id(app: &TestApp) -> String {
     sqlx::query("SELECT id FROM exchanges ORDER BY created_at DESC").fetch_one(&app.state.db.pool).await.unwrap().get("id")
 }
 
-
 async fn user_of(c: &mut Client) -> String {
     c.call("current_viewer", &[]).await.json()["user_id"].as_str().unwrap().to_string()
 }
@@ -60,7 +59,12 @@ async fn the_loop_moves_the_hours_exactly_once() {
     assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
     assert_eq!(app.balance(&a_id).await, 90, "the helper earns 1 h 30 min");
     assert_eq!(app.balance(&b_id).await, -90);
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1")
+        .bind(&ex)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(n, 1, "confirming twice posts one transfer");
     let view = b.call("get_exchange", &[("id", &ex)]).await.json();
     assert_eq!(view["status"], "Confirmed");
@@ -81,7 +85,10 @@ async fn a_dispute_posts_nothing_and_only_participants_read_or_write() {
     assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "record"), ("hours", "3"), ("minutes", "")]).await.status, 200);
     // A dispute needs a reason, and moves no hours.
     assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute")]).await.status, 422);
-    assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute"), ("reason", "It was one hour, not three")]).await.status, 200);
+    assert_eq!(
+        a.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute"), ("reason", "It was one hour, not three")]).await.status,
+        200
+    );
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers").fetch_one(&app.state.db.pool).await.unwrap().get("n");
     assert_eq!(n, 0);
     // Outsiders: another resident, a Wishaw builder, a professional cannot read or write.
@@ -101,7 +108,8 @@ async fn a_dispute_posts_nothing_and_only_participants_read_or_write() {
             assert!(matches!(r.status, 401 | 403 | 404), "{actor:?} could {endpoint}: {} {}", r.status, r.body);
         }
     }
-    let status: String = sqlx::query("SELECT status FROM exchanges WHERE id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("status");
+    let status: String =
+        sqlx::query("SELECT status FROM exchanges WHERE id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("status");
     assert_eq!(status, "disputed", "outsiders changed nothing");
     // The members' builders may read it (disputes come to them) but not act as a side.
     let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
@@ -142,7 +150,12 @@ async fn unconfirmed_hours_are_confirmed_automatically_once_with_notice_before()
     // Seven days on, two servers running the job at once: confirmed once, one transfer.
     let (r1, r2) = tokio::join!(app::jobs::run_once(&app.state, t + 7 * 86_400 + 60), app::jobs::run_once(&app.state, t + 7 * 86_400 + 60));
     assert_eq!(r1.unwrap().confirmed + r2.unwrap().confirmed >= 1, true);
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1")
+        .bind(&ex)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(n, 1);
     assert_eq!(app.balance(&a_id).await, 120);
     assert_eq!(app.balance(&b_id).await, -120);
@@ -176,9 +189,19 @@ async fn thanks_show_on_the_profile_and_notifications_follow_the_exchange() {
     assert_eq!(b.call("set_email_frequency", &[("frequency", "sometimes")]).await.status, 422);
     assert_eq!(b.call("set_email_frequency", &[("frequency", "daily")]).await.status, 200);
     let b_email = b.call("current_viewer", &[]).await.json()["email"].as_str().unwrap().to_string();
-    let before: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1").bind(&b_email).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let before: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1")
+        .bind(&b_email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(a.call("thank", &[("exchange_id", &ex), ("thanks", "Thanks for having me")]).await.status, 200);
-    let after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1").bind(&b_email).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1")
+        .bind(&b_email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(after, before, "daily: no email straight away");
     let r = app::jobs::run_once(&app.state, app::util::now() + 86_400 + 60).await.unwrap();
     assert_eq!(r.digests, 1);
@@ -214,11 +237,13 @@ async fn requests_show_offers_that_could_meet_them_with_a_reason() {
         )
         .await;
     assert_eq!(r.status, 200);
-    let request: String = sqlx::query("SELECT id FROM listings WHERE kind = 'request'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let request: String =
+        sqlx::query("SELECT id FROM listings WHERE kind = 'request'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let m = b.call("listing_matches", &[("id", &request)]).await.json();
     assert_eq!(m[0]["card"]["title"], "Help with gardening");
     assert_eq!(m[0]["reason"], "also in Airdrie · offers Gardening");
-    let (could_help, _) = serde_json::from_value::<(serde_json::Value, serde_json::Value)>(a.call("home_suggestions", &[]).await.json()).unwrap();
+    let (could_help, _) =
+        serde_json::from_value::<(serde_json::Value, serde_json::Value)>(a.call("home_suggestions", &[]).await.json()).unwrap();
     assert_eq!(could_help[0]["card"]["title"], "My hedge needs cutting");
 }
 
@@ -250,7 +275,8 @@ async fn post_in(app: &TestApp, c: &mut Client, category: &str, kind: &str, titl
 }
 
 async fn could_help(c: &mut Client) -> Vec<(String, String)> {
-    let (could_help, _) = serde_json::from_value::<(serde_json::Value, serde_json::Value)>(c.call("home_suggestions", &[]).await.json()).unwrap();
+    let (could_help, _) =
+        serde_json::from_value::<(serde_json::Value, serde_json::Value)>(c.call("home_suggestions", &[]).await.json()).unwrap();
     could_help
         .as_array()
         .unwrap()
@@ -279,7 +305,11 @@ async fn suggestions_put_your_own_area_first_and_keep_to_it_where_the_network_do
             ("Wishaw lawn, newest".to_string(), "Wishaw · asks for Gardening".to_string()),
         ]
     );
-    sqlx::query("UPDATE networks SET see_other_localities = 0 WHERE id = $1").bind(&app.network_id).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE networks SET see_other_localities = 0 WHERE id = $1")
+        .bind(&app.network_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let titles: Vec<String> = could_help(&mut helper).await.into_iter().map(|(t, _)| t).collect();
     assert_eq!(titles, vec!["Airdrie weeds, newer", "Airdrie hedge, older"], "other areas are not shown");
 }
@@ -369,7 +399,11 @@ async fn a_confirmation_cut_short_by_a_crash_is_finished_by_the_jobs() {
     let app = TestApp::spawn().await;
     let (ex, _a, _b, a_id, _) = recorded(&app).await;
     // As if a server died right after claiming the confirmation, before the ledger.
-    sqlx::query("UPDATE exchanges SET status = 'confirmed', updated_at = 1 WHERE id = $1").bind(&ex).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE exchanges SET status = 'confirmed', updated_at = 1 WHERE id = $1")
+        .bind(&ex)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let r = app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
     assert_eq!(r.repaired, 1);
     assert_eq!(app.balance(&a_id).await, 120);

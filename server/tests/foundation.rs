@@ -11,13 +11,7 @@ async fn join(app: &TestApp, c: &mut common::Client, email: &str) -> common::Res
     let locality = app.locality("Airdrie");
     c.call(
         "join",
-        &[
-            ("display_name", "Mary Jones"),
-            ("email", email),
-            ("password", PASSWORD),
-            ("locality", &locality),
-            ("code_of_conduct", "yes"),
-        ],
+        &[("display_name", "Mary Jones"), ("email", email), ("password", PASSWORD), ("locality", &locality), ("code_of_conduct", "yes")],
     )
     .await
 }
@@ -68,9 +62,7 @@ async fn join_confirm_sign_in_home_sign_out() {
 async fn join_refuses_bad_input_with_messages_and_keeps_values() {
     let app = TestApp::spawn().await;
     let mut c = app.client();
-    let r = c
-        .call("join", &[("display_name", "  "), ("email", "not-an-email"), ("password", "password"), ("locality", "")])
-        .await;
+    let r = c.call("join", &[("display_name", "  "), ("email", "not-an-email"), ("password", "password"), ("locality", "")]).await;
     assert_eq!(r.status, 422);
     let body = r.json();
     let fields = body["Invalid"]["fields"].as_array().expect("fields");
@@ -227,7 +219,11 @@ async fn password_reset_link_is_single_use_and_expires() {
     c.call("request_password_reset", &[("email", &email)]).await;
     app.wait_for_emails(&email, 2).await;
     let token = app.emailed_token(&email, "/reset-password").await;
-    sqlx::query("UPDATE email_tokens SET expires_at = $1 WHERE used_at IS NULL").bind(app::util::now() - 1).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE email_tokens SET expires_at = $1 WHERE used_at IS NULL")
+        .bind(app::util::now() - 1)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let r = c.call("reset_password", &[("token", &token), ("new_password", "copper lantern meadow two")]).await;
     assert_eq!(r.status, 404);
 }
@@ -388,11 +384,7 @@ async fn authorisation_matrix() {
         ("reset_password", vec![("token", "nope"), ("new_password", "copper lantern meadow")], everyone.clone()),
         ("confirm_email", vec![("token", "nope")], everyone.clone()),
         ("sign_out", vec![], everyone.clone()),
-        (
-            "join",
-            vec![("display_name", "X"), ("email", "bad"), ("password", "x"), ("locality", &airdrie)],
-            vec![Anonymous],
-        ),
+        ("join", vec![("display_name", "X"), ("email", "bad"), ("password", "x"), ("locality", &airdrie)], vec![Anonymous]),
         (
             "change_password",
             vec![("current_password", "wrong"), ("new_password", "copper lantern meadow")],

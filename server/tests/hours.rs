@@ -13,7 +13,6 @@ fn tid() -> String {
     app::util::new_id()
 }
 
-
 async fn verify_clean(app: &TestApp) -> app::ledger::store::VerifyReport {
     let report = app::ledger::store::verify(&app.state.db).await.unwrap();
     assert!(report.faults.is_empty(), "ledger verify: {:?}", report.faults);
@@ -54,17 +53,26 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
     let r = b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("reason"), "{}", r.body);
-    let r = b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "Starter hours")]).await;
+    let r = b
+        .call(
+            "grant_from_pool",
+            &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "Starter hours")],
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     // More than the pool holds is refused, naming the limit and by how much.
-    let r = b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "More")]).await;
+    let r =
+        b.call("grant_from_pool", &[("transfer_id", &tid()), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("reason", "More")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("community pool") && r.body.contains("30 min"), "{}", r.body);
     assert_eq!(app.balance(&bob).await, 60);
 
     // Record help on behalf: Ann helped Bob for 45 min.
     let r = b
-        .call("record_hours", &[("transfer_id", &tid()), ("giver", &ann), ("receiver1", &bob), ("hours", ""), ("minutes", "45"), ("memo", "Shopping")])
+        .call(
+            "record_hours",
+            &[("transfer_id", &tid()), ("giver", &ann), ("receiver1", &bob), ("hours", ""), ("minutes", "45"), ("memo", "Shopping")],
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&ann).await, -45);
@@ -72,18 +80,30 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
 
     // Adjust with a reason, then reverse the adjustment; a second reversal is refused.
     let r = b
-        .call("adjust_balance", &[("transfer_id", &tid()), ("user_id", &bob), ("direction", "add"), ("hours", "2"), ("minutes", ""), ("reason", "Hours lost on paper")])
+        .call(
+            "adjust_balance",
+            &[
+                ("transfer_id", &tid()),
+                ("user_id", &bob),
+                ("direction", "add"),
+                ("hours", "2"),
+                ("minutes", ""),
+                ("reason", "Hours lost on paper"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&bob).await, 135);
-    let adjustment: String = sqlx::query("SELECT id FROM transfers WHERE kind = 'adjustment'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let adjustment: String =
+        sqlx::query("SELECT id FROM transfers WHERE kind = 'adjustment'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let r = b.call("reverse_transfer", &[("transfer_id", &tid()), ("original_id", &adjustment), ("reason", "Entered twice")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&bob).await, 15);
     let r = b.call("reverse_transfer", &[("transfer_id", &tid()), ("original_id", &adjustment), ("reason", "Again")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("already been reversed"), "{}", r.body);
-    let reversal: String = sqlx::query("SELECT id FROM transfers WHERE kind = 'reversal'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let reversal: String =
+        sqlx::query("SELECT id FROM transfers WHERE kind = 'reversal'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let r = b.call("reverse_transfer", &[("transfer_id", &tid()), ("original_id", &reversal), ("reason", "Undo the undo")]).await;
     assert_eq!(r.status, 422, "a reversal cannot be reversed: {}", r.body);
 
@@ -91,7 +111,10 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
     let r = b.call("set_account_limits", &[("user_id", &bob), ("below_zero", "0"), ("ceiling", ""), ("reason", "Asked for it")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let r = b
-        .call("record_hours", &[("transfer_id", &tid()), ("giver", &ann), ("receiver1", &bob), ("hours", "1"), ("minutes", ""), ("memo", "Garden")])
+        .call(
+            "record_hours",
+            &[("transfer_id", &tid()), ("giver", &ann), ("receiver1", &bob), ("hours", "1"), ("minutes", ""), ("memo", "Garden")],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("below their lowest allowed balance of 0 min by 45 min"), "{}", r.body);
@@ -146,23 +169,43 @@ async fn organisations_give_hours_through_their_named_members() {
     // A locality builder may not open one.
     let mut lb = app.as_actor(Actor::AirdrieBuilder).await;
     assert_eq!(lb.call("add_organisation_account", &[("name", "Other"), ("kind", "Charity"), ("named_member", &ann)]).await.status, 403);
-    let org: String = sqlx::query("SELECT id FROM organisations WHERE name = 'Kirkshaws Care Home'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let org: String = sqlx::query("SELECT id FROM organisations WHERE name = 'Kirkshaws Care Home'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id");
     let mut a = sign_in(&app, &ann_email).await;
     let r = a
-        .call("organisation_gives", &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &bob), ("hours", "2"), ("minutes", ""), ("memo", "Tea with residents")])
+        .call(
+            "organisation_gives",
+            &[
+                ("transfer_id", &tid()),
+                ("organisation_id", &org),
+                ("user_id", &bob),
+                ("hours", "2"),
+                ("minutes", ""),
+                ("memo", "Tea with residents"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&bob).await, 120);
     assert_eq!(a.call("organisation_hours", &[("organisation_id", &org)]).await.json()["summary"]["balance_minutes"], -120);
     // Nobody pays the organisation's hours to themselves.
     let r = a
-        .call("organisation_gives", &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &ann), ("hours", "1"), ("minutes", ""), ("memo", "Me")])
+        .call(
+            "organisation_gives",
+            &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &ann), ("hours", "1"), ("minutes", ""), ("memo", "Me")],
+        )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     // Someone not named for it cannot act for it.
     let mut other = app.as_actor(Actor::Resident).await;
     let r = other
-        .call("organisation_gives", &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("memo", "x")])
+        .call(
+            "organisation_gives",
+            &[("transfer_id", &tid()), ("organisation_id", &org), ("user_id", &bob), ("hours", "1"), ("minutes", ""), ("memo", "x")],
+        )
         .await;
     assert_eq!(r.status, 403);
     assert_eq!(other.call("organisation_hours", &[("organisation_id", &org)]).await.status, 403);
@@ -195,11 +238,18 @@ async fn welcome_hours_come_once_when_no_approval_is_needed() {
     let r = c
         .call(
             "join",
-            &[("display_name", "Nell"), ("email", "nell@example.org"), ("password", common::PASSWORD), ("locality", &app.locality("Airdrie")), ("code_of_conduct", "yes")],
+            &[
+                ("display_name", "Nell"),
+                ("email", "nell@example.org"),
+                ("password", common::PASSWORD),
+                ("locality", &app.locality("Airdrie")),
+                ("code_of_conduct", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let nell: String = sqlx::query("SELECT id FROM users WHERE email = 'nell@example.org'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let nell: String =
+        sqlx::query("SELECT id FROM users WHERE email = 'nell@example.org'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(app.balance(&nell).await, 120);
     // Granting again (say, on approval) changes nothing: the welcome's id is fixed.
     let outcome = app::ledger::grant_starting_credit(&app.state, &app.network_id, &nell).await.unwrap();
@@ -241,16 +291,44 @@ async fn ledger_authorisation_matrix() {
             ("my_hours", vec![], &members),
             ("donate_to_pool", vec![("transfer_id", tid()), ("hours", "1".into()), ("minutes", "".into()), ("memo", "".into())], &members),
             ("member_hours", vec![("user_id", ann.clone())], &airdrie_builders),
-            ("grant_from_pool", vec![("transfer_id", tid()), ("user_id", ann.clone()), ("hours", "1".into()), ("minutes", "".into()), ("reason", "Because".into())], &airdrie_builders),
             (
-                "adjust_balance",
-                vec![("transfer_id", tid()), ("user_id", ann.clone()), ("direction", "add".into()), ("hours", "1".into()), ("minutes", "".into()), ("reason", "Because".into())],
+                "grant_from_pool",
+                vec![
+                    ("transfer_id", tid()),
+                    ("user_id", ann.clone()),
+                    ("hours", "1".into()),
+                    ("minutes", "".into()),
+                    ("reason", "Because".into()),
+                ],
                 &airdrie_builders,
             ),
-            ("set_account_limits", vec![("user_id", ann.clone()), ("below_zero", "".into()), ("ceiling", "".into()), ("reason", "Because".into())], &airdrie_builders),
+            (
+                "adjust_balance",
+                vec![
+                    ("transfer_id", tid()),
+                    ("user_id", ann.clone()),
+                    ("direction", "add".into()),
+                    ("hours", "1".into()),
+                    ("minutes", "".into()),
+                    ("reason", "Because".into()),
+                ],
+                &airdrie_builders,
+            ),
+            (
+                "set_account_limits",
+                vec![("user_id", ann.clone()), ("below_zero", "".into()), ("ceiling", "".into()), ("reason", "Because".into())],
+                &airdrie_builders,
+            ),
             (
                 "record_hours",
-                vec![("transfer_id", tid()), ("giver", ann.clone()), ("receiver1", bob.clone()), ("hours", "".into()), ("minutes", "1".into()), ("memo", "Help".into())],
+                vec![
+                    ("transfer_id", tid()),
+                    ("giver", ann.clone()),
+                    ("receiver1", bob.clone()),
+                    ("hours", "".into()),
+                    ("minutes", "1".into()),
+                    ("memo", "Help".into()),
+                ],
                 &airdrie_builders,
             ),
             ("transfer_for_reversal", vec![("transfer_id", original.clone())], &airdrie_builders),
@@ -309,7 +387,12 @@ async fn sixty_four_clients_through_two_servers_keep_every_invariant() {
                     let id = format!("c{client}n{n}x{}", &app::util::new_id()[..6]);
                     let form: Vec<(String, String)> = match k % 10 {
                         // 20 %: the pool (half gifts to it, half grants from it).
-                        1 => vec![("transfer_id".into(), id.clone()), ("hours".into(), "".into()), ("minutes".into(), "20".into()), ("memo".into(), "".into())],
+                        1 => vec![
+                            ("transfer_id".into(), id.clone()),
+                            ("hours".into(), "".into()),
+                            ("minutes".into(), "20".into()),
+                            ("memo".into(), "".into()),
+                        ],
                         2 => vec![
                             ("transfer_id".into(), id.clone()),
                             ("user_id".into(), ids[k % 8].clone()),

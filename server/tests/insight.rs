@@ -27,20 +27,32 @@ async fn exec(app: &TestApp, sql: &str, binds: &[&dyn ToBind]) {
 }
 
 trait ToBind: Sync {
-    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+    fn bind_to<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 }
 impl ToBind for String {
-    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_to<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
         q.bind(self.as_str())
     }
 }
 impl ToBind for &str {
-    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_to<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
         q.bind(*self)
     }
 }
 impl ToBind for i64 {
-    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_to<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
         q.bind(*self)
     }
 }
@@ -52,7 +64,12 @@ fn id() -> String {
 async fn member(app: &TestApp, locality: &str, joined_days_ago: i64, status: &str) -> String {
     let u = id();
     let at = app::util::now() - joined_days_ago * DAY;
-    exec(app, "INSERT INTO users (id, email, display_name, created_at) VALUES ($1, $2, $3, $4)", &[&u, &format!("{u}@t.example"), &format!("Member {}", &u[..5]), &at]).await;
+    exec(
+        app,
+        "INSERT INTO users (id, email, display_name, created_at) VALUES ($1, $2, $3, $4)",
+        &[&u, &format!("{u}@t.example"), &format!("Member {}", &u[..5]), &at],
+    )
+    .await;
     exec(
         app,
         "INSERT INTO memberships (id, user_id, network_id, locality_id, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -83,7 +100,16 @@ async fn transfer(app: &TestApp, kind: &str, legs: Vec<(AccountRef, i64)>, excha
 
 /// A listing (and, when `answered_after_days` is set, an exchange on it that many days
 /// after it was posted); returns (listing, exchange).
-async fn listing(app: &TestApp, owner: &str, other: &str, kind: &str, category: &str, locality: &str, days_ago: i64, answered_after_days: Option<i64>) -> (String, Option<String>) {
+async fn listing(
+    app: &TestApp,
+    owner: &str,
+    other: &str,
+    kind: &str,
+    category: &str,
+    locality: &str,
+    days_ago: i64,
+    answered_after_days: Option<i64>,
+) -> (String, Option<String>) {
     let l = id();
     let at = app::util::now() - days_ago * DAY;
     exec(
@@ -113,7 +139,8 @@ async fn listing(app: &TestApp, owner: &str, other: &str, kind: &str, category: 
 
 async fn organisation(app: &TestApp, name: &str) -> String {
     let o = id();
-    exec(app, "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, 'GP practice', $3)", &[&o, &name, &app::util::now()]).await;
+    exec(app, "INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, 'GP practice', $3)", &[&o, &name, &app::util::now()])
+        .await;
     o
 }
 
@@ -166,11 +193,18 @@ async fn seed(app: &TestApp) -> Seeded {
     listing(app, &wishaw[0], &wishaw[1], "request", "lifts", "Wishaw", 70, None).await;
     listing(app, &wishaw[2], &wishaw[1], "request", "lifts", "Wishaw", 10, None).await; // too recent to count
     listing(app, &wishaw[3], &wishaw[1], "request", "lifts", "Wishaw", 300, None).await; // before the period
-    // Help between members: from listings (with a category) and recorded by builders.
+                                                                                         // Help between members: from listings (with a category) and recorded by builders.
     transfer(app, "exchange", vec![(m(&airdrie[1]), 90), (m(&airdrie[0]), -90)], x1.as_deref(), None).await;
     transfer(app, "exchange", vec![(m(&airdrie[2]), 60), (m(&airdrie[3]), -60)], x2.as_deref(), None).await;
     for i in 0..8 {
-        transfer(app, "exchange", vec![(m(&airdrie[7 + i % 6]), 30 + 15 * i as i64), (m(&airdrie[(8 + i) % 14]), -(30 + 15 * i as i64))], None, None).await;
+        transfer(
+            app,
+            "exchange",
+            vec![(m(&airdrie[7 + i % 6]), 30 + 15 * i as i64), (m(&airdrie[(8 + i) % 14]), -(30 + 15 * i as i64))],
+            None,
+            None,
+        )
+        .await;
     }
     let undone = transfer(app, "exchange", vec![(m(&wishaw[4]), 120), (m(&airdrie[9]), -120)], None, None).await;
     for i in 0..3 {
@@ -261,27 +295,43 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
     let start = app::util::days_from_civil(from[..4].parse().unwrap(), from[5..7].parse().unwrap(), from[8..].parse().unwrap()) * DAY;
     let end = app::util::days_from_civil(to[..4].parse().unwrap(), to[5..7].parse().unwrap(), to[8..].parse().unwrap()) * DAY + DAY;
     let now = app::util::now();
-    let member_loc: BTreeMap<String, (String, String, i64)> = sqlx::query("SELECT user_id, locality_id, status, created_at FROM memberships")
-        .fetch_all(pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get("user_id"), (r.get("locality_id"), r.get("status"), r.get("created_at"))))
-        .collect();
+    let member_loc: BTreeMap<String, (String, String, i64)> =
+        sqlx::query("SELECT user_id, locality_id, status, created_at FROM memberships")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("user_id"), (r.get("locality_id"), r.get("status"), r.get("created_at"))))
+            .collect();
     let in_loc = |l: &str| locality.map(|x| x == l).unwrap_or(true);
     // Every transfer with its legs.
     let transfers: Vec<(String, String, Option<String>, Option<String>, i64)> =
-        sqlx::query("SELECT id, kind, exchange_id, reverses_id, recorded_at FROM transfers").fetch_all(pool).await.unwrap().iter()
+        sqlx::query("SELECT id, kind, exchange_id, reverses_id, recorded_at FROM transfers")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .iter()
             .map(|r| (r.get("id"), r.get("kind"), r.get("exchange_id"), r.get("reverses_id"), r.get("recorded_at")))
             .collect();
     let mut legs: BTreeMap<String, Vec<(Option<String>, i64)>> = BTreeMap::new();
-    for r in sqlx::query("SELECT e.transfer_id, a.user_id, a.kind, e.amount_minutes FROM entries e JOIN accounts a ON a.id = e.account_id").fetch_all(pool).await.unwrap() {
+    for r in sqlx::query("SELECT e.transfer_id, a.user_id, a.kind, e.amount_minutes FROM entries e JOIN accounts a ON a.id = e.account_id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    {
         let user: Option<String> = r.get("user_id");
         let kind: String = r.get("kind");
         legs.entry(r.get("transfer_id")).or_default().push((user.filter(|_| kind == "member"), r.get("amount_minutes")));
     }
-    let category_of: BTreeMap<String, String> = sqlx::query("SELECT x.id, c.name FROM exchanges x JOIN listings l ON l.id = x.listing_id JOIN categories c ON c.id = l.category_id")
-        .fetch_all(pool).await.unwrap().iter().map(|r| (r.get("id"), r.get("name"))).collect();
+    let category_of: BTreeMap<String, String> = sqlx::query(
+        "SELECT x.id, c.name FROM exchanges x JOIN listings l ON l.id = x.listing_id JOIN categories c ON c.id = l.category_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get("id"), r.get("name")))
+    .collect();
     let by_id: BTreeMap<String, (String, Option<String>)> = transfers.iter().map(|t| (t.0.clone(), (t.1.clone(), t.2.clone()))).collect();
     let reversed: BTreeSet<String> = transfers.iter().filter_map(|t| t.3.clone()).collect();
     // Where a transfer counts: the member with the largest credit of the original.
@@ -291,9 +341,24 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
         ls.first().map(|(u, _)| member_loc[u].0.clone()).unwrap_or_default()
     };
     let mut e = Expected {
-        help_count: 0, help_minutes: 0, by_kind: BTreeMap::new(), all_minutes: 0, by_category: BTreeMap::new(), members: 0, new_members: 0,
-        active: 0, both: 0, posted: 0, unanswered: 0, referrals: 0, by_org: BTreeMap::new(), by_status: BTreeMap::new(), reached: 0,
-        median_days: 0.0, people: 0, mean_change: [0.0; 5],
+        help_count: 0,
+        help_minutes: 0,
+        by_kind: BTreeMap::new(),
+        all_minutes: 0,
+        by_category: BTreeMap::new(),
+        members: 0,
+        new_members: 0,
+        active: 0,
+        both: 0,
+        posted: 0,
+        unanswered: 0,
+        referrals: 0,
+        by_org: BTreeMap::new(),
+        by_status: BTreeMap::new(),
+        reached: 0,
+        median_days: 0.0,
+        people: 0,
+        mean_change: [0.0; 5],
     };
     for (tid, kind, xid, rev, at) in &transfers {
         if *at < start || *at >= end {
@@ -328,7 +393,11 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
                 if let Some(u) = u {
                     if in_loc(&member_loc[u].0) {
                         let r = roles.entry(u.clone()).or_default();
-                        if *a > 0 { r.0 = true } else { r.1 = true }
+                        if *a > 0 {
+                            r.0 = true
+                        } else {
+                            r.1 = true
+                        }
                     }
                 }
             }
@@ -338,11 +407,21 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
     e.both = roles.values().filter(|(g, r)| *g && *r).count() as u64;
     for (loc, status, created) in member_loc.values() {
         if in_loc(loc) && *created < end {
-            if status == "active" { e.members += 1 }
-            if *created >= start && status != "pending" { e.new_members += 1 }
+            if status == "active" {
+                e.members += 1
+            }
+            if *created >= start && status != "pending" {
+                e.new_members += 1
+            }
         }
     }
-    let exchange_starts: Vec<(String, i64)> = sqlx::query("SELECT listing_id, created_at FROM exchanges").fetch_all(pool).await.unwrap().iter().map(|r| (r.get("listing_id"), r.get("created_at"))).collect();
+    let exchange_starts: Vec<(String, i64)> = sqlx::query("SELECT listing_id, created_at FROM exchanges")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("listing_id"), r.get("created_at")))
+        .collect();
     for r in sqlx::query("SELECT id, kind, locality_id, created_at FROM listings").fetch_all(pool).await.unwrap() {
         let (lid, kind, loc, at): (String, String, String, i64) = (r.get("id"), r.get("kind"), r.get("locality_id"), r.get("created_at"));
         if kind == "request" && in_loc(&loc) && at >= start && at < end && at <= now - 30 * DAY {
@@ -352,10 +431,20 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
             }
         }
     }
-    let orgs: BTreeMap<String, String> = sqlx::query("SELECT id, name FROM organisations").fetch_all(pool).await.unwrap().iter().map(|r| (r.get("id"), r.get("name"))).collect();
+    let orgs: BTreeMap<String, String> = sqlx::query("SELECT id, name FROM organisations")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("id"), r.get("name")))
+        .collect();
     let mut days = vec![];
     let mut in_scope = BTreeSet::new();
-    for r in sqlx::query("SELECT id, locality_id, organisation_id, status, created_at, first_exchange_at FROM referrals").fetch_all(pool).await.unwrap() {
+    for r in sqlx::query("SELECT id, locality_id, organisation_id, status, created_at, first_exchange_at FROM referrals")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    {
         let (rid, loc, org, status, at, first): (String, String, Option<String>, String, i64, Option<i64>) =
             (r.get("id"), r.get("locality_id"), r.get("organisation_id"), r.get("status"), r.get("created_at"), r.get("first_exchange_at"));
         if in_loc(&loc) {
@@ -389,7 +478,11 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
         if r.get::<String, _>("stage") == "baseline" && p.0.is_none() { p.0 = Some(s) }
         if r.get::<String, _>("stage") == "follow_up" && at >= start && at < end { p.1 = Some(s) }
     }
-    let changes: Vec<[i64; 5]> = pairs.values().filter(|(b, f)| b.is_some() && f.is_some()).map(|(b, f)| std::array::from_fn(|i| f.unwrap()[i] - b.unwrap()[i])).collect();
+    let changes: Vec<[i64; 5]> = pairs
+        .values()
+        .filter(|(b, f)| b.is_some() && f.is_some())
+        .map(|(b, f)| std::array::from_fn(|i| f.unwrap()[i] - b.unwrap()[i]))
+        .collect();
     e.people = changes.len() as u64;
     for i in 0..5 {
         e.mean_change[i] = changes.iter().map(|c| c[i] as f64).sum::<f64>() / changes.len().max(1) as f64;
@@ -398,7 +491,11 @@ async fn expected(app: &TestApp, from: &str, to: &str, locality: Option<&str>) -
 }
 
 fn change(x: f64) -> String {
-    if x > 0.0 { format!("+{x:.2}") } else { format!("{x:.2}") }
+    if x > 0.0 {
+        format!("+{x:.2}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 async fn check_against(c: &mut Client, query: &str, e: &Expected) {
@@ -420,9 +517,14 @@ async fn check_against(c: &mut Client, query: &str, e: &Expected) {
         format!("{:.1}", e.both as f64 * 100.0 / e.active as f64)
     );
     let (_, kinds) = csv(c, "by-kind", query).await;
-    for (kind, label) in [("exchange", "Help between members"), ("organisation", "Help to an organisation"), ("grant", "Hours from the community pool"),
-        ("donation", "Gifts to the community pool"), ("starting_credit", "Welcome hours from the network"), ("adjustment", "Corrections by builders")]
-    {
+    for (kind, label) in [
+        ("exchange", "Help between members"),
+        ("organisation", "Help to an organisation"),
+        ("grant", "Hours from the community pool"),
+        ("donation", "Gifts to the community pool"),
+        ("starting_credit", "Welcome hours from the network"),
+        ("adjustment", "Corrections by builders"),
+    ] {
         assert_eq!(cell(&kinds, label, 1), hours(e.by_kind.get(kind).copied().unwrap_or(0)), "{label}");
     }
     assert_eq!(cell(&kinds, "All hours moved", 1), hours(e.all_minutes));
@@ -462,7 +564,10 @@ async fn every_figure_equals_an_independent_recomputation() {
     let q = format!("network={}&from={}&to={}", app.network_id, s.from, s.to);
     let whole = expected(&app, &s.from, &s.to, None).await;
     // The seeding gave every kind of figure something to count.
-    assert!(whole.help_count > 10 && whole.by_kind.len() == 6 && whole.people >= 5 && whole.unanswered >= 2 && whole.reached >= 5, "seed too thin");
+    assert!(
+        whole.help_count > 10 && whole.by_kind.len() == 6 && whole.people >= 5 && whole.unanswered >= 2 && whole.reached >= 5,
+        "seed too thin"
+    );
     check_against(&mut admin, &q, &whole).await;
     let airdrie = app.locality("Airdrie");
     let local = expected(&app, &s.from, &s.to, Some(&airdrie)).await;
@@ -484,14 +589,15 @@ async fn every_figure_equals_an_independent_recomputation() {
     assert_eq!(report.status, 200);
     assert!(report.body.contains("Quarterly report"));
     // A transfer made after a read is in the next read: the derived index catches up.
-    let two: Vec<String> = sqlx::query("SELECT user_id FROM memberships WHERE locality_id = $1 AND status = 'active' ORDER BY user_id LIMIT 2")
-        .bind(&airdrie)
-        .fetch_all(&app.state.db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("user_id"))
-        .collect();
+    let two: Vec<String> =
+        sqlx::query("SELECT user_id FROM memberships WHERE locality_id = $1 AND status = 'active' ORDER BY user_id LIMIT 2")
+            .bind(&airdrie)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get("user_id"))
+            .collect();
     transfer(&app, "exchange", vec![(AccountRef::Member(two[0].clone()), 45), (AccountRef::Member(two[1].clone()), -45)], None, None).await;
     let again = expected(&app, &s.from, &s.to, None).await;
     assert_eq!(again.help_count, whole.help_count + 1);
@@ -513,7 +619,13 @@ fn assert_protected(name: &str, rows: &[Vec<String>], col: usize) {
     let hidden: Vec<(i64, i64)> = body
         .iter()
         .filter(|r| r[col].parse::<i64>().is_err())
-        .map(|r| if r[col] == "fewer than 5" { (1, 4) } else { (5, body.iter().filter_map(|r| r[col].parse::<i64>().ok()).filter(|n| *n > 0).min().unwrap_or(total).min(total)) })
+        .map(|r| {
+            if r[col] == "fewer than 5" {
+                (1, 4)
+            } else {
+                (5, body.iter().filter_map(|r| r[col].parse::<i64>().ok()).filter(|n| *n > 0).min().unwrap_or(total).min(total))
+            }
+        })
         .collect();
     if hidden.is_empty() {
         return;
@@ -611,7 +723,12 @@ async fn each_caller_sees_only_their_own_figures() {
     assert_eq!(csv(&mut n, "summary", &format!("{q}&organisation={}", s.org_a)).await.0, 403);
     // An organisation's lead: their organisation's referrals, nothing about members or hours.
     let (lead_id, lead_email) = app.make_user(Actor::Professional).await;
-    sqlx::query("UPDATE professionals SET organisation_id = $1, is_org_lead = 1 WHERE user_id = $2").bind(&s.org_a).bind(&lead_id).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE professionals SET organisation_id = $1, is_org_lead = 1 WHERE user_id = $2")
+        .bind(&s.org_a)
+        .bind(&lead_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let mut lead = app.client();
     lead.sign_in_with_code(&lead_email).await;
     let (status, summary) = csv(&mut lead, "summary", &q).await;
@@ -631,7 +748,8 @@ async fn each_caller_sees_only_their_own_figures() {
     }
     let (_, by_loc) = csv(&mut lead, "referrals-by-locality", &q).await;
     assert_eq!(cell(&by_loc, "Wishaw, Test Time Bank", 1), "fewer than 5");
-    let other = sqlx::query("SELECT id FROM organisations WHERE name = 'NHS Lanarkshire'").fetch_one(pool).await.unwrap().get::<String, _>("id");
+    let other =
+        sqlx::query("SELECT id FROM organisations WHERE name = 'NHS Lanarkshire'").fetch_one(pool).await.unwrap().get::<String, _>("id");
     assert_eq!(csv(&mut lead, "summary", &format!("{q}&organisation={other}")).await.0, 403);
     let page = lead.get(&format!("/insight?{q}")).await;
     assert_eq!(page.status, 200);

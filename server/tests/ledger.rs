@@ -137,7 +137,8 @@ fn store_matches_the_model() {
                                 _ => unreachable!(),
                             };
                             let transfer_id = format!("{network}-t{tid}");
-                            let model_legs: Vec<Leg> = legs.iter().map(|(i, m)| Leg { account: name_of(*i, &users, &network).1, amount_minutes: *m }).collect();
+                            let model_legs: Vec<Leg> =
+                                legs.iter().map(|(i, m)| Leg { account: name_of(*i, &users, &network).1, amount_minutes: *m }).collect();
                             let expected = model.apply(&transfer_id, &model_legs);
                             let got = store::apply(
                                 &app.state.db,
@@ -153,13 +154,9 @@ fn store_matches_the_model() {
                             match (&expected, &got) {
                                 (Ok(Applied::New), Outcome::Applied { .. }) => {}
                                 (Ok(Applied::Repeat), Outcome::AlreadyApplied { .. }) => {}
-                                (Err(a), Outcome::Refused(b)) => prop_assert_eq!(
-                                    std::mem::discriminant(a),
-                                    std::mem::discriminant(b),
-                                    "model {:?} store {:?}",
-                                    a,
-                                    b
-                                ),
+                                (Err(a), Outcome::Refused(b)) => {
+                                    prop_assert_eq!(std::mem::discriminant(a), std::mem::discriminant(b), "model {:?} store {:?}", a, b)
+                                }
                                 _ => prop_assert!(false, "model {:?} but store {:?}", expected, got),
                             }
                         }

@@ -105,7 +105,8 @@ async fn only_the_owner_changes_a_listing_and_closed_or_expired_ones_leave_searc
     assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
 
     // A suspended member's listings disappear from search.
-    let owner: String = sqlx::query("SELECT owner_id FROM listings WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("owner_id");
+    let owner: String =
+        sqlx::query("SELECT owner_id FROM listings WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("owner_id");
     sqlx::query("UPDATE memberships SET status = 'suspended' WHERE user_id = $1").bind(&owner).execute(&app.state.db.pool).await.unwrap();
     assert!(search(&mut b, "taken").await.is_empty());
 }
@@ -117,11 +118,22 @@ async fn a_bad_listing_is_refused_with_messages_by_its_fields() {
     let r = a
         .call(
             "create_listing",
-            &[("kind", ""), ("title", "x"), ("description", "short"), ("category", "nonsense"), ("tags", ""), ("locality", ""), ("place", ""), ("availability", ""), ("estimate", "lots")],
+            &[
+                ("kind", ""),
+                ("title", "x"),
+                ("description", "short"),
+                ("category", "nonsense"),
+                ("tags", ""),
+                ("locality", ""),
+                ("place", ""),
+                ("availability", ""),
+                ("estimate", "lots"),
+            ],
         )
         .await;
     assert_eq!(r.status, 422);
-    let fields: Vec<String> = r.json()["Invalid"]["fields"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_string()).collect();
+    let fields: Vec<String> =
+        r.json()["Invalid"]["fields"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_string()).collect();
     for f in ["kind", "title", "description", "category", "locality", "place", "estimate"] {
         assert!(fields.contains(&f.to_string()), "no message for {f}: {}", r.body);
     }
@@ -146,7 +158,21 @@ async fn listings_authorisation_matrix() {
             ("browse_listings", vec![], &members),
             ("get_listing", vec![("id", &id)], &readers),
             ("my_listings", vec![], &members),
-            ("create_listing", vec![("kind", ""), ("title", ""), ("description", ""), ("category", ""), ("tags", ""), ("locality", ""), ("place", ""), ("availability", ""), ("estimate", "")], &members),
+            (
+                "create_listing",
+                vec![
+                    ("kind", ""),
+                    ("title", ""),
+                    ("description", ""),
+                    ("category", ""),
+                    ("tags", ""),
+                    ("locality", ""),
+                    ("place", ""),
+                    ("availability", ""),
+                    ("estimate", ""),
+                ],
+                &members,
+            ),
         ];
         for (endpoint, args, allowed) in &rows {
             let mut c = app.as_actor(actor).await;

@@ -37,7 +37,12 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 async fn log_rows(app: &TestApp, id: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1").bind(id).fetch_one(&app.state.db.pool).await.unwrap().get("n")
+    sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n")
 }
 
 async fn status_of(app: &TestApp, id: &str) -> String {
@@ -47,7 +52,12 @@ async fn status_of(app: &TestApp, id: &str) -> String {
 /// A professional (signed in with their code) and their organisation.
 async fn professional(app: &TestApp) -> (Client, String, String) {
     let (id, email) = app.make_user(Actor::Professional).await;
-    let org: String = sqlx::query("SELECT organisation_id FROM professionals WHERE user_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("organisation_id");
+    let org: String = sqlx::query("SELECT organisation_id FROM professionals WHERE user_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("organisation_id");
     let mut c = app.client();
     c.sign_in_with_code(&email).await;
     (c, id, org)
@@ -56,7 +66,12 @@ async fn professional(app: &TestApp) -> (Client, String, String) {
 /// A second professional in `org`, as its lead.
 async fn org_lead(app: &TestApp, org: &str) -> Client {
     let (id, email) = app.make_user(Actor::Professional).await;
-    sqlx::query("UPDATE professionals SET organisation_id = $1, is_org_lead = 1 WHERE user_id = $2").bind(org).bind(&id).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE professionals SET organisation_id = $1, is_org_lead = 1 WHERE user_id = $2")
+        .bind(org)
+        .bind(&id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let mut c = app.client();
     c.sign_in_with_code(&email).await;
     c
@@ -151,10 +166,14 @@ async fn a_referral_needs_both_consents_and_writes_nothing_without_them() {
         assert!(r.body.contains("No Consent"), "what was typed comes back: {}", r.body);
     }
     // Without JavaScript the error comes back to the form page.
-    let form: Vec<(&'static str, String)> = referral_form(&app, "No Consent").into_iter().filter(|(k, _)| *k != "consent_sharing").collect();
+    let form: Vec<(&'static str, String)> =
+        referral_form(&app, "No Consent").into_iter().filter(|(k, _)| *k != "consent_sharing").collect();
     let r = pro.post_form("submit_referral", "/referrals/new", &refs(&form)).await;
     assert!(r.status == 303 || r.status == 302, "{}", r.status);
-    assert!(r.location().unwrap_or_default().starts_with(&format!("{}/referrals/new", app.base)) || r.location().unwrap_or_default().starts_with("/referrals/new"));
+    assert!(
+        r.location().unwrap_or_default().starts_with(&format!("{}/referrals/new", app.base))
+            || r.location().unwrap_or_default().starts_with("/referrals/new")
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referrals").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referral_events").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referral_access_log").await, 0);
@@ -175,7 +194,11 @@ async fn a_referral_needs_both_consents_and_writes_nothing_without_them() {
         .collect();
     let r = anon.call("self_refer", &refs(&own)).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let src: String = sqlx::query("SELECT source FROM referrals WHERE person_name = 'Self Person'").fetch_one(&app.state.db.pool).await.unwrap().get("source");
+    let src: String = sqlx::query("SELECT source FROM referrals WHERE person_name = 'Self Person'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("source");
     assert_eq!(src, "self");
 }
 
@@ -219,7 +242,11 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
             reads += 1;
             assert!(r.body.contains("Dog in the house"), "{who} reads the details");
             let j = r.json();
-            assert_eq!(j["history"].as_array().unwrap().iter().any(|h| h["by"].as_str().unwrap_or("") != ""), sees_notes, "{who}: who did what");
+            assert_eq!(
+                j["history"].as_array().unwrap().iter().any(|h| h["by"].as_str().unwrap_or("") != ""),
+                sees_notes,
+                "{who}: who did what"
+            );
             if !sees_notes {
                 assert!(j["member_id"].is_null() && j["outcomes"].as_array().unwrap().is_empty(), "{who} sees no member data");
             }
@@ -229,12 +256,13 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
         }
     }
     assert_eq!(log_rows(&app, &id).await - before, reads, "one access-log row per read");
-    let admin_line: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1 AND actor_label LIKE '%support%'")
-        .bind(&id)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-        .get("n");
+    let admin_line: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1 AND actor_label LIKE '%support%'")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("n");
     assert_eq!(admin_line, 1, "admins' reads are logged as support");
 
     // The queue: builders of the locality and admins see it; the Wishaw builder does not.
@@ -257,8 +285,34 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
         ("move_referral", vec![("id", &id), ("action", "accept"), ("note", "")]),
         ("referral_join", vec![("id", &id), ("display_name", "Margaret Reid"), ("agreed", "yes")]),
         ("grant_starter_hours", vec![("id", &id), ("transfer_id", &tid), ("starter", "2")]),
-        ("record_first_exchange", vec![("id", &id), ("transfer_id", &tid), ("other_member", "x"), ("direction", "gave"), ("hours", "1"), ("minutes", "0"), ("memo", "Walk"), ("supported_by", "Anne")]),
-        ("record_outcome", vec![("id", &id), ("stage", "baseline"), ("answered_by", "person"), ("life_satisfaction", "5"), ("worthwhile", "5"), ("happiness", "5"), ("anxiety", "5"), ("lack_companionship", "2"), ("left_out", "2"), ("isolated", "2")]),
+        (
+            "record_first_exchange",
+            vec![
+                ("id", &id),
+                ("transfer_id", &tid),
+                ("other_member", "x"),
+                ("direction", "gave"),
+                ("hours", "1"),
+                ("minutes", "0"),
+                ("memo", "Walk"),
+                ("supported_by", "Anne"),
+            ],
+        ),
+        (
+            "record_outcome",
+            vec![
+                ("id", &id),
+                ("stage", "baseline"),
+                ("answered_by", "person"),
+                ("life_satisfaction", "5"),
+                ("worthwhile", "5"),
+                ("happiness", "5"),
+                ("anxiety", "5"),
+                ("lack_companionship", "2"),
+                ("left_out", "2"),
+                ("isolated", "2"),
+            ],
+        ),
         ("invite_referral", vec![("id", &id)]),
         ("erase_referral", vec![("id", &id), ("erase_reason", "Asked on the phone")]),
         ("run_referral_retention", vec![]),
@@ -302,10 +356,18 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
     let mut b = app.as_actor(Actor::AirdrieBuilder).await;
     // Refused moves.
     for (action, note) in [("contacted", ""), ("close", "Done"), ("resume", "")] {
-        assert_eq!(b.call("move_referral", &[("id", &id), ("action", action), ("note", note)]).await.status, 409, "{action} from submitted");
+        assert_eq!(
+            b.call("move_referral", &[("id", &id), ("action", action), ("note", note)]).await.status,
+            409,
+            "{action} from submitted"
+        );
     }
     assert_eq!(b.call("move_referral", &[("id", &id), ("action", "decline"), ("note", "")]).await.status, 422, "a decline says why");
-    assert_eq!(referrer.call("move_referral", &[("id", &id), ("action", "accept"), ("note", "")]).await.status, 409, "referrers do not accept");
+    assert_eq!(
+        referrer.call("move_referral", &[("id", &id), ("action", "accept"), ("note", "")]).await.status,
+        409,
+        "referrers do not accept"
+    );
     let ok = |r: common::Resp| assert_eq!(r.status, 200, "{}", r.body);
     ok(b.call("move_referral", &[("id", &id), ("action", "accept"), ("note", "")]).await);
     ok(b.call("move_referral", &[("id", &id), ("action", "contacted"), ("note", "Phoned, visit on Tuesday")]).await);
@@ -314,8 +376,17 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
     assert_eq!(status_of(&app, &id).await, "contacted", "resume goes back to where it was");
     // Assisted joining from the referral, starter hours, a supported first exchange.
     ok(b.call("referral_join", &[("id", &id), ("display_name", "Tom Brannigan"), ("agreed", "yes")]).await);
-    let member: String = sqlx::query("SELECT member_id FROM referrals WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("member_id");
-    assert_eq!(referrer.call("move_referral", &[("id", &id), ("action", "withdraw"), ("note", "Changed mind")]).await.status, 409, "too late to withdraw");
+    let member: String = sqlx::query("SELECT member_id FROM referrals WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("member_id");
+    assert_eq!(
+        referrer.call("move_referral", &[("id", &id), ("action", "withdraw"), ("note", "Changed mind")]).await.status,
+        409,
+        "too late to withdraw"
+    );
     let before = app.balance(&member).await;
     // The pool has hours to give once a member has given some.
     let mut giver = app.as_actor(Actor::Resident).await;
@@ -328,30 +399,67 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
     let tid = app::util::new_id();
     ok(b.call(
         "record_first_exchange",
-        &[("id", &id), ("transfer_id", &tid), ("other_member", &helper), ("direction", "received"), ("hours", "1"), ("minutes", "30"), ("memo", "Walk round the park"), ("supported_by", "Anne")],
+        &[
+            ("id", &id),
+            ("transfer_id", &tid),
+            ("other_member", &helper),
+            ("direction", "received"),
+            ("hours", "1"),
+            ("minutes", "30"),
+            ("memo", "Walk round the park"),
+            ("supported_by", "Anne"),
+        ],
     )
     .await);
     assert_eq!(status_of(&app, &id).await, "active");
     assert_eq!(app.balance(&helper).await, 90);
     ok(b.call(
         "record_outcome",
-        &[("id", &id), ("stage", "baseline"), ("answered_by", "person"), ("life_satisfaction", "4"), ("worthwhile", "5"), ("happiness", "4"), ("anxiety", "7"), ("lack_companionship", "3"), ("left_out", "3"), ("isolated", "3")],
+        &[
+            ("id", &id),
+            ("stage", "baseline"),
+            ("answered_by", "person"),
+            ("life_satisfaction", "4"),
+            ("worthwhile", "5"),
+            ("happiness", "4"),
+            ("anxiety", "7"),
+            ("lack_companionship", "3"),
+            ("left_out", "3"),
+            ("isolated", "3"),
+        ],
     )
     .await);
-    let bad = b.call(
-        "record_outcome",
-        &[("id", &id), ("stage", "follow_up"), ("answered_by", "person"), ("life_satisfaction", "11"), ("worthwhile", "5"), ("happiness", "4"), ("anxiety", "7"), ("lack_companionship", "0"), ("left_out", "3"), ("isolated", "3")],
-    )
-    .await;
+    let bad = b
+        .call(
+            "record_outcome",
+            &[
+                ("id", &id),
+                ("stage", "follow_up"),
+                ("answered_by", "person"),
+                ("life_satisfaction", "11"),
+                ("worthwhile", "5"),
+                ("happiness", "4"),
+                ("anxiety", "7"),
+                ("lack_companionship", "0"),
+                ("left_out", "3"),
+                ("isolated", "3"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     // The referrer sees "active" and dates only: no notes, no member, no outcomes, no summary yet.
     let seen = referrer.call("referral_detail", &[("id", &id)]).await;
     let j = seen.json();
     assert_eq!(j["status"], "Active");
     assert!(j["first_exchange_at"].is_i64() && j["joined_at"].is_i64());
-    assert!(!seen.body.contains("In hospital") && !seen.body.contains("Walk round the park") && !seen.body.contains("Anne"), "{}", seen.body);
+    assert!(
+        !seen.body.contains("In hospital") && !seen.body.contains("Walk round the park") && !seen.body.contains("Anne"),
+        "{}",
+        seen.body
+    );
     assert!(j["outcomes"].as_array().unwrap().is_empty() && j["member_id"].is_null());
-    ok(b.call("move_referral", &[("id", &id), ("action", "close"), ("note", "Tom walks with the group every week and feels less alone.")]).await);
+    ok(b.call("move_referral", &[("id", &id), ("action", "close"), ("note", "Tom walks with the group every week and feels less alone.")])
+        .await);
     let seen = referrer.call("referral_detail", &[("id", &id)]).await.json();
     assert_eq!(seen["status"], "Closed");
     assert_eq!(seen["outcome_summary"], "Tom walks with the group every week and feels less alone.");
@@ -404,28 +512,55 @@ async fn retention_erases_personal_details_and_keeps_the_counts() {
         assert_eq!(b.call("move_referral", &[("id", id), ("action", "decline"), ("note", "Lives outside our area")]).await.status, 200);
     }
     let month = 2_629_800;
-    sqlx::query("UPDATE referrals SET closed_at = $1 WHERE id = $2").bind(app::util::now() - 25 * month).bind(&old).execute(&app.state.db.pool).await.unwrap();
-    sqlx::query("UPDATE referrals SET closed_at = $1 WHERE id = $2").bind(app::util::now() - 23 * month).bind(&recent).execute(&app.state.db.pool).await.unwrap();
-    let report = app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
-    assert_eq!(report.erased, 1);
-    let row = sqlx::query("SELECT person_name, date_of_birth, phone, what_matters, risk_notes, status, erased_at, locality_id FROM referrals WHERE id = $1")
+    sqlx::query("UPDATE referrals SET closed_at = $1 WHERE id = $2")
+        .bind(app::util::now() - 25 * month)
         .bind(&old)
-        .fetch_one(&app.state.db.pool)
+        .execute(&app.state.db.pool)
         .await
         .unwrap();
+    sqlx::query("UPDATE referrals SET closed_at = $1 WHERE id = $2")
+        .bind(app::util::now() - 23 * month)
+        .bind(&recent)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let report = app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
+    assert_eq!(report.erased, 1);
+    let row = sqlx::query(
+        "SELECT person_name, date_of_birth, phone, what_matters, risk_notes, status, erased_at, locality_id FROM referrals WHERE id = $1",
+    )
+    .bind(&old)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
     for col in ["person_name", "date_of_birth", "phone", "what_matters", "risk_notes"] {
         assert_eq!(row.get::<String, _>(col), "", "{col} is erased");
     }
     assert_eq!(row.get::<String, _>("status"), "declined", "the numbers stay");
     assert!(row.get::<Option<i64>, _>("erased_at").is_some());
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referrals").await, 3, "no referral disappears from the counts");
-    let notes: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_events WHERE referral_id = $1 AND note <> ''").bind(&old).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let notes: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_events WHERE referral_id = $1 AND note <> ''")
+        .bind(&old)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(notes, 0, "notes in the history go too");
     for id in [&recent, &open] {
-        let name: String = sqlx::query("SELECT person_name FROM referrals WHERE id = $1").bind(id).fetch_one(&app.state.db.pool).await.unwrap().get("person_name");
+        let name: String = sqlx::query("SELECT person_name FROM referrals WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .get("person_name");
         assert!(!name.is_empty(), "not yet due");
     }
-    let erased_log: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1 AND action = 'erase'").bind(&old).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let erased_log: i64 = sqlx::query("SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = $1 AND action = 'erase'")
+        .bind(&old)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(erased_log, 1);
     // Running again erases nothing more; on demand, admins only.
     assert_eq!(app::jobs::run_once(&app.state, app::util::now()).await.unwrap().erased, 0);
@@ -525,7 +660,10 @@ async fn the_partner_endpoint_refuses_bad_tokens_and_bad_input_and_writes_nothin
     let hs: Vec<(&str, &str)> = h.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let r = c.raw(reqwest::Method::POST, "/partner/v1/referrals", &hs, &b).await;
     assert_eq!(r.status, 201, "{}", r.body);
-    let row = sqlx::query("SELECT source, organisation_id, consent_recorded_by, urgency FROM referrals").fetch_one(&app.state.db.pool).await.unwrap();
+    let row = sqlx::query("SELECT source, organisation_id, consent_recorded_by, urgency FROM referrals")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(row.get::<String, _>("source"), "partner");
     assert_eq!(row.get::<String, _>("organisation_id"), org);
     assert_eq!(row.get::<String, _>("consent_recorded_by"), "Dr Ahmed");
@@ -549,7 +687,8 @@ async fn professionals_apply_and_only_admins_verify_them() {
     assert_eq!(r.status, 200, "{}", r.body);
     let token = app.emailed_token("rena@practice.example", "confirm-email").await;
     assert_eq!(c.call("confirm_email", &[("token", &token)]).await.status, 200);
-    let uid: String = sqlx::query("SELECT id FROM users WHERE email = 'rena@practice.example'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let uid: String =
+        sqlx::query("SELECT id FROM users WHERE email = 'rena@practice.example'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let mut b = app.as_actor(Actor::NetworkBuilder).await;
     assert_eq!(b.call("decide_professional", &[("user_id", &uid), ("decision", "verify"), ("reason", "")]).await.status, 403);
     assert_eq!(b.call("professional_applications", &[]).await.status, 403, "only admins see applications");
@@ -557,16 +696,33 @@ async fn professionals_apply_and_only_admins_verify_them() {
     assert_eq!(signed_in.call("apply_as_professional", &form).await.status, 409, "sign out first");
     let mut admin = app.as_actor(Actor::Admin).await;
     assert!(admin.call("professional_applications", &[]).await.body.contains("Rena Link"));
-    assert_eq!(admin.call("decide_professional", &[("user_id", &uid), ("decision", "reject"), ("reason", "")]).await.status, 422, "turning down says why");
-    assert_eq!(admin.call("decide_professional", &[("user_id", &uid), ("decision", "verify"), ("org_lead", "yes"), ("reason", "")]).await.status, 200);
-    let lead: i64 = sqlx::query("SELECT is_org_lead FROM professionals WHERE user_id = $1").bind(&uid).fetch_one(&app.state.db.pool).await.unwrap().get("is_org_lead");
+    assert_eq!(
+        admin.call("decide_professional", &[("user_id", &uid), ("decision", "reject"), ("reason", "")]).await.status,
+        422,
+        "turning down says why"
+    );
+    assert_eq!(
+        admin.call("decide_professional", &[("user_id", &uid), ("decision", "verify"), ("org_lead", "yes"), ("reason", "")]).await.status,
+        200
+    );
+    let lead: i64 = sqlx::query("SELECT is_org_lead FROM professionals WHERE user_id = $1")
+        .bind(&uid)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("is_org_lead");
     assert_eq!(lead, 1);
     // Signing in: a professional is asked to set up two-step sign-in before referring.
     let mut p = app.client();
     let r = p.call("sign_in", &[("email", "rena@practice.example"), ("password", "copper lantern meadow")]).await;
     assert_eq!(r.status, 200);
     assert_eq!(p.call("referral_form", &[]).await.status, 403);
-    let audit: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'decide_professional' AND subject_user_id = $1").bind(&uid).fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let audit: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'decide_professional' AND subject_user_id = $1")
+        .bind(&uid)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(audit, 1);
 }
 
@@ -582,7 +738,8 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     }
     let r = referrer.call("submit_referral", &refs(&form)).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let id: String = sqlx::query("SELECT id FROM referrals WHERE person_name = 'Invited Person'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let id: String =
+        sqlx::query("SELECT id FROM referrals WHERE person_name = 'Invited Person'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let no_email = refer(&app, &mut referrer, "No Email Person").await;
     let mut b = app.as_actor(Actor::AirdrieBuilder).await;
     assert_eq!(b.call("invite_referral", &[("id", &id)]).await.status, 409, "accept first");
@@ -592,7 +749,11 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     assert_eq!(b.call("invite_referral", &[("id", &no_email)]).await.status, 409, "no email, no invitation");
     assert_eq!(referrer.call("invite_referral", &[("id", &id)]).await.status, 403);
     assert_eq!(b.call("invite_referral", &[("id", &id)]).await.status, 200);
-    let body: String = sqlx::query("SELECT body FROM outbox WHERE to_address = 'invited.person@test.example'").fetch_one(&app.state.db.pool).await.unwrap().get("body");
+    let body: String = sqlx::query("SELECT body FROM outbox WHERE to_address = 'invited.person@test.example'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("body");
     let token = body.lines().find_map(|l| l.split("join?invite=").nth(1)).expect("invitation link").trim().to_string();
     let r = join_invited(&app, &token).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -624,16 +785,35 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     assert_eq!(person.call("answer_wellbeing", &answers).await.status, 200);
     assert!(person.call("my_wellbeing", &[]).await.json().is_null(), "the follow-up is not due yet");
     assert_eq!(person.call("answer_wellbeing", &answers).await.status, 409);
-    let by: String = sqlx::query("SELECT answered_by FROM referral_outcomes WHERE referral_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("answered_by");
+    let by: String = sqlx::query("SELECT answered_by FROM referral_outcomes WHERE referral_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("answered_by");
     assert_eq!(by, "person");
     assert!(matches!(person.call("referral_detail", &[("id", &id)]).await.status, 403 | 404), "the person does not read the referral");
     // Erased on request: the invitation email and the link to the account go too.
     assert_eq!(b.call("erase_referral", &[("id", &id), ("erase_reason", "Asked at the drop-in")]).await.status, 200);
-    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject = 'Your invitation to join the time bank'").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject = 'Your invitation to join the time bank'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
     assert_eq!(left, 0);
-    let member: Option<String> = sqlx::query("SELECT member_id FROM referrals WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("member_id");
+    let member: Option<String> = sqlx::query("SELECT member_id FROM referrals WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("member_id");
     assert!(member.is_none());
-    let logged: String = sqlx::query("SELECT detail FROM referral_access_log WHERE referral_id = $1 AND action = 'erase'").bind(&id).fetch_one(&app.state.db.pool).await.unwrap().get("detail");
+    let logged: String = sqlx::query("SELECT detail FROM referral_access_log WHERE referral_id = $1 AND action = 'erase'")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("detail");
     assert!(!logged.contains("drop-in"), "the builder's words stay out of the append-only log");
 }
 

@@ -24,7 +24,13 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// Sends the same call from `n` fresh clients at once; returns the statuses.
-async fn in_parallel(app: &TestApp, n: usize, prepare: impl Fn(&mut Client), endpoint: &'static str, form: Vec<(&'static str, String)>) -> Vec<u16> {
+async fn in_parallel(
+    app: &TestApp,
+    n: usize,
+    prepare: impl Fn(&mut Client),
+    endpoint: &'static str,
+    form: Vec<(&'static str, String)>,
+) -> Vec<u16> {
     let mut tasks = vec![];
     for _ in 0..n {
         let mut c = app.client();
@@ -119,7 +125,9 @@ async fn parallel_wrong_codes_and_current_passwords_are_counted_before_any_is_ch
     )
     .await;
     let n = checked(&statuses);
-    let more = checked_one_by_one(&mut other, "change_password", &[("current_password", "not it"), ("new_password", "copper lantern meadow")]).await;
+    let more =
+        checked_one_by_one(&mut other, "change_password", &[("current_password", "not it"), ("new_password", "copper lantern meadow")])
+            .await;
     assert_eq!(n + more, 5, "30 parallel wrong current passwords: {n} checked, then {more}");
     assert_eq!(other.call("current_viewer", &[]).await.status, 200);
 }
@@ -160,7 +168,13 @@ async fn a_stranger_cannot_lock_a_member_out_of_their_own_phone_and_an_emailed_l
     assert_eq!(app.client().call("unlock_sign_in", &[("token", &token)]).await.status, 404, "the link works once");
     // The stranger is still refused.
     assert_eq!(stranger.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await.status, 429);
-    let kinds: Vec<String> = sqlx::query("SELECT DISTINCT kind FROM security_events").fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.get("kind")).collect();
+    let kinds: Vec<String> = sqlx::query("SELECT DISTINCT kind FROM security_events")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("kind"))
+        .collect();
     for k in ["sign_in_failed", "sign_in_throttled", "account_locked", "unlock_link_sent", "unlock_used"] {
         assert!(kinds.contains(&k.to_string()), "{k} kept: {kinds:?}");
     }
@@ -178,7 +192,13 @@ async fn joining_resets_and_self_referral_are_limited_per_email_and_say_when_to_
         let r = c
             .call(
                 "join",
-                &[("display_name", "Jo Bloggs"), ("email", "jo@example.org"), ("password", "copper lantern meadow"), ("locality", &airdrie), ("code_of_conduct", "yes")],
+                &[
+                    ("display_name", "Jo Bloggs"),
+                    ("email", "jo@example.org"),
+                    ("password", "copper lantern meadow"),
+                    ("locality", &airdrie),
+                    ("code_of_conduct", "yes"),
+                ],
             )
             .await;
         statuses.push(r.status);
@@ -243,8 +263,16 @@ async fn one_reset_link_used_ends_the_others_and_every_address_gets_the_same_ans
     c.call("request_password_reset", &[("email", &email)]).await;
     app.wait_for_emails(&email, 2).await;
     // Both emails may carry the same second: take the link that is not the first.
-    let bodies: Vec<String> = sqlx::query("SELECT body FROM outbox WHERE to_address = $1").bind(&email).fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.get("body")).collect();
-    let tokens: Vec<String> = bodies.iter().filter_map(|b| b.split("token=").nth(1)).map(|t| t.split_whitespace().next().unwrap().to_string()).collect();
+    let bodies: Vec<String> = sqlx::query("SELECT body FROM outbox WHERE to_address = $1")
+        .bind(&email)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("body"))
+        .collect();
+    let tokens: Vec<String> =
+        bodies.iter().filter_map(|b| b.split("token=").nth(1)).map(|t| t.split_whitespace().next().unwrap().to_string()).collect();
     let second = tokens.into_iter().find(|t| *t != first).expect("a second link");
     assert_eq!(c.call("reset_password", &[("token", &second), ("new_password", "copper lantern meadow")]).await.status, 200);
     let r = c.call("reset_password", &[("token", &first), ("new_password", "another lantern meadow")]).await;
@@ -353,7 +381,12 @@ async fn titles_show_what_people_typed_as_text() {
     assert!(!html.contains("<meta http-equiv=refresh"), "listing title injected markup");
     // A display name on a profile.
     let (uid, _) = app.make_user(Actor::Resident).await;
-    sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2").bind(PAYLOAD_TITLE).bind(&uid).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+        .bind(PAYLOAD_TITLE)
+        .bind(&uid)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let html = reader.get(&format!("/members/{uid}")).await.body;
     assert!(!html.contains("<meta http-equiv=refresh"), "display name injected markup");
     assert!(html.contains("<title>&lt;/title&gt;"), "the name is the title, as text");
@@ -364,11 +397,11 @@ async fn malformed_requests_get_4xx_never_500_and_unknown_functions_a_plain_404(
     let app = TestApp::spawn().await;
     let mut c = app.as_actor(Actor::Resident).await;
     let cases: Vec<(&str, Vec<u8>, u16)> = vec![
-        ("/api/sign_in", b"email=a%40b.example".to_vec(), 400),                         // missing field
+        ("/api/sign_in", b"email=a%40b.example".to_vec(), 400), // missing field
         ("/api/sign_in", b"email=a%40b.example&email=c%40d.example&password=x".to_vec(), 400), // repeated field
-        ("/api/sign_in", b"email=%FF%FE&password=x".to_vec(), 400),                      // not UTF-8
-        ("/api/sign_in", vec![b'a'; 300 * 1024], 413),                                   // oversize
-        ("/api/audit_trail", b"page=lots".to_vec(), 400),                                // not a number
+        ("/api/sign_in", b"email=%FF%FE&password=x".to_vec(), 400), // not UTF-8
+        ("/api/sign_in", vec![b'a'; 300 * 1024], 413),          // oversize
+        ("/api/audit_trail", b"page=lots".to_vec(), 400),       // not a number
     ];
     for (path, body, want) in cases {
         let r = c
@@ -396,7 +429,12 @@ async fn malformed_requests_get_4xx_never_500_and_unknown_functions_a_plain_404(
     assert!(r.status().is_client_error(), "{}", r.status());
     // JSON bodies too.
     let r = c
-        .raw(reqwest::Method::POST, "/api/sign_in", &[("content-type", "application/json"), ("accept", "application/json")], "{\"email\": 5")
+        .raw(
+            reqwest::Method::POST,
+            "/api/sign_in",
+            &[("content-type", "application/json"), ("accept", "application/json")],
+            "{\"email\": 5",
+        )
         .await;
     assert!(r.status >= 400 && r.status < 500, "bad JSON: {}", r.status);
     assert!(count(&app, "SELECT COUNT(*) AS n FROM security_events WHERE kind = 'malformed_request'").await >= 2, "logged");
@@ -440,7 +478,12 @@ async fn the_outbox_is_public_only_in_a_database_the_demo_made() {
 async fn secrets_are_sealed_at_rest() {
     let app = TestApp::spawn().await;
     let (uid, _) = app.make_user(Actor::AirdrieBuilder).await;
-    let stored: String = sqlx::query("SELECT secret FROM second_factors WHERE user_id = $1").bind(&uid).fetch_one(&app.state.db.pool).await.unwrap().get("secret");
+    let stored: String = sqlx::query("SELECT secret FROM second_factors WHERE user_id = $1")
+        .bind(&uid)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("secret");
     assert!(stored.starts_with("v1.") && !stored.contains(common::TOTP_SECRET), "{stored}");
     // Setting up: the new secret and the waiting recovery codes are sealed too, and the
     // recovery codes are kept as keyed hashes once turned on.
@@ -449,12 +492,23 @@ async fn secrets_are_sealed_at_rest() {
     let secret = view["secret"].as_str().unwrap().to_string();
     let codes: Vec<String> = view["pending_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
     let me: String = c.call("current_viewer", &[]).await.json()["user_id"].as_str().unwrap().to_string();
-    let row = sqlx::query("SELECT secret, pending_codes FROM second_factors WHERE user_id = $1").bind(&me).fetch_one(&app.state.db.pool).await.unwrap();
+    let row = sqlx::query("SELECT secret, pending_codes FROM second_factors WHERE user_id = $1")
+        .bind(&me)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     let (s, p): (String, String) = (row.get("secret"), row.get("pending_codes"));
     assert!(!s.contains(&secret) && !p.contains(&codes[0]), "sealed while setting up");
     let code = app::auth::second_factor::code_at(&secret, app::util::now() as u64).unwrap();
     assert_eq!(c.call("enable_two_step", &[("code", &code)]).await.status, 200);
-    let hashes: Vec<String> = sqlx::query("SELECT code_hash FROM recovery_codes WHERE user_id = $1").bind(&me).fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.get("code_hash")).collect();
+    let hashes: Vec<String> = sqlx::query("SELECT code_hash FROM recovery_codes WHERE user_id = $1")
+        .bind(&me)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("code_hash"))
+        .collect();
     assert_eq!(hashes.len(), 10);
     let unkeyed = app::util::hash_token(&format!("recovery:{}", codes[0].replace('-', "")));
     assert!(!hashes.contains(&unkeyed), "not a plain hash");
@@ -494,7 +548,11 @@ async fn security_events_are_kept_and_only_site_admins_read_them() {
 async fn the_partner_api_makes_one_referral_per_idempotency_key() {
     let app = TestApp::spawn().await;
     let org = app::util::new_id();
-    sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, 'Partner Practice', 'GP practice', 0)").bind(&org).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, 'Partner Practice', 'GP practice', 0)")
+        .bind(&org)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let token = app::referrals::api::create_partner_token(&app.state.db, &org, "EMIS link", None).await.unwrap();
     let body = |name: &str| {
         serde_json::json!({

@@ -25,7 +25,8 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
     let lines = store::audit_lines(&st.db, Some(&viewer), &filter, 0, 0).await?;
     let mut w = csv::Writer::from_writer(vec![]);
     let io = |e: csv::Error| crate::error::unexpected(e);
-    w.write_record(["When (UTC epoch seconds)", "Date", "Who", "Action", "On whom", "Locality", "What", "Reason", "Before", "After"]).map_err(io)?;
+    w.write_record(["When (UTC epoch seconds)", "Date", "Who", "Action", "On whom", "Locality", "What", "Reason", "Before", "After"])
+        .map_err(io)?;
     for l in lines {
         w.write_record([
             l.at.to_string(),

@@ -3,10 +3,10 @@
 //! and read by builders (`/community/audit`, its CSV) and by the member it is about
 //! (`/account/actions`). It sits below the features: they import it, it imports none of them.
 
-pub mod domain;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod csv;
+pub mod domain;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -22,29 +22,43 @@ use crate::{
 };
 
 #[server(endpoint = "audit_trail")]
-pub async fn audit_trail(person: Option<String>, action: Option<String>, from: Option<String>, to: Option<String>, page: Option<u32>) -> Result<AuditPage, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_some_builder(&viewer)?;
-        let filter = audit_filter(person, action, from, to)?;
-        let page = page.unwrap_or(1).max(1);
-        const PER: i64 = 50;
-        let mut lines = store::audit_lines(&st.db, Some(&viewer), &filter, PER + 1, (page as i64 - 1) * PER).await?;
-        let has_more = lines.len() as i64 > PER;
-        lines.truncate(PER as usize);
-        Ok(AuditPage {
-            lines,
-            page,
-            has_more,
-            actions: AuditAction::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect(),
-        })
-    }.await)
+pub async fn audit_trail(
+    person: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+) -> Result<AuditPage, AppError> {
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_some_builder(&viewer)?;
+            let filter = audit_filter(person, action, from, to)?;
+            let page = page.unwrap_or(1).max(1);
+            const PER: i64 = 50;
+            let mut lines = store::audit_lines(&st.db, Some(&viewer), &filter, PER + 1, (page as i64 - 1) * PER).await?;
+            let has_more = lines.len() as i64 > PER;
+            lines.truncate(PER as usize);
+            Ok(AuditPage {
+                lines,
+                page,
+                has_more,
+                actions: AuditAction::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect(),
+            })
+        }
+        .await,
+    )
 }
 
 /// Reads the trail's filters (dates as YYYY-MM-DD, UTC days).
 #[cfg(feature = "ssr")]
-pub fn audit_filter(person: Option<String>, action: Option<String>, from: Option<String>, to: Option<String>) -> Result<store::AuditFilter, AppError> {
+pub fn audit_filter(
+    person: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<store::AuditFilter, AppError> {
     let day = |s: Option<String>, field: &str| -> Result<Option<i64>, AppError> {
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -88,10 +102,13 @@ fn for_the_member(mut l: AuditLine) -> Option<AuditLine> {
 /// to the account, and telling someone they were reported helps nobody).
 #[server(endpoint = "my_account_actions")]
 pub async fn my_account_actions() -> Result<Vec<AuditLine>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let filter = store::AuditFilter { subject_user_id: Some(viewer.user_id.clone()), ..Default::default() };
-        Ok(store::audit_lines(&st.db, None, &filter, 200, 0).await?.into_iter().filter_map(for_the_member).collect())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let filter = store::AuditFilter { subject_user_id: Some(viewer.user_id.clone()), ..Default::default() };
+            Ok(store::audit_lines(&st.db, None, &filter, 200, 0).await?.into_iter().filter_map(for_the_member).collect())
+        }
+        .await,
+    )
 }

@@ -88,9 +88,7 @@ impl NewPassword {
             return Err(format!("Use {} characters or fewer for your password.", Self::MAX_CHARS));
         }
         let lower = raw.to_lowercase();
-        if COMMON_PASSWORDS.contains(&lower.as_str())
-            || context.iter().any(|c| !c.is_empty() && lower == c.to_lowercase())
-        {
+        if COMMON_PASSWORDS.contains(&lower.as_str()) || context.iter().any(|c| !c.is_empty() && lower == c.to_lowercase()) {
             return Err("That password is too easy to guess. Try three or four random words.".into());
         }
         #[cfg(feature = "ssr")]
@@ -110,10 +108,34 @@ impl NewPassword {
 
 /// Passwords refused outright, also in the browser build (zxcvbn covers far more on the server).
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "password1", "password123", "12345678", "123456789", "1234567890", "qwertyuiop",
-    "qwerty123", "iloveyou", "11111111", "00000000", "abc12345", "letmein1", "welcome1",
-    "football", "baseball", "sunshine", "princess", "trustno1", "passw0rd", "timebank",
-    "timeweave", "changeme", "asdfghjk", "zxcvbnm1", "1q2w3e4r", "qwertyui", "87654321",
+    "password",
+    "password1",
+    "password123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwertyuiop",
+    "qwerty123",
+    "iloveyou",
+    "11111111",
+    "00000000",
+    "abc12345",
+    "letmein1",
+    "welcome1",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "trustno1",
+    "passw0rd",
+    "timebank",
+    "timeweave",
+    "changeme",
+    "asdfghjk",
+    "zxcvbnm1",
+    "1q2w3e4r",
+    "qwertyui",
+    "87654321",
 ];
 
 #[cfg(test)]

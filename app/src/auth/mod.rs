@@ -29,11 +29,12 @@ use crate::{
 /// Only a path on this site, so `?next=` cannot send someone elsewhere after sign-in.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/')
-            && !n.starts_with("//")
-            && !n.starts_with("/api/")
-            && n.len() <= 500
-            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/api/")
+                && n.len() <= 500
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
         {
             n.to_string()
         }
@@ -87,12 +88,7 @@ async fn trust_this_browser(st: &crate::platform::state::AppState, user_id: &str
 
 /// A security event about the caller of this server function.
 #[cfg(feature = "ssr")]
-async fn event(
-    st: &crate::platform::state::AppState,
-    kind: crate::platform::events::EventKind,
-    user_id: Option<&str>,
-    subject: &str,
-) {
+async fn event(st: &crate::platform::state::AppState, kind: crate::platform::events::EventKind, user_id: Option<&str>, subject: &str) {
     let client = crate::platform::request::client_key(st.config.trust_proxy);
     crate::platform::events::record(&st.db, kind, crate::platform::events::Event { user_id, subject, client: &client, detail: "" }).await;
 }
@@ -233,56 +229,59 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 /// Signs in with email and password. Throttled per account and per client address.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let keep = || FormProblem::new().keep("email", &email);
-        let parsed = match domain::Email::parse(&email) {
-            Ok(e) => e,
-            Err(m) => return keep().field("email", m).into_result(),
-        };
-        if password.is_empty() {
-            return keep().field("password", "Enter your password.").into_result();
+    finish(
+        async {
+            let st = state()?;
+            let keep = || FormProblem::new().keep("email", &email);
+            let parsed = match domain::Email::parse(&email) {
+                Ok(e) => e,
+                Err(m) => return keep().field("email", m).into_result(),
+            };
+            if password.is_empty() {
+                return keep().field("password", "Enter your password.").into_result();
+            }
+            let client = crate::platform::request::client_key(st.config.trust_proxy);
+            let account = store::find_account_by_email(&st.db, parsed.as_str()).await?;
+            // Counted before it is checked: parallel guesses cannot pass the limits.
+            let attempt = throttle::password_guess(&st, parsed.as_str(), account.as_ref(), &client).await??;
+            let ok = password::verify(password, account.as_ref().and_then(|a| a.password_hash.clone())).await?;
+            let Some(account) = account.filter(|_| ok) else {
+                attempt.failed();
+                event(&st, crate::platform::events::EventKind::SignInFailed, None, parsed.as_str()).await;
+                let mut p = keep();
+                p.summary = "That email and password do not match an account. Check them and try again.".into();
+                return p.into_result();
+            };
+            throttle::password_right(&st, attempt, parsed.as_str(), &client).await?;
+            if !account.email_confirmed {
+                let mut tx = st.db.pool.begin().await?;
+                send_confirmation(&mut tx, &st, &account.id, parsed.as_str(), &account.display_name).await?;
+                tx.commit().await?;
+                let mut p = keep();
+                p.summary = "Please confirm your email address first. We have just sent you a new link.".into();
+                return p.into_result();
+            }
+            // A fresh session id at every sign-in; any session the browser already had ends.
+            if let Some(old) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
+                store::end_session(&st.db, &old).await?;
+            }
+            let next = safe_next(next.as_deref());
+            if second_factor::is_enabled(&st.db, &account.id).await? {
+                // The password was right; the session starts only once the code is right too.
+                let token = second_factor::open_challenge(&st.db, &account.id, &next).await?;
+                crate::platform::request::set_cookie(challenge_cookie(&st, &token, second_factor::CHALLENGE_SECS));
+                leptos_axum::redirect("/sign-in/code");
+                return Ok(());
+            }
+            start_session(&st, &account.id, false).await?;
+            trust_this_browser(&st, &account.id).await?;
+            // Staff without a second factor are sent to set one up: their tools wait for it.
+            let staff = crate::networks::store::load_viewer(&st.db, &account.id).await?.is_some_and(|v| v.is_staff());
+            leptos_axum::redirect(if staff { "/account/two-step?required=1" } else { &next });
+            Ok(())
         }
-        let client = crate::platform::request::client_key(st.config.trust_proxy);
-        let account = store::find_account_by_email(&st.db, parsed.as_str()).await?;
-        // Counted before it is checked: parallel guesses cannot pass the limits.
-        let attempt = throttle::password_guess(&st, parsed.as_str(), account.as_ref(), &client).await??;
-        let ok = password::verify(password, account.as_ref().and_then(|a| a.password_hash.clone())).await?;
-        let Some(account) = account.filter(|_| ok) else {
-            attempt.failed();
-            event(&st, crate::platform::events::EventKind::SignInFailed, None, parsed.as_str()).await;
-            let mut p = keep();
-            p.summary = "That email and password do not match an account. Check them and try again.".into();
-            return p.into_result();
-        };
-        throttle::password_right(&st, attempt, parsed.as_str(), &client).await?;
-        if !account.email_confirmed {
-            let mut tx = st.db.pool.begin().await?;
-            send_confirmation(&mut tx, &st, &account.id, parsed.as_str(), &account.display_name).await?;
-            tx.commit().await?;
-            let mut p = keep();
-            p.summary = "Please confirm your email address first. We have just sent you a new link.".into();
-            return p.into_result();
-        }
-        // A fresh session id at every sign-in; any session the browser already had ends.
-        if let Some(old) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
-            store::end_session(&st.db, &old).await?;
-        }
-        let next = safe_next(next.as_deref());
-        if second_factor::is_enabled(&st.db, &account.id).await? {
-            // The password was right; the session starts only once the code is right too.
-            let token = second_factor::open_challenge(&st.db, &account.id, &next).await?;
-            crate::platform::request::set_cookie(challenge_cookie(&st, &token, second_factor::CHALLENGE_SECS));
-            leptos_axum::redirect("/sign-in/code");
-            return Ok(());
-        }
-        start_session(&st, &account.id, false).await?;
-        trust_this_browser(&st, &account.id).await?;
-        // Staff without a second factor are sent to set one up: their tools wait for it.
-        let staff = crate::networks::store::load_viewer(&st.db, &account.id).await?.is_some_and(|v| v.is_staff());
-        leptos_axum::redirect(if staff { "/account/two-step?required=1" } else { &next });
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -293,39 +292,44 @@ fn challenge_cookie(st: &crate::platform::state::AppState, token: &str, max_age:
 /// The second step of signing in: a code from the authenticator app, or a recovery code.
 #[server(endpoint = "sign_in_code")]
 pub async fn sign_in_code(code: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let cookie = crate::platform::request::cookie(second_factor::CHALLENGE_COOKIE).unwrap_or_default();
-        let Some((user_id, next)) = (if cookie.is_empty() { None } else { second_factor::challenge(&st.db, &cookie).await? }) else {
-            return Err(AppError::Forbidden(
-                "That sign-in has timed out or had too many wrong codes. Please sign in again with your password.".into(),
-            ));
-        };
-        if code.trim().is_empty() {
-            return FormProblem::new().field("code", "Enter the 6-digit code from your authenticator app, or a recovery code.").into_result();
+    finish(
+        async {
+            let st = state()?;
+            let cookie = crate::platform::request::cookie(second_factor::CHALLENGE_COOKIE).unwrap_or_default();
+            let Some((user_id, next)) = (if cookie.is_empty() { None } else { second_factor::challenge(&st.db, &cookie).await? }) else {
+                return Err(AppError::Forbidden(
+                    "That sign-in has timed out or had too many wrong codes. Please sign in again with your password.".into(),
+                ));
+            };
+            if code.trim().is_empty() {
+                return FormProblem::new()
+                    .field("code", "Enter the 6-digit code from your authenticator app, or a recovery code.")
+                    .into_result();
+            }
+            // Wrong codes count against the account as well as the challenge, so signing in
+            // again with the password does not buy more guesses; counted before checking.
+            let client = crate::platform::request::client_key(st.config.trust_proxy);
+            let attempt = throttle::code_guess(&st, &user_id, &client).await??;
+            if !second_factor::take_attempt(&st.db, &cookie).await? {
+                return Err(AppError::Forbidden("That sign-in had too many wrong codes. Please sign in again with your password.".into()));
+            }
+            if !second_factor::verify(&st, &user_id, &code).await? {
+                attempt.failed();
+                event(&st, crate::platform::events::EventKind::CodeWrong, Some(&user_id), "").await;
+                return FormProblem::new()
+                    .field("code", "That code did not work. Codes change every 30 seconds and each works once: try the newest one.")
+                    .into_result();
+            }
+            throttle::code_right(&st, attempt, &user_id).await?;
+            second_factor::close_challenge(&st.db, &cookie).await?;
+            crate::platform::request::set_cookie(challenge_cookie(&st, "", 0));
+            start_session(&st, &user_id, true).await?;
+            trust_this_browser(&st, &user_id).await?;
+            leptos_axum::redirect(&safe_next(Some(&next)));
+            Ok(())
         }
-        // Wrong codes count against the account as well as the challenge, so signing in
-        // again with the password does not buy more guesses; counted before checking.
-        let client = crate::platform::request::client_key(st.config.trust_proxy);
-        let attempt = throttle::code_guess(&st, &user_id, &client).await??;
-        if !second_factor::take_attempt(&st.db, &cookie).await? {
-            return Err(AppError::Forbidden("That sign-in had too many wrong codes. Please sign in again with your password.".into()));
-        }
-        if !second_factor::verify(&st, &user_id, &code).await? {
-            attempt.failed();
-            event(&st, crate::platform::events::EventKind::CodeWrong, Some(&user_id), "").await;
-            return FormProblem::new()
-                .field("code", "That code did not work. Codes change every 30 seconds and each works once: try the newest one.")
-                .into_result();
-        }
-        throttle::code_right(&st, attempt, &user_id).await?;
-        second_factor::close_challenge(&st.db, &cookie).await?;
-        crate::platform::request::set_cookie(challenge_cookie(&st, "", 0));
-        start_session(&st, &user_id, true).await?;
-        trust_this_browser(&st, &user_id).await?;
-        leptos_axum::redirect(&safe_next(Some(&next)));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// What the two-step page shows.
@@ -346,144 +350,163 @@ pub struct TwoStepView {
 /// The signed-in person's two-step sign-in: on, or the key and codes to set it up.
 #[server(endpoint = "two_step")]
 pub async fn two_step() -> Result<TwoStepView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        // A staff member's password-only session has had its powers taken out and is marked.
-        let required = viewer.is_staff() || viewer.needs_second_factor;
-        let enabled = second_factor::is_enabled(&st.db, &viewer.user_id).await?;
-        let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
-        let f = if enabled {
-            second_factor::state_of(&st, &viewer.user_id).await?
-        } else {
-            Some(second_factor::begin_setup(&st, &viewer.user_id, &session).await?)
-        };
-        let f = f.ok_or_else(|| crate::error::unexpected("two step: no state"))?;
-        let account = viewer.email.clone().unwrap_or_else(|| viewer.display_name.clone());
-        Ok(TwoStepView {
-            enabled,
-            required,
-            this_session: viewer.second_factor,
-            secret: (!enabled).then(|| f.secret.clone()),
-            uri: (!enabled).then(|| second_factor::otpauth_uri(&f.secret, &account)),
-            pending_codes: if enabled { vec![] } else { f.pending_codes },
-            recovery_left: f.recovery_left,
-        })
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            // A staff member's password-only session has had its powers taken out and is marked.
+            let required = viewer.is_staff() || viewer.needs_second_factor;
+            let enabled = second_factor::is_enabled(&st.db, &viewer.user_id).await?;
+            let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
+            let f = if enabled {
+                second_factor::state_of(&st, &viewer.user_id).await?
+            } else {
+                Some(second_factor::begin_setup(&st, &viewer.user_id, &session).await?)
+            };
+            let f = f.ok_or_else(|| crate::error::unexpected("two step: no state"))?;
+            let account = viewer.email.clone().unwrap_or_else(|| viewer.display_name.clone());
+            Ok(TwoStepView {
+                enabled,
+                required,
+                this_session: viewer.second_factor,
+                secret: (!enabled).then(|| f.secret.clone()),
+                uri: (!enabled).then(|| second_factor::otpauth_uri(&f.secret, &account)),
+                pending_codes: if enabled { vec![] } else { f.pending_codes },
+                recovery_left: f.recovery_left,
+            })
+        }
+        .await,
+    )
 }
 
 /// Turns two-step sign-in on with the first code from the app. This session counts as
 /// having proved it.
 #[server(endpoint = "enable_two_step")]
 pub async fn enable_two_step(code: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
-        let Some(f) = second_factor::pending_for(&st, &viewer.user_id, &session).await?.filter(|f| !f.enabled) else {
-            return Err(AppError::Conflict(
-                "Two-step sign-in is already on, or is being set up from another sign-in. Reload the page to start again here.".into(),
-            ));
-        };
-        let Some(step) = second_factor::matching_step(&f.secret, &code, crate::util::now() as u64) else {
-            return FormProblem::new()
-                .field("code", "That code did not match. Check the key in your app and type the 6 digits it shows now.")
-                .into_result();
-        };
-        let mut tx = st.db.pool.begin().await?;
-        if !second_factor::enable(&mut tx, &st, &viewer.user_id, step, &f.pending_codes).await? {
-            return Err(AppError::Conflict("Two-step sign-in is already on.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let session = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE).unwrap_or_default();
+            let Some(f) = second_factor::pending_for(&st, &viewer.user_id, &session).await?.filter(|f| !f.enabled) else {
+                return Err(AppError::Conflict(
+                    "Two-step sign-in is already on, or is being set up from another sign-in. Reload the page to start again here.".into(),
+                ));
+            };
+            let Some(step) = second_factor::matching_step(&f.secret, &code, crate::util::now() as u64) else {
+                return FormProblem::new()
+                    .field("code", "That code did not match. Check the key in your app and type the 6 digits it shows now.")
+                    .into_result();
+            };
+            let mut tx = st.db.pool.begin().await?;
+            if !second_factor::enable(&mut tx, &st, &viewer.user_id, step, &f.pending_codes).await? {
+                return Err(AppError::Conflict("Two-step sign-in is already on.".into()));
+            }
+            tx.commit().await?;
+            event(&st, crate::platform::events::EventKind::TwoStepOn, Some(&viewer.user_id), "").await;
+            if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
+                second_factor::mark_session(&st.db, &token).await?;
+            }
+            leptos_axum::redirect("/account/two-step?done=on");
+            Ok(())
         }
-        tx.commit().await?;
-        event(&st, crate::platform::events::EventKind::TwoStepOn, Some(&viewer.user_id), "").await;
-        if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
-            second_factor::mark_session(&st.db, &token).await?;
-        }
-        leptos_axum::redirect("/account/two-step?done=on");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Turns two-step sign-in off (residents only: staff roles need it). Asks for a current
 /// code, so a borrowed unlocked phone is not enough.
 #[server(endpoint = "disable_two_step")]
 pub async fn disable_two_step(code: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        if viewer.is_staff() || viewer.needs_second_factor {
-            return Err(AppError::Forbidden("Community builders, professionals and administrators must keep two-step sign-in on.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            if viewer.is_staff() || viewer.needs_second_factor {
+                return Err(AppError::Forbidden(
+                    "Community builders, professionals and administrators must keep two-step sign-in on.".into(),
+                ));
+            }
+            // The same budget of wrong codes as signing in, counted before checking.
+            let client = crate::platform::request::client_key(st.config.trust_proxy);
+            let attempt = throttle::code_guess(&st, &viewer.user_id, &client).await??;
+            if !second_factor::verify(&st, &viewer.user_id, &code).await? {
+                attempt.failed();
+                event(&st, crate::platform::events::EventKind::CodeWrong, Some(&viewer.user_id), "turning two-step sign-in off").await;
+                return FormProblem::new()
+                    .field("code", "That code did not work. Type the newest code from your app, or a recovery code.")
+                    .into_result();
+            }
+            throttle::code_right(&st, attempt, &viewer.user_id).await?;
+            let mut tx = st.db.pool.begin().await?;
+            second_factor::disable(&mut tx, &viewer.user_id).await?;
+            tx.commit().await?;
+            event(&st, crate::platform::events::EventKind::TwoStepOff, Some(&viewer.user_id), "").await;
+            leptos_axum::redirect("/account/two-step?done=off");
+            Ok(())
         }
-        // The same budget of wrong codes as signing in, counted before checking.
-        let client = crate::platform::request::client_key(st.config.trust_proxy);
-        let attempt = throttle::code_guess(&st, &viewer.user_id, &client).await??;
-        if !second_factor::verify(&st, &viewer.user_id, &code).await? {
-            attempt.failed();
-            event(&st, crate::platform::events::EventKind::CodeWrong, Some(&viewer.user_id), "turning two-step sign-in off").await;
-            return FormProblem::new().field("code", "That code did not work. Type the newest code from your app, or a recovery code.").into_result();
-        }
-        throttle::code_right(&st, attempt, &viewer.user_id).await?;
-        let mut tx = st.db.pool.begin().await?;
-        second_factor::disable(&mut tx, &viewer.user_id).await?;
-        tx.commit().await?;
-        event(&st, crate::platform::events::EventKind::TwoStepOff, Some(&viewer.user_id), "").await;
-        leptos_axum::redirect("/account/two-step?done=off");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Signs out: the session ends on the server, not only in the browser.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
-            store::end_session(&st.db, &token).await?;
+    finish(
+        async {
+            let st = state()?;
+            if let Some(token) = crate::platform::request::cookie(crate::platform::request::SESSION_COOKIE) {
+                store::end_session(&st.db, &token).await?;
+            }
+            crate::platform::request::set_cookie(crate::platform::request::clear_session_cookie(&st.config));
+            leptos_axum::redirect("/?signed_out=1");
+            Ok(())
         }
-        crate::platform::request::set_cookie(crate::platform::request::clear_session_cookie(&st.config));
-        leptos_axum::redirect("/?signed_out=1");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Changes the password of the signed-in person; every other session of theirs ends.
 #[server(endpoint = "change_password")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        crate::networks::domain::require_any_role(&viewer)?;
-        // Guesses at the current password are limited too, counted before checking.
-        let attempt = match crate::platform::limits::attempt(&st.db, &[(crate::platform::limits::CURRENT_PASSWORD, &viewer.user_id)]).await? {
-            Ok(a) => a,
-            Err(refusal) => {
-                event(&st, crate::platform::events::EventKind::SignInThrottled, Some(&viewer.user_id), "current password").await;
-                return Err(refusal.error(format!(
-                    "Too many wrong passwords. For your safety, please wait {} and try again.",
-                    refusal.wait_in_words()
-                )));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            crate::networks::domain::require_any_role(&viewer)?;
+            // Guesses at the current password are limited too, counted before checking.
+            let attempt =
+                match crate::platform::limits::attempt(&st.db, &[(crate::platform::limits::CURRENT_PASSWORD, &viewer.user_id)]).await? {
+                    Ok(a) => a,
+                    Err(refusal) => {
+                        event(&st, crate::platform::events::EventKind::SignInThrottled, Some(&viewer.user_id), "current password").await;
+                        return Err(refusal.error(format!(
+                            "Too many wrong passwords. For your safety, please wait {} and try again.",
+                            refusal.wait_in_words()
+                        )));
+                    }
+                };
+            let stored = store::password_hash_of(&st.db, &viewer.user_id).await?;
+            if !password::verify(current_password, stored).await? {
+                attempt.failed();
+                event(&st, crate::platform::events::EventKind::SignInFailed, Some(&viewer.user_id), "current password").await;
+                return FormProblem::new().field("current_password", "That is not your current password.").into_result();
             }
-        };
-        let stored = store::password_hash_of(&st.db, &viewer.user_id).await?;
-        if !password::verify(current_password, stored).await? {
-            attempt.failed();
-            event(&st, crate::platform::events::EventKind::SignInFailed, Some(&viewer.user_id), "current password").await;
-            return FormProblem::new().field("current_password", "That is not your current password.").into_result();
+            attempt.succeeded(&st.db).await?;
+            let context: Vec<&str> = vec![viewer.email.as_deref().unwrap_or(""), viewer.display_name.as_str()];
+            let parsed = domain::NewPassword::parse(&new_password, &context).map_err(|m| AppError::invalid("new_password", m))?;
+            let hash = password::hash(parsed.expose().to_string()).await?;
+            let mut tx = st.db.pool.begin().await?;
+            store::set_password_hash(&mut tx, &viewer.user_id, &hash).await?;
+            store::end_all_sessions(&mut tx, &viewer.user_id).await?;
+            tx.commit().await?;
+            event(&st, crate::platform::events::EventKind::PasswordChanged, Some(&viewer.user_id), "").await;
+            start_session(&st, &viewer.user_id, viewer.second_factor).await?;
+            leptos_axum::redirect("/account?changed=password");
+            Ok(())
         }
-        attempt.succeeded(&st.db).await?;
-        let context: Vec<&str> = vec![viewer.email.as_deref().unwrap_or(""), viewer.display_name.as_str()];
-        let parsed = domain::NewPassword::parse(&new_password, &context)
-            .map_err(|m| AppError::invalid("new_password", m))?;
-        let hash = password::hash(parsed.expose().to_string()).await?;
-        let mut tx = st.db.pool.begin().await?;
-        store::set_password_hash(&mut tx, &viewer.user_id, &hash).await?;
-        store::end_all_sessions(&mut tx, &viewer.user_id).await?;
-        tx.commit().await?;
-        event(&st, crate::platform::events::EventKind::PasswordChanged, Some(&viewer.user_id), "").await;
-        start_session(&st, &viewer.user_id, viewer.second_factor).await?;
-        leptos_axum::redirect("/account?changed=password");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Emails a single-use link to choose a new password. Says the same, in the same time,
@@ -491,25 +514,29 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 /// done after the answer.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let parsed = match domain::Email::parse(&email) {
-            Ok(e) => e,
-            Err(m) => return FormProblem::new().keep("email", &email).field("email", m).into_result(),
-        };
-        let client = crate::platform::request::client_key(st.config.trust_proxy);
-        use crate::platform::limits::{RESET_PER_CLIENT, RESET_PER_EMAIL};
-        throttle::request_limits(&st, RESET_PER_CLIENT, RESET_PER_EMAIL, &client, parsed.as_str(), "requests for a new password").await??;
-        let task_state = st.clone();
-        let address = parsed.as_str().to_string();
-        tokio::spawn(async move {
-            if let Err(e) = send_reset_link(&task_state, &address).await {
-                tracing::error!("sending a password reset link: {e}");
-            }
-        });
-        leptos_axum::redirect("/forgot-password/sent");
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let parsed = match domain::Email::parse(&email) {
+                Ok(e) => e,
+                Err(m) => return FormProblem::new().keep("email", &email).field("email", m).into_result(),
+            };
+            let client = crate::platform::request::client_key(st.config.trust_proxy);
+            use crate::platform::limits::{RESET_PER_CLIENT, RESET_PER_EMAIL};
+            throttle::request_limits(&st, RESET_PER_CLIENT, RESET_PER_EMAIL, &client, parsed.as_str(), "requests for a new password")
+                .await??;
+            let task_state = st.clone();
+            let address = parsed.as_str().to_string();
+            tokio::spawn(async move {
+                if let Err(e) = send_reset_link(&task_state, &address).await {
+                    tracing::error!("sending a password reset link: {e}");
+                }
+            });
+            leptos_axum::redirect("/forgot-password/sent");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The queued half of `request_password_reset`: a link if the address has an account.
@@ -535,46 +562,52 @@ pub async fn send_reset_link(st: &crate::platform::state::AppState, email: &str)
 /// Sets a new password with the emailed link. The link works once; every session ends.
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let parsed = domain::NewPassword::parse(&new_password, &[]).map_err(|m| AppError::invalid("new_password", m))?;
-        let hash = password::hash(parsed.expose().to_string()).await?;
-        let mut tx = st.db.pool.begin().await?;
-        let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::ResetPassword).await? else {
-            return Err(AppError::NotFound(
-                "This link has already been used or has expired. Please ask for a new one.".into(),
-            ));
-        };
-        store::set_password_hash(&mut tx, &user_id, &hash).await?;
-        // One link used ends every other: an older email found later cannot be used.
-        store::end_tokens(&mut tx, &user_id, store::TokenPurpose::ResetPassword).await?;
-        // Whoever could read the email can now sign in, so the address is confirmed too.
-        store::mark_email_confirmed(&mut tx, &user_id).await?;
-        store::end_all_sessions(&mut tx, &user_id).await?;
-        store::forget_devices(&mut tx, &user_id).await?;
-        tx.commit().await?;
-        event(&st, crate::platform::events::EventKind::PasswordReset, Some(&user_id), "").await;
-        leptos_axum::redirect("/sign-in?reset=1");
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let parsed = domain::NewPassword::parse(&new_password, &[]).map_err(|m| AppError::invalid("new_password", m))?;
+            let hash = password::hash(parsed.expose().to_string()).await?;
+            let mut tx = st.db.pool.begin().await?;
+            let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::ResetPassword).await? else {
+                return Err(AppError::NotFound("This link has already been used or has expired. Please ask for a new one.".into()));
+            };
+            store::set_password_hash(&mut tx, &user_id, &hash).await?;
+            // One link used ends every other: an older email found later cannot be used.
+            store::end_tokens(&mut tx, &user_id, store::TokenPurpose::ResetPassword).await?;
+            // Whoever could read the email can now sign in, so the address is confirmed too.
+            store::mark_email_confirmed(&mut tx, &user_id).await?;
+            store::end_all_sessions(&mut tx, &user_id).await?;
+            store::forget_devices(&mut tx, &user_id).await?;
+            tx.commit().await?;
+            event(&st, crate::platform::events::EventKind::PasswordReset, Some(&user_id), "").await;
+            leptos_axum::redirect("/sign-in?reset=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Opens an emailed unlock link: this browser may sign in to the account now, whatever
 /// wrong passwords were tried from elsewhere (see `throttle`).
 #[server(endpoint = "unlock_sign_in")]
 pub async fn unlock_sign_in(token: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let mut tx = st.db.pool.begin().await?;
-        let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::UnlockSignIn).await? else {
-            return Err(AppError::NotFound("This link has already been used or has expired. Wait a little and sign in as usual.".into()));
-        };
-        tx.commit().await?;
-        trust_this_browser(&st, &user_id).await?;
-        event(&st, crate::platform::events::EventKind::UnlockUsed, Some(&user_id), "").await;
-        leptos_axum::redirect("/sign-in?unlocked=1");
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let mut tx = st.db.pool.begin().await?;
+            let Some(user_id) = store::consume_token(&mut tx, &token, store::TokenPurpose::UnlockSignIn).await? else {
+                return Err(AppError::NotFound(
+                    "This link has already been used or has expired. Wait a little and sign in as usual.".into(),
+                ));
+            };
+            tx.commit().await?;
+            trust_this_browser(&st, &user_id).await?;
+            event(&st, crate::platform::events::EventKind::UnlockUsed, Some(&user_id), "").await;
+            leptos_axum::redirect("/sign-in?unlocked=1");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[cfg(test)]

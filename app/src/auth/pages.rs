@@ -1,13 +1,15 @@
 //! Pages for joining, confirming, signing in, and passwords.
 
-use super::{two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, Join, RequestPasswordReset, ResetPassword, SignIn, SignInCode, UnlockSignIn};
+use super::{
+    two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, Join, RequestPasswordReset, ResetPassword, SignIn, SignInCode,
+    UnlockSignIn,
+};
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
+use crate::components::url::query;
 use crate::networks::{current_viewer, join_choices};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::url::query;
-
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
@@ -88,8 +90,10 @@ fn DemoOutboxHint() -> impl IntoView {
     let demo = crate::platform::state::state().map(|s| s.config.demo).unwrap_or(false);
     #[cfg(not(feature = "ssr"))]
     let demo = false;
-    demo.then(|| view! {
-        <p class="notice">"This is the demo: no email is really sent. "<a href="/outbox">"Open the demo outbox"</a>" to read it."</p>
+    demo.then(|| {
+        view! {
+            <p class="notice">"This is the demo: no email is really sent. "<a href="/outbox">"Open the demo outbox"</a>" to read it."</p>
+        }
     })
 }
 

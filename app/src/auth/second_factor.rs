@@ -349,7 +349,11 @@ pub async fn close_challenge(db: &Db, token: &str) -> Result<(), AppError> {
 
 /// Notes on the current session that it proved a second factor.
 pub async fn mark_session(db: &Db, session_token: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE id_hash = $2").bind(now()).bind(hash_token(session_token)).execute(&db.pool).await?;
+    sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE id_hash = $2")
+        .bind(now())
+        .bind(hash_token(session_token))
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 

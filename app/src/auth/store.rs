@@ -155,14 +155,14 @@ pub async fn create_session(state: &AppState, user_id: &str, second_factor: bool
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, second_factor_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-        .bind(hash_token(&token))
-        .bind(user_id)
-        .bind(t)
-        .bind(t)
-        .bind(t + state.config.session_absolute.as_secs() as i64)
-        .bind(second_factor.then_some(t))
-        .execute(&state.db.pool)
-        .await?;
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(t)
+    .bind(t)
+    .bind(t + state.config.session_absolute.as_secs() as i64)
+    .bind(second_factor.then_some(t))
+    .execute(&state.db.pool)
+    .await?;
     Ok(token)
 }
 

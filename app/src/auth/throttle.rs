@@ -54,7 +54,12 @@ impl Guess {
 }
 
 /// Counts a password guess for `email` from `client`; `Ok(Err(e))` is the refusal to show.
-pub async fn password_guess(st: &AppState, email: &str, account: Option<&Account>, client: &str) -> Result<Result<Guess, AppError>, AppError> {
+pub async fn password_guess(
+    st: &AppState,
+    email: &str,
+    account: Option<&Account>,
+    client: &str,
+) -> Result<Result<Guess, AppError>, AppError> {
     let device = crate::platform::request::cookie(store::DEVICE_COOKIE).unwrap_or_default();
     let trusted = match account {
         Some(a) => store::device_trusted(&st.db, &device, &a.id).await?,
@@ -77,9 +82,8 @@ pub async fn password_guess(st: &AppState, email: &str, account: Option<&Account
     events::record(&st.db, EventKind::SignInThrottled, Event { user_id, subject: email, client, detail: &detail }).await;
     let wait = refusal.wait_in_words();
     if refusal.rule.name != per_account(st).name {
-        return Ok(Err(refusal.error(format!(
-            "Too many attempts to sign in. For your safety, please wait {wait} and try again, or reset your password."
-        ))));
+        return Ok(Err(refusal
+            .error(format!("Too many attempts to sign in. For your safety, please wait {wait} and try again, or reset your password."))));
     }
     if let Some(account) = account {
         if !store::unlock_sent_since(&st.db, &account.id, crate::util::now() - window(st)).await? {
@@ -134,10 +138,7 @@ pub async fn code_guess(st: &AppState, user_id: &str, client: &str) -> Result<Re
         Ok(a) => Ok(Ok(a)),
         Err(refusal) => {
             events::record(&st.db, EventKind::CodeThrottled, Event { user_id: Some(user_id), client, ..Default::default() }).await;
-            Ok(Err(refusal.error(format!(
-                "Too many wrong codes. For your safety, please wait {} and try again.",
-                refusal.wait_in_words()
-            ))))
+            Ok(Err(refusal.error(format!("Too many wrong codes. For your safety, please wait {} and try again.", refusal.wait_in_words()))))
         }
     }
 }

@@ -126,8 +126,12 @@ impl Moderation {
     pub fn told_to_reporter(self) -> &'static str {
         match self {
             Moderation::Review => "A community builder is looking into your report.",
-            Moderation::Dismiss => "A community builder looked into your report and decided no action was needed. Thank you for telling us.",
-            Moderation::RestoreListing => "A community builder looked into your report and decided the listing can stay. Thank you for telling us.",
+            Moderation::Dismiss => {
+                "A community builder looked into your report and decided no action was needed. Thank you for telling us."
+            }
+            Moderation::RestoreListing => {
+                "A community builder looked into your report and decided the listing can stay. Thank you for telling us."
+            }
             _ => "A community builder looked into your report and took action. Thank you for telling us.",
         }
     }
@@ -459,7 +463,15 @@ mod tests {
         assert_eq!((s.starting_credit_minutes, s.default_floor_minutes, s.default_ceiling_minutes), (120, -600, 6000));
         let mut p = FormProblem::new();
         assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, ["0", "12", "24"], &mut p).is_none());
-        for f in ["starting_credit", "starting_credit_source", "below_zero", "ceiling", "auto_confirm_days", "listing_expiry_days", "first_contact_days"] {
+        for f in [
+            "starting_credit",
+            "starting_credit_source",
+            "below_zero",
+            "ceiling",
+            "auto_confirm_days",
+            "listing_expiry_days",
+            "first_contact_days",
+        ] {
             assert!(p.message_for(f).is_some(), "{f}");
         }
     }

@@ -7,76 +7,80 @@ use super::*;
 
 #[server(endpoint = "builder_desk")]
 pub async fn builder_desk() -> Result<DeskView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_some_builder(&viewer)?;
-        let (clause, binds) = crate::networks::store::scope_clause(&viewer, "m.network_id", "m.locality_id", 0);
-        let sql = format!(
-            "SELECT u.id, u.display_name, u.email, l.name AS locality_name, m.about, m.created_at
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_some_builder(&viewer)?;
+            let (clause, binds) = crate::networks::store::scope_clause(&viewer, "m.network_id", "m.locality_id", 0);
+            let sql = format!(
+                "SELECT u.id, u.display_name, u.email, l.name AS locality_name, m.about, m.created_at
              FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id
              WHERE m.status = 'pending' AND {clause} ORDER BY m.created_at, u.id LIMIT 200"
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b.as_str());
-        }
-        let pending = q
-            .fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| PendingMemberView {
-                user_id: r.get("id"),
-                name: r.get("display_name"),
-                email: r.get("email"),
-                locality: r.get("locality_name"),
-                about: r.get("about"),
-                joined_at: r.get("created_at"),
-            })
-            .collect();
-        // A dispute is in scope when either member's locality is.
-        let (by_provider, binds) = crate::networks::store::scope_clause(&viewer, "e.network_id", "pm.locality_id", 0);
-        let (by_receiver, binds2) = crate::networks::store::scope_clause(&viewer, "e.network_id", "rm.locality_id", binds.len());
-        let sql = format!(
-            "SELECT e.id, e.title, pu.display_name AS provider_name, ru.display_name AS receiver_name, e.recorded_minutes, e.updated_at
+            );
+            let mut q = sqlx::query(&sql);
+            for b in &binds {
+                q = q.bind(b.as_str());
+            }
+            let pending = q
+                .fetch_all(&st.db.pool)
+                .await?
+                .into_iter()
+                .map(|r| PendingMemberView {
+                    user_id: r.get("id"),
+                    name: r.get("display_name"),
+                    email: r.get("email"),
+                    locality: r.get("locality_name"),
+                    about: r.get("about"),
+                    joined_at: r.get("created_at"),
+                })
+                .collect();
+            // A dispute is in scope when either member's locality is.
+            let (by_provider, binds) = crate::networks::store::scope_clause(&viewer, "e.network_id", "pm.locality_id", 0);
+            let (by_receiver, binds2) = crate::networks::store::scope_clause(&viewer, "e.network_id", "rm.locality_id", binds.len());
+            let sql = format!(
+                "SELECT e.id, e.title, pu.display_name AS provider_name, ru.display_name AS receiver_name, e.recorded_minutes, e.updated_at
              FROM exchanges e JOIN users pu ON pu.id = e.provider_id JOIN users ru ON ru.id = e.receiver_id
              LEFT JOIN memberships pm ON pm.user_id = e.provider_id AND pm.network_id = e.network_id
              LEFT JOIN memberships rm ON rm.user_id = e.receiver_id AND rm.network_id = e.network_id
              WHERE e.status = 'disputed' AND ({by_provider} OR {by_receiver})
              ORDER BY e.updated_at, e.id LIMIT 200"
-        );
-        let mut q = sqlx::query(&sql);
-        for b in binds.iter().chain(binds2.iter()) {
-            q = q.bind(b.as_str());
-        }
-        let disputes = q
-            .fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| DisputeRow {
-                exchange_id: r.get("id"),
-                title: r.get("title"),
-                provider_name: r.get("provider_name"),
-                receiver_name: r.get("receiver_name"),
-                recorded_minutes: r.get("recorded_minutes"),
-                updated_at: r.get("updated_at"),
+            );
+            let mut q = sqlx::query(&sql);
+            for b in binds.iter().chain(binds2.iter()) {
+                q = q.bind(b.as_str());
+            }
+            let disputes = q
+                .fetch_all(&st.db.pool)
+                .await?
+                .into_iter()
+                .map(|r| DisputeRow {
+                    exchange_id: r.get("id"),
+                    title: r.get("title"),
+                    provider_name: r.get("provider_name"),
+                    receiver_name: r.get("receiver_name"),
+                    recorded_minutes: r.get("recorded_minutes"),
+                    updated_at: r.get("updated_at"),
+                })
+                .collect();
+            let network = builder_network(&st, &viewer, None).await?;
+            Ok(DeskView {
+                pending,
+                reports: store::reports_in_scope(&st.db, &viewer, false, 200).await?,
+                resolved: store::reports_in_scope(&st.db, &viewer, true, 20).await?,
+                disputes,
+                localities: localities_in_scope(&st, &viewer, &network).await?,
             })
-            .collect();
-        let network = builder_network(&st, &viewer, None).await?;
-        Ok(DeskView {
-            pending,
-            reports: store::reports_in_scope(&st.db, &viewer, false, 200).await?,
-            resolved: store::reports_in_scope(&st.db, &viewer, true, 20).await?,
-            disputes,
-            localities: localities_in_scope(&st, &viewer, &network).await?,
-        })
-    }.await)
+        }
+        .await,
+    )
 }
 
 /// The localities of `network` this viewer builds for (all of them for a whole-network builder).
 #[cfg(feature = "ssr")]
 pub(super) async fn localities_in_scope(st: &AppState, viewer: &Viewer, network: &str) -> Result<Vec<(String, String)>, AppError> {
-    let rows = sqlx::query("SELECT id, name FROM localities WHERE network_id = $1 ORDER BY name").bind(network).fetch_all(&st.db.pool).await?;
+    let rows =
+        sqlx::query("SELECT id, name FROM localities WHERE network_id = $1 ORDER BY name").bind(network).fetch_all(&st.db.pool).await?;
     Ok(rows
         .into_iter()
         .map(|r| (r.get::<String, _>("id"), r.get::<String, _>("name")))
@@ -162,27 +166,30 @@ pub async fn decide_membership(user_id: String, decision: String, message: Strin
 /// A builder's page on one member: status, vetting, notes and what was done on the account.
 #[server(endpoint = "member_record")]
 pub async fn member_record(user_id: String) -> Result<MemberRecordView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let place = member_for_builder(&st, &viewer, &user_id).await?;
-        let filter = crate::audit::store::AuditFilter { subject_user_id: Some(user_id.clone()), ..Default::default() };
-        Ok(MemberRecordView {
-            vetting: store::vetting(&st.db, &user_id, &place.network_id).await?,
-            notes: store::notes(&st.db, &user_id, &place.network_id).await?,
-            actions: crate::audit::store::audit_lines(&st.db, Some(&viewer), &filter, 50, 0).await?,
-            user_id,
-            name: place.name,
-            email: place.email,
-            locality: place.locality_name,
-            status: place.status,
-            status_reason: place.status_reason,
-            about: place.about,
-            joined_at: place.joined_at,
-            joined_by: place.joined_by,
-            paper_consent_at: place.paper_consent_at,
-        })
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let place = member_for_builder(&st, &viewer, &user_id).await?;
+            let filter = crate::audit::store::AuditFilter { subject_user_id: Some(user_id.clone()), ..Default::default() };
+            Ok(MemberRecordView {
+                vetting: store::vetting(&st.db, &user_id, &place.network_id).await?,
+                notes: store::notes(&st.db, &user_id, &place.network_id).await?,
+                actions: crate::audit::store::audit_lines(&st.db, Some(&viewer), &filter, 50, 0).await?,
+                user_id,
+                name: place.name,
+                email: place.email,
+                locality: place.locality_name,
+                status: place.status,
+                status_reason: place.status_reason,
+                about: place.about,
+                joined_at: place.joined_at,
+                joined_by: place.joined_by,
+                paper_consent_at: place.paper_consent_at,
+            })
+        }
+        .await,
+    )
 }
 
 /// The vetting checklist. A disclosure check is recorded only for roles that need one.
@@ -196,77 +203,85 @@ pub async fn set_vetting(
     disclosure: String,
     disclosure_date: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let place = member_for_builder(&st, &viewer, &user_id).await?;
-        let mut problem = keep(
-            FormProblem::new(),
-            &[
-                ("met_coordinator", met_coordinator.as_deref().unwrap_or("")),
-                ("references", &references),
-                ("code_signed", code_signed.as_deref().unwrap_or("")),
-                ("id_seen", id_seen.as_deref().unwrap_or("")),
-                ("disclosure", &disclosure),
-                ("disclosure_date", &disclosure_date),
-            ],
-        );
-        let v = Vetting::parse(
-            met_coordinator.is_some(),
-            &references,
-            code_signed.is_some(),
-            id_seen.is_some(),
-            &disclosure,
-            &disclosure_date,
-            &mut problem,
-        );
-        problem.into_result()?;
-        let Some(v) = v else { return Err(crate::error::unexpected("vetting: values missing")) };
-        let before = store::vetting(&st.db, &user_id, &place.network_id).await?;
-        let mut tx = st.db.pool.begin().await?;
-        store::save_vetting(&mut tx, &user_id, &place.network_id, &v, &viewer.user_id).await?;
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::UpdateVetting)
-                .on_member(&place.network_id, &place.locality_id, &user_id)
-                .change(before.summary(), v.summary()),
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/community/members/{user_id}?done=vetting"));
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let place = member_for_builder(&st, &viewer, &user_id).await?;
+            let mut problem = keep(
+                FormProblem::new(),
+                &[
+                    ("met_coordinator", met_coordinator.as_deref().unwrap_or("")),
+                    ("references", &references),
+                    ("code_signed", code_signed.as_deref().unwrap_or("")),
+                    ("id_seen", id_seen.as_deref().unwrap_or("")),
+                    ("disclosure", &disclosure),
+                    ("disclosure_date", &disclosure_date),
+                ],
+            );
+            let v = Vetting::parse(
+                met_coordinator.is_some(),
+                &references,
+                code_signed.is_some(),
+                id_seen.is_some(),
+                &disclosure,
+                &disclosure_date,
+                &mut problem,
+            );
+            problem.into_result()?;
+            let Some(v) = v else { return Err(crate::error::unexpected("vetting: values missing")) };
+            let before = store::vetting(&st.db, &user_id, &place.network_id).await?;
+            let mut tx = st.db.pool.begin().await?;
+            store::save_vetting(&mut tx, &user_id, &place.network_id, &v, &viewer.user_id).await?;
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::UpdateVetting)
+                    .on_member(&place.network_id, &place.locality_id, &user_id)
+                    .change(before.summary(), v.summary()),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/community/members/{user_id}?done=vetting"));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Suspend or reinstate, with a reason. A suspended member cannot act and their listings
 /// leave search; reinstating brings them back as they were.
 #[server(endpoint = "change_member_status")]
 pub async fn change_member_status(user_id: String, change: String, reason: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let place = member_for_builder(&st, &viewer, &user_id).await?;
-        if user_id == viewer.user_id {
-            return Err(AppError::Forbidden("You cannot suspend yourself. Ask another community builder.".into()));
-        }
-        let mut problem = keep(FormProblem::new(), &[("change", &change), ("reason", &reason)]);
-        let reason = read_text(&mut problem, "reason", &reason, "the reason (the member is told it)", 1000);
-        let step = match change.as_str() {
-            "suspend" => Some((MembershipStatus::Active, MembershipStatus::Suspended, AuditAction::SuspendMember)),
-            "reinstate" => Some((MembershipStatus::Suspended, MembershipStatus::Active, AuditAction::ReinstateMember)),
-            _ => {
-                problem.push("change", "Choose to suspend or reinstate.");
-                None
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let place = member_for_builder(&st, &viewer, &user_id).await?;
+            if user_id == viewer.user_id {
+                return Err(AppError::Forbidden("You cannot suspend yourself. Ask another community builder.".into()));
             }
-        };
-        problem.into_result()?;
-        let (Some(reason), Some((from, to, action))) = (reason, step) else { return Err(crate::error::unexpected("status: values missing")) };
-        let mut tx = st.db.pool.begin().await?;
-        suspend_or_reinstate(&mut tx, &st, &viewer, &place, &user_id, from, to, action, &reason).await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/community/members/{user_id}?done={change}"));
-        Ok(())
-    }.await)
+            let mut problem = keep(FormProblem::new(), &[("change", &change), ("reason", &reason)]);
+            let reason = read_text(&mut problem, "reason", &reason, "the reason (the member is told it)", 1000);
+            let step = match change.as_str() {
+                "suspend" => Some((MembershipStatus::Active, MembershipStatus::Suspended, AuditAction::SuspendMember)),
+                "reinstate" => Some((MembershipStatus::Suspended, MembershipStatus::Active, AuditAction::ReinstateMember)),
+                _ => {
+                    problem.push("change", "Choose to suspend or reinstate.");
+                    None
+                }
+            };
+            problem.into_result()?;
+            let (Some(reason), Some((from, to, action))) = (reason, step) else {
+                return Err(crate::error::unexpected("status: values missing"));
+            };
+            let mut tx = st.db.pool.begin().await?;
+            suspend_or_reinstate(&mut tx, &st, &viewer, &place, &user_id, from, to, action, &reason).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/community/members/{user_id}?done={change}"));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -301,7 +316,10 @@ pub(super) async fn suspend_or_reinstate(
         let body = if to == MembershipStatus::Suspended {
             format!("Hello {},\n\nA community builder has suspended your Timeweave membership. The reason they gave:\n\n{reason}\n\nWhile suspended you cannot sign in to exchange, and your listings are hidden. Please contact your community builder.\n", place.name)
         } else {
-            format!("Hello {},\n\nYour Timeweave membership is active again. The community builder wrote:\n\n{reason}\n\nSign in: {}/sign-in\n", place.name, st.config.public_url)
+            format!(
+                "Hello {},\n\nYour Timeweave membership is active again. The community builder wrote:\n\n{reason}\n\nSign in: {}/sign-in\n",
+                place.name, st.config.public_url
+            )
         };
         crate::email::queue(tx, email, "About your Timeweave membership", &body).await?;
     }
@@ -311,23 +329,29 @@ pub(super) async fn suspend_or_reinstate(
 /// A private note on a member, seen only by the builders whose scope reaches them.
 #[server(endpoint = "add_member_note")]
 pub async fn add_member_note(user_id: String, body: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let place = member_for_builder(&st, &viewer, &user_id).await?;
-        let mut problem = FormProblem::new().keep("body", &body);
-        let text = read_text(&mut problem, "body", &body, "the note", 2000);
-        problem.into_result()?;
-        let Some(text) = text else { return Err(crate::error::unexpected("note: missing")) };
-        let mut tx = st.db.pool.begin().await?;
-        store::add_note(&mut tx, &user_id, &place.network_id, &text, &viewer.user_id).await?;
-        // The trail says a note was written, not what it says (notes stay private to builders).
-        audit(&mut tx, &AuditEntry::new(&viewer.user_id, AuditAction::AddNote).on_member(&place.network_id, &place.locality_id, &user_id))
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let place = member_for_builder(&st, &viewer, &user_id).await?;
+            let mut problem = FormProblem::new().keep("body", &body);
+            let text = read_text(&mut problem, "body", &body, "the note", 2000);
+            problem.into_result()?;
+            let Some(text) = text else { return Err(crate::error::unexpected("note: missing")) };
+            let mut tx = st.db.pool.begin().await?;
+            store::add_note(&mut tx, &user_id, &place.network_id, &text, &viewer.user_id).await?;
+            // The trail says a note was written, not what it says (notes stay private to builders).
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::AddNote).on_member(&place.network_id, &place.locality_id, &user_id),
+            )
             .await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/community/members/{user_id}?done=note"));
-        Ok(())
-    }.await)
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/community/members/{user_id}?done=note"));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Assisted joining: a builder signs up someone with no email or phone (the person agreed on

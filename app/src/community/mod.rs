@@ -35,6 +35,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+use crate::audit::domain::AuditAction;
+#[cfg(feature = "ssr")]
+use crate::audit::store::{audit, AuditEntry};
+#[cfg(feature = "ssr")]
 use crate::{
     error::FormProblem,
     networks::domain::{require_active_member, require_builder_for, require_site_admin, require_some_builder, Viewer},
@@ -42,13 +46,9 @@ use crate::{
     platform::state::{state, AppState},
 };
 #[cfg(feature = "ssr")]
-use crate::audit::domain::AuditAction;
-#[cfg(feature = "ssr")]
 use domain::{read_text, Moderation};
 #[cfg(feature = "ssr")]
 use sqlx::Row;
-#[cfg(feature = "ssr")]
-use crate::audit::store::{audit, AuditEntry};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingMemberView {

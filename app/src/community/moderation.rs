@@ -72,13 +72,16 @@ pub async fn report(subject_kind: String, subject_id: String, reason: String) ->
 /// One report, for the builders whose scope reaches the member it is about.
 #[server(endpoint = "report_detail")]
 pub async fn report_detail(report_id: String) -> Result<ReportView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, network_id, locality_id) = store::get_report(&st.db, &report_id).await?.ok_or_else(|| AppError::not_found("report"))?;
-        require_builder_for(&viewer, &network_id, &locality_id)?;
-        Ok(r)
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, network_id, locality_id) = store::get_report(&st.db, &report_id).await?.ok_or_else(|| AppError::not_found("report"))?;
+            require_builder_for(&viewer, &network_id, &locality_id)?;
+            Ok(r)
+        }
+        .await,
+    )
 }
 
 /// A builder acts on a report: review, hide or restore the listing, warn or suspend the
@@ -86,103 +89,123 @@ pub async fn report_detail(report_id: String) -> Result<ReportView, AppError> {
 /// what was done and why.
 #[server(endpoint = "moderate")]
 pub async fn moderate(report_id: String, action: String, reason: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, network_id, locality_id) = store::get_report(&st.db, &report_id).await?.ok_or_else(|| AppError::not_found("report"))?;
-        require_builder_for(&viewer, &network_id, &locality_id)?;
-        if r.subject_user_id == viewer.user_id {
-            return Err(AppError::Forbidden("This report is about you: another community builder must decide it.".into()));
-        }
-        let mut problem = keep(FormProblem::new(), &[("action", &action), ("reason", &reason)]);
-        let m = Moderation::parse(&action).filter(|m| Moderation::choices(r.subject, r.status).iter().any(|(k, _)| Moderation::parse(k) == Some(*m)));
-        if m.is_none() {
-            problem.push("action", "Choose what to do from the list.");
-        }
-        let reason = read_text(&mut problem, "reason", &reason, "the reason (kept in the audit trail)", 1000);
-        problem.into_result()?;
-        let (Some(m), Some(reason)) = (m, reason) else { return Err(crate::error::unexpected("moderate: values missing")) };
-        if r.status == ReportStatus::Resolved {
-            return Err(AppError::Conflict("This report is already resolved.".into()));
-        }
-        let place = store::member_place(&st.db, &r.subject_user_id).await?.ok_or_else(|| AppError::not_found("member"))?;
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        let moved = sqlx::query("UPDATE reports SET status = $1, outcome = $2, handled_by = $3, updated_at = $4 WHERE id = $5 AND status = $6")
-            .bind(m.status_after().as_str())
-            .bind(m.told_to_reporter())
-            .bind(&viewer.user_id)
-            .bind(t)
-            .bind(&report_id)
-            .bind(r.status.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if moved == 0 {
-            return Err(AppError::Conflict("Someone else acted on this report meanwhile. Please look at it again.".into()));
-        }
-        let entry = AuditEntry::new(&viewer.user_id, m.audit_action())
-            .on_member(&place.network_id, &place.locality_id, &r.subject_user_id)
-            .subject(format!("report:{report_id} {}:{}", r.subject.as_str(), r.subject_id))
-            .reason(reason.clone());
-        let link_for_member;
-        match m {
-            Moderation::HideListing | Moderation::RestoreListing => {
-                let hide = m == Moderation::HideListing;
-                let changed = sqlx::query(if hide {
-                    "UPDATE listings SET hidden_at = $1 WHERE id = $2 AND hidden_at IS NULL"
-                } else {
-                    "UPDATE listings SET hidden_at = NULL WHERE id = $2 AND hidden_at IS NOT NULL AND $1 > 0"
-                })
-                .bind(t)
-                .bind(&r.subject_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                audit(&mut tx, &entry.change(if hide { "shown" } else { "hidden" }, if changed == 1 { if hide { "hidden" } else { "shown" } } else { "unchanged" }))
-                    .await?;
-                link_for_member = Some((
-                    if hide {
-                        format!("A community builder hid your listing \"{}\": {reason}", r.excerpt)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, network_id, locality_id) = store::get_report(&st.db, &report_id).await?.ok_or_else(|| AppError::not_found("report"))?;
+            require_builder_for(&viewer, &network_id, &locality_id)?;
+            if r.subject_user_id == viewer.user_id {
+                return Err(AppError::Forbidden("This report is about you: another community builder must decide it.".into()));
+            }
+            let mut problem = keep(FormProblem::new(), &[("action", &action), ("reason", &reason)]);
+            let m = Moderation::parse(&action)
+                .filter(|m| Moderation::choices(r.subject, r.status).iter().any(|(k, _)| Moderation::parse(k) == Some(*m)));
+            if m.is_none() {
+                problem.push("action", "Choose what to do from the list.");
+            }
+            let reason = read_text(&mut problem, "reason", &reason, "the reason (kept in the audit trail)", 1000);
+            problem.into_result()?;
+            let (Some(m), Some(reason)) = (m, reason) else { return Err(crate::error::unexpected("moderate: values missing")) };
+            if r.status == ReportStatus::Resolved {
+                return Err(AppError::Conflict("This report is already resolved.".into()));
+            }
+            let place = store::member_place(&st.db, &r.subject_user_id).await?.ok_or_else(|| AppError::not_found("member"))?;
+            let t = crate::util::now();
+            let mut tx = st.db.pool.begin().await?;
+            let moved =
+                sqlx::query("UPDATE reports SET status = $1, outcome = $2, handled_by = $3, updated_at = $4 WHERE id = $5 AND status = $6")
+                    .bind(m.status_after().as_str())
+                    .bind(m.told_to_reporter())
+                    .bind(&viewer.user_id)
+                    .bind(t)
+                    .bind(&report_id)
+                    .bind(r.status.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if moved == 0 {
+                return Err(AppError::Conflict("Someone else acted on this report meanwhile. Please look at it again.".into()));
+            }
+            let entry = AuditEntry::new(&viewer.user_id, m.audit_action())
+                .on_member(&place.network_id, &place.locality_id, &r.subject_user_id)
+                .subject(format!("report:{report_id} {}:{}", r.subject.as_str(), r.subject_id))
+                .reason(reason.clone());
+            let link_for_member;
+            match m {
+                Moderation::HideListing | Moderation::RestoreListing => {
+                    let hide = m == Moderation::HideListing;
+                    let changed = sqlx::query(if hide {
+                        "UPDATE listings SET hidden_at = $1 WHERE id = $2 AND hidden_at IS NULL"
                     } else {
-                        format!("Your listing \"{}\" is shown again.", r.excerpt)
-                    },
-                    format!("/listings/{}", r.subject_id),
-                ));
+                        "UPDATE listings SET hidden_at = NULL WHERE id = $2 AND hidden_at IS NOT NULL AND $1 > 0"
+                    })
+                    .bind(t)
+                    .bind(&r.subject_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    audit(
+                        &mut tx,
+                        &entry.change(
+                            if hide { "shown" } else { "hidden" },
+                            if changed == 1 {
+                                if hide {
+                                    "hidden"
+                                } else {
+                                    "shown"
+                                }
+                            } else {
+                                "unchanged"
+                            },
+                        ),
+                    )
+                    .await?;
+                    link_for_member = Some((
+                        if hide {
+                            format!("A community builder hid your listing \"{}\": {reason}", r.excerpt)
+                        } else {
+                            format!("Your listing \"{}\" is shown again.", r.excerpt)
+                        },
+                        format!("/listings/{}", r.subject_id),
+                    ));
+                }
+                Moderation::Warn => {
+                    audit(&mut tx, &entry).await?;
+                    link_for_member = Some((format!("A community builder sent you a warning: {reason}"), "/home".into()));
+                }
+                Moderation::Suspend => {
+                    suspend_or_reinstate(
+                        &mut tx,
+                        &st,
+                        &viewer,
+                        &place,
+                        &r.subject_user_id,
+                        MembershipStatus::Active,
+                        MembershipStatus::Suspended,
+                        AuditAction::SuspendMember,
+                        &reason,
+                    )
+                    .await?;
+                    link_for_member = None;
+                }
+                Moderation::Review | Moderation::Dismiss => {
+                    audit(&mut tx, &entry).await?;
+                    link_for_member = None;
+                }
             }
-            Moderation::Warn => {
-                audit(&mut tx, &entry).await?;
-                link_for_member = Some((format!("A community builder sent you a warning: {reason}"), "/home".into()));
+            if let Some((text, link)) = link_for_member {
+                crate::notifications::notify(&mut tx, &st.config.public_url, &r.subject_user_id, &text, &link).await?;
             }
-            Moderation::Suspend => {
-                suspend_or_reinstate(
-                    &mut tx,
-                    &st,
-                    &viewer,
-                    &place,
-                    &r.subject_user_id,
-                    MembershipStatus::Active,
-                    MembershipStatus::Suspended,
-                    AuditAction::SuspendMember,
-                    &reason,
-                )
-                .await?;
-                link_for_member = None;
-            }
-            Moderation::Review | Moderation::Dismiss => {
-                audit(&mut tx, &entry).await?;
-                link_for_member = None;
-            }
+            let reporter: String =
+                sqlx::query("SELECT reporter_id FROM reports WHERE id = $1").bind(&report_id).fetch_one(&mut *tx).await?.get("reporter_id");
+            crate::notifications::notify(&mut tx, &st.config.public_url, &reporter, m.told_to_reporter(), "/notifications").await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/community?done=moderated");
+            Ok(())
         }
-        if let Some((text, link)) = link_for_member {
-            crate::notifications::notify(&mut tx, &st.config.public_url, &r.subject_user_id, &text, &link).await?;
-        }
-        let reporter: String = sqlx::query("SELECT reporter_id FROM reports WHERE id = $1").bind(&report_id).fetch_one(&mut *tx).await?.get("reporter_id");
-        crate::notifications::notify(&mut tx, &st.config.public_url, &reporter, m.told_to_reporter(), "/notifications").await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/community?done=moderated");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// A builder settles a disputed exchange: sets the hours (which posts the exchange's one

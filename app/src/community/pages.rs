@@ -6,9 +6,9 @@
 
 use super::domain::{Disclosure, Moderation, ReportStatus, ReportSubject};
 use super::{
-    admin_networks, builder_desk, member_record, network_settings, AddMemberNote, AppointBuilder,
-    AssistedJoin, ChangeCategory, ChangeMemberStatus, CreateLocality, CreateNetwork, DecideMembership, EndAnnouncement,
-    Moderate, PostAnnouncement, Report, SetVetting, UpdateNetworkSettings,
+    admin_networks, builder_desk, member_record, network_settings, AddMemberNote, AppointBuilder, AssistedJoin, ChangeCategory,
+    ChangeMemberStatus, CreateLocality, CreateNetwork, DecideMembership, EndAnnouncement, Moderate, PostAnnouncement, Report, SetVetting,
+    UpdateNetworkSettings,
 };
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
@@ -412,7 +412,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let (nid_rules, nid_cats, nid_add, nid_rename) = (nid.clone(), nid.clone(), nid.clone(), nid.clone());
                     let own: Vec<(String, String)> = d.categories.iter().filter(|c| !c.shared).map(|c| (c.id.clone(), c.name.clone())).collect();
                     let cp_rename = cp.clone();
-                    let rename_form = (!own.is_empty()).then(move || view! {                                
+                    let rename_form = (!own.is_empty()).then(move || view! {
                                     <h3>"Rename one of the network's own categories"</h3>
                                     <ActionForm action=category attr:class="stack" attr:novalidate=true>
                                         <input type="hidden" name="network_id" value=nid_rename/>

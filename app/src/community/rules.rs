@@ -5,12 +5,13 @@ use super::*;
 
 #[server(endpoint = "network_settings")]
 pub async fn network_settings(network_id: Option<String>) -> Result<SettingsView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let network_id = builder_network(&st, &viewer, network_id.as_deref()).await?;
-        let (network_name, settings) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
-        let categories = sqlx::query(
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let network_id = builder_network(&st, &viewer, network_id.as_deref()).await?;
+            let (network_name, settings) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+            let categories = sqlx::query(
             "SELECT id, name, retired_at, network_id FROM categories WHERE network_id IS NULL OR network_id = $1 ORDER BY position, name",
         )
         .bind(&network_id)
@@ -24,20 +25,22 @@ pub async fn network_settings(network_id: Option<String>) -> Result<SettingsView
             shared: r.get::<Option<String>, _>("network_id").is_none(),
         })
         .collect();
-        Ok(SettingsView {
-            whole_network: require_network_builder(&viewer, &network_id).is_ok(),
-            localities: localities_in_scope(&st, &viewer, &network_id).await?,
-            announcements: store::announcements_for(&st.db, &network_id, None, 50)
-                .await?
-                .into_iter()
-                .filter(|a| a.locality_id.as_deref().map_or(true, |l| require_builder_for(&viewer, &network_id, l).is_ok()))
-                .collect(),
-            network_id,
-            network_name,
-            settings,
-            categories,
-        })
-    }.await)
+            Ok(SettingsView {
+                whole_network: require_network_builder(&viewer, &network_id).is_ok(),
+                localities: localities_in_scope(&st, &viewer, &network_id).await?,
+                announcements: store::announcements_for(&st.db, &network_id, None, 50)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.locality_id.as_deref().map_or(true, |l| require_builder_for(&viewer, &network_id, l).is_ok()))
+                    .collect(),
+                network_id,
+                network_name,
+                settings,
+                categories,
+            })
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "update_network_settings")]
@@ -56,57 +59,62 @@ pub async fn update_network_settings(
     follow_up_weeks: Option<String>,
     referral_retention_months: Option<String>,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_network_builder(&viewer, &network_id)?;
-        let (_, current) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
-        // Forms from before the referral rules existed leave them as they are.
-        let first_contact_days = first_contact_days.unwrap_or_else(|| current.first_contact_days.to_string());
-        let follow_up_weeks = follow_up_weeks.unwrap_or_else(|| current.follow_up_weeks.to_string());
-        let referral_retention_months = referral_retention_months.unwrap_or_else(|| current.referral_retention_months.to_string());
-        let mut problem = keep(
-            FormProblem::new(),
-            &[
-                ("requires_approval", requires_approval.as_deref().unwrap_or("")),
-                ("starting_credit", &starting_credit),
-                ("starting_credit_source", &starting_credit_source),
-                ("below_zero", &below_zero),
-                ("ceiling", &ceiling),
-                ("auto_confirm_days", &auto_confirm_days),
-                ("listing_expiry_days", &listing_expiry_days),
-                ("see_other_localities", see_other_localities.as_deref().unwrap_or("")),
-                ("first_contact_days", &first_contact_days),
-                ("follow_up_weeks", &follow_up_weeks),
-                ("referral_retention_months", &referral_retention_months),
-            ],
-        );
-        let s = domain::NetworkSettings::parse(
-            requires_approval.is_some(),
-            &starting_credit,
-            &starting_credit_source,
-            &below_zero,
-            &ceiling,
-            &auto_confirm_days,
-            &listing_expiry_days,
-            see_other_localities.is_some(),
-            [&first_contact_days, &follow_up_weeks, &referral_retention_months],
-            &mut problem,
-        );
-        problem.into_result()?;
-        let Some(s) = s else { return Err(crate::error::unexpected("settings: missing")) };
-        let (_, before) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
-        let mut tx = st.db.pool.begin().await?;
-        store::save_settings(&mut tx, &network_id, &s).await?;
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::ChangeSettings).in_network(&network_id, None).change(before.summary(), s.summary()),
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/community/settings?done=settings");
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_network_builder(&viewer, &network_id)?;
+            let (_, current) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+            // Forms from before the referral rules existed leave them as they are.
+            let first_contact_days = first_contact_days.unwrap_or_else(|| current.first_contact_days.to_string());
+            let follow_up_weeks = follow_up_weeks.unwrap_or_else(|| current.follow_up_weeks.to_string());
+            let referral_retention_months = referral_retention_months.unwrap_or_else(|| current.referral_retention_months.to_string());
+            let mut problem = keep(
+                FormProblem::new(),
+                &[
+                    ("requires_approval", requires_approval.as_deref().unwrap_or("")),
+                    ("starting_credit", &starting_credit),
+                    ("starting_credit_source", &starting_credit_source),
+                    ("below_zero", &below_zero),
+                    ("ceiling", &ceiling),
+                    ("auto_confirm_days", &auto_confirm_days),
+                    ("listing_expiry_days", &listing_expiry_days),
+                    ("see_other_localities", see_other_localities.as_deref().unwrap_or("")),
+                    ("first_contact_days", &first_contact_days),
+                    ("follow_up_weeks", &follow_up_weeks),
+                    ("referral_retention_months", &referral_retention_months),
+                ],
+            );
+            let s = domain::NetworkSettings::parse(
+                requires_approval.is_some(),
+                &starting_credit,
+                &starting_credit_source,
+                &below_zero,
+                &ceiling,
+                &auto_confirm_days,
+                &listing_expiry_days,
+                see_other_localities.is_some(),
+                [&first_contact_days, &follow_up_weeks, &referral_retention_months],
+                &mut problem,
+            );
+            problem.into_result()?;
+            let Some(s) = s else { return Err(crate::error::unexpected("settings: missing")) };
+            let (_, before) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+            let mut tx = st.db.pool.begin().await?;
+            store::save_settings(&mut tx, &network_id, &s).await?;
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::ChangeSettings)
+                    .in_network(&network_id, None)
+                    .change(before.summary(), s.summary()),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/community/settings?done=settings");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Add a category to the network, or rename, retire or bring back one of its own.
@@ -119,67 +127,75 @@ pub async fn change_category(
     name: Option<String>,
     new_name: Option<String>,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_network_builder(&viewer, &network_id)?;
-        // The add form's box is `name`, the rename form's `new_name` (two forms, one page).
-        let field = if op == "rename" { "new_name" } else { "name" };
-        let name = if op == "rename" { new_name.unwrap_or_default() } else { name.unwrap_or_default() };
-        let mut problem = FormProblem::new().keep(field, &name).keep("category_id", category_id.as_deref().unwrap_or(""));
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        let entry = AuditEntry::new(&viewer.user_id, AuditAction::ChangeCategory).in_network(&network_id, None);
-        let entry = match op.as_str() {
-            "add" | "rename" => {
-                if op == "rename" && category_id.as_deref().unwrap_or("").is_empty() {
-                    problem.push("category_id", "Choose the category to rename.");
-                }
-                let name = read_text(&mut problem, field, &name, "the category's name", 60);
-                problem.clone().into_result()?;
-                let name = name.unwrap_or_default();
-                let taken = sqlx::query("SELECT 1 FROM categories WHERE (network_id IS NULL OR network_id = $1) AND lower(name) = lower($2)")
-                    .bind(&network_id)
-                    .bind(&name)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if taken.is_some() {
-                    return Err(AppError::Invalid(problem.field(field, "There is already a category with that name.")));
-                }
-                if op == "add" {
-                    let id = crate::util::new_id();
-                    sqlx::query(
-                        "INSERT INTO categories (id, network_id, name, theme, position, retired_at, created_at)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_network_builder(&viewer, &network_id)?;
+            // The add form's box is `name`, the rename form's `new_name` (two forms, one page).
+            let field = if op == "rename" { "new_name" } else { "name" };
+            let name = if op == "rename" { new_name.unwrap_or_default() } else { name.unwrap_or_default() };
+            let mut problem = FormProblem::new().keep(field, &name).keep("category_id", category_id.as_deref().unwrap_or(""));
+            let t = crate::util::now();
+            let mut tx = st.db.pool.begin().await?;
+            let entry = AuditEntry::new(&viewer.user_id, AuditAction::ChangeCategory).in_network(&network_id, None);
+            let entry = match op.as_str() {
+                "add" | "rename" => {
+                    if op == "rename" && category_id.as_deref().unwrap_or("").is_empty() {
+                        problem.push("category_id", "Choose the category to rename.");
+                    }
+                    let name = read_text(&mut problem, field, &name, "the category's name", 60);
+                    problem.clone().into_result()?;
+                    let name = name.unwrap_or_default();
+                    let taken =
+                        sqlx::query("SELECT 1 FROM categories WHERE (network_id IS NULL OR network_id = $1) AND lower(name) = lower($2)")
+                            .bind(&network_id)
+                            .bind(&name)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if taken.is_some() {
+                        return Err(AppError::Invalid(problem.field(field, "There is already a category with that name.")));
+                    }
+                    if op == "add" {
+                        let id = crate::util::new_id();
+                        sqlx::query(
+                            "INSERT INTO categories (id, network_id, name, theme, position, retired_at, created_at)
                          VALUES ($1, $2, $3, 'skill', (SELECT COALESCE(MAX(position), 0) + 1 FROM categories), NULL, $4)",
-                    )
-                    .bind(&id)
-                    .bind(&network_id)
-                    .bind(&name)
-                    .bind(t)
-                    .execute(&mut *tx)
-                    .await?;
-                    entry.subject(format!("category:{id}")).change("", name)
-                } else {
+                        )
+                        .bind(&id)
+                        .bind(&network_id)
+                        .bind(&name)
+                        .bind(t)
+                        .execute(&mut *tx)
+                        .await?;
+                        entry.subject(format!("category:{id}")).change("", name)
+                    } else {
+                        let id = category_id.clone().unwrap_or_default();
+                        let old = own_category(&mut tx, &network_id, &id).await?;
+                        sqlx::query("UPDATE categories SET name = $1 WHERE id = $2").bind(&name).bind(&id).execute(&mut *tx).await?;
+                        entry.subject(format!("category:{id}")).change(old, name)
+                    }
+                }
+                "retire" | "restore" => {
                     let id = category_id.clone().unwrap_or_default();
                     let old = own_category(&mut tx, &network_id, &id).await?;
-                    sqlx::query("UPDATE categories SET name = $1 WHERE id = $2").bind(&name).bind(&id).execute(&mut *tx).await?;
-                    entry.subject(format!("category:{id}")).change(old, name)
+                    let retire = op == "retire";
+                    sqlx::query("UPDATE categories SET retired_at = $1 WHERE id = $2")
+                        .bind(retire.then_some(t))
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    entry.subject(format!("category:{id}")).change(old.clone(), if retire { format!("{old} (retired)") } else { old })
                 }
-            }
-            "retire" | "restore" => {
-                let id = category_id.clone().unwrap_or_default();
-                let old = own_category(&mut tx, &network_id, &id).await?;
-                let retire = op == "retire";
-                sqlx::query("UPDATE categories SET retired_at = $1 WHERE id = $2").bind(retire.then_some(t)).bind(&id).execute(&mut *tx).await?;
-                entry.subject(format!("category:{id}")).change(old.clone(), if retire { format!("{old} (retired)") } else { old })
-            }
-            _ => return Err(AppError::invalid("op", "Choose what to do with the category.")),
-        };
-        audit(&mut tx, &entry).await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/community/settings?done=category");
-        Ok(())
-    }.await)
+                _ => return Err(AppError::invalid("op", "Choose what to do with the category.")),
+            };
+            audit(&mut tx, &entry).await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/community/settings?done=category");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The name of a category this network owns. The shared, seeded categories belong to every
@@ -196,7 +212,13 @@ pub(super) async fn own_category(tx: &mut sqlx::Transaction<'_, sqlx::Any>, netw
 
 /// A notice for the whole network or one locality; optionally emailed to its members.
 #[server(endpoint = "post_announcement")]
-pub async fn post_announcement(network_id: String, audience: String, title: String, body: String, email: Option<String>) -> Result<(), AppError> {
+pub async fn post_announcement(
+    network_id: String,
+    audience: String,
+    title: String,
+    body: String,
+    email: Option<String>,
+) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let viewer = signed_in().await?;
@@ -267,53 +289,61 @@ pub async fn post_announcement(network_id: String, audience: String, title: Stri
 
 #[server(endpoint = "end_announcement")]
 pub async fn end_announcement(announcement_id: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let row = sqlx::query("SELECT network_id, locality_id, title FROM announcements WHERE id = $1 AND ended_at IS NULL")
-            .bind(&announcement_id)
-            .fetch_optional(&st.db.pool)
-            .await?
-            .ok_or_else(|| AppError::not_found("announcement"))?;
-        let network_id: String = row.get("network_id");
-        let locality: Option<String> = row.get("locality_id");
-        match &locality {
-            Some(l) => require_builder_for(&viewer, &network_id, l)?,
-            None => require_network_builder(&viewer, &network_id)?,
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let row = sqlx::query("SELECT network_id, locality_id, title FROM announcements WHERE id = $1 AND ended_at IS NULL")
+                .bind(&announcement_id)
+                .fetch_optional(&st.db.pool)
+                .await?
+                .ok_or_else(|| AppError::not_found("announcement"))?;
+            let network_id: String = row.get("network_id");
+            let locality: Option<String> = row.get("locality_id");
+            match &locality {
+                Some(l) => require_builder_for(&viewer, &network_id, l)?,
+                None => require_network_builder(&viewer, &network_id)?,
+            }
+            let mut tx = st.db.pool.begin().await?;
+            let ended = sqlx::query("UPDATE announcements SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+                .bind(crate::util::now())
+                .bind(&announcement_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if ended == 0 {
+                return Err(AppError::Conflict("That announcement was already taken down.".into()));
+            }
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::EndAnnouncement)
+                    .in_network(&network_id, locality.as_deref())
+                    .subject(format!("announcement:{announcement_id}"))
+                    .change(row.get::<String, _>("title"), "taken down"),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/community/settings?done=ended");
+            Ok(())
         }
-        let mut tx = st.db.pool.begin().await?;
-        let ended = sqlx::query("UPDATE announcements SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
-            .bind(crate::util::now())
-            .bind(&announcement_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if ended == 0 {
-            return Err(AppError::Conflict("That announcement was already taken down.".into()));
-        }
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::EndAnnouncement)
-                .in_network(&network_id, locality.as_deref())
-                .subject(format!("announcement:{announcement_id}"))
-                .change(row.get::<String, _>("title"), "taken down"),
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/community/settings?done=ended");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// The noticeboard on a member's home page.
 #[server(endpoint = "noticeboard")]
 pub async fn noticeboard() -> Result<Vec<AnnouncementView>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        match &viewer.membership {
-            Some(m) if m.status == MembershipStatus::Active => store::announcements_for(&st.db, &m.network_id, Some(&m.locality_id), 5).await,
-            _ => Ok(vec![]),
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            match &viewer.membership {
+                Some(m) if m.status == MembershipStatus::Active => {
+                    store::announcements_for(&st.db, &m.network_id, Some(&m.locality_id), 5).await
+                }
+                _ => Ok(vec![]),
+            }
         }
-    }.await)
+        .await,
+    )
 }

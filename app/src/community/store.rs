@@ -3,9 +3,9 @@
 
 use super::domain::{Disclosure, NetworkSettings, ReportStatus, ReportSubject, Vetting};
 use super::{AnnouncementView, NoteView, ReportView};
-use crate::networks::store::scope_clause;
 use crate::error::AppError;
 use crate::networks::domain::{MembershipStatus, Viewer};
+use crate::networks::store::scope_clause;
 use crate::platform::db::{flag, Db};
 use crate::util::{new_id, now};
 use sqlx::{Any, Row, Transaction};
@@ -106,7 +106,13 @@ pub async fn vetting(db: &Db, user_id: &str, network_id: &str) -> Result<Vetting
         .unwrap_or_default())
 }
 
-pub async fn save_vetting(tx: &mut Transaction<'_, Any>, user_id: &str, network_id: &str, v: &Vetting, by: &str) -> Result<(), sqlx::Error> {
+pub async fn save_vetting(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+    network_id: &str,
+    v: &Vetting,
+    by: &str,
+) -> Result<(), sqlx::Error> {
     let t = now();
     let at = |b: bool| b.then_some(t);
     sqlx::query("DELETE FROM vetting WHERE user_id = $1 AND network_id = $2").bind(user_id).bind(network_id).execute(&mut **tx).await?;
@@ -188,8 +194,10 @@ fn report(r: &sqlx::any::AnyRow) -> (ReportView, String, String) {
 /// or the most recently resolved. Each fetches its excerpt, so the limit is applied in SQL.
 pub async fn reports_in_scope(db: &Db, viewer: &Viewer, resolved: bool, limit: i64) -> Result<Vec<ReportView>, AppError> {
     let (clause, binds) = scope_clause(viewer, "r.network_id", "r.locality_id", 0);
-    let (status, order) = if resolved { ("r.status = 'resolved'", "r.updated_at DESC") } else { ("r.status <> 'resolved'", "r.created_at") };
-    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r {REPORT_JOINS} WHERE {clause} AND {status} ORDER BY {order}, r.id LIMIT {limit}");
+    let (status, order) =
+        if resolved { ("r.status = 'resolved'", "r.updated_at DESC") } else { ("r.status <> 'resolved'", "r.created_at") };
+    let sql =
+        format!("SELECT {REPORT_COLUMNS} FROM reports r {REPORT_JOINS} WHERE {clause} AND {status} ORDER BY {order}, r.id LIMIT {limit}");
     let mut q = sqlx::query(&sql);
     for b in &binds {
         q = q.bind(b.as_str());
@@ -204,7 +212,10 @@ pub async fn reports_in_scope(db: &Db, viewer: &Viewer, resolved: bool, limit: i
 }
 
 pub async fn get_report(db: &Db, id: &str) -> Result<Option<(ReportView, String, String)>, AppError> {
-    let row = sqlx::query(&format!("SELECT {REPORT_COLUMNS} FROM reports r {REPORT_JOINS} WHERE r.id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(&format!("SELECT {REPORT_COLUMNS} FROM reports r {REPORT_JOINS} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
     match row {
         None => Ok(None),
         Some(r) => {
@@ -221,14 +232,18 @@ async fn fill_excerpt(db: &Db, v: &mut ReportView) -> Result<(), AppError> {
         ReportSubject::Listing => {
             sqlx::query("SELECT title AS text, hidden_at FROM listings WHERE id = $1").bind(&v.subject_id).fetch_optional(&db.pool).await?
         }
-        ReportSubject::Message => sqlx::query("SELECT body AS text, NULL AS hidden_at FROM exchange_messages WHERE id = $1 AND kind = 'message'")
-            .bind(&v.subject_id)
-            .fetch_optional(&db.pool)
-            .await?,
-        ReportSubject::Profile => sqlx::query("SELECT about AS text, NULL AS hidden_at FROM users WHERE id = $1")
-            .bind(&v.subject_id)
-            .fetch_optional(&db.pool)
-            .await?,
+        ReportSubject::Message => {
+            sqlx::query("SELECT body AS text, NULL AS hidden_at FROM exchange_messages WHERE id = $1 AND kind = 'message'")
+                .bind(&v.subject_id)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        ReportSubject::Profile => {
+            sqlx::query("SELECT about AS text, NULL AS hidden_at FROM users WHERE id = $1")
+                .bind(&v.subject_id)
+                .fetch_optional(&db.pool)
+                .await?
+        }
     };
     if let Some(r) = row {
         let text: String = r.get("text");
@@ -291,7 +306,12 @@ pub async fn save_settings(tx: &mut Transaction<'_, Any>, network_id: &str, s: &
 }
 
 /// The noticeboard a member sees: their network's and their locality's current notices.
-pub async fn announcements_for(db: &Db, network_id: &str, locality_id: Option<&str>, limit: i64) -> Result<Vec<AnnouncementView>, AppError> {
+pub async fn announcements_for(
+    db: &Db,
+    network_id: &str,
+    locality_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AnnouncementView>, AppError> {
     Ok(sqlx::query(
         "SELECT a.id, a.title, a.body, a.created_at, a.locality_id, l.name AS locality_name, u.display_name AS posted_by
          FROM announcements a JOIN users u ON u.id = a.posted_by LEFT JOIN localities l ON l.id = a.locality_id
@@ -315,4 +335,3 @@ pub async fn announcements_for(db: &Db, network_id: &str, locality_id: Option<&s
     })
     .collect())
 }
-

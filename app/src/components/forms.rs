@@ -61,10 +61,8 @@ struct Chrome {
 impl Chrome {
     fn new(name: &'static str, problem: &FormProblem, hint: Option<&'static str>) -> Self {
         let error = problem.message_for(name);
-        let ids: Vec<String> = [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))]
-            .into_iter()
-            .flatten()
-            .collect();
+        let ids: Vec<String> =
+            [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))].into_iter().flatten().collect();
         Chrome { name, hint, invalid: error.is_some(), error, described: (!ids.is_empty()).then(|| ids.join(" ")) }
     }
 
@@ -124,9 +122,11 @@ pub fn Select(
     groups: Vec<(String, Vec<(String, String)>)>,
     #[prop(optional)] hint: Option<&'static str>,
     /// May be left empty; the empty choice then reads like this ("Nobody else").
-    #[prop(optional)] empty_choice: Option<&'static str>,
+    #[prop(optional)]
+    empty_choice: Option<&'static str>,
     /// Chosen when the form is first shown.
-    #[prop(optional)] value: Option<String>,
+    #[prop(optional)]
+    value: Option<String>,
 ) -> impl IntoView {
     let chosen = problem.value_for(name).or(value).unwrap_or_default();
     let required = empty_choice.is_none();

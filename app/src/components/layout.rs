@@ -1,6 +1,6 @@
 //! The site header with a menu that shows each role what it may use, and the 404 page.
 
-use crate::auth::{SignOut};
+use crate::auth::SignOut;
 use crate::networks::{current_viewer, domain::Role};
 use leptos::prelude::*;
 use leptos_meta::Title;

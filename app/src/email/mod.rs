@@ -26,17 +26,20 @@ pub struct OutboxMessage {
 /// links); otherwise site admins.
 #[server(endpoint = "outbox")]
 pub async fn outbox_messages() -> Result<Vec<OutboxMessage>, AppError> {
-    crate::platform::request::finish(async {
-        let state = crate::platform::state::state()?;
-        // Public only in the demo, and only in a database the demo itself made (a real
-        // database started with --demo by mistake keeps its reset links private).
-        let public = state.config.demo && crate::demo::is_demo_database(&state.db).await?;
-        if !public {
-            let viewer = crate::platform::request::signed_in().await?;
-            crate::networks::domain::require_site_admin(&viewer)?;
+    crate::platform::request::finish(
+        async {
+            let state = crate::platform::state::state()?;
+            // Public only in the demo, and only in a database the demo itself made (a real
+            // database started with --demo by mistake keeps its reset links private).
+            let public = state.config.demo && crate::demo::is_demo_database(&state.db).await?;
+            if !public {
+                let viewer = crate::platform::request::signed_in().await?;
+                crate::networks::domain::require_site_admin(&viewer)?;
+            }
+            ssr::latest(&state.db, 50).await
         }
-        ssr::latest(&state.db, 50).await
-    }.await)
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -65,12 +68,11 @@ mod ssr {
     }
 
     pub async fn latest(db: &Db, limit: i64) -> Result<Vec<OutboxMessage>, AppError> {
-        let rows = sqlx::query(
-            "SELECT id, to_address, subject, body, created_at, sent_at FROM outbox ORDER BY created_at DESC, id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT id, to_address, subject, body, created_at, sent_at FROM outbox ORDER BY created_at DESC, id LIMIT $1")
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .map(|r| OutboxMessage {
@@ -103,10 +105,7 @@ mod ssr {
         }
     }
 
-    async fn deliver_batch(
-        state: &AppState,
-        transport: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
-    ) -> anyhow::Result<()> {
+    async fn deliver_batch(state: &AppState, transport: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>) -> anyhow::Result<()> {
         use lettre::AsyncTransport;
         let rows = sqlx::query("SELECT id, to_address, subject, body FROM outbox WHERE sent_at IS NULL ORDER BY created_at LIMIT 20")
             .fetch_all(&state.db.pool)

@@ -96,7 +96,13 @@ async fn add_message(tx: &mut sqlx::Transaction<'_, sqlx::Any>, exchange_id: &st
 }
 
 #[cfg(feature = "ssr")]
-async fn add_message_of_kind(tx: &mut sqlx::Transaction<'_, sqlx::Any>, exchange_id: &str, author: &str, body: &str, kind: &str) -> Result<(), AppError> {
+async fn add_message_of_kind(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    exchange_id: &str,
+    author: &str,
+    body: &str,
+    kind: &str,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO exchange_messages (id, exchange_id, author_id, body, kind, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(crate::util::new_id())
         .bind(exchange_id)
@@ -286,17 +292,21 @@ pub async fn confirm_exchange(
 /// how many it repaired.
 #[cfg(feature = "ssr")]
 pub async fn repair_confirmed(st: &AppState) -> Result<usize, AppError> {
-    let rows = sqlx::query(
-        "SELECT e.* FROM exchanges e WHERE e.status = 'confirmed' AND e.transfer_id IS NULL AND e.updated_at < $1",
-    )
-    .bind(crate::util::now() - 60)
-    .fetch_all(&st.db.pool)
-    .await?;
+    let rows = sqlx::query("SELECT e.* FROM exchanges e WHERE e.status = 'confirmed' AND e.transfer_id IS NULL AND e.updated_at < $1")
+        .bind(crate::util::now() - 60)
+        .fetch_all(&st.db.pool)
+        .await?;
     let mut repaired = 0;
     for row in rows {
         let transfer = exchange_transfer(&row);
-        if let crate::ledger::store::Outcome::Applied { .. } | crate::ledger::store::Outcome::AlreadyApplied { .. } = st.ledger.apply(transfer.clone()).await? {
-            sqlx::query("UPDATE exchanges SET transfer_id = $1 WHERE id = $2").bind(&transfer.id).bind(row.get::<String, _>("id")).execute(&st.db.pool).await?;
+        if let crate::ledger::store::Outcome::Applied { .. } | crate::ledger::store::Outcome::AlreadyApplied { .. } =
+            st.ledger.apply(transfer.clone()).await?
+        {
+            sqlx::query("UPDATE exchanges SET transfer_id = $1 WHERE id = $2")
+                .bind(&transfer.id)
+                .bind(row.get::<String, _>("id"))
+                .execute(&st.db.pool)
+                .await?;
             repaired += 1;
         }
     }
@@ -307,7 +317,11 @@ pub async fn repair_confirmed(st: &AppState) -> Result<usize, AppError> {
 #[cfg(feature = "ssr")]
 fn other_participant(row: &sqlx::any::AnyRow, me: &str) -> String {
     let owner: String = row.get("owner_id");
-    if owner == me { row.get("asker_id") } else { owner }
+    if owner == me {
+        row.get("asker_id")
+    } else {
+        owner
+    }
 }
 
 /// What the other side is told after a step.
@@ -318,10 +332,9 @@ fn step_notice(step: domain::Step, who: &str, title: &str, minutes: Option<i64>)
         Step::Accept => format!("{who} accepted your request about \"{title}\""),
         Step::Decline => format!("{who} declined your request about \"{title}\""),
         Step::Cancel => format!("{who} cancelled the exchange about \"{title}\""),
-        Step::Record => format!(
-            "{who} recorded {} for \"{title}\". Please confirm it",
-            crate::ledger::domain::Minutes(minutes.unwrap_or(0)).display()
-        ),
+        Step::Record => {
+            format!("{who} recorded {} for \"{title}\". Please confirm it", crate::ledger::domain::Minutes(minutes.unwrap_or(0)).display())
+        }
         Step::Confirm => format!("{who} confirmed the hours for \"{title}\""),
         Step::Dispute => format!("{who} says something is wrong with the hours for \"{title}\". A community builder will help"),
     }
@@ -450,111 +463,127 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
 /// Writes a message in an exchange (participants only; rate-limited).
 #[server(endpoint = "send_message")]
 pub async fn send_message(exchange_id: String, body: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-        if !participant {
-            return Err(AppError::Forbidden("Only the two people in an exchange can write in it.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
+            if !participant {
+                return Err(AppError::Forbidden("Only the two people in an exchange can write in it.".into()));
+            }
+            let mut problem = FormProblem::new().keep("body", &body);
+            let body = read_message(&mut problem, &body);
+            problem.into_result()?;
+            check_rate(&st, &viewer.user_id).await?;
+            let mut tx = st.db.pool.begin().await?;
+            add_message(&mut tx, &exchange_id, &viewer.user_id, &body.unwrap_or_default()).await?;
+            crate::notifications::notify(
+                &mut tx,
+                &st.config.public_url,
+                &other_participant(&row, &viewer.user_id),
+                &format!("{} wrote to you about \"{}\"", viewer.display_name, row.get::<String, _>("listing_title")),
+                &format!("/exchanges/{exchange_id}#messages"),
+            )
+            .await?;
+            sqlx::query("UPDATE exchanges SET updated_at = $1 WHERE id = $2")
+                .bind(crate::util::now())
+                .bind(&exchange_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
+            Ok(())
         }
-        let mut problem = FormProblem::new().keep("body", &body);
-        let body = read_message(&mut problem, &body);
-        problem.into_result()?;
-        check_rate(&st, &viewer.user_id).await?;
-        let mut tx = st.db.pool.begin().await?;
-        add_message(&mut tx, &exchange_id, &viewer.user_id, &body.unwrap_or_default()).await?;
-        crate::notifications::notify(
-            &mut tx,
-            &st.config.public_url,
-            &other_participant(&row, &viewer.user_id),
-            &format!("{} wrote to you about \"{}\"", viewer.display_name, row.get::<String, _>("listing_title")),
-            &format!("/exchanges/{exchange_id}#messages"),
-        )
-        .await?;
-        sqlx::query("UPDATE exchanges SET updated_at = $1 WHERE id = $2").bind(crate::util::now()).bind(&exchange_id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Accept, decline, cancel, record the hours, confirm or dispute.
 #[server(endpoint = "exchange_step")]
-pub async fn exchange_step(exchange_id: String, step: String, reason: Option<String>, hours: Option<String>, minutes: Option<String>) -> Result<(), AppError> {
-    finish(async {
-        use domain::{next, Sides, Step};
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-        if !participant {
-            return Err(AppError::Forbidden("Only the two people in an exchange can change it.".into()));
-        }
-        let Some(step) = Step::parse(&step) else { return Err(AppError::invalid("step", "Choose what to do.")) };
-        let status = ExchangeStatus::parse(&row.get::<String, _>("status")).unwrap_or(ExchangeStatus::Cancelled);
-        let sides = Sides {
-            is_owner: row.get::<String, _>("owner_id") == viewer.user_id,
-            recorded_by_me: row.get::<Option<String>, _>("recorded_by").as_deref() == Some(viewer.user_id.as_str()),
-        };
-        let to = next(status, step, sides).map_err(|m| AppError::Conflict(m.to_string()))?;
-        let (hours, minutes) = (hours.unwrap_or_default(), minutes.unwrap_or_default());
-        let reason = reason.unwrap_or_default().trim().to_string();
-        let mut problem = FormProblem::new().keep("reason", &reason).keep("hours", &hours).keep("minutes", &minutes);
-        if matches!(step, Step::Cancel | Step::Dispute) && reason.chars().count() < 3 {
-            problem.push("reason", "Say why, in a few words. The other person will see it.");
-        }
-        if reason.chars().count() > 500 {
-            problem.push("reason", "Keep it under 500 characters.");
-        }
-        let amount = if step == Step::Record {
-            crate::ledger::domain::Minutes::from_parts(&hours, &minutes).map_err(|m| problem.push("hours", m)).ok()
-        } else {
-            None
-        };
-        problem.clone().into_result()?;
-        let t = crate::util::now();
-        if step == Step::Confirm {
-            if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id), vec![]).await? {
-                let mut p = problem;
-                p.summary = format!("The hours could not move: {}", r.message());
-                return Err(AppError::Invalid(p));
+pub async fn exchange_step(
+    exchange_id: String,
+    step: String,
+    reason: Option<String>,
+    hours: Option<String>,
+    minutes: Option<String>,
+) -> Result<(), AppError> {
+    finish(
+        async {
+            use domain::{next, Sides, Step};
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
+            if !participant {
+                return Err(AppError::Forbidden("Only the two people in an exchange can change it.".into()));
             }
-        } else {
-            let mut tx = st.db.pool.begin().await?;
-            let changed = sqlx::query(
-                "UPDATE exchanges SET status = $1, updated_at = $2,
+            let Some(step) = Step::parse(&step) else { return Err(AppError::invalid("step", "Choose what to do.")) };
+            let status = ExchangeStatus::parse(&row.get::<String, _>("status")).unwrap_or(ExchangeStatus::Cancelled);
+            let sides = Sides {
+                is_owner: row.get::<String, _>("owner_id") == viewer.user_id,
+                recorded_by_me: row.get::<Option<String>, _>("recorded_by").as_deref() == Some(viewer.user_id.as_str()),
+            };
+            let to = next(status, step, sides).map_err(|m| AppError::Conflict(m.to_string()))?;
+            let (hours, minutes) = (hours.unwrap_or_default(), minutes.unwrap_or_default());
+            let reason = reason.unwrap_or_default().trim().to_string();
+            let mut problem = FormProblem::new().keep("reason", &reason).keep("hours", &hours).keep("minutes", &minutes);
+            if matches!(step, Step::Cancel | Step::Dispute) && reason.chars().count() < 3 {
+                problem.push("reason", "Say why, in a few words. The other person will see it.");
+            }
+            if reason.chars().count() > 500 {
+                problem.push("reason", "Keep it under 500 characters.");
+            }
+            let amount = if step == Step::Record {
+                crate::ledger::domain::Minutes::from_parts(&hours, &minutes).map_err(|m| problem.push("hours", m)).ok()
+            } else {
+                None
+            };
+            problem.clone().into_result()?;
+            let t = crate::util::now();
+            if step == Step::Confirm {
+                if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id), vec![]).await? {
+                    let mut p = problem;
+                    p.summary = format!("The hours could not move: {}", r.message());
+                    return Err(AppError::Invalid(p));
+                }
+            } else {
+                let mut tx = st.db.pool.begin().await?;
+                let changed = sqlx::query(
+                    "UPDATE exchanges SET status = $1, updated_at = $2,
                         reason = CASE WHEN $3 = '' THEN reason ELSE $3 END,
                         recorded_minutes = CASE WHEN $4 > 0 THEN $4 ELSE recorded_minutes END,
                         recorded_by = CASE WHEN $4 > 0 THEN $5 ELSE recorded_by END,
                         recorded_at = CASE WHEN $4 > 0 THEN $2 ELSE recorded_at END
                  WHERE id = $6 AND status = $7",
-            )
-            .bind(to.as_str())
-            .bind(t)
-            .bind(&reason)
-            .bind(amount.map(|m| m.0).unwrap_or(0))
-            .bind(&viewer.user_id)
-            .bind(&exchange_id)
-            .bind(status.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                tx.rollback().await?;
-                return Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()));
+                )
+                .bind(to.as_str())
+                .bind(t)
+                .bind(&reason)
+                .bind(amount.map(|m| m.0).unwrap_or(0))
+                .bind(&viewer.user_id)
+                .bind(&exchange_id)
+                .bind(status.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    tx.rollback().await?;
+                    return Err(AppError::Conflict("The exchange changed meanwhile. Please look at it again.".into()));
+                }
+                crate::notifications::notify(
+                    &mut tx,
+                    &st.config.public_url,
+                    &other_participant(&row, &viewer.user_id),
+                    &step_notice(step, &viewer.display_name, &row.get::<String, _>("listing_title"), amount.map(|m| m.0)),
+                    &format!("/exchanges/{exchange_id}"),
+                )
+                .await?;
+                tx.commit().await?;
             }
-            crate::notifications::notify(
-                &mut tx,
-                &st.config.public_url,
-                &other_participant(&row, &viewer.user_id),
-                &step_notice(step, &viewer.display_name, &row.get::<String, _>("listing_title"), amount.map(|m| m.0)),
-                &format!("/exchanges/{exchange_id}"),
-            )
-            .await?;
-            tx.commit().await?;
+            leptos_axum::redirect(&format!("/exchanges/{exchange_id}?done={}", to.as_str()));
+            Ok(())
         }
-        leptos_axum::redirect(&format!("/exchanges/{exchange_id}?done={}", to.as_str()));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// The signed-in member's exchanges, most recently active first.
@@ -634,29 +663,38 @@ pub async fn thank(exchange_id: String, thanks: String) -> Result<(), AppError> 
 /// otherwise.
 #[server(endpoint = "share_contact")]
 pub async fn share_contact(exchange_id: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-        if !participant {
-            return Err(AppError::Forbidden("Only the two people in an exchange can share details in it.".into()));
-        }
-        let Some(email) = viewer.email.clone() else {
-            return Err(AppError::Conflict("There is no email address on your account to share.".into()));
-        };
-        let mut tx = st.db.pool.begin().await?;
-        add_message_of_kind(&mut tx, &exchange_id, &viewer.user_id, &format!("{} shared their email address: {email}", viewer.display_name), "contact")
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
+            if !participant {
+                return Err(AppError::Forbidden("Only the two people in an exchange can share details in it.".into()));
+            }
+            let Some(email) = viewer.email.clone() else {
+                return Err(AppError::Conflict("There is no email address on your account to share.".into()));
+            };
+            let mut tx = st.db.pool.begin().await?;
+            add_message_of_kind(
+                &mut tx,
+                &exchange_id,
+                &viewer.user_id,
+                &format!("{} shared their email address: {email}", viewer.display_name),
+                "contact",
+            )
             .await?;
-        crate::notifications::notify(
-            &mut tx,
-            &st.config.public_url,
-            &other_participant(&row, &viewer.user_id),
-            &format!("{} shared their email address with you", viewer.display_name),
-            &format!("/exchanges/{exchange_id}#messages"),
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
-        Ok(())
-    }.await)
+            crate::notifications::notify(
+                &mut tx,
+                &st.config.public_url,
+                &other_participant(&row, &viewer.user_id),
+                &format!("{} shared their email address with you", viewer.display_name),
+                &format!("/exchanges/{exchange_id}#messages"),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/exchanges/{exchange_id}#messages"));
+            Ok(())
+        }
+        .await,
+    )
 }

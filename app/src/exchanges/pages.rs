@@ -4,12 +4,12 @@ use super::domain::ExchangeStatus;
 use super::{get_exchange, my_exchanges, ExchangeStep, SendMessage, ShareContact, StartExchange, Thank};
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
 use crate::components::layout::PageError;
+use crate::components::url::{param, query};
 use crate::ledger::domain::Minutes;
 use crate::listings::domain::ListingKind;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::url::{param, query};
 
 /// On a listing someone else posted: "I can help" / "I'd like this", with a first message.
 #[component]

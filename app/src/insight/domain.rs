@@ -71,7 +71,11 @@ impl Period {
     pub fn last_full_quarter(now: i64) -> Period {
         let (y, m, _) = ymd(now);
         let q = (m - 1) / 3 + 1;
-        if q == 1 { Period::quarter(y - 1, 4) } else { Period::quarter(y, q - 1) }
+        if q == 1 {
+            Period::quarter(y - 1, 4)
+        } else {
+            Period::quarter(y, q - 1)
+        }
     }
 
     /// The `n` quarters before the current one, newest first, as (label, `YYYY-Qn`).
@@ -116,7 +120,8 @@ impl Period {
     pub fn quarter_label(&self) -> Option<String> {
         let (y, m, d) = ymd(self.start);
         let q = (m - 1) / 3 + 1;
-        (d == 1 && m % 3 == 1 && *self == Period::quarter(y, q)).then(|| format!("{} to {} {y}", MONTHS[(m - 1) as usize], MONTHS[(m + 1) as usize]))
+        (d == 1 && m % 3 == 1 && *self == Period::quarter(y, q))
+            .then(|| format!("{} to {} {y}", MONTHS[(m - 1) as usize], MONTHS[(m + 1) as usize]))
     }
 
     /// The buckets of the charts over time: weeks (from the first day) for a period of up
@@ -144,9 +149,8 @@ impl Period {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 fn short_date(at: i64) -> String {
     let (_, m, d) = ymd(at);
@@ -276,7 +280,11 @@ pub fn hours_text(minutes: i64) -> String {
 
 impl Cell {
     pub fn count(n: u64, vis: Vis) -> Cell {
-        if vis.hidden() { Cell::Hidden(vis) } else { Cell::Count(n) }
+        if vis.hidden() {
+            Cell::Hidden(vis)
+        } else {
+            Cell::Count(n)
+        }
     }
 
     /// As shown on the page.
@@ -805,7 +813,8 @@ pub fn dashboard(fig: &Figures, focus: &Focus, period: &Period, exact: bool) -> 
         let kind_hours: Vec<i64> = kinds.iter().map(|k| kind_minutes.get(*k).map(|v| v.1).unwrap_or(0)).collect();
         let mut hours_vis: Vec<Vis> = kind_counts.iter().map(|&n| if !exact && is_small(n) { Vis::Withheld } else { Vis::Shown }).collect();
         if hours_vis.iter().filter(|v| v.hidden()).count() == 1 {
-            if let Some(i) = (0..kinds.len()).filter(|&i| !hours_vis[i].hidden() && kind_hours[i] != 0).min_by_key(|&i| kind_hours[i].abs()) {
+            if let Some(i) = (0..kinds.len()).filter(|&i| !hours_vis[i].hidden() && kind_hours[i] != 0).min_by_key(|&i| kind_hours[i].abs())
+            {
                 hours_vis[i] = Vis::Withheld;
             }
         }
@@ -1026,15 +1035,42 @@ mod tests {
     fn figures() -> Figures {
         let loc = |id: &str, pop| Locality { id: id.into(), name: id.to_uppercase(), population: Some(pop) };
         let mut members = BTreeMap::new();
-        members.insert("a".into(), MemberCounts { members: 40, new_members: 3, active: 12, gave_and_received: 6, requests_posted: 9, requests_unanswered: 2 });
-        members.insert("b".into(), MemberCounts { members: 20, new_members: 8, active: 7, gave_and_received: 2, requests_posted: 0, requests_unanswered: 0 });
+        members.insert(
+            "a".into(),
+            MemberCounts { members: 40, new_members: 3, active: 12, gave_and_received: 6, requests_posted: 9, requests_unanswered: 2 },
+        );
+        members.insert(
+            "b".into(),
+            MemberCounts { members: 20, new_members: 8, active: 7, gave_and_received: 2, requests_posted: 0, requests_unanswered: 0 },
+        );
         Figures {
             localities: vec![loc("a", 10_000), loc("b", 5_000)],
             members,
             transfers: vec![
-                TransferGroup { locality: "a".into(), kind: "exchange".into(), reversal: false, category: "gardening".into(), count: 10, minutes: 600 },
-                TransferGroup { locality: "b".into(), kind: "exchange".into(), reversal: false, category: "".into(), count: 3, minutes: 200 },
-                TransferGroup { locality: "a".into(), kind: "exchange".into(), reversal: true, category: "gardening".into(), count: 1, minutes: 60 },
+                TransferGroup {
+                    locality: "a".into(),
+                    kind: "exchange".into(),
+                    reversal: false,
+                    category: "gardening".into(),
+                    count: 10,
+                    minutes: 600,
+                },
+                TransferGroup {
+                    locality: "b".into(),
+                    kind: "exchange".into(),
+                    reversal: false,
+                    category: "".into(),
+                    count: 3,
+                    minutes: 200,
+                },
+                TransferGroup {
+                    locality: "a".into(),
+                    kind: "exchange".into(),
+                    reversal: true,
+                    category: "gardening".into(),
+                    count: 1,
+                    minutes: 60,
+                },
                 TransferGroup { locality: "a".into(), kind: "grant".into(), reversal: false, category: "".into(), count: 2, minutes: 120 },
             ],
             days: vec![],
@@ -1074,10 +1110,10 @@ mod tests {
         assert_eq!(orgs.rows[0][1], Cell::Hidden(Vis::Withheld));
         let cmp = find(&guarded, "localities");
         assert_eq!(cmp.rows[0][4], Cell::Hidden(Vis::FewerThan5)); // 3 new members in a
-        // 8 in b would give the 3 away (the network's total is 11): withheld.
+                                                                   // 8 in b would give the 3 away (the network's total is 11): withheld.
         assert_eq!(cmp.rows[1][4], Cell::Hidden(Vis::Withheld));
         assert_eq!(cmp.rows[1][2], Cell::Rate(4.0)); // 20 members per 1,000 of 5,000
-        // Exchanges: 10 in a, 3 in b: a is withheld so b cannot be worked out.
+                                                     // Exchanges: 10 in a, 3 in b: a is withheld so b cannot be worked out.
         assert_eq!(cmp.rows[0][5], Cell::Hidden(Vis::Withheld));
         let local = dashboard(&figures(), &Focus::Locality("b".into()), &p, false);
         assert!(local.iter().all(|t| t.slug != "localities"));
@@ -1090,10 +1126,23 @@ mod tests {
         // 4 from a GP and 4 self-referrals: both hidden and (4 + 4 = 8) the total too;
         // all 8 have one status, which must not give the total back.
         fig.referrals = (0..8)
-            .map(|i| ReferralFact { locality: "a".into(), organisation: if i < 4 { "GP".into() } else { "Self".into() }, status: "accepted".into(), created_at: 0, first_exchange_at: None })
+            .map(|i| ReferralFact {
+                locality: "a".into(),
+                organisation: if i < 4 { "GP".into() } else { "Self".into() },
+                status: "accepted".into(),
+                created_at: 0,
+                first_exchange_at: None,
+            })
             .collect();
         // Three new members' welcome hours, all the same size.
-        fig.transfers.push(TransferGroup { locality: "a".into(), kind: "starting_credit".into(), reversal: false, category: "".into(), count: 3, minutes: 360 });
+        fig.transfers.push(TransferGroup {
+            locality: "a".into(),
+            kind: "starting_credit".into(),
+            reversal: false,
+            category: "".into(),
+            count: 3,
+            minutes: 360,
+        });
         let t = dashboard(&fig, &Focus::Network, &Period::quarter(2026, 3), false);
         let by_org = find(&t, "referrals-by-organisation");
         assert!(by_org.rows.iter().all(|r| matches!(r[1], Cell::Hidden(_))));

@@ -113,13 +113,15 @@ pub async fn insight(
     protected: Option<String>,
     report: Option<String>,
 ) -> Result<InsightData, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let ask = Ask { network, locality, organisation, from, to, quarter, protected };
-        build(&st, &viewer, &ask, report.is_some()).await
-    }
-    .await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let ask = Ask { network, locality, organisation, from, to, quarter, protected };
+            build(&st, &viewer, &ask, report.is_some()).await
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -137,7 +139,9 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
         if viewer.needs_second_factor {
             AppError::Forbidden("Set up two-step sign-in to see how your area is doing.".into())
         } else {
-            AppError::Forbidden("These figures are for community builders, site administrators and the leads of referring organisations.".into())
+            AppError::Forbidden(
+                "These figures are for community builders, site administrators and the leads of referring organisations.".into(),
+            )
         }
     };
     let org_lead = viewer.professional.as_ref().filter(|p| p.verified && p.is_org_lead);
@@ -148,11 +152,8 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
         if !viewer.is_site_admin && org_lead.map(|p| p.organisation_id != id).unwrap_or(true) {
             return Err(refused());
         }
-        let name: Option<String> = sqlx::query("SELECT name FROM organisations WHERE id = $1")
-            .bind(&id)
-            .fetch_optional(&st.db.pool)
-            .await?
-            .map(|r| r.get("name"));
+        let name: Option<String> =
+            sqlx::query("SELECT name FROM organisations WHERE id = $1").bind(&id).fetch_optional(&st.db.pool).await?.map(|r| r.get("name"));
         let name = name.ok_or_else(|| AppError::not_found("organisation"))?;
         return Ok((Scope::Organisation(Choice { id, name }), vec![], vec![]));
     }
@@ -191,7 +192,8 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
         .await?
         .map(|r| r.get("name"))
         .ok_or_else(|| AppError::not_found("network"))?;
-    let localities: Vec<Choice> = store::localities(&st.db, &network_id).await?.into_iter().map(|l| Choice { id: l.id, name: l.name }).collect();
+    let localities: Vec<Choice> =
+        store::localities(&st.db, &network_id).await?.into_iter().map(|l| Choice { id: l.id, name: l.name }).collect();
     let whole = viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network_id && s.locality_id.is_none());
     let wanted_locality = ask.locality.clone().filter(|l| !l.is_empty());
     let (locality, fixed) = if whole {
@@ -199,7 +201,8 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
         // means the whole network.
         (wanted_locality.and_then(|l| localities.iter().find(|c| c.id == l).cloned()), false)
     } else {
-        let own: Vec<&String> = viewer.builder_of.iter().filter(|s| s.network_id == network_id).filter_map(|s| s.locality_id.as_ref()).collect();
+        let own: Vec<&String> =
+            viewer.builder_of.iter().filter(|s| s.network_id == network_id).filter_map(|s| s.locality_id.as_ref()).collect();
         let pick = match wanted_locality {
             Some(l) if own.contains(&&l) => l,
             Some(_) => return Err(refused()),

@@ -16,7 +16,8 @@ fn asked() -> [Option<String>; 7] {
 #[component]
 pub fn InsightPage() -> impl IntoView {
     let [n, l, o, f, t, q, p] = asked();
-    let data = Resource::new_blocking(|| (), move |_| insight(n.clone(), l.clone(), o.clone(), f.clone(), t.clone(), q.clone(), p.clone(), None));
+    let data =
+        Resource::new_blocking(|| (), move |_| insight(n.clone(), l.clone(), o.clone(), f.clone(), t.clone(), q.clone(), p.clone(), None));
     view! {
         <Title text="How your area is doing"/>
         <Suspense fallback=|| ()>
@@ -295,7 +296,10 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
 #[component]
 pub fn InsightReportPage() -> impl IntoView {
     let [n, l, o, f, t, q, p] = asked();
-    let data = Resource::new_blocking(|| (), move |_| insight(n.clone(), l.clone(), o.clone(), f.clone(), t.clone(), q.clone(), p.clone(), Some("1".into())));
+    let data = Resource::new_blocking(
+        || (),
+        move |_| insight(n.clone(), l.clone(), o.clone(), f.clone(), t.clone(), q.clone(), p.clone(), Some("1".into())),
+    );
     view! {
         <Title text="Quarterly report"/>
         <Suspense fallback=|| ()>

@@ -192,7 +192,10 @@ async fn grouped(db: &Db, sql: &str, network_id: &str, numbers: &[i64]) -> Resul
 }
 
 async fn categories(db: &Db, network_id: &str) -> Result<BTreeMap<String, String>, AppError> {
-    let rows = sqlx::query("SELECT id, name FROM categories WHERE network_id IS NULL OR network_id = $1").bind(network_id).fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT id, name FROM categories WHERE network_id IS NULL OR network_id = $1")
+        .bind(network_id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
 }
 
@@ -235,7 +238,11 @@ async fn referral_facts(db: &Db, filter: &str, key: &str, period: &Period) -> Re
         .map(|r| ReferralFact {
             locality: r.get("locality_id"),
             organisation: r.get::<Option<String>, _>("organisation").unwrap_or_else(|| {
-                if r.get::<String, _>("source") == "self" { "Referred themselves".into() } else { "A partner system".into() }
+                if r.get::<String, _>("source") == "self" {
+                    "Referred themselves".into()
+                } else {
+                    "A partner system".into()
+                }
             }),
             status: r.get("status"),
             created_at: r.get("created_at"),
@@ -258,13 +265,7 @@ async fn outcome_changes(db: &Db, filter: &str, key: &str, period: &Period) -> R
     let rows = sqlx::query(&sql).bind(key).bind(period.start).bind(period.end).fetch_all(&db.pool).await?;
     let mut pairs: BTreeMap<String, (String, Option<[i64; 5]>, Option<[i64; 5]>)> = BTreeMap::new();
     for r in &rows {
-        let scores = [
-            r.get::<i64, _>("life_satisfaction"),
-            r.get("worthwhile"),
-            r.get("happiness"),
-            r.get("anxiety"),
-            r.get("loneliness"),
-        ];
+        let scores = [r.get::<i64, _>("life_satisfaction"), r.get("worthwhile"), r.get("happiness"), r.get("anxiety"), r.get("loneliness")];
         let at: i64 = r.get("at");
         let p = pairs.entry(r.get("referral_id")).or_insert_with(|| (r.get("locality_id"), None, None));
         match r.get::<String, _>("stage").as_str() {

@@ -52,7 +52,8 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
     let summary = queries::account_summary(&st.db, &network, &account, &label, 1, 0).await?;
     let mut w = csv::Writer::from_writer(vec![]);
     let io = |e: csv::Error| crate::error::unexpected(e);
-    w.write_record(["Date", "What", "With", "Note", "Change", "Balance after", "Change (minutes)", "Balance after (minutes)"]).map_err(io)?;
+    w.write_record(["Date", "What", "With", "Note", "Change", "Balance after", "Change (minutes)", "Balance after (minutes)"])
+        .map_err(io)?;
     for l in summary.statement.iter().rev() {
         let note = [Some(l.memo.clone()), l.reason.clone(), l.recorded_by.as_ref().map(|b| format!("recorded by {b}"))]
             .into_iter()

@@ -24,9 +24,7 @@ impl Minutes {
         if s.is_empty() {
             return Err("Enter how long, for example 1 h 30 min.".into());
         }
-        let total = parse_amount(&s).ok_or_else(|| {
-            "Write the time like 1 h 30 min, 1:30 or 45 min.".to_string()
-        })?;
+        let total = parse_amount(&s).ok_or_else(|| "Write the time like 1 h 30 min, 1:30 or 45 min.".to_string())?;
         Self::bounded(total)
     }
 
@@ -201,10 +199,23 @@ pub enum TransferRefusal {
     TooFewLegs,
     ZeroLeg,
     SameAccountTwice,
-    DoesNotBalance { sum_minutes: i64 },
-    TooLarge { total_minutes: i64, max_minutes: i64 },
-    BelowFloor { account: String, floor_minutes: i64, short_by_minutes: i64 },
-    AboveCeiling { account: String, ceiling_minutes: i64, over_by_minutes: i64 },
+    DoesNotBalance {
+        sum_minutes: i64,
+    },
+    TooLarge {
+        total_minutes: i64,
+        max_minutes: i64,
+    },
+    BelowFloor {
+        account: String,
+        floor_minutes: i64,
+        short_by_minutes: i64,
+    },
+    AboveCeiling {
+        account: String,
+        ceiling_minutes: i64,
+        over_by_minutes: i64,
+    },
     /// The id was used before for a different transfer.
     IdReused,
     /// A reversal names a transfer this network does not have.

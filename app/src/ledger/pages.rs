@@ -10,10 +10,10 @@ use super::{
 };
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
+use crate::components::url::{param, query};
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::url::{param, query};
 
 fn page_number() -> u32 {
     query("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1)
@@ -53,11 +53,7 @@ fn groups(members: &[Pick]) -> Vec<(String, Vec<(String, String)>)> {
 /// The balance at the top of a statement page.
 #[component]
 fn BalanceCard(summary: AccountSummary, #[prop(optional)] own: bool) -> impl IntoView {
-    let limits = if own {
-        limits_text(&summary)
-    } else {
-        limits_text(&summary).replace("Your balance", "The balance")
-    };
+    let limits = if own { limits_text(&summary) } else { limits_text(&summary).replace("Your balance", "The balance") };
     let limits_note = summary.limits_are_own.then_some(" (set for this account by a community builder)");
     let balance_class = if summary.balance_minutes < 0 { "balance negative" } else { "balance" };
     view! {

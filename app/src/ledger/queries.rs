@@ -10,7 +10,6 @@ use crate::platform::db::{placeholders, Db};
 use sqlx::Row;
 use std::collections::HashMap;
 
-
 /// An account's balance, limits, help given and received, and one page of its statement
 /// (newest first). `page` counts from 1; `per_page` of 0 means everything (for CSV).
 pub async fn account_summary(
@@ -135,8 +134,10 @@ async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> 
             let amount: i64 = r.get("amount_minutes");
             let kind = TransferKind::parse(&r.get::<String, _>("kind")).unwrap_or(TransferKind::Exchange);
             // Counterparts: those whose leg goes the other way.
-            let mut names: Vec<String> =
-                others.get(&id).map(|v| v.iter().filter(|(m, _)| m.signum() != amount.signum()).map(|(_, n)| n.clone()).collect()).unwrap_or_default();
+            let mut names: Vec<String> = others
+                .get(&id)
+                .map(|v| v.iter().filter(|(m, _)| m.signum() != amount.signum()).map(|(_, n)| n.clone()).collect())
+                .unwrap_or_default();
             names.sort();
             let with = match names.len() {
                 0 => String::new(),

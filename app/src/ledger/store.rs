@@ -58,9 +58,13 @@ pub struct NewTransfer {
 /// What happened to a transfer request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Applied { seq: i64 },
+    Applied {
+        seq: i64,
+    },
     /// Same id, same content: the original result stands and nothing changes.
-    AlreadyApplied { seq: i64 },
+    AlreadyApplied {
+        seq: i64,
+    },
     Refused(TransferRefusal),
 }
 
@@ -91,18 +95,7 @@ pub fn content_hash(
     sorted.sort();
     let legs_text = sorted.iter().map(|l| format!("{}={}", l.account, l.amount_minutes)).collect::<Vec<_>>().join(";");
     let opt = |o: Option<&str>| o.map(|s| format!("+{s}")).unwrap_or_else(|| "-".into());
-    sha(&[
-        id,
-        network_id,
-        kind,
-        &legs_text,
-        memo,
-        &opt(category),
-        &opt(exchange_id),
-        &opt(reverses_id),
-        &opt(reason),
-        &opt(recorded_by),
-    ])
+    sha(&[id, network_id, kind, &legs_text, memo, &opt(category), &opt(exchange_id), &opt(reverses_id), &opt(reason), &opt(recorded_by)])
 }
 
 pub fn chain_hash(prev_hash: &str, seq: i64, content_hash: &str, recorded_at: i64) -> String {
@@ -244,10 +237,11 @@ fn is_transient(e: &sqlx::Error) -> bool {
 async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) -> Result<Vec<Outcome>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let (mut seq, mut prev_hash) = lock_head(&mut tx, network_id).await?;
-    let Some(network) = sqlx::query("SELECT default_floor_minutes, default_ceiling_minutes, max_transfer_minutes FROM networks WHERE id = $1")
-        .bind(network_id)
-        .fetch_optional(&mut *tx)
-        .await?
+    let Some(network) =
+        sqlx::query("SELECT default_floor_minutes, default_ceiling_minutes, max_transfer_minutes FROM networks WHERE id = $1")
+            .bind(network_id)
+            .fetch_optional(&mut *tx)
+            .await?
     else {
         tx.rollback().await?;
         return Ok(batch.iter().map(|_| Outcome::Refused(TransferRefusal::UnknownNetwork)).collect());
@@ -372,7 +366,11 @@ async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) 
     let mut outcomes = Vec::with_capacity(batch.len());
     for (t, (legs, content)) in batch.iter().zip(asked) {
         if let Some((hash, at)) = known.get(&t.id) {
-            outcomes.push(if *hash == content { Outcome::AlreadyApplied { seq: *at } } else { Outcome::Refused(TransferRefusal::IdReused) });
+            outcomes.push(if *hash == content {
+                Outcome::AlreadyApplied { seq: *at }
+            } else {
+                Outcome::Refused(TransferRefusal::IdReused)
+            });
             continue;
         }
         let refusal = (|| {
@@ -385,7 +383,8 @@ async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) 
                 if already_reversed.contains(original) {
                     return Err(TransferRefusal::AlreadyReversed);
                 }
-                let mut want: Vec<Leg> = orig.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect();
+                let mut want: Vec<Leg> =
+                    orig.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect();
                 let mut got = legs.clone();
                 want.sort();
                 got.sort();
@@ -495,11 +494,7 @@ async fn apply_network_batch(db: &Db, network_id: &str, batch: &[&NewTransfer]) 
     for chunk in touched.chunks(CHUNK) {
         let cases: Vec<String> = (0..chunk.len()).map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
         let ids: Vec<String> = (0..chunk.len()).map(|i| format!("${}", 2 * i + 1)).collect();
-        let sql = format!(
-            "UPDATE accounts SET balance_minutes = CASE id {} END WHERE id IN ({})",
-            cases.join(" "),
-            ids.join(", ")
-        );
+        let sql = format!("UPDATE accounts SET balance_minutes = CASE id {} END WHERE id IN ({})", cases.join(" "), ids.join(", "));
         let mut q = sqlx::query(&sql);
         for (id, balance) in chunk {
             q = q.bind(id.as_str()).bind(*balance);
@@ -586,7 +581,13 @@ pub async fn set_limits(
     .bind(&id)
     .fetch_one(&mut *tx)
     .await?;
-    let limits = effective_limits(&row.get::<String, _>("kind"), floor, ceiling, row.get("default_floor_minutes"), row.get("default_ceiling_minutes"));
+    let limits = effective_limits(
+        &row.get::<String, _>("kind"),
+        floor,
+        ceiling,
+        row.get("default_floor_minutes"),
+        row.get("default_ceiling_minutes"),
+    );
     let name: String = row.get("name");
     if let Err(r) = check_limits(if name.is_empty() { "this account" } else { &name }, row.get("balance_minutes"), limits) {
         tx.rollback().await?;
@@ -655,7 +656,8 @@ pub struct VerifyReport {
 /// the sum of its entries, every balance is within its limits, and each network sums to zero.
 pub async fn verify(db: &Db) -> Result<VerifyReport, AppError> {
     let mut report = VerifyReport::default();
-    let networks = sqlx::query("SELECT id, default_floor_minutes, default_ceiling_minutes FROM networks ORDER BY id").fetch_all(&db.pool).await?;
+    let networks =
+        sqlx::query("SELECT id, default_floor_minutes, default_ceiling_minutes FROM networks ORDER BY id").fetch_all(&db.pool).await?;
     for n in networks {
         report.networks += 1;
         let network_id: String = n.get("id");
@@ -740,7 +742,9 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, AppError> {
         for orphan in by_transfer.keys() {
             report.faults.push(format!("entries for unknown transfer {orphan}"));
         }
-        if let Some(head) = sqlx::query("SELECT seq, hash FROM ledger_heads WHERE network_id = $1").bind(&network_id).fetch_optional(&db.pool).await? {
+        if let Some(head) =
+            sqlx::query("SELECT seq, hash FROM ledger_heads WHERE network_id = $1").bind(&network_id).fetch_optional(&db.pool).await?
+        {
             if head.get::<i64, _>("seq") != transfers.len() as i64 || head.get::<String, _>("hash") != prev {
                 report.faults.push(format!("network {network_id}: head does not match the last transfer"));
             }
@@ -759,7 +763,13 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, AppError> {
             if stored != summed {
                 report.faults.push(format!("account {id}: balance {stored} but entries sum to {summed}"));
             }
-            let limits = effective_limits(&a.get::<String, _>("kind"), a.get("floor_minutes"), a.get("ceiling_minutes"), n.get("default_floor_minutes"), n.get("default_ceiling_minutes"));
+            let limits = effective_limits(
+                &a.get::<String, _>("kind"),
+                a.get("floor_minutes"),
+                a.get("ceiling_minutes"),
+                n.get("default_floor_minutes"),
+                n.get("default_ceiling_minutes"),
+            );
             if let Err(r) = check_limits(&id, stored, limits) {
                 report.faults.push(format!("account {id}: {}", r.message()));
             }

@@ -67,10 +67,7 @@ impl LedgerWriter {
     /// Applies a transfer; answers once it is durable (or refused, with nothing written).
     pub async fn apply(&self, transfer: NewTransfer) -> Result<Outcome, AppError> {
         let (tx, rx) = oneshot::channel();
-        self.queue
-            .send((transfer, tx))
-            .await
-            .map_err(|_| crate::error::unexpected("ledger writer has stopped"))?;
+        self.queue.send((transfer, tx)).await.map_err(|_| crate::error::unexpected("ledger writer has stopped"))?;
         rx.await.map_err(|_| crate::error::unexpected("ledger writer dropped a request"))?
     }
 }

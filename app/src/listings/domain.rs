@@ -95,7 +95,6 @@ impl ListingStatus {
     }
 }
 
-
 /// A listing as typed, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListingDraft {
@@ -147,7 +146,9 @@ impl ListingForm {
     /// chosen ids exist (looked up by the caller).
     pub fn parse(&self, category_ok: bool, locality_ok: bool) -> Result<ListingDraft, FormProblem> {
         let mut p = self.problem();
-        for (name, text) in [("title", &self.title), ("description", &self.description), ("tags", &self.tags), ("availability", &self.availability)] {
+        for (name, text) in
+            [("title", &self.title), ("description", &self.description), ("tags", &self.tags), ("availability", &self.availability)]
+        {
             if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
                 p.push(name, "Please use ordinary letters, numbers and punctuation.");
             }
@@ -172,12 +173,7 @@ impl ListingForm {
         if self.category.is_empty() || !category_ok {
             p.push("category", "Choose the kind of help from the list.");
         }
-        let tags: Vec<String> = self
-            .tags
-            .split(',')
-            .map(|t| clean(t).to_lowercase())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let tags: Vec<String> = self.tags.split(',').map(|t| clean(t).to_lowercase()).filter(|t| !t.is_empty()).collect();
         if tags.len() > 5 || tags.iter().any(|t| t.chars().count() > 30) {
             p.push("tags", "Use up to 5 tags, separated by commas, each under 30 characters.");
         }
@@ -222,9 +218,8 @@ impl ListingForm {
 
 #[cfg(feature = "ssr")]
 const STOP_WORDS: [&str; 40] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "for", "from", "have", "i", "if", "in", "into", "is", "it",
-    "me", "my", "of", "on", "or", "our", "so", "some", "that", "the", "their", "them", "this", "to", "was", "we", "will",
-    "with", "you", "your", "am",
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "for", "from", "have", "i", "if", "in", "into", "is", "it", "me", "my",
+    "of", "on", "or", "our", "so", "some", "that", "the", "their", "them", "this", "to", "was", "we", "will", "with", "you", "your", "am",
 ];
 
 /// Search terms of a text: lower-cased words, no stop words, stemmed.

@@ -109,41 +109,48 @@ async fn choices_for(st: &crate::platform::state::AppState, m: &crate::networks:
 /// Categories and areas for the listing form.
 #[server(endpoint = "listing_choices")]
 pub async fn listing_choices() -> Result<ListingOptions, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
-        choices_for(&st, m).await
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            choices_for(&st, m).await
+        }
+        .await,
+    )
 }
 
 /// Open listings of the member's network, filtered and searched. Served from the browse
 /// cache while the network's listings are unchanged (see `cache`).
 #[server(endpoint = "browse_listings")]
 pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
-        let filters = filters.unwrap_or_default();
-        let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
-        let key = cache::Key::new(&m.network_id, &m.locality_id, &filters, per_page);
-        let started = crate::util::now();
-        if let Some(page) = m.browse_version.and_then(|v| st.browse_cache.get(&key, v, started)) {
-            return Ok(page);
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            let filters = filters.unwrap_or_default();
+            let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
+            let key = cache::Key::new(&m.network_id, &m.locality_id, &filters, per_page);
+            let started = crate::util::now();
+            if let Some(page) = m.browse_version.and_then(|v| st.browse_cache.get(&key, v, started)) {
+                return Ok(page);
+            }
+            // One after the other: running them side by side on two connections measured
+            // slower under load (more thread hand-offs for the same work).
+            let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
+            let choices = choices_for(&st, m).await?;
+            let mut view =
+                BrowseView { cards: std::sync::Arc::new(cards), has_more, choices: std::sync::Arc::new(choices), html: "".into() };
+            view.html = pages::browse_body_html(&filters, &view).into();
+            if let Some(version) = m.browse_version {
+                let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
+                st.browse_cache.put(key, version, valid_until, view.clone());
+            }
+            Ok(view)
         }
-        // One after the other: running them side by side on two connections measured
-        // slower under load (more thread hand-offs for the same work).
-        let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
-        let choices = choices_for(&st, m).await?;
-        let mut view = BrowseView { cards: std::sync::Arc::new(cards), has_more, choices: std::sync::Arc::new(choices), html: "".into() };
-        view.html = pages::browse_body_html(&filters, &view).into();
-        if let Some(version) = m.browse_version {
-            let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
-            st.browse_cache.put(key, version, valid_until, view.clone());
-        }
-        Ok(view)
-    }.await)
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -182,40 +189,49 @@ pub async fn create_listing(
     availability: String,
     estimate: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
-        let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
-        let (draft, category) = read_form(&st, &m.network_id, &form).await?;
-        let id = store::insert(&st.db, &m.network_id, &viewer.user_id, &draft, &category).await?;
-        leptos_axum::redirect(&format!("/listings/{id}?done=created"));
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
+            let (draft, category) = read_form(&st, &m.network_id, &form).await?;
+            let id = store::insert(&st.db, &m.network_id, &viewer.user_id, &draft, &category).await?;
+            leptos_axum::redirect(&format!("/listings/{id}?done=created"));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// One listing, for members of its network.
 #[server(endpoint = "get_listing")]
 pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let Some((mut detail, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
-        // Members of its network, and the builders of its area (who moderate it).
-        let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &detail.locality_id).is_ok();
-        if !builds_here {
-            let m = require_active_member(&viewer)?;
-            if network != m.network_id {
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let Some((mut detail, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
+            // Members of its network, and the builders of its area (who moderate it).
+            let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &detail.locality_id).is_ok();
+            if !builds_here {
+                let m = require_active_member(&viewer)?;
+                if network != m.network_id {
+                    return Err(AppError::not_found("listing"));
+                }
+            }
+            detail.is_owner = detail.owner_id == viewer.user_id;
+            // A hidden listing, or one whose owner is suspended, is gone for everyone else.
+            if !detail.is_owner
+                && !builds_here
+                && (detail.card.hidden || !crate::ledger::queries::is_active_member(&st.db, &network, &detail.owner_id).await?)
+            {
                 return Err(AppError::not_found("listing"));
             }
+            Ok(detail)
         }
-        detail.is_owner = detail.owner_id == viewer.user_id;
-        // A hidden listing, or one whose owner is suspended, is gone for everyone else.
-        if !detail.is_owner && !builds_here && (detail.card.hidden || !crate::ledger::queries::is_active_member(&st.db, &network, &detail.owner_id).await?) {
-            return Err(AppError::not_found("listing"));
-        }
-        Ok(detail)
-    }.await)
+        .await,
+    )
 }
 
 /// Changes a listing's content: its owner only.
@@ -233,51 +249,60 @@ pub async fn update_listing(
     availability: String,
     estimate: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
-        require_owner(&st, &viewer.user_id, &id).await?;
-        let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
-        let (draft, category) = read_form(&st, &m.network_id, &form).await?;
-        if !store::update(&st.db, &id, &viewer.user_id, &draft, &category).await? {
-            return Err(AppError::forbidden());
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            require_owner(&st, &viewer.user_id, &id).await?;
+            let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
+            let (draft, category) = read_form(&st, &m.network_id, &form).await?;
+            if !store::update(&st.db, &id, &viewer.user_id, &draft, &category).await? {
+                return Err(AppError::forbidden());
+            }
+            leptos_axum::redirect(&format!("/listings/{id}?done=saved"));
+            Ok(())
         }
-        leptos_axum::redirect(&format!("/listings/{id}?done=saved"));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Pause, resume, close or renew a listing: its owner only.
 #[server(endpoint = "change_listing")]
 pub async fn change_listing(id: String, change: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_active_member(&viewer)?;
-        let (status, renew) = match change.as_str() {
-            "pause" => (ListingStatus::Paused, false),
-            "resume" => (ListingStatus::Open, false),
-            "close" => (ListingStatus::Closed, false),
-            "renew" => (ListingStatus::Open, true),
-            _ => return Err(AppError::invalid("change", "Choose what to do with the listing.")),
-        };
-        require_owner(&st, &viewer.user_id, &id).await?;
-        store::set_status(&st.db, &id, &viewer.user_id, status, renew).await?;
-        leptos_axum::redirect(&format!("/my-listings?done={change}"));
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_active_member(&viewer)?;
+            let (status, renew) = match change.as_str() {
+                "pause" => (ListingStatus::Paused, false),
+                "resume" => (ListingStatus::Open, false),
+                "close" => (ListingStatus::Closed, false),
+                "renew" => (ListingStatus::Open, true),
+                _ => return Err(AppError::invalid("change", "Choose what to do with the listing.")),
+            };
+            require_owner(&st, &viewer.user_id, &id).await?;
+            store::set_status(&st.db, &id, &viewer.user_id, status, renew).await?;
+            leptos_axum::redirect(&format!("/my-listings?done={change}"));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The signed-in member's own listings.
 #[server(endpoint = "my_listings")]
 pub async fn my_listings() -> Result<Vec<ListingCard>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_active_member(&viewer)?;
-        store::mine(&st.db, &viewer.user_id).await
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_active_member(&viewer)?;
+            store::mine(&st.db, &viewer.user_id).await
+        }
+        .await,
+    )
 }
 
 /// A suggested listing and why, in words ("also in Airdrie · offers Gardening").
@@ -298,32 +323,42 @@ fn opposite(kind: ListingKind) -> ListingKind {
 /// For a request, offers that could meet it; for an offer, requests it could meet.
 #[server(endpoint = "listing_matches")]
 pub async fn listing_matches(id: String) -> Result<Vec<Suggestion>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
-        let Some((d, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
-        if network != m.network_id {
-            return Err(AppError::not_found("listing"));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            let Some((d, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
+            if network != m.network_id {
+                return Err(AppError::not_found("listing"));
+            }
+            let found =
+                store::suggestions(&st.db, &network, opposite(d.card.kind), &[d.category_id.clone()], &d.locality_id, &d.owner_id, 5)
+                    .await?;
+            Ok(found.into_iter().filter(|(c, _)| c.id != id).map(|(card, reason)| Suggestion { card, reason }).collect())
         }
-        let found = store::suggestions(&st.db, &network, opposite(d.card.kind), &[d.category_id.clone()], &d.locality_id, &d.owner_id, 5).await?;
-        Ok(found.into_iter().filter(|(c, _)| c.id != id).map(|(card, reason)| Suggestion { card, reason }).collect())
-    }.await)
+        .await,
+    )
 }
 
 /// For the home page: requests you could help with (matching what you offer) and offers
 /// you might like (matching what you asked for).
 #[server(endpoint = "home_suggestions")]
 pub async fn home_suggestions() -> Result<(Vec<Suggestion>, Vec<Suggestion>), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let m = require_active_member(&viewer)?;
-        let wrap = |v: Vec<(ListingCard, String)>| v.into_iter().map(|(card, reason)| Suggestion { card, reason }).collect::<Vec<_>>();
-        let my_offers = store::my_categories(&st.db, &viewer.user_id, ListingKind::Offer).await?;
-        let my_requests = store::my_categories(&st.db, &viewer.user_id, ListingKind::Request).await?;
-        let requests = store::suggestions(&st.db, &m.network_id, ListingKind::Request, &my_offers, &m.locality_id, &viewer.user_id, 3).await?;
-        let offers = store::suggestions(&st.db, &m.network_id, ListingKind::Offer, &my_requests, &m.locality_id, &viewer.user_id, 3).await?;
-        Ok((wrap(requests), wrap(offers)))
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            let wrap = |v: Vec<(ListingCard, String)>| v.into_iter().map(|(card, reason)| Suggestion { card, reason }).collect::<Vec<_>>();
+            let my_offers = store::my_categories(&st.db, &viewer.user_id, ListingKind::Offer).await?;
+            let my_requests = store::my_categories(&st.db, &viewer.user_id, ListingKind::Request).await?;
+            let requests =
+                store::suggestions(&st.db, &m.network_id, ListingKind::Request, &my_offers, &m.locality_id, &viewer.user_id, 3).await?;
+            let offers =
+                store::suggestions(&st.db, &m.network_id, ListingKind::Offer, &my_requests, &m.locality_id, &viewer.user_id, 3).await?;
+            Ok((wrap(requests), wrap(offers)))
+        }
+        .await,
+    )
 }

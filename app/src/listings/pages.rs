@@ -1,15 +1,18 @@
 //! Browse and search, one listing, posting and editing, and "my listings".
 
 use super::domain::{ListingKind, ListingStatus, Place};
-use super::{browse_listings, get_listing, listing_matches, Suggestion, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingOptions, ListingDetail, UpdateListing};
+use super::{
+    browse_listings, get_listing, listing_choices, listing_matches, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard,
+    ListingDetail, ListingOptions, Suggestion, UpdateListing,
+};
 use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;
+use crate::components::url::{param, urlencode};
 use crate::error::FormProblem;
 use crate::ledger::domain::Minutes;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::url::{param, urlencode};
 
 /// A query value, treating an empty one (an untouched filter) as absent.
 fn query(name: &'static str) -> Option<String> {
@@ -108,7 +111,13 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
     let page = filters.page.unwrap_or(1).max(1);
     let link = |p: u32| {
         let mut parts = vec![];
-        for (k, val) in [("q", &filters.q), ("kind", &filters.kind), ("category", &filters.category), ("locality", &filters.locality), ("sort", &filters.sort)] {
+        for (k, val) in [
+            ("q", &filters.q),
+            ("kind", &filters.kind),
+            ("category", &filters.category),
+            ("locality", &filters.locality),
+            ("sort", &filters.sort),
+        ] {
             if let Some(val) = val {
                 parts.push(format!("{k}={}", urlencode(val)));
             }
@@ -188,7 +197,10 @@ fn FilterSelect(id: &'static str, label: &'static str, chosen: Option<String>, o
 /// The fields of a listing, shared by "post" and "edit".
 #[component]
 fn ListingFields(problem: FormProblem, choices: ListingOptions) -> impl IntoView {
-    let kinds = vec![("".to_string(), vec![("offer".to_string(), "I can offer help".to_string()), ("request".to_string(), "I would like help".to_string())])];
+    let kinds = vec![(
+        "".to_string(),
+        vec![("offer".to_string(), "I can offer help".to_string()), ("request".to_string(), "I would like help".to_string())],
+    )];
     let places = vec![("".to_string(), Place::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect())];
     let areas = vec![("".to_string(), choices.localities.clone())];
     view! {
@@ -242,7 +254,10 @@ pub fn EditListingPage() -> impl IntoView {
     let id = param("id");
     let action = ServerAction::<UpdateListing>::new();
     let error = last_error(action);
-    let data = Resource::new_blocking(move || id.clone(), |id| async move { Ok::<_, crate::error::AppError>((get_listing(id).await?, listing_choices().await?)) });
+    let data = Resource::new_blocking(
+        move || id.clone(),
+        |id| async move { Ok::<_, crate::error::AppError>((get_listing(id).await?, listing_choices().await?)) },
+    );
     view! {
         <Title text="Change your listing"/>
         <h1>"Change your listing"</h1>
@@ -452,10 +467,12 @@ fn Matches(items: Vec<Suggestion>, kind: ListingKind) -> impl IntoView {
         ListingKind::Request => "Offers that could meet this",
         ListingKind::Offer => "Requests this could meet",
     };
-    (!items.is_empty()).then(|| view! {
-        <section aria-labelledby="matches-heading">
-            <h2 id="matches-heading">{heading}</h2>
-            <SuggestionList items=items/>
-        </section>
+    (!items.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="matches-heading">
+                <h2 id="matches-heading">{heading}</h2>
+                <SuggestionList items=items/>
+            </section>
+        }
     })
 }

@@ -163,7 +163,8 @@ pub async fn set_status(db: &Db, id: &str, owner_id: &str, status: ListingStatus
 const CARD_COLUMNS: &str = "l.id, l.kind, l.title, substr(l.description, 1, 141) AS description, l.status, l.expires_at, l.created_at, l.estimate_minutes, l.place,
     l.owner_id, l.tags, l.availability, l.category_id, l.locality_id, l.network_id, l.hidden_at,
     c.name AS category_name, loc.name AS locality_name, u.display_name AS owner_name";
-const CARD_JOINS: &str = "JOIN categories c ON c.id = l.category_id JOIN localities loc ON loc.id = l.locality_id JOIN users u ON u.id = l.owner_id";
+const CARD_JOINS: &str =
+    "JOIN categories c ON c.id = l.category_id JOIN localities loc ON loc.id = l.locality_id JOIN users u ON u.id = l.owner_id";
 
 fn card(r: &sqlx::any::AnyRow) -> ListingCard {
     let description: String = r.get("description");
@@ -190,10 +191,11 @@ fn card(r: &sqlx::any::AnyRow) -> ListingCard {
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, AppError> {
-    let row = sqlx::query(&format!("SELECT {CARD_COLUMNS}, l.description AS full_description FROM listings l {CARD_JOINS} WHERE l.id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query(&format!("SELECT {CARD_COLUMNS}, l.description AS full_description FROM listings l {CARD_JOINS} WHERE l.id = $1"))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.map(|r| {
         let tags: String = r.get("tags");
         (
@@ -214,13 +216,15 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, A
 
 /// A member's own listings, newest first, whatever their state.
 pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError> {
-    Ok(sqlx::query(&format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id DESC"))
-        .bind(owner_id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(card)
-        .collect())
+    Ok(sqlx::query(&format!(
+        "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id DESC"
+    ))
+    .bind(owner_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(card)
+    .collect())
 }
 
 /// The query's words, the one with the fewest postings first (one round trip of index
@@ -239,11 +243,8 @@ async fn rarest_first(db: &Db, terms: Vec<String>) -> Result<Vec<String>, AppErr
         row_q = row_q.bind(from).bind(to);
     }
     let row = row_q.fetch_one(&db.pool).await?;
-    let mut ranked: Vec<(i64, String)> = terms
-        .into_iter()
-        .enumerate()
-        .map(|(k, t)| (row.try_get::<i64, _>(k).unwrap_or(i64::MAX), t))
-        .collect();
+    let mut ranked: Vec<(i64, String)> =
+        terms.into_iter().enumerate().map(|(k, t)| (row.try_get::<i64, _>(k).unwrap_or(i64::MAX), t)).collect();
     ranked.sort_by_key(|(n, _)| *n);
     Ok(ranked.into_iter().map(|(_, t)| t).collect())
 }
@@ -257,7 +258,13 @@ enum Bind {
 /// text query, only listings matching every word, best match first (an exact title match
 /// first of all); otherwise newest first, or the viewer's own area first. (The rank is only
 /// ordered by, never selected: PostgreSQL's SUM is NUMERIC, which sqlx's Any driver cannot read.)
-pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality: &str, per_page: u32) -> Result<(Vec<ListingCard>, bool), AppError> {
+pub async fn browse(
+    db: &Db,
+    network_id: &str,
+    f: &BrowseFilters,
+    home_locality: &str,
+    per_page: u32,
+) -> Result<(Vec<ListingCard>, bool), AppError> {
     let mut binds: Vec<Bind> = vec![Bind::Text(network_id.into()), Bind::Int(now())];
     let push = |b: Bind, binds: &mut Vec<Bind>| {
         binds.push(b);
@@ -316,13 +323,16 @@ pub async fn browse(db: &Db, network_id: &str, f: &BrowseFilters, home_locality:
         let others: Vec<&(String, String)> = ranges.iter().skip(1).collect();
         let also: String = others
             .iter()
-            .map(|(a, b)| format!(" AND EXISTS (SELECT 1 FROM listing_terms t WHERE t.listing_id = h.listing_id AND t.term >= {a} AND t.term < {b})"))
+            .map(|(a, b)| {
+                format!(" AND EXISTS (SELECT 1 FROM listing_terms t WHERE t.listing_id = h.listing_id AND t.term >= {a} AND t.term < {b})")
+            })
             .collect();
         let weights: String = others
             .iter()
             .map(|(a, b)| format!(" + (SELECT COALESCE(SUM(t.weight), 0) FROM listing_terms t WHERE t.listing_id = h.listing_id AND t.term >= {a} AND t.term < {b})"))
             .collect();
-        let exact = push(Bind::Text(f.q.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()), &mut binds);
+        let exact =
+            push(Bind::Text(f.q.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()), &mut binds);
         // Rank first (ids and scores only, one page of them), then fetch what the cards
         // show for that page alone.
         format!(
@@ -383,8 +393,11 @@ pub async fn suggestions(
     if categories.is_empty() {
         return Ok(vec![]);
     }
-    let mut found: Vec<(ListingCard, bool)> =
-        suggestions_in(db, network_id, kind, categories, home_locality, true, exclude_owner, limit).await?.into_iter().map(|c| (c, true)).collect();
+    let mut found: Vec<(ListingCard, bool)> = suggestions_in(db, network_id, kind, categories, home_locality, true, exclude_owner, limit)
+        .await?
+        .into_iter()
+        .map(|c| (c, true))
+        .collect();
     let wanted = limit - found.len() as i64;
     if wanted > 0 {
         let others = suggestions_in(db, network_id, kind, categories, home_locality, false, exclude_owner, wanted).await?;
@@ -397,7 +410,8 @@ pub async fn suggestions(
                 ListingKind::Offer => format!("offers {}", card.category_name),
                 ListingKind::Request => format!("asks for {}", card.category_name),
             };
-            let reason = if same_area { format!("also in {} · {what}", card.locality_name) } else { format!("{} · {what}", card.locality_name) };
+            let reason =
+                if same_area { format!("also in {} · {what}", card.locality_name) } else { format!("{} · {what}", card.locality_name) };
             (card, reason)
         })
         .collect())

@@ -67,8 +67,7 @@ pub struct BuilderScope {
 impl BuilderScope {
     /// Does this scope reach a member of `network_id` living in `locality_id`?
     pub fn covers(&self, network_id: &str, locality_id: &str) -> bool {
-        self.network_id == network_id
-            && self.locality_id.as_deref().map_or(true, |l| l == locality_id)
+        self.network_id == network_id && self.locality_id.as_deref().map_or(true, |l| l == locality_id)
     }
 }
 
@@ -177,9 +176,9 @@ fn waiting_error(viewer: &Viewer) -> AppError {
         Some(MembershipStatus::Pending) => AppError::Forbidden(
             "Your membership is waiting for approval by a community builder. We will email you when it is ready.".into(),
         ),
-        Some(MembershipStatus::Suspended) => AppError::Forbidden(
-            "Your membership is suspended. Please contact your community builder.".into(),
-        ),
+        Some(MembershipStatus::Suspended) => {
+            AppError::Forbidden("Your membership is suspended. Please contact your community builder.".into())
+        }
         _ => AppError::forbidden(),
     }
 }

@@ -51,10 +51,13 @@ pub async fn join_choices() -> Result<Vec<NetworkChoice>, AppError> {
 /// The members a community builder looks after (site admins: everyone).
 #[server(endpoint = "community_members")]
 pub async fn community_members() -> Result<Vec<MemberRow>, AppError> {
-    crate::platform::request::finish(async {
-        let viewer = crate::platform::request::signed_in().await?;
-        domain::require_some_builder(&viewer)?;
-        let state = crate::platform::state::state()?;
-        store::members_in_scopes(&state.db, &viewer.builder_of, viewer.is_site_admin).await
-    }.await)
+    crate::platform::request::finish(
+        async {
+            let viewer = crate::platform::request::signed_in().await?;
+            domain::require_some_builder(&viewer)?;
+            let state = crate::platform::state::state()?;
+            store::members_in_scopes(&state.db, &viewer.builder_of, viewer.is_site_admin).await
+        }
+        .await,
+    )
 }

@@ -107,7 +107,9 @@ pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewe
                 .optional()
         })?,
         None => match sqlx::query(sql).bind(id_hash).fetch_optional(&db.pool).await? {
-            Some(r) => Some((viewer_row!(r, try_get), r.try_get("last_seen_at")?, r.try_get("expires_at")?, r.try_get("second_factor_at")?)),
+            Some(r) => {
+                Some((viewer_row!(r, try_get), r.try_get("last_seen_at")?, r.try_get("expires_at")?, r.try_get("second_factor_at")?))
+            }
             None => None,
         },
     };
@@ -206,12 +208,10 @@ pub async fn network_choices(db: &Db) -> Result<Vec<NetworkChoice>, AppError> {
 
 /// The network a locality belongs to and whether joining it needs approval.
 pub async fn locality_network(db: &Db, locality_id: &str) -> Result<Option<(String, bool)>, AppError> {
-    let row = sqlx::query(
-        "SELECT n.id, n.requires_approval FROM localities l JOIN networks n ON n.id = l.network_id WHERE l.id = $1",
-    )
-    .bind(locality_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row = sqlx::query("SELECT n.id, n.requires_approval FROM localities l JOIN networks n ON n.id = l.network_id WHERE l.id = $1")
+        .bind(locality_id)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.map(|r| (r.get("id"), flag(r.get("requires_approval")))))
 }
 
@@ -225,13 +225,11 @@ pub async fn members_in_scopes(db: &Db, scopes: &[BuilderScope], all: bool) -> R
     } else {
         for s in scopes {
             rows.extend(
-                sqlx::query(&format!(
-                    "{base} WHERE m.network_id = $1 AND ($2 = '' OR m.locality_id = $2) ORDER BY l.name, u.display_name"
-                ))
-                .bind(&s.network_id)
-                .bind(s.locality_id.as_deref().unwrap_or(""))
-                .fetch_all(&db.pool)
-                .await?,
+                sqlx::query(&format!("{base} WHERE m.network_id = $1 AND ($2 = '' OR m.locality_id = $2) ORDER BY l.name, u.display_name"))
+                    .bind(&s.network_id)
+                    .bind(s.locality_id.as_deref().unwrap_or(""))
+                    .fetch_all(&db.pool)
+                    .await?,
             );
         }
     }

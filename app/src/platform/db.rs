@@ -88,12 +88,15 @@ impl Db {
                     file = Some(path.clone());
                     if let Some(dir) = std::path::Path::new(&path).parent() {
                         if !dir.as_os_str().is_empty() {
-                            std::fs::create_dir_all(dir)
-                                .with_context(|| format!("creating the database folder {}", dir.display()))?;
+                            std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
                         }
                     }
                 }
-                if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") }
+                if url.contains('?') {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                }
             }
             Engine::Postgres => url.to_string(),
         };
@@ -126,10 +129,7 @@ impl Db {
 
     /// Applies every pending migration; fails loudly.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .context("applying database migrations (the database was left as it was)")?;
+        MIGRATOR.run(&self.pool).await.context("applying database migrations (the database was left as it was)")?;
         self.protect_append_only().await.context("protecting the audit trail from edits")?;
         self.keep_browse_versions().await.context("making the browse cache's triggers")?;
         Ok(())
@@ -211,30 +211,30 @@ impl Db {
             }
             Engine::Postgres => {
                 for table in APPEND_ONLY {
-                let exists = sqlx::query("SELECT 1 FROM pg_trigger WHERE tgname = $1")
-                    .bind(format!("{table}_append_only"))
-                    .fetch_optional(&self.pool)
-                    .await?;
-                if exists.is_none() {
-                    let mut tx = self.pool.begin().await?;
-                    // One server at a time (several may start together on one database).
-                    tx.execute("SELECT pg_advisory_xact_lock(7243001)").await?;
-                    tx.execute(
-                        "CREATE OR REPLACE FUNCTION timeweave_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                    let exists = sqlx::query("SELECT 1 FROM pg_trigger WHERE tgname = $1")
+                        .bind(format!("{table}_append_only"))
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    if exists.is_none() {
+                        let mut tx = self.pool.begin().await?;
+                        // One server at a time (several may start together on one database).
+                        tx.execute("SELECT pg_advisory_xact_lock(7243001)").await?;
+                        tx.execute(
+                            "CREATE OR REPLACE FUNCTION timeweave_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                          BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$",
-                    )
-                    .await?;
-                    tx.execute(format!("DROP TRIGGER IF EXISTS {table}_append_only ON {table}").as_str()).await?;
-                    tx.execute(
-                        format!(
-                            "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-                             FOR EACH ROW EXECUTE FUNCTION timeweave_append_only()"
                         )
-                        .as_str(),
-                    )
-                    .await?;
-                    tx.commit().await?;
-                }
+                        .await?;
+                        tx.execute(format!("DROP TRIGGER IF EXISTS {table}_append_only ON {table}").as_str()).await?;
+                        tx.execute(
+                            format!(
+                                "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+                             FOR EACH ROW EXECUTE FUNCTION timeweave_append_only()"
+                            )
+                            .as_str(),
+                        )
+                        .await?;
+                        tx.commit().await?;
+                    }
                 }
             }
         }

@@ -103,18 +103,17 @@ pub async fn record(db: &Db, kind: EventKind, event: Event<'_>) {
         detail = %detail,
         "security event"
     );
-    let kept = sqlx::query(
-        "INSERT INTO security_events (id, at, kind, user_id, subject, client, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(new_id())
-    .bind(now())
-    .bind(kind.code())
-    .bind(event.user_id)
-    .bind(&subject)
-    .bind(event.client)
-    .bind(&detail)
-    .execute(&db.pool)
-    .await;
+    let kept =
+        sqlx::query("INSERT INTO security_events (id, at, kind, user_id, subject, client, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(new_id())
+            .bind(now())
+            .bind(kind.code())
+            .bind(event.user_id)
+            .bind(&subject)
+            .bind(event.client)
+            .bind(&detail)
+            .execute(&db.pool)
+            .await;
     if let Err(e) = kept {
         tracing::error!(target: "security", "could not keep a security event: {e}");
     }

@@ -101,14 +101,11 @@ pub async fn check_form_state(state: std::sync::Arc<AppState>, mut req: Request,
         res.headers_mut().insert(header::LOCATION, v);
     }
     if new_cookie {
-        let cookie = format!(
-            "{cookie_name}={browser}; Path=/; HttpOnly; SameSite=Lax{}",
-            if state.config.https() { "; Secure" } else { "" }
-        );
+        let cookie =
+            format!("{cookie_name}={browser}; Path=/; HttpOnly; SameSite=Lax{}", if state.config.https() { "; Secure" } else { "" });
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     res
 }
-

@@ -4,10 +4,10 @@
 pub mod config;
 pub mod db;
 pub mod direct;
-pub mod request;
-pub mod limits;
-pub mod form_state;
 pub mod events;
+pub mod form_state;
+pub mod limits;
+pub mod request;
 pub mod secrets;
 pub mod security;
 pub mod state;

@@ -91,9 +91,7 @@ pub fn client_from(forwarded: Option<&HeaderValue>, socket: Option<std::net::Soc
 
 /// A plain HTML form post (JavaScript off) rather than a call from script.
 pub fn is_plain_form_post() -> bool {
-    parts()
-        .and_then(|p| p.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
-        .unwrap_or(false)
+    parts().and_then(|p| p.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))).unwrap_or(false)
 }
 
 /// Adds a `Set-Cookie` header to the response.

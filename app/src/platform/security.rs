@@ -112,10 +112,7 @@ pub fn is_cross_origin(headers: &http::HeaderMap) -> bool {
         let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         return origin == "null" || Some(origin_host) != host;
     }
-    matches!(
-        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
-        Some("cross-site") | Some("same-site")
-    )
+    matches!(headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()), Some("cross-site") | Some("same-site"))
 }
 
 #[cfg(test)]

@@ -34,6 +34,5 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 
 /// The state inside a server function or a component rendering on the server.
 pub fn state() -> Result<AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>()
-        .ok_or_else(|| crate::error::unexpected("AppState missing from the Leptos context"))
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| crate::error::unexpected("AppState missing from the Leptos context"))
 }

@@ -35,17 +35,20 @@ pub struct ApplicantView {
 /// Organisations to choose from when applying.
 #[server(endpoint = "organisation_choices")]
 pub async fn organisation_choices() -> Result<Vec<(String, String)>, AppError> {
-    finish(async {
-        let st = state()?;
-        // Only for people applying (signed in): the list is not for anyone passing by.
-        signed_in().await?;
-        Ok(sqlx::query("SELECT id, name FROM organisations ORDER BY name")
-            .fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| (r.get("id"), r.get("name")))
-            .collect())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            // Only for people applying (signed in): the list is not for anyone passing by.
+            signed_in().await?;
+            Ok(sqlx::query("SELECT id, name FROM organisations ORDER BY name")
+                .fetch_all(&st.db.pool)
+                .await?
+                .into_iter()
+                .map(|r| (r.get("id"), r.get("name")))
+                .collect())
+        }
+        .await,
+    )
 }
 
 /// A professional applies for a referrer account. Their sign-in email must be confirmed;
@@ -185,33 +188,36 @@ pub async fn apply_as_professional(
 /// Everyone who applied, waiting first (site admins).
 #[server(endpoint = "professional_applications")]
 pub async fn professional_applications() -> Result<Vec<ApplicantView>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        crate::networks::domain::require_site_admin(&viewer)?;
-        Ok(sqlx::query(
-            "SELECT p.user_id, u.display_name, COALESCE(u.email, '') AS email, p.work_email, o.name AS organisation, p.job_title,
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            crate::networks::domain::require_site_admin(&viewer)?;
+            Ok(sqlx::query(
+                "SELECT p.user_id, u.display_name, COALESCE(u.email, '') AS email, p.work_email, o.name AS organisation, p.job_title,
                     p.created_at, p.verified_at, p.rejected_reason, p.is_org_lead, u.email_confirmed_at
              FROM professionals p JOIN users u ON u.id = p.user_id JOIN organisations o ON o.id = p.organisation_id
              ORDER BY CASE WHEN p.verified_at IS NULL AND p.rejected_at IS NULL THEN 0 ELSE 1 END, p.created_at DESC LIMIT 300",
-        )
-        .fetch_all(&st.db.pool)
-        .await?
-        .into_iter()
-        .map(|r| ApplicantView {
-            user_id: r.get("user_id"),
-            name: r.get("display_name"),
-            email: r.get("email"),
-            work_email: r.get("work_email"),
-            organisation: r.get("organisation"),
-            job_title: r.get("job_title"),
-            applied_at: r.get("created_at"),
-            verified_at: r.get("verified_at"),
-            rejected_reason: r.get("rejected_reason"),
-            is_org_lead: crate::platform::db::flag(r.get("is_org_lead")),
-        })
-        .collect())
-    }.await)
+            )
+            .fetch_all(&st.db.pool)
+            .await?
+            .into_iter()
+            .map(|r| ApplicantView {
+                user_id: r.get("user_id"),
+                name: r.get("display_name"),
+                email: r.get("email"),
+                work_email: r.get("work_email"),
+                organisation: r.get("organisation"),
+                job_title: r.get("job_title"),
+                applied_at: r.get("created_at"),
+                verified_at: r.get("verified_at"),
+                rejected_reason: r.get("rejected_reason"),
+                is_org_lead: crate::platform::db::flag(r.get("is_org_lead")),
+            })
+            .collect())
+        }
+        .await,
+    )
 }
 
 /// A site admin verifies a professional (optionally as their organisation's lead) or

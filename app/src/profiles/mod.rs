@@ -97,16 +97,23 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
 /// A few lines about yourself for your profile.
 #[server(endpoint = "set_about")]
 pub async fn set_about(about: String) -> Result<(), AppError> {
-    crate::platform::request::finish(async {
-        let st = crate::platform::state::state()?;
-        let viewer = crate::platform::request::signed_in().await?;
-        crate::networks::domain::require_active_member(&viewer)?;
-        let text = about.trim().to_string();
-        if text.chars().count() > 500 || crate::util::has_control_chars(&text) {
-            return Err(crate::error::FormProblem::new().keep("about", &about).field("about", "Keep it under 500 characters, in ordinary letters, numbers and punctuation.").into_result().unwrap_err());
+    crate::platform::request::finish(
+        async {
+            let st = crate::platform::state::state()?;
+            let viewer = crate::platform::request::signed_in().await?;
+            crate::networks::domain::require_active_member(&viewer)?;
+            let text = about.trim().to_string();
+            if text.chars().count() > 500 || crate::util::has_control_chars(&text) {
+                return Err(crate::error::FormProblem::new()
+                    .keep("about", &about)
+                    .field("about", "Keep it under 500 characters, in ordinary letters, numbers and punctuation.")
+                    .into_result()
+                    .unwrap_err());
+            }
+            sqlx::query("UPDATE users SET about = $1 WHERE id = $2").bind(&text).bind(&viewer.user_id).execute(&st.db.pool).await?;
+            leptos_axum::redirect(&format!("/members/{}?saved=1", viewer.user_id));
+            Ok(())
         }
-        sqlx::query("UPDATE users SET about = $1 WHERE id = $2").bind(&text).bind(&viewer.user_id).execute(&st.db.pool).await?;
-        leptos_axum::redirect(&format!("/members/{}?saved=1", viewer.user_id));
-        Ok(())
-    }.await)
+        .await,
+    )
 }

@@ -3,11 +3,11 @@
 use super::{member_profile, SetAbout};
 use crate::components::forms::{last_error, problem_of, ErrorSummary, Notice, TextArea};
 use crate::components::layout::PageError;
+use crate::components::url::{param, query};
 use crate::ledger::domain::Minutes;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::components::url::{param, query};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {

@@ -48,7 +48,12 @@ fn json_response(v: Value, filename: &str) -> Response {
         .into_response()
 }
 
-async fn open_for_export(st: &AppState, headers: &HeaderMap, id: &str, builders_only: bool) -> Result<(store::Referral, Relation, String, String), AppError> {
+async fn open_for_export(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    builders_only: bool,
+) -> Result<(store::Referral, Relation, String, String), AppError> {
     let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
     let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
     let r = store::get(&st.db, id).await?.ok_or_else(|| AppError::not_found("referral"))?;
@@ -57,7 +62,9 @@ async fn open_for_export(st: &AppState, headers: &HeaderMap, id: &str, builders_
         return Err(AppError::Forbidden("Only the community builders of the person's area export their data.".into()));
     }
     if r.erased_at.is_some() || r.consent_withdrawn_at.is_some() {
-        return Err(AppError::Conflict("The person's details were erased or their consent to share withdrawn, so they cannot be exported.".into()));
+        return Err(AppError::Conflict(
+            "The person's details were erased or their consent to share withdrawn, so they cannot be exported.".into(),
+        ));
     }
     let label = super::label_of(&viewer, rel);
     Ok((r, rel, viewer.user_id, label))
@@ -141,7 +148,9 @@ pub fn fhir_bundle(r: &store::Referral) -> Value {
     }
     let requester = match r.source {
         Source::SelfReferral => json!({"reference": format!("urn:uuid:{patient_id}"), "display": "Self-referral"}),
-        _ => json!({"display": if r.referrer_name.is_empty() { r.organisation_name.clone() } else { format!("{} ({})", r.referrer_name, r.organisation_name) }}),
+        _ => {
+            json!({"display": if r.referrer_name.is_empty() { r.organisation_name.clone() } else { format!("{} ({})", r.referrer_name, r.organisation_name) }})
+        }
     };
     json!({
         "resourceType": "Bundle",
@@ -229,7 +238,10 @@ pub async fn partner_submit(State(st): State<AppState>, req: axum::extract::Requ
     let body = match axum::body::to_bytes(body, PARTNER_MAX_BYTES).await {
         Ok(b) => b,
         Err(_) => {
-            return error_response(&AppError::invalid("body", format!("The body must be JSON of at most {} KiB.", PARTNER_MAX_BYTES / 1024)))
+            return error_response(&AppError::invalid(
+                "body",
+                format!("The body must be JSON of at most {} KiB.", PARTNER_MAX_BYTES / 1024),
+            ))
         }
     };
     let token = headers
@@ -246,8 +258,14 @@ pub async fn partner_submit(State(st): State<AppState>, req: axum::extract::Requ
         None => None,
     };
     let Some((org, label)) = partner else {
-        events::record(&st.db, EventKind::PartnerTokenRefused, Event { subject: "/partner/v1/referrals", client: &client, ..Default::default() }).await;
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "A valid partner token is needed: Authorization: Bearer <token>."}))).into_response();
+        events::record(
+            &st.db,
+            EventKind::PartnerTokenRefused,
+            Event { subject: "/partner/v1/referrals", client: &client, ..Default::default() },
+        )
+        .await;
+        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "A valid partner token is needed: Authorization: Bearer <token>."})))
+            .into_response();
     };
     events::record(&st.db, EventKind::PartnerTokenUsed, Event { subject: &label, client: &client, ..Default::default() }).await;
     let idem_key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
@@ -262,11 +280,17 @@ pub async fn partner_submit(State(st): State<AppState>, req: axum::extract::Requ
         match claim_idempotency_key(&st, &org, key, &body_hash).await {
             Ok(Claim::New) => {}
             Ok(Claim::Done(id)) => {
-                return (StatusCode::OK, [(header::LOCATION, format!("/referrals/{id}"))], Json(json!({"id": id, "status": "submitted", "replayed": true})))
+                return (
+                    StatusCode::OK,
+                    [(header::LOCATION, format!("/referrals/{id}"))],
+                    Json(json!({"id": id, "status": "submitted", "replayed": true})),
+                )
                     .into_response()
             }
             Ok(Claim::InProgress) => {
-                return error_response(&AppError::Conflict("A referral with this Idempotency-Key is still being made. Try again in a moment.".into()))
+                return error_response(&AppError::Conflict(
+                    "A referral with this Idempotency-Key is still being made. Try again in a moment.".into(),
+                ))
             }
             Ok(Claim::OtherBody) => {
                 return error_response(&AppError::invalid(
@@ -280,25 +304,30 @@ pub async fn partner_submit(State(st): State<AppState>, req: axum::extract::Requ
     let result = submit_partner_referral(&st, &org, &label, &body).await;
     if let Some(key) = &idem_key {
         let finished = match &result {
-            Ok(id) => sqlx::query("UPDATE partner_idempotency SET referral_id = $1 WHERE organisation_id = $2 AND idem_key = $3")
-                .bind(id)
-                .bind(&org)
-                .bind(key)
-                .execute(&st.db.pool)
-                .await,
+            Ok(id) => {
+                sqlx::query("UPDATE partner_idempotency SET referral_id = $1 WHERE organisation_id = $2 AND idem_key = $3")
+                    .bind(id)
+                    .bind(&org)
+                    .bind(key)
+                    .execute(&st.db.pool)
+                    .await
+            }
             // Nothing was made: the key may be used again (with a corrected body).
-            Err(_) => sqlx::query("DELETE FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
-                .bind(&org)
-                .bind(key)
-                .execute(&st.db.pool)
-                .await,
+            Err(_) => {
+                sqlx::query("DELETE FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
+                    .bind(&org)
+                    .bind(key)
+                    .execute(&st.db.pool)
+                    .await
+            }
         };
         if let Err(e) = finished {
             return error_response(&AppError::from(e));
         }
     }
     match result {
-        Ok(id) => (StatusCode::CREATED, [(header::LOCATION, format!("/referrals/{id}"))], Json(json!({"id": id, "status": "submitted"}))).into_response(),
+        Ok(id) => (StatusCode::CREATED, [(header::LOCATION, format!("/referrals/{id}"))], Json(json!({"id": id, "status": "submitted"})))
+            .into_response(),
         Err(e) => error_response(&e),
     }
 }
@@ -386,7 +415,12 @@ async fn submit_partner_referral(st: &AppState, org: &str, label: &str, body: &[
 
 /// Makes a partner token for an organisation (the `timeweave partner-token` command).
 /// Returns the token; only its hash is kept.
-pub async fn create_partner_token(db: &crate::platform::db::Db, organisation: &str, label: &str, created_by: Option<&str>) -> Result<String, AppError> {
+pub async fn create_partner_token(
+    db: &crate::platform::db::Db,
+    organisation: &str,
+    label: &str,
+    created_by: Option<&str>,
+) -> Result<String, AppError> {
     let org: String = sqlx::query("SELECT id FROM organisations WHERE id = $1 OR LOWER(name) = LOWER($1)")
         .bind(organisation)
         .fetch_optional(&db.pool)
@@ -417,7 +451,20 @@ mod tests {
     #[test]
     fn every_status_maps_to_fhir_codes() {
         let sr = ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"];
-        let task = ["draft", "requested", "received", "accepted", "rejected", "ready", "cancelled", "in-progress", "on-hold", "failed", "completed", "entered-in-error"];
+        let task = [
+            "draft",
+            "requested",
+            "received",
+            "accepted",
+            "rejected",
+            "ready",
+            "cancelled",
+            "in-progress",
+            "on-hold",
+            "failed",
+            "completed",
+            "entered-in-error",
+        ];
         for s in Status::ALL {
             assert!(sr.contains(&service_request_status(s)));
             assert!(task.contains(&task_status(s)));

@@ -218,12 +218,8 @@ impl Urgency {
     }
 }
 
-pub const CONTACT_BY: [(&str, &str); 4] = [
-    ("phone", "A phone call"),
-    ("text", "A text message"),
-    ("email", "An email"),
-    ("through_referrer", "Through me (the referrer)"),
-];
+pub const CONTACT_BY: [(&str, &str); 4] =
+    [("phone", "A phone call"), ("text", "A text message"), ("email", "An email"), ("through_referrer", "Through me (the referrer)")];
 
 pub fn contact_label(key: &str) -> &'static str {
     CONTACT_BY.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or("Not said")
@@ -380,7 +376,14 @@ impl ReferralInput {
         }
         let what_matters = self.what_matters.trim();
         if what_matters.is_empty() {
-            p.push("what_matters", if self_referral { "Tell us a little about what matters to you." } else { "Write what matters to the person, in their words if you can." });
+            p.push(
+                "what_matters",
+                if self_referral {
+                    "Tell us a little about what matters to you."
+                } else {
+                    "Write what matters to the person, in their words if you can."
+                },
+            );
         } else if what_matters.chars().count() > 2000 || crate::util::has_control_chars(what_matters) {
             p.push("what_matters", "Keep it to 2000 ordinary characters.");
         }

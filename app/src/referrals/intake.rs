@@ -9,13 +9,16 @@ use super::*;
 /// The referral form's choices; only verified professionals may refer.
 #[server(endpoint = "referral_form")]
 pub async fn referral_form() -> Result<ReferralFormView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let p = require_verified_professional(&viewer)?;
-        let (areas, interests) = form_choices(&st).await?;
-        Ok(ReferralFormView { areas, interests, organisation: p.organisation_name.clone() })
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let p = require_verified_professional(&viewer)?;
+            let (areas, interests) = form_choices(&st).await?;
+            Ok(ReferralFormView { areas, interests, organisation: p.organisation_name.clone() })
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -28,7 +31,9 @@ pub(super) fn require_verified_professional(viewer: &Viewer) -> Result<&crate::n
         None if viewer.needs_second_factor => {
             Err(AppError::Forbidden("Set up two-step sign-in first: referrals are only open to staff who sign in with a code.".into()))
         }
-        None => Err(AppError::Forbidden("Only verified health and care professionals can refer someone. You can refer yourself instead.".into())),
+        None => Err(AppError::Forbidden(
+            "Only verified health and care professionals can refer someone. You can refer yourself instead.".into(),
+        )),
     }
 }
 
@@ -51,31 +56,46 @@ pub async fn submit_referral(
     consent_sharing: Option<String>,
     consent_method: Option<String>,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let p = require_verified_professional(&viewer)?.clone();
-        let input = input_from(
-            person_name, date_of_birth, email, phone, contact_by, locality, what_matters, interests, access_needs, risk_notes,
-            urgency, consent_referral, consent_sharing, consent_method,
-        );
-        let label = format!("{} (referrer)", viewer.display_name);
-        let id = take_referral(
-            &st,
-            &input,
-            false,
-            store::Origin {
-                source: domain::Source::Professional,
-                referrer_id: Some(&viewer.user_id),
-                organisation_id: Some(&p.organisation_id),
-                consent_recorded_by: &viewer.display_name,
-                actor_label: &label,
-            },
-        )
-        .await?;
-        leptos_axum::redirect(&format!("/referrals/{id}?done=sent"));
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let p = require_verified_professional(&viewer)?.clone();
+            let input = input_from(
+                person_name,
+                date_of_birth,
+                email,
+                phone,
+                contact_by,
+                locality,
+                what_matters,
+                interests,
+                access_needs,
+                risk_notes,
+                urgency,
+                consent_referral,
+                consent_sharing,
+                consent_method,
+            );
+            let label = format!("{} (referrer)", viewer.display_name);
+            let id = take_referral(
+                &st,
+                &input,
+                false,
+                store::Origin {
+                    source: domain::Source::Professional,
+                    referrer_id: Some(&viewer.user_id),
+                    organisation_id: Some(&p.organisation_id),
+                    consent_recorded_by: &viewer.display_name,
+                    actor_label: &label,
+                },
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/referrals/{id}?done=sent"));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Someone refers themselves (no account needed). Shorter: no risk notes, consent online.
@@ -94,57 +114,70 @@ pub async fn self_refer(
     consent_referral: Option<String>,
     consent_sharing: Option<String>,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        // A public form: limited per address and per email, so nobody can flood a
-        // locality's queue or someone's inbox.
-        let client = crate::platform::request::client_key(st.config.trust_proxy);
-        let target = email.trim().to_lowercase();
-        use crate::platform::limits::{SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL};
-        crate::auth::throttle::request_limits(&st, SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL, &client, &target, "requests to be put in touch")
+    finish(
+        async {
+            let st = state()?;
+            // A public form: limited per address and per email, so nobody can flood a
+            // locality's queue or someone's inbox.
+            let client = crate::platform::request::client_key(st.config.trust_proxy);
+            let target = email.trim().to_lowercase();
+            use crate::platform::limits::{SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL};
+            crate::auth::throttle::request_limits(
+                &st,
+                SELF_REFER_PER_CLIENT,
+                SELF_REFER_PER_EMAIL,
+                &client,
+                &target,
+                "requests to be put in touch",
+            )
             .await??;
-        let input = input_from(
-            person_name,
-            date_of_birth,
-            email,
-            phone,
-            contact_by,
-            locality,
-            what_matters,
-            interests,
-            access_needs,
-            None,
-            "routine".into(),
-            consent_referral,
-            consent_sharing,
-            Some("online".into()),
-        );
-        take_referral(
-            &st,
-            &input,
-            true,
-            store::Origin {
-                source: domain::Source::SelfReferral,
-                referrer_id: None,
-                organisation_id: None,
-                consent_recorded_by: "the person themselves",
-                actor_label: "the person themselves",
-            },
-        )
-        .await?;
-        leptos_axum::redirect("/refer-yourself/sent");
-        Ok(())
-    }.await)
+            let input = input_from(
+                person_name,
+                date_of_birth,
+                email,
+                phone,
+                contact_by,
+                locality,
+                what_matters,
+                interests,
+                access_needs,
+                None,
+                "routine".into(),
+                consent_referral,
+                consent_sharing,
+                Some("online".into()),
+            );
+            take_referral(
+                &st,
+                &input,
+                true,
+                store::Origin {
+                    source: domain::Source::SelfReferral,
+                    referrer_id: None,
+                    organisation_id: None,
+                    consent_recorded_by: "the person themselves",
+                    actor_label: "the person themselves",
+                },
+            )
+            .await?;
+            leptos_axum::redirect("/refer-yourself/sent");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Choices for the self-referral form (public).
 #[server(endpoint = "self_referral_form")]
 pub async fn self_referral_form() -> Result<ReferralFormView, AppError> {
-    finish(async {
-        let st = state()?;
-        let (areas, interests) = form_choices(&st).await?;
-        Ok(ReferralFormView { areas, interests, organisation: String::new() })
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let (areas, interests) = form_choices(&st).await?;
+            Ok(ReferralFormView { areas, interests, organisation: String::new() })
+        }
+        .await,
+    )
 }
 
 // Joining by invitation
@@ -205,18 +238,37 @@ pub async fn invitation(st: &AppState, token: &str) -> Result<Option<(String, St
     .await?;
     Ok(row.and_then(|r| {
         let status = Status::parse(&r.get::<String, _>("status"))?;
-        domain::next_status(status, Move::Join, Mover::Builder, None).map(|_| (r.get("id"), r.get("network_id"), r.get("locality_id"), status))
+        domain::next_status(status, Move::Join, Mover::Builder, None)
+            .map(|_| (r.get("id"), r.get("network_id"), r.get("locality_id"), status))
     }))
 }
 
 /// Links a member who joined by invitation to their referral (inside the join's transaction).
 #[cfg(feature = "ssr")]
-pub async fn joined_by_invitation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, referral_id: &str, from: Status, user_id: &str) -> Result<bool, AppError> {
+pub async fn joined_by_invitation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    referral_id: &str,
+    from: Status,
+    user_id: &str,
+) -> Result<bool, AppError> {
     if !store::set_status(tx, referral_id, from, Status::Joined, None).await? {
         return Ok(false);
     }
-    sqlx::query("UPDATE referrals SET member_id = $1, invite_token_hash = NULL WHERE id = $2").bind(user_id).bind(referral_id).execute(&mut **tx).await?;
-    store::event(tx, referral_id, Some(from), Status::Joined, None, "the person themselves (invitation)", "Joined through the emailed invitation").await?;
+    sqlx::query("UPDATE referrals SET member_id = $1, invite_token_hash = NULL WHERE id = $2")
+        .bind(user_id)
+        .bind(referral_id)
+        .execute(&mut **tx)
+        .await?;
+    store::event(
+        tx,
+        referral_id,
+        Some(from),
+        Status::Joined,
+        None,
+        "the person themselves (invitation)",
+        "Joined through the emailed invitation",
+    )
+    .await?;
     store::log(&mut **tx, referral_id, None, "the person themselves (invitation)", "change", "joined by invitation").await?;
     Ok(true)
 }

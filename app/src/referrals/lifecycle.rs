@@ -13,7 +13,11 @@ pub(super) fn read_note(problem: &mut FormProblem, mv: Move, note: &str) -> Opti
     if mv.needs_note() && n.chars().count() < 3 {
         problem.push(
             "note",
-            if mv == Move::Close { "Write a short outcome summary: the referrer will see it." } else { "Write the reason, so others understand it later." },
+            if mv == Move::Close {
+                "Write a short outcome summary: the referrer will see it."
+            } else {
+                "Write the reason, so others understand it later."
+            },
         );
         None
     } else if n.chars().count() > 1000 || crate::util::has_control_chars(n) {
@@ -28,36 +32,51 @@ pub(super) fn read_note(problem: &mut FormProblem, mv: Move, note: &str) -> Opti
 /// close (builders); withdraw (the referrer or their organisation's lead).
 #[server(endpoint = "move_referral")]
 pub async fn move_referral(id: String, action: String, note: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open(&st, &viewer, &id).await?;
-        let mv = Move::parse(&action).filter(|m| !matches!(m, Move::Join | Move::Activate)).ok_or_else(|| AppError::invalid("action", "Choose what to do."))?;
-        let mover = if rel.acts_as_builder() { Mover::Builder } else { Mover::Referrer };
-        let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
-        let allowed = r.consent_withdrawn_at.is_none() || mv == Move::Close;
-        let Some(to) = domain::next_status(r.status, mv, mover, held).filter(|_| allowed) else {
-            return Err(AppError::Conflict(format!("A referral that is \"{}\" cannot be moved that way.", r.status.label())));
-        };
-        let mut problem = FormProblem::new().keep("note", &note);
-        let note = read_note(&mut problem, mv, &note);
-        problem.into_result()?;
-        let note = note.unwrap_or_default();
-        let label = label_of(&viewer, rel);
-        let mut tx = st.db.pool.begin().await?;
-        let summary = (mv == Move::Close).then_some(note.as_str());
-        if !store::set_status(&mut tx, &r.id, r.status, to, summary).await? {
-            return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page to see where it stands.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open(&st, &viewer, &id).await?;
+            let mv = Move::parse(&action)
+                .filter(|m| !matches!(m, Move::Join | Move::Activate))
+                .ok_or_else(|| AppError::invalid("action", "Choose what to do."))?;
+            let mover = if rel.acts_as_builder() { Mover::Builder } else { Mover::Referrer };
+            let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
+            let allowed = r.consent_withdrawn_at.is_none() || mv == Move::Close;
+            let Some(to) = domain::next_status(r.status, mv, mover, held).filter(|_| allowed) else {
+                return Err(AppError::Conflict(format!("A referral that is \"{}\" cannot be moved that way.", r.status.label())));
+            };
+            let mut problem = FormProblem::new().keep("note", &note);
+            let note = read_note(&mut problem, mv, &note);
+            problem.into_result()?;
+            let note = note.unwrap_or_default();
+            let label = label_of(&viewer, rel);
+            let mut tx = st.db.pool.begin().await?;
+            let summary = (mv == Move::Close).then_some(note.as_str());
+            if !store::set_status(&mut tx, &r.id, r.status, to, summary).await? {
+                return Err(AppError::Conflict(
+                    "Someone else changed this referral just now. Reload the page to see where it stands.".into(),
+                ));
+            }
+            store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &note).await?;
+            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", &format!("{} -> {}", r.status.as_str(), to.as_str()))
+                .await?;
+            if let Some(referrer) = r.referrer_id.as_deref().filter(|x| *x != viewer.user_id) {
+                crate::notifications::notify(
+                    &mut tx,
+                    &st.config.public_url,
+                    referrer,
+                    &format!("A referral you made is now: {}", to.label()),
+                    &format!("/referrals/{}", r.id),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done={}", r.id, mv.as_str()));
+            Ok(())
         }
-        store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &note).await?;
-        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", &format!("{} -> {}", r.status.as_str(), to.as_str())).await?;
-        if let Some(referrer) = r.referrer_id.as_deref().filter(|x| *x != viewer.user_id) {
-            crate::notifications::notify(&mut tx, &st.config.public_url, referrer, &format!("A referral you made is now: {}", to.label()), &format!("/referrals/{}", r.id)).await?;
-        }
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done={}", r.id, mv.as_str()));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// The builder signs the person up (assisted joining) from the referral: they become a
@@ -128,44 +147,57 @@ pub async fn referral_join(id: String, display_name: String, agreed: Option<Stri
 /// Starter hours from the community pool for the new member.
 #[server(endpoint = "grant_starter_hours")]
 pub async fn grant_starter_hours(id: String, transfer_id: String, starter: String) -> Result<(), AppError> {
-    finish(async {
-        use crate::audit::domain::AuditAction;
-        use crate::ledger::{domain::TransferKind, store::AccountRef};
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
-        if r.consent_withdrawn_at.is_some() || r.erased_at.is_some() {
-            return Err(AppError::Conflict("Consent was withdrawn or the details erased: give hours from the member's own page instead.".into()));
-        }
-        let Some(member) = r.member_id.clone() else {
-            return Err(AppError::Conflict("Sign the person up first; then you can give them starter hours.".into()));
-        };
-        crate::ledger::check_transfer_id(&transfer_id)?;
-        let mut problem = FormProblem::new().keep("starter", &starter);
-        let amount = match starter.trim().parse::<i64>() {
-            Ok(h) if (1..=10).contains(&h) => Some(crate::ledger::domain::Minutes(h * 60)),
-            _ => {
-                problem.push("starter", "Choose from 1 to 10 starter hours.");
-                None
+    finish(
+        async {
+            use crate::audit::domain::AuditAction;
+            use crate::ledger::{domain::TransferKind, store::AccountRef};
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+            if r.consent_withdrawn_at.is_some() || r.erased_at.is_some() {
+                return Err(AppError::Conflict(
+                    "Consent was withdrawn or the details erased: give hours from the member's own page instead.".into(),
+                ));
             }
-        };
-        problem.clone().into_result()?;
-        let amount = amount.ok_or_else(|| crate::error::unexpected("starter: amount"))?;
-        let reason = "Starter hours for a referred member".to_string();
-        let mut t = crate::ledger::new_transfer(
-            &transfer_id,
-            &r.network_id,
-            TransferKind::Grant,
-            vec![(AccountRef::Pool, -amount.0), (AccountRef::Member(member.clone()), amount.0)],
-            &viewer,
-        );
-        t.audit = vec![crate::ledger::audit_on(&viewer, AuditAction::GrantHours, &r.network_id, &r.locality_id, &member, &reason)];
-        t.reason = Some(reason);
-        crate::ledger::apply_or_explain(&st, t, problem).await?;
-        store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "change", &format!("starter hours: {} minutes", amount.0)).await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done=starter", r.id));
-        Ok(())
-    }.await)
+            let Some(member) = r.member_id.clone() else {
+                return Err(AppError::Conflict("Sign the person up first; then you can give them starter hours.".into()));
+            };
+            crate::ledger::check_transfer_id(&transfer_id)?;
+            let mut problem = FormProblem::new().keep("starter", &starter);
+            let amount = match starter.trim().parse::<i64>() {
+                Ok(h) if (1..=10).contains(&h) => Some(crate::ledger::domain::Minutes(h * 60)),
+                _ => {
+                    problem.push("starter", "Choose from 1 to 10 starter hours.");
+                    None
+                }
+            };
+            problem.clone().into_result()?;
+            let amount = amount.ok_or_else(|| crate::error::unexpected("starter: amount"))?;
+            let reason = "Starter hours for a referred member".to_string();
+            let mut t = crate::ledger::new_transfer(
+                &transfer_id,
+                &r.network_id,
+                TransferKind::Grant,
+                vec![(AccountRef::Pool, -amount.0), (AccountRef::Member(member.clone()), amount.0)],
+                &viewer,
+            );
+            t.audit = vec![crate::ledger::audit_on(&viewer, AuditAction::GrantHours, &r.network_id, &r.locality_id, &member, &reason)];
+            t.reason = Some(reason);
+            crate::ledger::apply_or_explain(&st, t, problem).await?;
+            store::log(
+                &st.db.pool,
+                &r.id,
+                Some(&viewer.user_id),
+                &label_of(&viewer, rel),
+                "change",
+                &format!("starter hours: {} minutes", amount.0),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done=starter", r.id));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Records the first exchange (supported: a builder or trusted member went along), posts
@@ -182,73 +214,113 @@ pub async fn record_first_exchange(
     memo: String,
     supported_by: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        use crate::audit::domain::AuditAction;
-        use crate::ledger::{domain::TransferKind, store::AccountRef};
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
-        let Some(member) = r.member_id.clone().filter(|_| r.status == Status::Joined && r.consent_withdrawn_at.is_none() && r.erased_at.is_none()) else {
-            return Err(AppError::Conflict("The first exchange is recorded once the person has joined.".into()));
-        };
-        crate::ledger::check_transfer_id(&transfer_id)?;
-        let mut problem = FormProblem::new()
-            .keep("other_member", &other_member)
-            .keep("direction", &direction)
-            .keep("hours", &hours)
-            .keep("minutes", &minutes)
-            .keep("memo", &memo)
-            .keep("supported_by", &supported_by);
-        let place = crate::ledger::queries::member_place(&st.db, &other_member).await?;
-        match &place {
-            Some((n, l, _)) if n == &r.network_id && l == &r.locality_id && other_member != member => {}
-            _ => problem.push("other_member", "Choose the other member from this area."),
-        }
-        let gave = match direction.as_str() {
-            "gave" => Some(true),
-            "received" => Some(false),
-            _ => {
-                problem.push("direction", "Choose who helped whom.");
-                None
+    finish(
+        async {
+            use crate::audit::domain::AuditAction;
+            use crate::ledger::{domain::TransferKind, store::AccountRef};
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+            let Some(member) =
+                r.member_id.clone().filter(|_| r.status == Status::Joined && r.consent_withdrawn_at.is_none() && r.erased_at.is_none())
+            else {
+                return Err(AppError::Conflict("The first exchange is recorded once the person has joined.".into()));
+            };
+            crate::ledger::check_transfer_id(&transfer_id)?;
+            let mut problem = FormProblem::new()
+                .keep("other_member", &other_member)
+                .keep("direction", &direction)
+                .keep("hours", &hours)
+                .keep("minutes", &minutes)
+                .keep("memo", &memo)
+                .keep("supported_by", &supported_by);
+            let place = crate::ledger::queries::member_place(&st.db, &other_member).await?;
+            match &place {
+                Some((n, l, _)) if n == &r.network_id && l == &r.locality_id && other_member != member => {}
+                _ => problem.push("other_member", "Choose the other member from this area."),
             }
-        };
-        let amount = crate::ledger::read_amount(&mut problem, &hours, &minutes);
-        let memo = crate::community::domain::read_text(&mut problem, "memo", &memo, "what the exchange was, for example \"Walk in the park\"", 200);
-        let supported = crate::community::domain::read_text(&mut problem, "supported_by", &supported_by, "who went along to support them", 100);
-        problem.clone().into_result()?;
-        let (Some(gave), Some(amount), Some(memo), Some(supported)) = (gave, amount, memo, supported) else {
-            return Err(crate::error::unexpected("first exchange: values"));
-        };
-        let (giver, receiver) = if gave { (member.clone(), other_member.clone()) } else { (other_member.clone(), member.clone()) };
-        let mut t = crate::ledger::new_transfer(
-            &transfer_id,
-            &r.network_id,
-            TransferKind::Exchange,
-            vec![(AccountRef::Member(giver), amount.0), (AccountRef::Member(receiver), -amount.0)],
-            &viewer,
-        );
-        t.audit = [&member, &other_member]
-            .iter()
-            .map(|who| crate::ledger::audit_on(&viewer, AuditAction::RecordOnBehalf, &r.network_id, &r.locality_id, who, &memo))
-            .collect();
-        t.memo = memo.clone();
-        crate::ledger::apply_or_explain(&st, t, problem).await?;
-        let label = label_of(&viewer, rel);
-        let mut tx = st.db.pool.begin().await?;
-        if store::set_status(&mut tx, &r.id, Status::Joined, Status::Active, None).await? {
-            sqlx::query("UPDATE referrals SET first_exchange_supported_by = $1 WHERE id = $2").bind(&supported).bind(&r.id).execute(&mut *tx).await?;
-            store::event(&mut tx, &r.id, Some(Status::Joined), Status::Active, Some(&viewer.user_id), &label, &format!("First exchange: {memo}; supported by {supported}")).await?;
-            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "joined -> active").await?;
-            if let Some(referrer) = r.referrer_id.as_deref() {
-                crate::notifications::notify(&mut tx, &st.config.public_url, referrer, "A person you referred has had their first exchange", &format!("/referrals/{}", r.id)).await?;
+            let gave = match direction.as_str() {
+                "gave" => Some(true),
+                "received" => Some(false),
+                _ => {
+                    problem.push("direction", "Choose who helped whom.");
+                    None
+                }
+            };
+            let amount = crate::ledger::read_amount(&mut problem, &hours, &minutes);
+            let memo = crate::community::domain::read_text(
+                &mut problem,
+                "memo",
+                &memo,
+                "what the exchange was, for example \"Walk in the park\"",
+                200,
+            );
+            let supported =
+                crate::community::domain::read_text(&mut problem, "supported_by", &supported_by, "who went along to support them", 100);
+            problem.clone().into_result()?;
+            let (Some(gave), Some(amount), Some(memo), Some(supported)) = (gave, amount, memo, supported) else {
+                return Err(crate::error::unexpected("first exchange: values"));
+            };
+            let (giver, receiver) = if gave { (member.clone(), other_member.clone()) } else { (other_member.clone(), member.clone()) };
+            let mut t = crate::ledger::new_transfer(
+                &transfer_id,
+                &r.network_id,
+                TransferKind::Exchange,
+                vec![(AccountRef::Member(giver), amount.0), (AccountRef::Member(receiver), -amount.0)],
+                &viewer,
+            );
+            t.audit = [&member, &other_member]
+                .iter()
+                .map(|who| crate::ledger::audit_on(&viewer, AuditAction::RecordOnBehalf, &r.network_id, &r.locality_id, who, &memo))
+                .collect();
+            t.memo = memo.clone();
+            crate::ledger::apply_or_explain(&st, t, problem).await?;
+            let label = label_of(&viewer, rel);
+            let mut tx = st.db.pool.begin().await?;
+            if store::set_status(&mut tx, &r.id, Status::Joined, Status::Active, None).await? {
+                sqlx::query("UPDATE referrals SET first_exchange_supported_by = $1 WHERE id = $2")
+                    .bind(&supported)
+                    .bind(&r.id)
+                    .execute(&mut *tx)
+                    .await?;
+                store::event(
+                    &mut tx,
+                    &r.id,
+                    Some(Status::Joined),
+                    Status::Active,
+                    Some(&viewer.user_id),
+                    &label,
+                    &format!("First exchange: {memo}; supported by {supported}"),
+                )
+                .await?;
+                store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "joined -> active").await?;
+                if let Some(referrer) = r.referrer_id.as_deref() {
+                    crate::notifications::notify(
+                        &mut tx,
+                        &st.config.public_url,
+                        referrer,
+                        "A person you referred has had their first exchange",
+                        &format!("/referrals/{}", r.id),
+                    )
+                    .await?;
+                }
+            } else {
+                store::log(
+                    &mut *tx,
+                    &r.id,
+                    Some(&viewer.user_id),
+                    &label,
+                    "change",
+                    "first exchange hours recorded (status had already moved)",
+                )
+                .await?;
             }
-        } else {
-            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "first exchange hours recorded (status had already moved)").await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done=first", r.id));
+            Ok(())
         }
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done=first", r.id));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Wellbeing answers at joining (baseline) or at the follow-up.
@@ -266,83 +338,90 @@ pub async fn record_outcome(
     left_out: String,
     isolated: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
-        if r.member_id.is_none() || r.consent_withdrawn_at.is_some() || r.erased_at.is_some() {
-            return Err(AppError::Conflict("Wellbeing answers are recorded once the person has joined.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+            if r.member_id.is_none() || r.consent_withdrawn_at.is_some() || r.erased_at.is_some() {
+                return Err(AppError::Conflict("Wellbeing answers are recorded once the person has joined.".into()));
+            }
+            let answers = [
+                ("life_satisfaction", life_satisfaction.as_str()),
+                ("worthwhile", worthwhile.as_str()),
+                ("happiness", happiness.as_str()),
+                ("anxiety", anxiety.as_str()),
+                ("lack_companionship", lack_companionship.as_str()),
+                ("left_out", left_out.as_str()),
+                ("isolated", isolated.as_str()),
+            ];
+            let parsed = Wellbeing::parse(&answers);
+            let mut problem = parsed.clone().err().unwrap_or_default().keep("stage", &stage).keep("answered_by", &answered_by);
+            if !matches!(stage.as_str(), "baseline" | "follow_up") {
+                problem.push("stage", "Choose when these answers were given.");
+            }
+            if !matches!(answered_by.as_str(), "person" | "builder") {
+                problem.push("answered_by", "Choose who filled the answers in.");
+            }
+            problem.into_result()?;
+            let w = parsed.map_err(AppError::Invalid)?;
+            let label = label_of(&viewer, rel);
+            let mut tx = st.db.pool.begin().await?;
+            store::add_outcome(&mut tx, &r.id, &stage, &w, &answered_by, &viewer.user_id).await?;
+            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", &format!("wellbeing answers: {stage}")).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done=outcome", r.id));
+            Ok(())
         }
-        let answers = [
-            ("life_satisfaction", life_satisfaction.as_str()),
-            ("worthwhile", worthwhile.as_str()),
-            ("happiness", happiness.as_str()),
-            ("anxiety", anxiety.as_str()),
-            ("lack_companionship", lack_companionship.as_str()),
-            ("left_out", left_out.as_str()),
-            ("isolated", isolated.as_str()),
-        ];
-        let parsed = Wellbeing::parse(&answers);
-        let mut problem = parsed.clone().err().unwrap_or_default().keep("stage", &stage).keep("answered_by", &answered_by);
-        if !matches!(stage.as_str(), "baseline" | "follow_up") {
-            problem.push("stage", "Choose when these answers were given.");
-        }
-        if !matches!(answered_by.as_str(), "person" | "builder") {
-            problem.push("answered_by", "Choose who filled the answers in.");
-        }
-        problem.into_result()?;
-        let w = parsed.map_err(AppError::Invalid)?;
-        let label = label_of(&viewer, rel);
-        let mut tx = st.db.pool.begin().await?;
-        store::add_outcome(&mut tx, &r.id, &stage, &w, &answered_by, &viewer.user_id).await?;
-        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", &format!("wellbeing answers: {stage}")).await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done=outcome", r.id));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// The person withdrew consent to share: builders stop seeing the details, the referral
 /// closes, and it is marked. Builders of the locality or the referrer record it.
 #[server(endpoint = "withdraw_consent")]
 pub async fn withdraw_consent(id: String, consent_note: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open(&st, &viewer, &id).await?;
-        if r.consent_withdrawn_at.is_some() {
-            return Err(AppError::Conflict("Consent was already withdrawn.".into()));
-        }
-        let mut problem = FormProblem::new().keep("consent_note", &consent_note);
-        let note = read_note(&mut problem, Move::Withdraw, &consent_note);
-        for f in problem.fields.iter_mut() {
-            f.0 = "consent_note".into();
-        }
-        problem.into_result()?;
-        let note = note.unwrap_or_default();
-        let label = label_of(&viewer, rel);
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        sqlx::query("UPDATE referrals SET consent_withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND consent_withdrawn_at IS NULL")
-            .bind(t)
-            .bind(&r.id)
-            .execute(&mut *tx)
-            .await?;
-        if !r.status.is_final() {
-            // The referrer's own withdrawal where the rules allow it; otherwise it closes.
-            let to = domain::next_status(r.status, Move::Withdraw, Mover::Referrer, None)
-                .filter(|_| !rel.acts_as_builder())
-                .unwrap_or(Status::Closed);
-            if !store::set_status(&mut tx, &r.id, r.status, to, Some("Consent to share was withdrawn.")).await? {
-                return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page and try again.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open(&st, &viewer, &id).await?;
+            if r.consent_withdrawn_at.is_some() {
+                return Err(AppError::Conflict("Consent was already withdrawn.".into()));
             }
-            store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &format!("Consent withdrawn: {note}")).await?;
+            let mut problem = FormProblem::new().keep("consent_note", &consent_note);
+            let note = read_note(&mut problem, Move::Withdraw, &consent_note);
+            for f in problem.fields.iter_mut() {
+                f.0 = "consent_note".into();
+            }
+            problem.into_result()?;
+            let note = note.unwrap_or_default();
+            let label = label_of(&viewer, rel);
+            let t = crate::util::now();
+            let mut tx = st.db.pool.begin().await?;
+            sqlx::query("UPDATE referrals SET consent_withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND consent_withdrawn_at IS NULL")
+                .bind(t)
+                .bind(&r.id)
+                .execute(&mut *tx)
+                .await?;
+            if !r.status.is_final() {
+                // The referrer's own withdrawal where the rules allow it; otherwise it closes.
+                let to = domain::next_status(r.status, Move::Withdraw, Mover::Referrer, None)
+                    .filter(|_| !rel.acts_as_builder())
+                    .unwrap_or(Status::Closed);
+                if !store::set_status(&mut tx, &r.id, r.status, to, Some("Consent to share was withdrawn.")).await? {
+                    return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page and try again.".into()));
+                }
+                store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &format!("Consent withdrawn: {note}"))
+                    .await?;
+            }
+            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "consent to share withdrawn").await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done=consent", r.id));
+            Ok(())
         }
-        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "consent to share withdrawn").await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done=consent", r.id));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 // The person's own wellbeing answers
@@ -382,11 +461,14 @@ pub(super) async fn wellbeing_due_for(st: &AppState, user_id: &str) -> Result<Op
 
 #[server(endpoint = "my_wellbeing")]
 pub async fn my_wellbeing() -> Result<Option<WellbeingDue>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        Ok(wellbeing_due_for(&st, &viewer.user_id).await?.map(|(_, stage)| WellbeingDue { stage }))
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            Ok(wellbeing_due_for(&st, &viewer.user_id).await?.map(|(_, stage)| WellbeingDue { stage }))
+        }
+        .await,
+    )
 }
 
 /// The member answers the wellbeing questions themselves.
@@ -401,27 +483,38 @@ pub async fn answer_wellbeing(
     left_out: String,
     isolated: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let Some((referral, stage)) = wellbeing_due_for(&st, &viewer.user_id).await? else {
-            return Err(AppError::Conflict("There are no questions for you at the moment. Thank you.".into()));
-        };
-        let answers = [
-            ("life_satisfaction", life_satisfaction.as_str()),
-            ("worthwhile", worthwhile.as_str()),
-            ("happiness", happiness.as_str()),
-            ("anxiety", anxiety.as_str()),
-            ("lack_companionship", lack_companionship.as_str()),
-            ("left_out", left_out.as_str()),
-            ("isolated", isolated.as_str()),
-        ];
-        let w = Wellbeing::parse(&answers).map_err(AppError::Invalid)?;
-        let mut tx = st.db.pool.begin().await?;
-        store::add_outcome(&mut tx, &referral, &stage, &w, "person", &viewer.user_id).await?;
-        store::log(&mut *tx, &referral, Some(&viewer.user_id), "the person themselves", "change", &format!("wellbeing answers: {stage}")).await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/home?wellbeing=thanks");
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let Some((referral, stage)) = wellbeing_due_for(&st, &viewer.user_id).await? else {
+                return Err(AppError::Conflict("There are no questions for you at the moment. Thank you.".into()));
+            };
+            let answers = [
+                ("life_satisfaction", life_satisfaction.as_str()),
+                ("worthwhile", worthwhile.as_str()),
+                ("happiness", happiness.as_str()),
+                ("anxiety", anxiety.as_str()),
+                ("lack_companionship", lack_companionship.as_str()),
+                ("left_out", left_out.as_str()),
+                ("isolated", isolated.as_str()),
+            ];
+            let w = Wellbeing::parse(&answers).map_err(AppError::Invalid)?;
+            let mut tx = st.db.pool.begin().await?;
+            store::add_outcome(&mut tx, &referral, &stage, &w, "person", &viewer.user_id).await?;
+            store::log(
+                &mut *tx,
+                &referral,
+                Some(&viewer.user_id),
+                "the person themselves",
+                "change",
+                &format!("wellbeing answers: {stage}"),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/home?wellbeing=thanks");
+            Ok(())
+        }
+        .await,
+    )
 }

@@ -280,29 +280,39 @@ async fn form_choices(st: &AppState) -> Result<(Vec<(String, Vec<(String, String
         .into_iter()
         .map(|n| (n.name, n.localities.into_iter().map(|l| (l.id, l.name)).collect()))
         .collect();
-    let interests = sqlx::query("SELECT id, name, theme FROM categories WHERE network_id IS NULL AND retired_at IS NULL ORDER BY theme DESC, position")
-        .fetch_all(&st.db.pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.get("id"), r.get("name"), r.get::<String, _>("theme") == "wellbeing"))
-        .collect();
+    let interests =
+        sqlx::query("SELECT id, name, theme FROM categories WHERE network_id IS NULL AND retired_at IS NULL ORDER BY theme DESC, position")
+            .fetch_all(&st.db.pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.get("id"), r.get("name"), r.get::<String, _>("theme") == "wellbeing"))
+            .collect();
     Ok((areas, interests))
 }
 
 /// Checks a referral and stores it, for the three ways in (form, self-referral, partner).
 #[cfg(feature = "ssr")]
-pub async fn take_referral(st: &AppState, input: &ReferralInput, self_referral: bool, origin: store::Origin<'_>) -> Result<String, AppError> {
+pub async fn take_referral(
+    st: &AppState,
+    input: &ReferralInput,
+    self_referral: bool,
+    origin: store::Origin<'_>,
+) -> Result<String, AppError> {
     let (areas, interests) = form_choices(st).await?;
     let localities: Vec<String> = areas.iter().flat_map(|(_, ls)| ls.iter().map(|(id, _)| id.clone())).collect();
     let categories: Vec<String> = interests.iter().map(|(id, _, _)| id.clone()).collect();
     let today = domain::ymd(crate::util::now());
     let r = input.parse(&localities, &categories, today, self_referral).map_err(AppError::Invalid)?;
-    let (network_id, _) = crate::networks::store::locality_network(&st.db, &r.locality).await?.ok_or_else(|| AppError::not_found("area"))?;
+    let (network_id, _) =
+        crate::networks::store::locality_network(&st.db, &r.locality).await?.ok_or_else(|| AppError::not_found("area"))?;
     let mut tx = st.db.pool.begin().await?;
     let id = store::insert(&mut tx, &network_id, &r, &origin).await?;
     // The builders of that locality hear of it at once (no personal details in the message).
     for user in store::builders_of(&mut tx, &network_id, &r.locality).await? {
-        crate::notifications::notify(&mut tx, &st.config.public_url, &user,
+        crate::notifications::notify(
+            &mut tx,
+            &st.config.public_url,
+            &user,
             &format!("A new {} referral is waiting in your queue", r.urgency.as_str()),
             &format!("/referrals/{id}"),
         )

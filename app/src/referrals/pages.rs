@@ -4,9 +4,9 @@
 
 use super::domain::{Move, Status, Urgency, CONSENT_METHODS, CONTACT_BY, ONS4_QUESTIONS, UCLA_QUESTIONS};
 use super::{
-    my_wellbeing, AnswerWellbeing, referral_access_log, referral_detail, referral_form, referrals_overview, self_referral_form, GrantStarterHours, MoveReferral,
-    EraseReferral, InviteReferral, QueueItem, RecordFirstExchange, RecordOutcome, ReferralFormView, ReferralJoin, RunReferralRetention, SelfRefer,
-    SubmitReferral, WithdrawConsent,
+    my_wellbeing, referral_access_log, referral_detail, referral_form, referrals_overview, self_referral_form, AnswerWellbeing,
+    EraseReferral, GrantStarterHours, InviteReferral, MoveReferral, QueueItem, RecordFirstExchange, RecordOutcome, ReferralFormView,
+    ReferralJoin, RunReferralRetention, SelfRefer, SubmitReferral, WithdrawConsent,
 };
 use crate::components::forms::{last_error, problem_of, Checkbox, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::PageError;

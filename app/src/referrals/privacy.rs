@@ -8,32 +8,35 @@ use super::*;
 /// Every read and change of referrals, newest first (site admins only).
 #[server(endpoint = "referral_access_log")]
 pub async fn referral_access_log(referral: Option<String>) -> Result<Vec<AccessLine>, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        crate::networks::domain::require_site_admin(&viewer)?;
-        let referral = referral.filter(|r| !r.is_empty());
-        let sql = format!(
-            "SELECT a.referral_id, COALESCE(u.display_name, a.actor_label) AS who, a.actor_label, a.action, a.detail, a.at
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            crate::networks::domain::require_site_admin(&viewer)?;
+            let referral = referral.filter(|r| !r.is_empty());
+            let sql = format!(
+                "SELECT a.referral_id, COALESCE(u.display_name, a.actor_label) AS who, a.actor_label, a.action, a.detail, a.at
              FROM referral_access_log a LEFT JOIN users u ON u.id = a.user_id {} ORDER BY a.at DESC, a.id DESC LIMIT 500",
-            if referral.is_some() { "WHERE a.referral_id = $1" } else { "" }
-        );
-        let mut q = sqlx::query(&sql);
-        if let Some(r) = &referral {
-            q = q.bind(r);
+                if referral.is_some() { "WHERE a.referral_id = $1" } else { "" }
+            );
+            let mut q = sqlx::query(&sql);
+            if let Some(r) = &referral {
+                q = q.bind(r);
+            }
+            Ok(q.fetch_all(&st.db.pool)
+                .await?
+                .into_iter()
+                .map(|r| AccessLine {
+                    referral_id: r.get("referral_id"),
+                    who: r.get("actor_label"),
+                    action: r.get("action"),
+                    detail: r.get("detail"),
+                    at: r.get("at"),
+                })
+                .collect())
         }
-        Ok(q.fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| AccessLine {
-                referral_id: r.get("referral_id"),
-                who: r.get("actor_label"),
-                action: r.get("action"),
-                detail: r.get("detail"),
-                at: r.get("at"),
-            })
-            .collect())
-    }.await)
+        .await,
+    )
 }
 
 // Retention, erasure, reminders
@@ -110,41 +113,57 @@ pub async fn follow_up_reminders(st: &AppState, t: i64) -> Result<usize, AppErro
 /// locality and site admins).
 #[server(endpoint = "erase_referral")]
 pub async fn erase_referral(id: String, erase_reason: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
-        let mut problem = FormProblem::new().keep("erase_reason", &erase_reason);
-        let reason = crate::community::domain::read_text(&mut problem, "erase_reason", &erase_reason, "when and how the person asked", 500);
-        problem.into_result()?;
-        let label = label_of(&viewer, rel);
-        let mut tx = st.db.pool.begin().await?;
-        if !store::erase(&mut tx, &r.id).await? {
-            return Err(AppError::Conflict("These details were already erased.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+            let mut problem = FormProblem::new().keep("erase_reason", &erase_reason);
+            let reason =
+                crate::community::domain::read_text(&mut problem, "erase_reason", &erase_reason, "when and how the person asked", 500);
+            problem.into_result()?;
+            let label = label_of(&viewer, rel);
+            let mut tx = st.db.pool.begin().await?;
+            if !store::erase(&mut tx, &r.id).await? {
+                return Err(AppError::Conflict("These details were already erased.".into()));
+            }
+            if !r.status.is_final() && !store::set_status(&mut tx, &r.id, r.status, Status::Closed, Some("")).await? {
+                return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page and try again.".into()));
+            }
+            // The builder's words (when and how the person asked) go in the history, not the
+            // append-only log.
+            let to = if r.status.is_final() { r.status } else { Status::Closed };
+            store::event(
+                &mut tx,
+                &r.id,
+                Some(r.status),
+                to,
+                Some(&viewer.user_id),
+                &label,
+                &format!("Erased at the person's request: {}", reason.unwrap_or_default()),
+            )
+            .await?;
+            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "erase", "at the person's request").await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done=erased", r.id));
+            Ok(())
         }
-        if !r.status.is_final() && !store::set_status(&mut tx, &r.id, r.status, Status::Closed, Some("")).await? {
-            return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page and try again.".into()));
-        }
-        // The builder's words (when and how the person asked) go in the history, not the
-        // append-only log.
-        let to = if r.status.is_final() { r.status } else { Status::Closed };
-        store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &format!("Erased at the person's request: {}", reason.unwrap_or_default())).await?;
-        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "erase", "at the person's request").await?;
-        tx.commit().await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done=erased", r.id));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Runs the retention schedule now (site admins).
 #[server(endpoint = "run_referral_retention")]
 pub async fn run_referral_retention() -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        crate::networks::domain::require_site_admin(&viewer)?;
-        let n = retention(&st, crate::util::now()).await?;
-        leptos_axum::redirect(&format!("/admin/referral-log?erased={n}"));
-        Ok(())
-    }.await)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            crate::networks::domain::require_site_admin(&viewer)?;
+            let n = retention(&st, crate::util::now()).await?;
+            leptos_axum::redirect(&format!("/admin/referral-log?erased={n}"));
+            Ok(())
+        }
+        .await,
+    )
 }

@@ -8,63 +8,68 @@ use super::*;
 /// The builder's queue and the professional's own referrals.
 #[server(endpoint = "referrals_overview")]
 pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let is_builder = viewer.is_site_admin || !viewer.builder_of.is_empty();
-        let professional = viewer.professional.clone();
-        if !is_builder && professional.is_none() {
-            return Err(if viewer.needs_second_factor {
-                AppError::Forbidden("Set up two-step sign-in to see referrals.".into())
-            } else {
-                AppError::Forbidden("Only community builders and health and care professionals see referrals.".into())
-            });
-        }
-        let mut queue = vec![];
-        if is_builder {
-            let (clause, binds) = crate::networks::store::scope_clause(&viewer, "r.network_id", "r.locality_id", 0);
-            let sql = format!(
-                "SELECT {} {} WHERE {clause} AND (r.closed_at IS NULL OR r.closed_at > $1000) ORDER BY r.created_at LIMIT 300",
-                store::COLUMNS,
-                store::JOINS
-            );
-            // $1000 is a placeholder renumbered below to follow the scope's binds.
-            let sql = sql.replace("$1000", &format!("${}", binds.len() + 1));
-            let mut q = sqlx::query(&sql);
-            for b in &binds {
-                q = q.bind(b);
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let is_builder = viewer.is_site_admin || !viewer.builder_of.is_empty();
+            let professional = viewer.professional.clone();
+            if !is_builder && professional.is_none() {
+                return Err(if viewer.needs_second_factor {
+                    AppError::Forbidden("Set up two-step sign-in to see referrals.".into())
+                } else {
+                    AppError::Forbidden("Only community builders and health and care professionals see referrals.".into())
+                });
             }
-            let rows = q.bind(crate::util::now() - 30 * 86_400).fetch_all(&st.db.pool).await?;
-            let mut tx = st.db.pool.begin().await?;
-            for row in &rows {
-                let r = store::from_row(row);
-                let rel = relation_to(&viewer, &r).unwrap_or(Relation::Admin);
-                store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "queue").await?;
-                queue.push(queue_item(&r, r.consent_withdrawn_at.is_some()));
+            let mut queue = vec![];
+            if is_builder {
+                let (clause, binds) = crate::networks::store::scope_clause(&viewer, "r.network_id", "r.locality_id", 0);
+                let sql = format!(
+                    "SELECT {} {} WHERE {clause} AND (r.closed_at IS NULL OR r.closed_at > $1000) ORDER BY r.created_at LIMIT 300",
+                    store::COLUMNS,
+                    store::JOINS
+                );
+                // $1000 is a placeholder renumbered below to follow the scope's binds.
+                let sql = sql.replace("$1000", &format!("${}", binds.len() + 1));
+                let mut q = sqlx::query(&sql);
+                for b in &binds {
+                    q = q.bind(b);
+                }
+                let rows = q.bind(crate::util::now() - 30 * 86_400).fetch_all(&st.db.pool).await?;
+                let mut tx = st.db.pool.begin().await?;
+                for row in &rows {
+                    let r = store::from_row(row);
+                    let rel = relation_to(&viewer, &r).unwrap_or(Relation::Admin);
+                    store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "queue").await?;
+                    queue.push(queue_item(&r, r.consent_withdrawn_at.is_some()));
+                }
+                tx.commit().await?;
+                // Open and overdue first, then by age.
+                queue.sort_by_key(|q| (q.status.is_final(), !q.overdue, q.created_at));
             }
-            tx.commit().await?;
-            // Open and overdue first, then by age.
-            queue.sort_by_key(|q| (q.status.is_final(), !q.overdue, q.created_at));
-        }
-        let mut sent = vec![];
-        let (verified, org_lead) = professional.as_ref().map(|p| (p.verified, p.is_org_lead)).unwrap_or((false, false));
-        if let Some(p) = professional.as_ref().filter(|p| p.verified) {
-            let (filter, key) = if p.is_org_lead { ("r.organisation_id = $1", &p.organisation_id) } else { ("r.referrer_id = $1", &viewer.user_id) };
-            let rows = sqlx::query(&format!("SELECT {} {} WHERE {filter} ORDER BY r.created_at DESC LIMIT 300", store::COLUMNS, store::JOINS))
-                .bind(key)
-                .fetch_all(&st.db.pool)
-                .await?;
-            let mut tx = st.db.pool.begin().await?;
-            for row in &rows {
-                let r = store::from_row(row);
-                let rel = relation_to(&viewer, &r).unwrap_or(Relation::Referrer);
-                store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "referrer's list").await?;
-                sent.push(queue_item(&r, false));
+            let mut sent = vec![];
+            let (verified, org_lead) = professional.as_ref().map(|p| (p.verified, p.is_org_lead)).unwrap_or((false, false));
+            if let Some(p) = professional.as_ref().filter(|p| p.verified) {
+                let (filter, key) =
+                    if p.is_org_lead { ("r.organisation_id = $1", &p.organisation_id) } else { ("r.referrer_id = $1", &viewer.user_id) };
+                let rows =
+                    sqlx::query(&format!("SELECT {} {} WHERE {filter} ORDER BY r.created_at DESC LIMIT 300", store::COLUMNS, store::JOINS))
+                        .bind(key)
+                        .fetch_all(&st.db.pool)
+                        .await?;
+                let mut tx = st.db.pool.begin().await?;
+                for row in &rows {
+                    let r = store::from_row(row);
+                    let rel = relation_to(&viewer, &r).unwrap_or(Relation::Referrer);
+                    store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "referrer's list").await?;
+                    sent.push(queue_item(&r, false));
+                }
+                tx.commit().await?;
             }
-            tx.commit().await?;
+            Ok(ReferralsView { queue, is_builder, sent, is_professional: professional.is_some(), verified, org_lead })
         }
-        Ok(ReferralsView { queue, is_builder, sent, is_professional: professional.is_some(), verified, org_lead })
-    }.await)
+        .await,
+    )
 }
 
 /// One referral, as much as the caller may see. Logged.

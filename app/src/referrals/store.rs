@@ -184,7 +184,14 @@ pub async fn event(
 }
 
 /// A line of the access log (append-only). `detail` never holds personal details.
-pub async fn log<'e, E>(exec: E, referral_id: &str, user_id: Option<&str>, actor_label: &str, action: &str, detail: &str) -> Result<(), AppError>
+pub async fn log<'e, E>(
+    exec: E,
+    referral_id: &str,
+    user_id: Option<&str>,
+    actor_label: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), AppError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -205,7 +212,13 @@ where
 
 /// Moves the status if it is still `from` (so two builders pressing at once move it once).
 /// Sets the dates that go with the new status.
-pub async fn set_status(tx: &mut Transaction<'_, Any>, id: &str, from: Status, to: Status, summary: Option<&str>) -> Result<bool, AppError> {
+pub async fn set_status(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    from: Status,
+    to: Status,
+    summary: Option<&str>,
+) -> Result<bool, AppError> {
     let t = now();
     let extra = match to {
         Status::Contacted => ", first_contact_at = COALESCE(first_contact_at, $4)",
@@ -232,11 +245,13 @@ pub async fn set_status(tx: &mut Transaction<'_, Any>, id: &str, from: Status, t
 
 /// The status before the last "on hold".
 pub async fn held_from(db: &Db, id: &str) -> Result<Option<Status>, AppError> {
-    Ok(sqlx::query("SELECT from_status FROM referral_events WHERE referral_id = $1 AND to_status = 'on_hold' ORDER BY at DESC, id DESC LIMIT 1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .and_then(|r| Status::parse(&r.get::<String, _>("from_status"))))
+    Ok(sqlx::query(
+        "SELECT from_status FROM referral_events WHERE referral_id = $1 AND to_status = 'on_hold' ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .and_then(|r| Status::parse(&r.get::<String, _>("from_status"))))
 }
 
 pub struct EventRow {
@@ -288,7 +303,14 @@ pub async fn outcomes(db: &Db, id: &str) -> Result<Vec<(String, Wellbeing, Strin
     .collect())
 }
 
-pub async fn add_outcome(tx: &mut Transaction<'_, Any>, id: &str, stage: &str, w: &Wellbeing, answered_by: &str, by: &str) -> Result<(), AppError> {
+pub async fn add_outcome(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    stage: &str,
+    w: &Wellbeing,
+    answered_by: &str,
+    by: &str,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO referral_outcomes (id, referral_id, stage, life_satisfaction, worthwhile, happiness, anxiety, lack_companionship,
             left_out, isolated, answered_by, entered_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",

@@ -31,36 +31,39 @@ pub struct SecurityEventsView {
 /// The newest 200 security events, optionally of one kind. Site admins only.
 #[server(endpoint = "security_events")]
 pub async fn security_events(kind: Option<String>) -> Result<SecurityEventsView, AppError> {
-    crate::platform::request::finish(async {
-        use crate::platform::events::EventKind;
-        use sqlx::Row;
-        let st = crate::platform::state::state()?;
-        let viewer = crate::platform::request::signed_in().await?;
-        crate::networks::domain::require_site_admin(&viewer)?;
-        let kind = kind.and_then(|k| EventKind::from_code(&k)).map(|k| k.code().to_string()).unwrap_or_default();
-        let rows = sqlx::query(
-            "SELECT e.at, e.kind, e.user_id, u.display_name, e.subject, e.client, e.detail
+    crate::platform::request::finish(
+        async {
+            use crate::platform::events::EventKind;
+            use sqlx::Row;
+            let st = crate::platform::state::state()?;
+            let viewer = crate::platform::request::signed_in().await?;
+            crate::networks::domain::require_site_admin(&viewer)?;
+            let kind = kind.and_then(|k| EventKind::from_code(&k)).map(|k| k.code().to_string()).unwrap_or_default();
+            let rows = sqlx::query(
+                "SELECT e.at, e.kind, e.user_id, u.display_name, e.subject, e.client, e.detail
              FROM security_events e LEFT JOIN users u ON u.id = e.user_id
              WHERE ($1 = '' OR e.kind = $1) ORDER BY e.at DESC, e.id LIMIT 200",
-        )
-        .bind(&kind)
-        .fetch_all(&st.db.pool)
-        .await?;
-        Ok(SecurityEventsView {
-            events: rows
-                .into_iter()
-                .map(|r| SecurityEventRow {
-                    at: r.get("at"),
-                    kind: r.get("kind"),
-                    user_id: r.get("user_id"),
-                    user_name: r.get("display_name"),
-                    subject: r.get("subject"),
-                    client: r.get("client"),
-                    detail: r.get("detail"),
-                })
-                .collect(),
-            kinds: EventKind::ALL.iter().map(|k| k.code().to_string()).collect(),
-            kind,
-        })
-    }.await)
+            )
+            .bind(&kind)
+            .fetch_all(&st.db.pool)
+            .await?;
+            Ok(SecurityEventsView {
+                events: rows
+                    .into_iter()
+                    .map(|r| SecurityEventRow {
+                        at: r.get("at"),
+                        kind: r.get("kind"),
+                        user_id: r.get("user_id"),
+                        user_name: r.get("display_name"),
+                        subject: r.get("subject"),
+                        client: r.get("client"),
+                        detail: r.get("detail"),
+                    })
+                    .collect(),
+                kinds: EventKind::ALL.iter().map(|k| k.code().to_string()).collect(),
+                kind,
+            })
+        }
+        .await,
+    )
 }
