@@ -3,6 +3,13 @@
 /// Seconds since the Unix epoch, as stored in every `*_at` column.
 pub type EpochSecs = i64;
 
+/// Lengths of time in seconds, for arithmetic on [`EpochSecs`]. In SQL, bind them as
+/// parameters rather than writing the number into the query.
+pub const MINUTE: i64 = 60;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
+pub const WEEK: i64 = 7 * DAY;
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use rand::RngCore;
@@ -56,7 +63,7 @@ pub fn parse_iso_date(s: &str) -> Option<(i32, u32, u32)> {
 
 /// "12 March 2026" for an epoch time (UTC), without pulling a date library into the wasm.
 pub fn format_date(at: EpochSecs) -> String {
-    let days = at.div_euclid(86_400);
+    let days = at.div_euclid(DAY);
     let (y, m, d) = civil_from_days(days);
     const MONTHS: [&str; 12] =
         ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -65,19 +72,19 @@ pub fn format_date(at: EpochSecs) -> String {
 
 /// "12 March 2026, 14:05 UTC" for an epoch time.
 pub fn format_date_time(at: EpochSecs) -> String {
-    let secs = at.rem_euclid(86_400);
-    format!("{}, {:02}:{:02} UTC", format_date(at), secs / 3600, (secs % 3600) / 60)
+    let secs = at.rem_euclid(DAY);
+    format!("{}, {:02}:{:02} UTC", format_date(at), secs / HOUR, (secs % HOUR) / MINUTE)
 }
 
 /// "2026-03-12T14:05:09Z" (RFC 3339, UTC) for an epoch time.
 pub fn iso_datetime(at: EpochSecs) -> String {
-    let secs = at.rem_euclid(86_400);
-    format!("{}T{:02}:{:02}:{:02}Z", iso_date(at), secs / 3600, (secs % 3600) / 60, secs % 60)
+    let secs = at.rem_euclid(DAY);
+    format!("{}T{:02}:{:02}:{:02}Z", iso_date(at), secs / HOUR, (secs % HOUR) / MINUTE, secs % 60)
 }
 
 /// "2026-03-12" for an epoch time (UTC).
 pub fn iso_date(at: EpochSecs) -> String {
-    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    let (y, m, d) = civil_from_days(at.div_euclid(DAY));
     format!("{y:04}-{m:02}-{d:02}")
 }
 

@@ -176,16 +176,15 @@ pub async fn join(
             )
             .await?;
         } else {
-            let user_id = store::insert_member(
+            use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
+            let user_id = create_member(
                 &mut tx,
-                &store::NewMember {
-                    display_name: name.as_str(),
-                    email: email.as_str(),
-                    password_hash: &hash,
-                    locality_id: &locality,
+                &NewAccount { display_name: name.as_str(), email: Some(email.as_str()), password_hash: Some(&hash) },
+                &NewMembership {
                     network_id: &network_id,
-                    requires_approval,
+                    locality_id: &locality,
                     about: &about,
+                    joined_by: JoinedBy::Themselves { requires_approval },
                 },
             )
             .await?;

@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::platform::db::Db;
 use crate::platform::state::AppState;
-use crate::util::{hash_token, new_id, new_token, now};
+use crate::util::{hash_token, new_token, now};
 use sqlx::{Any, Row, Transaction};
 
 /// Purposes of emailed single-use links.
@@ -57,47 +57,6 @@ pub async fn find_account_by_email(db: &Db, email: &str) -> Result<Option<Accoun
 pub async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>, AppError> {
     let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
     Ok(row.and_then(|r| r.get::<Option<String>, _>("password_hash")))
-}
-
-/// A new account and its membership of the network that holds `locality_id`.
-pub struct NewMember<'a> {
-    pub display_name: &'a str,
-    pub email: &'a str,
-    pub password_hash: &'a str,
-    pub locality_id: &'a str,
-    pub network_id: &'a str,
-    pub requires_approval: bool,
-    /// What they wrote about themselves (for the builder who welcomes them).
-    pub about: &'a str,
-}
-
-/// Creates the user and membership; returns the user id. Run inside the caller's transaction.
-pub async fn insert_member(tx: &mut Transaction<'_, Any>, m: &NewMember<'_>) -> Result<String, AppError> {
-    let user_id = new_id();
-    let t = now();
-    sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&user_id)
-        .bind(m.email)
-        .bind(m.display_name)
-        .bind(m.password_hash)
-        .bind(t)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO memberships (id, user_id, network_id, locality_id, status, code_of_conduct_agreed_at, created_at, about)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(new_id())
-    .bind(&user_id)
-    .bind(m.network_id)
-    .bind(m.locality_id)
-    .bind(if m.requires_approval { "pending" } else { "active" })
-    .bind(t)
-    .bind(t)
-    .bind(m.about)
-    .execute(&mut **tx)
-    .await?;
-    Ok(user_id)
 }
 
 /// Issues a single-use link token; only its hash is stored.

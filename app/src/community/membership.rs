@@ -63,7 +63,7 @@ pub async fn builder_desk() -> Result<DeskView, AppError> {
                     updated_at: r.get("updated_at"),
                 })
                 .collect();
-            let network = builder_network(&st, &viewer, None).await?;
+            let (network, _) = crate::networks::store::builder_network(&st.db, &viewer, None).await?;
             Ok(DeskView {
                 pending,
                 reports: store::reports_in_scope(&st.db, &viewer, false, 200).await?,
@@ -358,61 +358,62 @@ pub async fn add_member_note(user_id: String, body: String) -> Result<(), AppErr
 /// a paper form). They cannot sign in; builders record their exchanges for them.
 #[server(endpoint = "assisted_join")]
 pub async fn assisted_join(display_name: String, locality: String, about: String, paper_consent: Option<String>) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        require_some_builder(&viewer)?;
-        let mut problem = keep(
-            FormProblem::new(),
-            &[("display_name", &display_name), ("locality", &locality), ("about", &about), ("paper_consent", paper_consent.as_deref().unwrap_or(""))],
-        );
-        let name = crate::auth::domain::DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
-        let network = crate::networks::store::locality_network(&st.db, &locality).await?;
-        match &network {
-            None => problem.push("locality", "Choose the area the person lives in."),
-            Some((n, _)) => require_builder_for(&viewer, n, &locality)?,
-        }
-        if about.chars().count() > 1000 || crate::util::has_control_chars(&about) {
-            problem.push("about", "Keep it to 1000 ordinary characters.");
-        }
-        if paper_consent.is_none() {
-            problem.push("paper_consent", "Tick to confirm the person signed the paper membership and consent form.");
-        }
-        problem.into_result()?;
-        let (Some(name), Some((network_id, _))) = (name, network) else { return Err(crate::error::unexpected("assisted: values missing")) };
-        let user_id = crate::util::new_id();
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, NULL, $2, NULL, $3)")
-            .bind(&user_id)
-            .bind(name.as_str())
-            .bind(t)
-            .execute(&mut *tx)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            require_some_builder(&viewer)?;
+            let mut problem = keep(
+                FormProblem::new(),
+                &[
+                    ("display_name", &display_name),
+                    ("locality", &locality),
+                    ("about", &about),
+                    ("paper_consent", paper_consent.as_deref().unwrap_or("")),
+                ],
+            );
+            let name = crate::auth::domain::DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
+            let network = crate::networks::store::locality_network(&st.db, &locality).await?;
+            match &network {
+                None => problem.push("locality", "Choose the area the person lives in."),
+                Some((n, _)) => require_builder_for(&viewer, n, &locality)?,
+            }
+            if about.chars().count() > 1000 || crate::util::has_control_chars(&about) {
+                problem.push("about", "Keep it to 1000 ordinary characters.");
+            }
+            if paper_consent.is_none() {
+                problem.push("paper_consent", "Tick to confirm the person signed the paper membership and consent form.");
+            }
+            problem.into_result()?;
+            let (Some(name), Some((network_id, _))) = (name, network) else {
+                return Err(crate::error::unexpected("assisted: values missing"));
+            };
+            let mut tx = st.db.pool.begin().await?;
+            use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
+            let user_id = create_member(
+                &mut tx,
+                &NewAccount { display_name: name.as_str(), email: None, password_hash: None },
+                &NewMembership {
+                    network_id: &network_id,
+                    locality_id: &locality,
+                    about: about.trim(),
+                    joined_by: JoinedBy::Builder { builder_id: &viewer.user_id },
+                },
+            )
             .await?;
-        sqlx::query(
-            "INSERT INTO memberships (id, user_id, network_id, locality_id, status, about, code_of_conduct_agreed_at, joined_by, paper_consent_at, created_at)
-             VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $6, $6)",
-        )
-        .bind(crate::util::new_id())
-        .bind(&user_id)
-        .bind(&network_id)
-        .bind(&locality)
-        .bind(about.trim())
-        .bind(t)
-        .bind(&viewer.user_id)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::AssistedJoin)
-                .on_member(&network_id, &locality, &user_id)
-                .reason("Paper membership and consent form signed")
-                .change("", format!("active member {}", name.as_str())),
-        )
-        .await?;
-        tx.commit().await?;
-        crate::ledger::grant_starting_credit(&st, &network_id, &user_id).await?;
-        leptos_axum::redirect(&format!("/community/members/{user_id}?done=joined"));
-        Ok(())
-    }.await)
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::AssistedJoin)
+                    .on_member(&network_id, &locality, &user_id)
+                    .reason("Paper membership and consent form signed")
+                    .change("", format!("active member {}", name.as_str())),
+            )
+            .await?;
+            tx.commit().await?;
+            crate::ledger::grant_starting_credit(&st, &network_id, &user_id).await?;
+            leptos_axum::redirect(&format!("/community/members/{user_id}?done=joined"));
+            Ok(())
+        }
+        .await,
+    )
 }

@@ -175,33 +175,6 @@ async fn member_for_builder(st: &AppState, viewer: &Viewer, user_id: &str) -> Re
     Ok(place)
 }
 
-/// A network the viewer builds for as a whole (or a site admin).
-#[cfg(feature = "ssr")]
-fn require_network_builder(viewer: &Viewer, network_id: &str) -> Result<(), AppError> {
-    if viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network_id && s.locality_id.is_none()) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("Only community builders for the whole network can change its rules.".into()))
-    }
-}
-
-/// The network a builder works in: the one asked for if they build there, else their first.
-#[cfg(feature = "ssr")]
-async fn builder_network(st: &AppState, viewer: &Viewer, asked: Option<&str>) -> Result<String, AppError> {
-    require_some_builder(viewer)?;
-    if let Some(n) = asked.filter(|n| !n.is_empty()) {
-        if viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == n) {
-            return Ok(n.to_string());
-        }
-        return Err(AppError::Forbidden("You are not a community builder of that network.".into()));
-    }
-    if let Some(s) = viewer.builder_of.first() {
-        return Ok(s.network_id.clone());
-    }
-    let row = sqlx::query("SELECT id FROM networks ORDER BY created_at, id LIMIT 1").fetch_optional(&st.db.pool).await?;
-    row.map(|r| r.get("id")).ok_or_else(|| AppError::not_found("time bank"))
-}
-
 #[cfg(feature = "ssr")]
 fn keep(problem: FormProblem, fields: &[(&str, &str)]) -> FormProblem {
     fields.iter().fold(problem, |p, (k, v)| p.keep(k, v))

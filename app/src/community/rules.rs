@@ -9,7 +9,7 @@ pub async fn network_settings(network_id: Option<String>) -> Result<SettingsView
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let network_id = builder_network(&st, &viewer, network_id.as_deref()).await?;
+            let (network_id, _) = crate::networks::store::builder_network(&st.db, &viewer, network_id.as_deref()).await?;
             let (network_name, settings) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
             let categories = sqlx::query(
             "SELECT id, name, retired_at, network_id FROM categories WHERE network_id IS NULL OR network_id = $1 ORDER BY position, name",
@@ -26,7 +26,7 @@ pub async fn network_settings(network_id: Option<String>) -> Result<SettingsView
         })
         .collect();
             Ok(SettingsView {
-                whole_network: require_network_builder(&viewer, &network_id).is_ok(),
+                whole_network: crate::networks::domain::require_whole_network_builder(&viewer, &network_id).is_ok(),
                 localities: localities_in_scope(&st, &viewer, &network_id).await?,
                 announcements: store::announcements_for(&st.db, &network_id, None, 50)
                     .await?
@@ -63,7 +63,7 @@ pub async fn update_network_settings(
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            require_network_builder(&viewer, &network_id)?;
+            crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
             let (_, current) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
             // Forms from before the referral rules existed leave them as they are.
             let first_contact_days = first_contact_days.unwrap_or_else(|| current.first_contact_days.to_string());
@@ -131,7 +131,7 @@ pub async fn change_category(
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            require_network_builder(&viewer, &network_id)?;
+            crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
             // The add form's box is `name`, the rename form's `new_name` (two forms, one page).
             let field = if op == "rename" { "new_name" } else { "name" };
             let name = if op == "rename" { new_name.unwrap_or_default() } else { name.unwrap_or_default() };
@@ -223,7 +223,7 @@ pub async fn post_announcement(
         let st = state()?;
         let viewer = signed_in().await?;
         let locality = if audience == "network" || audience.is_empty() {
-            require_network_builder(&viewer, &network_id)?;
+            crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
             None
         } else {
             let in_network = sqlx::query("SELECT 1 FROM localities WHERE id = $1 AND network_id = $2")
@@ -302,7 +302,7 @@ pub async fn end_announcement(announcement_id: String) -> Result<(), AppError> {
             let locality: Option<String> = row.get("locality_id");
             match &locality {
                 Some(l) => require_builder_for(&viewer, &network_id, l)?,
-                None => require_network_builder(&viewer, &network_id)?,
+                None => crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?,
             }
             let mut tx = st.db.pool.begin().await?;
             let ended = sqlx::query("UPDATE announcements SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")

@@ -142,3 +142,33 @@ pub fn PageError(error: crate::error::AppError) -> impl IntoView {
     }
     .into_any()
 }
+
+/// The shell most pages share: wait for the page's data (rendered on the server before the
+/// page is sent), show [`PageError`] with its status if it failed, else the page itself.
+///
+/// ```ignore
+/// let data = Resource::new_blocking(move || id.clone(), get_exchange);
+/// view! { <Title text="Exchange"/> <Loaded data=data let:exchange> … </Loaded> }
+/// ```
+#[component]
+pub fn Loaded<T, V, F>(data: Resource<Result<T, crate::error::AppError>>, children: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+{
+    let children = std::sync::Arc::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => children(value).into_any(),
+                        Err(error) => view! { <PageError error=error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

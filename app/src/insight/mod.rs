@@ -194,7 +194,7 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
         .ok_or_else(|| AppError::not_found("network"))?;
     let localities: Vec<Choice> =
         store::localities(&st.db, &network_id).await?.into_iter().map(|l| Choice { id: l.id, name: l.name }).collect();
-    let whole = viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network_id && s.locality_id.is_none());
+    let whole = crate::networks::domain::is_whole_network_builder(viewer, &network_id);
     let wanted_locality = ask.locality.clone().filter(|l| !l.is_empty());
     let (locality, fixed) = if whole {
         // A locality of another network (left in the form when the network was changed)

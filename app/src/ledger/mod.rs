@@ -262,23 +262,6 @@ async fn member_in_scope(st: &AppState, viewer: &Viewer, user_id: &str) -> Resul
     Ok((network, locality, name))
 }
 
-/// The network a builder works in (their first scope; site admins: the first network).
-#[cfg(feature = "ssr")]
-async fn builder_network(st: &AppState, viewer: &Viewer) -> Result<(String, bool), AppError> {
-    crate::networks::domain::require_some_builder(viewer)?;
-    if let Some(scope) = viewer.builder_of.iter().find(|s| s.locality_id.is_none()).or(viewer.builder_of.first()) {
-        return Ok((scope.network_id.clone(), scope.locality_id.is_none() || viewer.is_site_admin));
-    }
-    use sqlx::Row;
-    let row = sqlx::query("SELECT id FROM networks ORDER BY created_at LIMIT 1").fetch_optional(&st.db.pool).await?;
-    Ok((row.map(|r| r.get("id")).ok_or_else(|| AppError::not_found("time bank"))?, true))
-}
-
-#[cfg(feature = "ssr")]
-fn whole_network(viewer: &Viewer, network_id: &str) -> bool {
-    viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network_id && s.locality_id.is_none())
-}
-
 #[cfg(feature = "ssr")]
 fn picks(rows: Vec<(String, String, String)>) -> Vec<Pick> {
     rows.into_iter().map(|(id, name, locality)| Pick { id, name, locality }).collect()
@@ -523,7 +506,7 @@ async fn transfer_in_scope(st: &AppState, viewer: &Viewer, transfer_id: &str) ->
             back = format!("/community/members/{}/hours", l.get::<String, _>("user_id"));
         }
     }
-    if members == 0 && !whole_network(viewer, &network) {
+    if members == 0 && !crate::networks::domain::is_whole_network_builder(viewer, &network) {
         return Err(AppError::Forbidden("Only a builder for the whole time bank can reverse that.".into()));
     }
     let reversed =
@@ -653,7 +636,7 @@ pub async fn community_hours() -> Result<CommunityHoursView, AppError> {
             use sqlx::Row;
             let st = state()?;
             let viewer = signed_in().await?;
-            let (network, whole) = builder_network(&st, &viewer).await?;
+            let (network, whole) = crate::networks::store::builder_network(&st.db, &viewer, None).await?;
             let (network_minutes, pool_minutes) = queries::network_balances(&st.db, &network).await?;
             let organisations = queries::organisation_accounts(&st.db, &network).await?;
             let mut members = vec![];
@@ -767,8 +750,8 @@ pub async fn add_organisation_account(name: String, kind: String, named_member: 
             use sqlx::Row;
             let st = state()?;
             let viewer = signed_in().await?;
-            let (network, _) = builder_network(&st, &viewer).await?;
-            if !whole_network(&viewer, &network) {
+            let (network, _) = crate::networks::store::builder_network(&st.db, &viewer, None).await?;
+            if !crate::networks::domain::is_whole_network_builder(&viewer, &network) {
                 return Err(AppError::Forbidden("Only a builder for the whole time bank can open organisation accounts.".into()));
             }
             let mut problem = FormProblem::new().keep("org_name", &name).keep("org_kind", &kind).keep("named_member", &named_member);
@@ -871,13 +854,13 @@ async fn organisation_for(st: &AppState, viewer: &Viewer, organisation_id: &str)
     crate::networks::domain::require_any_role(viewer)?;
     let network = match &viewer.membership {
         Some(m) => m.network_id.clone(),
-        None => builder_network(st, viewer).await?.0,
+        None => crate::networks::store::builder_network(&st.db, viewer, None).await?.0,
     };
     let named = queries::organisations_of(&st.db, &network, &viewer.user_id).await?;
     if let Some(org) = named.into_iter().find(|o| o.id == organisation_id) {
         return Ok((network, org));
     }
-    if whole_network(viewer, &network) {
+    if crate::networks::domain::is_whole_network_builder(viewer, &network) {
         if let Some(org) = queries::organisation_accounts(&st.db, &network).await?.into_iter().find(|o| o.id == organisation_id) {
             return Ok((network, org));
         }

@@ -67,7 +67,7 @@ pub struct BuilderScope {
 impl BuilderScope {
     /// Does this scope reach a member of `network_id` living in `locality_id`?
     pub fn covers(&self, network_id: &str, locality_id: &str) -> bool {
-        self.network_id == network_id && self.locality_id.as_deref().map_or(true, |l| l == locality_id)
+        self.network_id == network_id && self.locality_id.as_deref().is_none_or(|l| l == locality_id)
     }
 }
 
@@ -190,6 +190,35 @@ pub fn require_builder_for(viewer: &Viewer, network_id: &str, locality_id: &str)
     } else {
         Err(AppError::Forbidden("Only the community builders of that locality can do that.".into()))
     }
+}
+
+/// Whether someone builds for the whole of `network_id` (not one locality of it), or is a
+/// site admin. The one place this rule is stated.
+pub fn is_whole_network_builder(viewer: &Viewer, network_id: &str) -> bool {
+    viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == network_id && s.locality_id.is_none())
+}
+
+/// A community builder for the whole of `network_id`, or a site admin.
+pub fn require_whole_network_builder(viewer: &Viewer, network_id: &str) -> Result<(), AppError> {
+    if is_whole_network_builder(viewer, network_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only community builders for the whole network can do that.".into()))
+    }
+}
+
+/// Which network a builder's desk shows: the one asked for if they build there; else
+/// the network of their first whole-network scope, else of their first scope. `None` for
+/// a site admin with no scope of their own (the caller picks the first network).
+pub fn builder_network_choice(viewer: &Viewer, asked: Option<&str>) -> Result<Option<String>, AppError> {
+    require_some_builder(viewer)?;
+    if let Some(n) = asked.filter(|n| !n.is_empty()) {
+        if viewer.is_site_admin || viewer.builder_of.iter().any(|s| s.network_id == n) {
+            return Ok(Some(n.to_string()));
+        }
+        return Err(AppError::Forbidden("You are not a community builder of that network.".into()));
+    }
+    Ok(viewer.builder_of.iter().find(|s| s.locality_id.is_none()).or(viewer.builder_of.first()).map(|s| s.network_id.clone()))
 }
 
 /// A community builder of any locality, or a site admin.

@@ -272,3 +272,86 @@ pub fn scope_clause(viewer: &Viewer, network_col: &str, locality_col: &str, offs
         (format!("({})", parts.join(" OR ")), binds)
     }
 }
+
+/// The network a builder's desk shows ([`super::domain::builder_network_choice`]), with
+/// whether they build for the whole of it. A site admin with no scope gets the first network.
+pub async fn builder_network(db: &Db, viewer: &Viewer, asked: Option<&str>) -> Result<(String, bool), AppError> {
+    let network_id = match super::domain::builder_network_choice(viewer, asked)? {
+        Some(n) => n,
+        None => sqlx::query_scalar::<_, String>("SELECT id FROM networks ORDER BY created_at, id LIMIT 1")
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or_else(|| AppError::not_found("time bank"))?,
+    };
+    let whole = super::domain::is_whole_network_builder(viewer, &network_id);
+    Ok((network_id, whole))
+}
+
+/// A new account: a user row. Residents joining themselves have an email and password;
+/// people joined by a builder or a referral have neither until they claim the account.
+pub struct NewAccount<'a> {
+    pub display_name: &'a str,
+    pub email: Option<&'a str>,
+    pub password_hash: Option<&'a str>,
+}
+
+/// How a membership came about.
+pub enum JoinedBy<'a> {
+    /// The resident joined online; `requires_approval` leaves it pending.
+    Themselves { requires_approval: bool },
+    /// A community builder (or a referral) joined them, on a signed paper consent.
+    Builder { builder_id: &'a str },
+}
+
+/// A new membership of `network_id`, living in `locality_id`.
+pub struct NewMembership<'a> {
+    pub network_id: &'a str,
+    pub locality_id: &'a str,
+    pub about: &'a str,
+    pub joined_by: JoinedBy<'a>,
+}
+
+/// Creates the user; returns its id. Run inside the caller's transaction.
+pub async fn insert_account(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: &NewAccount<'_>) -> Result<String, AppError> {
+    let user_id = crate::util::new_id();
+    sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&user_id)
+        .bind(a.email)
+        .bind(a.display_name)
+        .bind(a.password_hash)
+        .bind(crate::util::now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(user_id)
+}
+
+/// Creates a member: the user and their membership, in the caller's transaction; returns
+/// the user id. Joining online, assisted joining and joining from a referral all come here.
+pub async fn create_member(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    account: &NewAccount<'_>,
+    membership: &NewMembership<'_>,
+) -> Result<String, AppError> {
+    let user_id = insert_account(tx, account).await?;
+    let t = crate::util::now();
+    let (status, joined_by, paper_consent_at) = match membership.joined_by {
+        JoinedBy::Themselves { requires_approval } => (if requires_approval { "pending" } else { "active" }, None, None),
+        JoinedBy::Builder { builder_id } => ("active", Some(builder_id), Some(t)),
+    };
+    sqlx::query(
+        "INSERT INTO memberships (id, user_id, network_id, locality_id, status, about, code_of_conduct_agreed_at, joined_by, paper_consent_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7)",
+    )
+    .bind(crate::util::new_id())
+    .bind(&user_id)
+    .bind(membership.network_id)
+    .bind(membership.locality_id)
+    .bind(status)
+    .bind(membership.about)
+    .bind(t)
+    .bind(joined_by)
+    .bind(paper_consent_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(user_id)
+}

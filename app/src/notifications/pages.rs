@@ -2,7 +2,7 @@
 
 use super::{my_notifications, MarkNotificationsRead, SetEmailFrequency};
 use crate::components::forms::Notice;
-use crate::components::layout::PageError;
+use crate::components::layout::Loaded;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,11 +18,7 @@ pub fn NotificationsPage() -> impl IntoView {
         <Title text="Notifications"/>
         <h1>"Notifications"</h1>
         {saved.then(|| view! { <Notice>"Your email choice is saved."</Notice> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(v) => {
+        <Loaded data=data children=move |v| {
                         let any_unread = v.items.iter().any(|n| n.unread);
                         let f = v.email_frequency.clone();
                         view! {
@@ -64,10 +60,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     <button type="submit" class="button primary">"Save"</button>
                                 </ActionForm>
                             </section>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                        }
+        }/>
     }
 }

@@ -146,15 +146,11 @@ pub async fn apply_as_professional(
                     }
                 }
             };
-            let user_id = crate::util::new_id();
-            sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&user_id)
-                .bind(email.as_str())
-                .bind(name.as_str())
-                .bind(&hash)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
+            let user_id = crate::networks::store::insert_account(
+                &mut tx,
+                &crate::networks::store::NewAccount { display_name: name.as_str(), email: Some(email.as_str()), password_hash: Some(&hash) },
+            )
+            .await?;
             sqlx::query(
                 "INSERT INTO professionals (user_id, organisation_id, job_title, is_org_lead, verified_at, created_at, work_email)
                  VALUES ($1, $2, $3, 0, NULL, $4, $5)",

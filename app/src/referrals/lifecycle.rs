@@ -83,65 +83,74 @@ pub async fn move_referral(id: String, action: String, note: String) -> Result<(
 /// member of the referral's locality, and the referral moves to "joined".
 #[server(endpoint = "referral_join")]
 pub async fn referral_join(id: String, display_name: String, agreed: Option<String>) -> Result<(), AppError> {
-    finish(async {
-        use crate::audit::{domain::AuditAction, store::{audit, AuditEntry}};
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
-        if domain::next_status(r.status, Move::Join, Mover::Builder, None).is_none() || r.consent_withdrawn_at.is_some() {
-            return Err(AppError::Conflict(format!("A referral that is \"{}\" cannot be joined up now: make contact first.", r.status.label())));
-        }
-        let mut problem = FormProblem::new().keep("display_name", &display_name).keep("agreed", agreed.as_deref().unwrap_or(""));
-        let name = crate::auth::domain::DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
-        if agreed.is_none() {
-            problem.push("agreed", "Tick to confirm the person agreed to join and to the code of conduct.");
-        }
-        problem.into_result()?;
-        let name = name.ok_or_else(|| crate::error::unexpected("referral join: name"))?;
-        let user_id = crate::util::new_id();
-        let t = crate::util::now();
-        let label = label_of(&viewer, rel);
-        let mut tx = st.db.pool.begin().await?;
-        sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, NULL, $2, NULL, $3)")
-            .bind(&user_id)
-            .bind(name.as_str())
-            .bind(t)
-            .execute(&mut *tx)
+    finish(
+        async {
+            use crate::audit::{
+                domain::AuditAction,
+                store::{audit, AuditEntry},
+            };
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open_as_builder(&st, &viewer, &id).await?;
+            if domain::next_status(r.status, Move::Join, Mover::Builder, None).is_none() || r.consent_withdrawn_at.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "A referral that is \"{}\" cannot be joined up now: make contact first.",
+                    r.status.label()
+                )));
+            }
+            let mut problem = FormProblem::new().keep("display_name", &display_name).keep("agreed", agreed.as_deref().unwrap_or(""));
+            let name = crate::auth::domain::DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
+            if agreed.is_none() {
+                problem.push("agreed", "Tick to confirm the person agreed to join and to the code of conduct.");
+            }
+            problem.into_result()?;
+            let name = name.ok_or_else(|| crate::error::unexpected("referral join: name"))?;
+            let label = label_of(&viewer, rel);
+            let mut tx = st.db.pool.begin().await?;
+            use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
+            let user_id = create_member(
+                &mut tx,
+                &NewAccount { display_name: name.as_str(), email: None, password_hash: None },
+                &NewMembership {
+                    network_id: &r.network_id,
+                    locality_id: &r.locality_id,
+                    about: "",
+                    joined_by: JoinedBy::Builder { builder_id: &viewer.user_id },
+                },
+            )
             .await?;
-        sqlx::query(
-            "INSERT INTO memberships (id, user_id, network_id, locality_id, status, about, code_of_conduct_agreed_at, joined_by, paper_consent_at, created_at)
-             VALUES ($1, $2, $3, $4, 'active', '', $5, $6, $5, $5)",
-        )
-        .bind(crate::util::new_id())
-        .bind(&user_id)
-        .bind(&r.network_id)
-        .bind(&r.locality_id)
-        .bind(t)
-        .bind(&viewer.user_id)
-        .execute(&mut *tx)
-        .await?;
-        if !store::set_status(&mut tx, &r.id, r.status, Status::Joined, None).await? {
-            return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page.".into()));
+            if !store::set_status(&mut tx, &r.id, r.status, Status::Joined, None).await? {
+                return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page.".into()));
+            }
+            sqlx::query("UPDATE referrals SET member_id = $1 WHERE id = $2").bind(&user_id).bind(&r.id).execute(&mut *tx).await?;
+            store::event(&mut tx, &r.id, Some(r.status), Status::Joined, Some(&viewer.user_id), &label, "Signed up by a community builder")
+                .await?;
+            store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "joined: member account made").await?;
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::AssistedJoin)
+                    .on_member(&r.network_id, &r.locality_id, &user_id)
+                    .reason("Joined from a referral; agreement recorded by the builder")
+                    .change("", format!("active member {}", name.as_str())),
+            )
+            .await?;
+            if let Some(referrer) = r.referrer_id.as_deref() {
+                crate::notifications::notify(
+                    &mut tx,
+                    &st.config.public_url,
+                    referrer,
+                    "A person you referred has joined the time bank",
+                    &format!("/referrals/{}", r.id),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            crate::ledger::grant_starting_credit(&st, &r.network_id, &user_id).await?;
+            leptos_axum::redirect(&format!("/referrals/{}?done=joined", r.id));
+            Ok(())
         }
-        sqlx::query("UPDATE referrals SET member_id = $1 WHERE id = $2").bind(&user_id).bind(&r.id).execute(&mut *tx).await?;
-        store::event(&mut tx, &r.id, Some(r.status), Status::Joined, Some(&viewer.user_id), &label, "Signed up by a community builder").await?;
-        store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "joined: member account made").await?;
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::AssistedJoin)
-                .on_member(&r.network_id, &r.locality_id, &user_id)
-                .reason("Joined from a referral; agreement recorded by the builder")
-                .change("", format!("active member {}", name.as_str())),
-        )
-        .await?;
-        if let Some(referrer) = r.referrer_id.as_deref() {
-            crate::notifications::notify(&mut tx, &st.config.public_url, referrer, "A person you referred has joined the time bank", &format!("/referrals/{}", r.id)).await?;
-        }
-        tx.commit().await?;
-        crate::ledger::grant_starting_credit(&st, &r.network_id, &user_id).await?;
-        leptos_axum::redirect(&format!("/referrals/{}?done=joined", r.id));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Starter hours from the community pool for the new member.
