@@ -31,6 +31,13 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    say "Adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
   cargo install cargo-leptos --locked --ignore-rust-version --version "$CARGO_LEPTOS_VERSION"

@@ -19,6 +19,8 @@ pub mod demo;
 pub mod email;
 pub mod error;
 pub mod exchanges;
+#[cfg(test)]
+mod floor_plan;
 pub mod home;
 pub mod insight;
 #[cfg(feature = "ssr")]

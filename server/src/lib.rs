@@ -164,9 +164,10 @@ fn plain(status: http::StatusCode, text: &'static str) -> axum::response::Respon
 
 /// Liveness and database check for load balancers.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => (http::StatusCode::OK, "ok"),
-        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    if state.db.is_reachable().await {
+        (http::StatusCode::OK, "ok")
+    } else {
+        (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     }
 }
 

@@ -1,7 +1,7 @@
 //! The community builder's list of members they look after.
 
 use super::community_members;
-use crate::components::layout::PageError;
+use crate::components::layout::Loaded;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,11 +11,7 @@ pub fn MembersPage() -> impl IntoView {
     let members = Resource::new_blocking(|| (), |_| community_members());
     view! {
         <Title text="Members"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match members.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(rows) => {
+        <Loaded data=members children=|rows| {
                         let waiting = rows.iter().filter(|r| r.status == super::domain::MembershipStatus::Pending).count();
                         view! {
                             <h1>"Members"</h1>
@@ -36,10 +32,6 @@ pub fn MembersPage() -> impl IntoView {
                                 </table>
                             </div>
                         }
-                        .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        }/>
     }
 }

@@ -4,7 +4,6 @@ use super::domain::{BuilderScope, Membership, MembershipStatus, Professional, Vi
 use super::{LocalityChoice, MemberRow, NetworkChoice};
 use crate::error::AppError;
 use crate::platform::db::{flag, Db};
-use sqlx::Row;
 
 const VIEWER_COLUMNS: &str = "u.id, u.display_name, u.email, u.is_site_admin,
     m.network_id, n.name AS network_name, m.locality_id, l.name AS locality_name, m.status,
@@ -22,6 +21,7 @@ const VIEWER_JOINS: &str = "
     LEFT JOIN organisations o ON o.id = p.organisation_id";
 
 /// One row of the viewer query as plain values, whichever way it was read.
+#[derive(sqlx::FromRow)]
 struct ViewerRow {
     id: String,
     display_name: String,
@@ -42,8 +42,7 @@ struct ViewerRow {
     unread_notifications: i64,
 }
 
-/// Reads a `ViewerRow` from a row of either driver: `$get` is sqlx's `try_get` or
-/// rusqlite's `get` (both take the column's name and infer its type).
+/// Reads a `ViewerRow` from a rusqlite row (sqlx reads it with its `FromRow`).
 macro_rules! viewer_row {
     ($r:expr, $get:ident) => {
         ViewerRow {
@@ -71,18 +70,27 @@ macro_rules! viewer_row {
 /// Everything the rules need about a user: one query, and a second only for community
 /// builders (their scopes).
 pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppError> {
-    let row = sqlx::query(&format!("SELECT {VIEWER_COLUMNS} FROM users u {VIEWER_JOINS} WHERE u.id = $1"))
+    let row = sqlx::query_as::<_, ViewerRow>(&format!("SELECT {VIEWER_COLUMNS} FROM users u {VIEWER_JOINS} WHERE u.id = $1"))
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
     match row {
-        Some(r) => Ok(Some(viewer_from_row(db, viewer_row!(r, try_get), false).await?)),
+        Some(r) => Ok(Some(viewer_from_row(db, r, false).await?)),
         None => Ok(None),
     }
 }
 
 /// The session's row: the viewer, then the session's own times.
 type SessionRow = (ViewerRow, i64, i64, Option<i64>);
+
+#[derive(sqlx::FromRow)]
+struct SessionViewerRow {
+    #[sqlx(flatten)]
+    viewer: ViewerRow,
+    last_seen_at: i64,
+    expires_at: i64,
+    second_factor_at: Option<i64>,
+}
 
 /// The viewer behind a session (by the token's hash) with the session's last-seen and
 /// expiry times: what every signed-in request needs, in one query (two for builders).
@@ -106,12 +114,11 @@ pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewe
                 })
                 .optional()
         })?,
-        None => match sqlx::query(sql).bind(id_hash).fetch_optional(&db.pool).await? {
-            Some(r) => {
-                Some((viewer_row!(r, try_get), r.try_get("last_seen_at")?, r.try_get("expires_at")?, r.try_get("second_factor_at")?))
-            }
-            None => None,
-        },
+        None => sqlx::query_as::<_, SessionViewerRow>(sql)
+            .bind(id_hash)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|r| (r.viewer, r.last_seen_at, r.expires_at, r.second_factor_at)),
     };
     match row {
         Some((v, last_seen, expires, second_factor_at)) => {
@@ -148,7 +155,7 @@ async fn viewer_from_row(db: &Db, r: ViewerRow, second_factor: bool) -> Result<V
     let builder_of = if r.builder_roles == 0 {
         vec![]
     } else {
-        sqlx::query(
+        sqlx::query_as::<_, (String, Option<String>, String, Option<String>)>(
             "SELECT b.network_id, b.locality_id, n.name AS network_name, l.name AS locality_name
              FROM builder_roles b JOIN networks n ON n.id = b.network_id LEFT JOIN localities l ON l.id = b.locality_id
              WHERE b.user_id = $1 ORDER BY b.created_at",
@@ -157,17 +164,10 @@ async fn viewer_from_row(db: &Db, r: ViewerRow, second_factor: bool) -> Result<V
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(|r| {
-            let locality_name: Option<String> = r.get("locality_name");
-            let network_name: String = r.get("network_name");
-            BuilderScope {
-                network_id: r.get("network_id"),
-                locality_id: r.get("locality_id"),
-                label: match locality_name {
-                    Some(l) => l,
-                    None => format!("All of {network_name}"),
-                },
-            }
+        .map(|(network_id, locality_id, network_name, locality_name)| BuilderScope {
+            network_id,
+            locality_id,
+            label: locality_name.unwrap_or_else(|| format!("All of {network_name}")),
         })
         .collect()
     };
@@ -187,20 +187,19 @@ async fn viewer_from_row(db: &Db, r: ViewerRow, second_factor: bool) -> Result<V
 
 /// Networks and their localities, for the join form.
 pub async fn network_choices(db: &Db) -> Result<Vec<NetworkChoice>, AppError> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, (String, String, String, String)>(
         "SELECT n.id AS network_id, n.name AS network_name, l.id AS locality_id, l.name AS locality_name
          FROM networks n JOIN localities l ON l.network_id = n.id ORDER BY n.name, l.name",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut out: Vec<NetworkChoice> = Vec::new();
-    for r in rows {
-        let network_id: String = r.get("network_id");
-        if out.last().map(|n| n.id != network_id).unwrap_or(true) {
-            out.push(NetworkChoice { id: network_id.clone(), name: r.get("network_name"), localities: vec![] });
+    for (network_id, network_name, locality_id, locality_name) in rows {
+        if out.last().is_none_or(|n| n.id != network_id) {
+            out.push(NetworkChoice { id: network_id.clone(), name: network_name, localities: vec![] });
         }
         if let Some(last) = out.last_mut() {
-            last.localities.push(LocalityChoice { id: r.get("locality_id"), name: r.get("locality_name") });
+            last.localities.push(LocalityChoice { id: locality_id, name: locality_name });
         }
     }
     Ok(out)
@@ -208,41 +207,47 @@ pub async fn network_choices(db: &Db) -> Result<Vec<NetworkChoice>, AppError> {
 
 /// The network a locality belongs to and whether joining it needs approval.
 pub async fn locality_network(db: &Db, locality_id: &str) -> Result<Option<(String, bool)>, AppError> {
-    let row = sqlx::query("SELECT n.id, n.requires_approval FROM localities l JOIN networks n ON n.id = l.network_id WHERE l.id = $1")
-        .bind(locality_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|r| (r.get("id"), flag(r.get("requires_approval")))))
+    let row = sqlx::query_as::<_, (String, i64)>(
+        "SELECT n.id, n.requires_approval FROM localities l JOIN networks n ON n.id = l.network_id WHERE l.id = $1",
+    )
+    .bind(locality_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id, requires_approval)| (id, flag(requires_approval))))
 }
 
 /// Members a builder looks after: everyone in the scopes given (site admins pass every network).
 pub async fn members_in_scopes(db: &Db, scopes: &[BuilderScope], all: bool) -> Result<Vec<MemberRow>, AppError> {
-    let mut rows = vec![];
+    /// `(id, display_name, status, created_at, locality_name)`
+    type Row = (String, String, String, i64, String);
+    let mut rows: Vec<Row> = vec![];
     let base = "SELECT u.id, u.display_name, m.status, m.created_at, l.name AS locality_name
          FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id";
     if all {
-        rows = sqlx::query(&format!("{base} ORDER BY l.name, u.display_name")).fetch_all(&db.pool).await?;
+        rows = sqlx::query_as::<_, Row>(&format!("{base} ORDER BY l.name, u.display_name")).fetch_all(&db.pool).await?;
     } else {
         for s in scopes {
             rows.extend(
-                sqlx::query(&format!("{base} WHERE m.network_id = $1 AND ($2 = '' OR m.locality_id = $2) ORDER BY l.name, u.display_name"))
-                    .bind(&s.network_id)
-                    .bind(s.locality_id.as_deref().unwrap_or(""))
-                    .fetch_all(&db.pool)
-                    .await?,
+                sqlx::query_as::<_, Row>(&format!(
+                    "{base} WHERE m.network_id = $1 AND ($2 = '' OR m.locality_id = $2) ORDER BY l.name, u.display_name"
+                ))
+                .bind(&s.network_id)
+                .bind(s.locality_id.as_deref().unwrap_or(""))
+                .fetch_all(&db.pool)
+                .await?,
             );
         }
     }
     let mut seen = std::collections::HashSet::new();
     Ok(rows
         .into_iter()
-        .filter(|r| seen.insert(r.get::<String, _>("id")))
-        .map(|r| MemberRow {
-            user_id: r.get("id"),
-            display_name: r.get("display_name"),
-            locality_name: r.get("locality_name"),
-            status: MembershipStatus::parse(&r.get::<String, _>("status")).unwrap_or(MembershipStatus::Suspended),
-            joined_at: r.get("created_at"),
+        .filter(|r| seen.insert(r.0.clone()))
+        .map(|(user_id, display_name, status, joined_at, locality_name)| MemberRow {
+            user_id,
+            display_name,
+            locality_name,
+            status: MembershipStatus::parse(&status).unwrap_or(MembershipStatus::Suspended),
+            joined_at,
         })
         .collect())
 }

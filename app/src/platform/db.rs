@@ -127,6 +127,11 @@ impl Db {
         Ok(Db { pool, engine, direct })
     }
 
+    /// Whether the database answers a trivial query (for health checks).
+    pub async fn is_reachable(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
     /// Applies every pending migration; fails loudly.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         MIGRATOR.run(&self.pool).await.context("applying database migrations (the database was left as it was)")?;
