@@ -471,11 +471,8 @@ impl Model {
             let same = *before == sorted && self.reversals.get(id).is_some_and(|o| o == original);
             return if same { Ok(Applied::Repeat) } else { Err(TransferRefusal::IdReused) };
         }
-        let known = Original {
-            legs: Some(&legs),
-            is_reversal: self.reversals.contains_key(original),
-            reversed: self.reversed.contains(original),
-        };
+        let known =
+            Original { legs: Some(&legs), is_reversal: self.reversals.contains_key(original), reversed: self.reversed.contains(original) };
         check_reversal(known, &back)?;
         let result = self.apply(id, &back)?;
         self.reversals.insert(id.to_string(), original.to_string());
@@ -569,8 +566,8 @@ mod tests {
                 prop_assert_eq!(m.total_minutes(), 0);
                 for (acct, bal) in &m.balances {
                     let l = m.limits[acct];
-                    prop_assert!(l.floor_minutes.map_or(true, |f| *bal >= f));
-                    prop_assert!(l.ceiling_minutes.map_or(true, |c| *bal <= c));
+                    prop_assert!(l.floor_minutes.is_none_or(|f| *bal >= f));
+                    prop_assert!(l.ceiling_minutes.is_none_or(|c| *bal <= c));
                 }
             }
         }

@@ -216,8 +216,13 @@ async fn held_accounts(
                 "pool" => "the community pool".to_string(),
                 _ => r.name,
             };
-            let limits =
-                effective_limits(&r.kind, r.floor_minutes, r.ceiling_minutes, network.default_floor_minutes, network.default_ceiling_minutes);
+            let limits = effective_limits(
+                &r.kind,
+                r.floor_minutes,
+                r.ceiling_minutes,
+                network.default_floor_minutes,
+                network.default_ceiling_minutes,
+            );
             held.insert(r.id, Held { name, limits, balance: r.balance_minutes });
         }
     }

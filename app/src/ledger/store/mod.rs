@@ -360,4 +360,3 @@ pub async fn balance(db: &Db, network_id: &str, account: &AccountRef) -> Result<
         .await?
         .unwrap_or(0))
 }
-

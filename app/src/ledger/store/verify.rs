@@ -132,7 +132,12 @@ fn check_entries(entries: &[EntryRow], report: &mut VerifyReport) -> (HashMap<St
 /// Walks the transfers in order: seq, balanced legs, content hash, chain, exact reversals.
 /// Takes each transfer's legs out of `by_transfer` (what is left has no transfer) and
 /// returns the last hash of the chain.
-fn check_chain(network_id: &str, transfers: &[TransferRow], by_transfer: &mut HashMap<String, Vec<Leg>>, report: &mut VerifyReport) -> String {
+fn check_chain(
+    network_id: &str,
+    transfers: &[TransferRow],
+    by_transfer: &mut HashMap<String, Vec<Leg>>,
+    report: &mut VerifyReport,
+) -> String {
     let mut prev = GENESIS.to_string();
     let mut seen_legs: HashMap<String, Vec<Leg>> = HashMap::new();
     for (i, t) in transfers.iter().enumerate() {
