@@ -280,7 +280,7 @@ async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], bui
     let t = |id: String, kind: TransferKind, legs: Vec<(AccountRef, i64)>, memo: &str, by: Option<&String>| NewTransfer {
         id,
         network_id: network_id.to_string(),
-        kind: kind.as_str().into(),
+        kind,
         legs,
         memo: memo.into(),
         category: None,

@@ -223,7 +223,7 @@ async fn welcome_hours_come_once_when_no_approval_is_needed() {
     let seed = app::ledger::store::NewTransfer {
         id: "fill".into(),
         network_id: app.network_id.clone(),
-        kind: "grant".into(),
+        kind: app::ledger::domain::TransferKind::Grant,
         legs: vec![(app::ledger::store::AccountRef::Network, -600), (app::ledger::store::AccountRef::Pool, 600)],
         memo: String::new(),
         category: None,
@@ -274,7 +274,7 @@ async fn ledger_authorisation_matrix() {
     let t = app::ledger::store::NewTransfer {
         id: original.clone(),
         network_id: app.network_id.clone(),
-        kind: "exchange".into(),
+        kind: app::ledger::domain::TransferKind::Exchange,
         legs: vec![(app::ledger::store::AccountRef::Member(ann.clone()), 30), (app::ledger::store::AccountRef::Member(bob.clone()), -30)],
         memo: "Help".into(),
         category: None,

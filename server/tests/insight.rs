@@ -83,7 +83,7 @@ async fn transfer(app: &TestApp, kind: &str, legs: Vec<(AccountRef, i64)>, excha
     let t = NewTransfer {
         id: id(),
         network_id: app.network_id.clone(),
-        kind: kind.into(),
+        kind: app::ledger::domain::TransferKind::parse(kind).expect("a transfer kind"),
         legs,
         memo: "seeded".into(),
         category: None,

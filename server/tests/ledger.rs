@@ -15,7 +15,7 @@ fn transfer(id: impl Into<String>, network_id: &str, kind: &str, legs: Vec<(Acco
     NewTransfer {
         id: id.into(),
         network_id: network_id.to_string(),
-        kind: kind.into(),
+        kind: app::ledger::domain::TransferKind::parse(kind).expect("a transfer kind"),
         legs,
         memo: String::new(),
         category: None,

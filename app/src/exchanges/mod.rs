@@ -207,7 +207,7 @@ fn exchange_transfer(row: &sqlx::any::AnyRow) -> crate::ledger::store::NewTransf
     NewTransfer {
         id: crate::ledger::exchange_transfer_id(&id),
         network_id: row.get("network_id"),
-        kind: crate::ledger::domain::TransferKind::Exchange.as_str().into(),
+        kind: crate::ledger::domain::TransferKind::Exchange,
         legs: vec![(AccountRef::Member(row.get("receiver_id")), -minutes), (AccountRef::Member(row.get("provider_id")), minutes)],
         memo: row.get("title"),
         category: None,

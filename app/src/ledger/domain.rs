@@ -317,6 +317,98 @@ pub fn check_limits(account: &str, new_balance_minutes: i64, limits: Limits) -> 
     Ok(())
 }
 
+/// The limits that apply to an account of `kind` ("network", "pool", "member",
+/// "organisation"): its own, else by kind (the network account has none; the pool cannot go
+/// below zero), else the network's defaults.
+pub fn effective_limits(kind: &str, own_floor: Option<i64>, own_ceiling: Option<i64>, default_floor: i64, default_ceiling: i64) -> Limits {
+    match kind {
+        "network" => Limits { floor_minutes: None, ceiling_minutes: None },
+        "pool" => Limits { floor_minutes: Some(own_floor.unwrap_or(0)), ceiling_minutes: own_ceiling },
+        _ => Limits {
+            floor_minutes: Some(own_floor.unwrap_or(default_floor)),
+            ceiling_minutes: Some(own_ceiling.unwrap_or(default_ceiling)),
+        },
+    }
+}
+
+/// The legs that undo `original` exactly: every amount negated.
+pub fn reversal_legs(original: &[Leg]) -> Vec<Leg> {
+    original.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect()
+}
+
+/// Do `legs` move exactly the hours of `original` back (in any order)? Never for an
+/// original with no legs.
+pub fn reverses_exactly(original: &[Leg], legs: &[Leg]) -> bool {
+    let mut want = reversal_legs(original);
+    let mut got = legs.to_vec();
+    want.sort();
+    got.sort();
+    !want.is_empty() && want == got
+}
+
+/// What is known about the transfer a reversal names.
+#[derive(Clone, Copy, Debug)]
+pub struct Original<'a> {
+    /// Its legs, or `None` when there is no such transfer.
+    pub legs: Option<&'a [Leg]>,
+    /// It is itself a reversal.
+    pub is_reversal: bool,
+    /// It has been reversed already.
+    pub reversed: bool,
+}
+
+/// The reversal rules: the original exists, is not itself a reversal, has not been reversed
+/// yet, and `legs` move exactly its hours back.
+pub fn check_reversal(original: Original<'_>, legs: &[Leg]) -> Result<(), TransferRefusal> {
+    let Some(original_legs) = original.legs else { return Err(TransferRefusal::UnknownTransfer) };
+    if original.is_reversal {
+        return Err(TransferRefusal::CannotReverseReversal);
+    }
+    if original.reversed {
+        return Err(TransferRefusal::AlreadyReversed);
+    }
+    if !reverses_exactly(original_legs, legs) {
+        return Err(TransferRefusal::ReversalMismatch);
+    }
+    Ok(())
+}
+
+/// Where an account stands before a transfer: the name a refusal uses, its balance and limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Standing<'a> {
+    pub name: &'a str,
+    pub balance_minutes: i64,
+    pub limits: Limits,
+}
+
+/// The balance each leg leaves on its account, in the legs' order, every one checked against
+/// that account's limits. An account `standing` does not know refuses the transfer.
+pub fn balances_after<'a>(legs: &'a [Leg], standing: impl Fn(&'a str) -> Option<Standing<'a>>) -> Result<Vec<i64>, TransferRefusal> {
+    let mut after = Vec::with_capacity(legs.len());
+    for leg in legs {
+        let s = standing(&leg.account).ok_or(TransferRefusal::UnknownTransfer)?;
+        let balance = s.balance_minutes + leg.amount_minutes;
+        check_limits(s.name, balance, s.limits)?;
+        after.push(balance);
+    }
+    Ok(after)
+}
+
+/// Every rule a new transfer must pass, in order: its shape, then (for a reversal) the
+/// reversal rules, then each account's limits. Returns the balances it leaves.
+pub fn check_transfer<'a>(
+    legs: &'a [Leg],
+    max_minutes: i64,
+    reverses: Option<Original<'_>>,
+    standing: impl Fn(&'a str) -> Option<Standing<'a>>,
+) -> Result<Vec<i64>, TransferRefusal> {
+    check_shape(legs, max_minutes)?;
+    if let Some(original) = reverses {
+        check_reversal(original, legs)?;
+    }
+    balances_after(legs, standing)
+}
+
 /// A small in-memory ledger applying the rules above: the reference the store is tested against.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -344,20 +436,24 @@ impl Model {
         self.limits.insert(account.to_string(), limits);
     }
 
+    /// Where an account stands; one never opened has a balance of zero and may not move.
+    fn standing<'a>(&self, account: &'a str) -> Standing<'a> {
+        Standing {
+            name: account,
+            balance_minutes: self.balances.get(account).copied().unwrap_or(0),
+            limits: self.limits.get(account).copied().unwrap_or(Limits { floor_minutes: Some(0), ceiling_minutes: Some(0) }),
+        }
+    }
+
     pub fn apply(&mut self, id: &str, legs: &[Leg]) -> Result<Applied, TransferRefusal> {
         let mut sorted = legs.to_vec();
         sorted.sort();
         if let Some(before) = self.applied.get(id) {
             return if *before == sorted { Ok(Applied::Repeat) } else { Err(TransferRefusal::IdReused) };
         }
-        check_shape(legs, self.max_transfer_minutes)?;
-        for leg in legs {
-            let balance = self.balances.get(&leg.account).copied().unwrap_or(0);
-            let limits = self.limits.get(&leg.account).copied().unwrap_or(Limits { floor_minutes: Some(0), ceiling_minutes: Some(0) });
-            check_limits(&leg.account, balance + leg.amount_minutes, limits)?;
-        }
-        for leg in legs {
-            *self.balances.entry(leg.account.clone()).or_insert(0) += leg.amount_minutes;
+        let after = check_transfer(legs, self.max_transfer_minutes, None, |account| Some(self.standing(account)))?;
+        for (leg, balance) in legs.iter().zip(after) {
+            self.balances.insert(leg.account.clone(), balance);
         }
         self.applied.insert(id.to_string(), sorted);
         Ok(Applied::New)
@@ -368,19 +464,16 @@ impl Model {
         let Some(legs) = self.applied.get(original).cloned() else {
             return Err(TransferRefusal::UnknownTransfer);
         };
-        let back: Vec<Leg> = legs.iter().map(|l| Leg { account: l.account.clone(), amount_minutes: -l.amount_minutes }).collect();
+        let back = reversal_legs(&legs);
         if let Some(before) = self.applied.get(id) {
             let mut sorted = back.clone();
             sorted.sort();
             let same = *before == sorted && self.reversals.get(id).is_some_and(|o| o == original);
             return if same { Ok(Applied::Repeat) } else { Err(TransferRefusal::IdReused) };
         }
-        if self.reversals.contains_key(original) {
-            return Err(TransferRefusal::CannotReverseReversal);
-        }
-        if self.reversed.contains(original) {
-            return Err(TransferRefusal::AlreadyReversed);
-        }
+        let known =
+            Original { legs: Some(&legs), is_reversal: self.reversals.contains_key(original), reversed: self.reversed.contains(original) };
+        check_reversal(known, &back)?;
         let result = self.apply(id, &back)?;
         self.reversals.insert(id.to_string(), original.to_string());
         self.reversed.insert(original.to_string());
@@ -473,8 +566,8 @@ mod tests {
                 prop_assert_eq!(m.total_minutes(), 0);
                 for (acct, bal) in &m.balances {
                     let l = m.limits[acct];
-                    prop_assert!(l.floor_minutes.map_or(true, |f| *bal >= f));
-                    prop_assert!(l.ceiling_minutes.map_or(true, |c| *bal <= c));
+                    prop_assert!(l.floor_minutes.is_none_or(|f| *bal >= f));
+                    prop_assert!(l.ceiling_minutes.is_none_or(|c| *bal <= c));
                 }
             }
         }

@@ -9,7 +9,7 @@ use super::{
     SetAccountLimits, StatementLine,
 };
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
-use crate::components::layout::PageError;
+use crate::components::layout::Loaded;
 use crate::components::url::{param, query};
 use crate::util::format_date;
 use leptos::prelude::*;
@@ -176,31 +176,26 @@ pub fn MyHoursPage() -> impl IntoView {
     let data = Resource::new_blocking(move || page, |p| my_hours(Some(p)));
     view! {
         <Title text="My hours"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(d) => view! {
-                        <h1>"My hours"</h1>
-                        <Done/>
-                        <BalanceCard summary=d.summary.clone() own=true/>
-                        <p class="actions"><a class="button" href="/hours/give">"Give hours to the community pool"</a></p>
-                        {(!d.organisations.is_empty()).then(|| view! {
-                            <section class="card">
-                                <h2>"Organisations you act for"</h2>
-                                <ul>
-                                    {d.organisations.iter().map(|o| view! {
-                                        <li><a href=format!("/hours/organisations/{}", o.id)>{o.name.clone()}</a>" · balance "{hours(o.balance_minutes)}</li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
-                        })}
-                        <Statement lines=d.summary.statement page=d.summary.page has_more=d.summary.has_more
-                            base="/hours".into() csv="/hours/statement.csv".into()/>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            view! {
+                <h1>"My hours"</h1>
+                <Done/>
+                <BalanceCard summary=d.summary.clone() own=true/>
+                <p class="actions"><a class="button" href="/hours/give">"Give hours to the community pool"</a></p>
+                {(!d.organisations.is_empty()).then(|| view! {
+                    <section class="card">
+                        <h2>"Organisations you act for"</h2>
+                        <ul>
+                            {d.organisations.iter().map(|o| view! {
+                                <li><a href=format!("/hours/organisations/{}", o.id)>{o.name.clone()}</a>" · balance "{hours(o.balance_minutes)}</li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                <Statement lines=d.summary.statement page=d.summary.page has_more=d.summary.has_more
+                    base="/hours".into() csv="/hours/statement.csv".into()/>
+            }
+        }/>
     }
 }
 
@@ -212,33 +207,26 @@ pub fn GivePage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| my_hours(Some(1)));
     view! {
         <Title text="Give hours to the community pool"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                let problem = problem.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok(d) => view! {
-                            <h1>"Give hours to the community pool"</h1>
-                            <p class="lead">"The pool holds hours for people who need help but have none yet, such as someone new or going through a hard time. Community builders give them out."</p>
-                            <p>"You have "<strong class="nowrap">{hours(d.summary.balance_minutes)}</strong>". The pool has "<span class="nowrap">{hours(d.pool_minutes)}</span>"."</p>
-                            {(d.summary.balance_minutes <= 0).then(|| view! {
-                                <p class="notice">"Your balance is not above zero, so giving hours takes you further below it. That is allowed, but you may prefer to give when you have earned some."</p>
-                            })}
-                            <ErrorSummary error=error/>
-                            <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                                <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                                <DurationField problem=problem.clone() legend="How many hours will you give?" hint="For example 1 hour and 30 minutes."/>
-                                <TextArea label="A note (optional)" name="memo" problem=problem.clone() rows=2 maxlength=200/>
-                                <button type="submit" class="button primary">"Give these hours"</button>
-                            </ActionForm>
-                            <p><a href="/hours">"Back to my hours"</a></p>
-                        }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            let error = error.clone();
+            let problem = problem.clone();
+            view! {
+                <h1>"Give hours to the community pool"</h1>
+                <p class="lead">"The pool holds hours for people who need help but have none yet, such as someone new or going through a hard time. Community builders give them out."</p>
+                <p>"You have "<strong class="nowrap">{hours(d.summary.balance_minutes)}</strong>". The pool has "<span class="nowrap">{hours(d.pool_minutes)}</span>"."</p>
+                {(d.summary.balance_minutes <= 0).then(|| view! {
+                    <p class="notice">"Your balance is not above zero, so giving hours takes you further below it. That is allowed, but you may prefer to give when you have earned some."</p>
+                })}
+                <ErrorSummary error=error/>
+                <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                    <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
+                    <DurationField problem=problem.clone() legend="How many hours will you give?" hint="For example 1 hour and 30 minutes."/>
+                    <TextArea label="A note (optional)" name="memo" problem=problem.clone() rows=2 maxlength=200/>
+                    <button type="submit" class="button primary">"Give these hours"</button>
+                </ActionForm>
+                <p><a href="/hours">"Back to my hours"</a></p>
+            }
+        }/>
     }
 }
 
@@ -252,41 +240,32 @@ pub fn OrganisationPage() -> impl IntoView {
     let data = Resource::new_blocking(move || (id.clone(), page), |(id, p)| organisation_hours(id, Some(p)));
     view! {
         <Title text="Organisation hours"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                let problem = problem.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok(d) => {
-                            let base = format!("/hours/organisations/{}", d.organisation.id);
-                            let csv = format!("/hours/statement.csv?organisation={}", d.organisation.id);
-                            view! {
-                                <h1>{d.organisation.name.clone()}</h1>
-                                <p class="lead">{d.organisation.kind.clone()}" · acting for it: "{d.organisation.named_members.join(", ")}</p>
-                                <Done/>
-                                <BalanceCard summary=d.summary.clone()/>
-                                <section class="card">
-                                    <h2>"Thank a member with hours"</h2>
-                                    <p>"When a member has helped the organisation, give them the hours from its account."</p>
-                                    <ErrorSummary error=error/>
-                                    <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                                        <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                                        <input type="hidden" name="organisation_id" value=d.organisation.id.clone()/>
-                                        <Select label="Who helped?" name="user_id" problem=problem.clone() groups=groups(&d.members)/>
-                                        <DurationField problem=problem.clone()/>
-                                        <Field label="What was the help?" name="memo" problem=problem.clone() hint="For example: Tea and a chat with residents."/>
-                                        <button type="submit" class="button primary">"Give the hours"</button>
-                                    </ActionForm>
-                                </section>
-                                <Statement lines=d.summary.statement page=d.summary.page has_more=d.summary.has_more base=base csv=csv/>
-                            }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            let error = error.clone();
+            let problem = problem.clone();
+            let base = format!("/hours/organisations/{}", d.organisation.id);
+            let csv = format!("/hours/statement.csv?organisation={}", d.organisation.id);
+            view! {
+                <h1>{d.organisation.name.clone()}</h1>
+                <p class="lead">{d.organisation.kind.clone()}" · acting for it: "{d.organisation.named_members.join(", ")}</p>
+                <Done/>
+                <BalanceCard summary=d.summary.clone()/>
+                <section class="card">
+                    <h2>"Thank a member with hours"</h2>
+                    <p>"When a member has helped the organisation, give them the hours from its account."</p>
+                    <ErrorSummary error=error/>
+                    <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                        <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
+                        <input type="hidden" name="organisation_id" value=d.organisation.id.clone()/>
+                        <Select label="Who helped?" name="user_id" problem=problem.clone() groups=groups(&d.members)/>
+                        <DurationField problem=problem.clone()/>
+                        <Field label="What was the help?" name="memo" problem=problem.clone() hint="For example: Tea and a chat with residents."/>
+                        <button type="submit" class="button primary">"Give the hours"</button>
+                    </ActionForm>
+                </section>
+                <Statement lines=d.summary.statement page=d.summary.page has_more=d.summary.has_more base=base csv=csv/>
+            }.into_any()
+        }/>
     }
 }
 
@@ -302,81 +281,72 @@ pub fn CommunityHoursPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| community_hours());
     view! {
         <Title text="Hours in the community"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let record_error = record_error.clone();
-                let org_error = org_error.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok(d) => {
-                            let p = problem_of(&record_error);
-                            let op = problem_of(&org_error);
-                            let member_groups = groups(&d.members);
-                            let org_groups = member_groups.clone();
-                            view! {
-                                <h1>"Hours in "{d.network_name.clone()}</h1>
-                                <Done/>
-                                <dl class="facts card">
-                                    <dt>"Community pool"</dt><dd>{hours(d.pool_minutes)}</dd>
-                                    <dt>"Time bank account"</dt><dd>{hours(d.network_minutes)}</dd>
-                                </dl>
-                                <p>"To give hours from the pool, correct a balance, reverse a transfer or change limits, open the member from the "<a href="/community/members">"members list"</a>"."</p>
-                                <section class="card" aria-labelledby="record-heading">
-                                    <h2 id="record-heading">"Record help for members"</h2>
-                                    <p>"For members without a phone or computer. It goes straight into their statements, marked as recorded by you."</p>
-                                    <ErrorSummary error=record_error/>
-                                    <ActionForm action=record attr:class="stack" attr:novalidate=true>
-                                        <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                                        <Select label="Who gave the help?" name="giver" problem=p.clone() groups=member_groups.clone()/>
-                                        <Select label="Who received it?" name="receiver1" problem=p.clone() groups=member_groups.clone()/>
-                                        <Select label="Anyone else who received help in the same session? (optional)" name="receiver2" problem=p.clone()
-                                            groups=member_groups.clone() empty_choice="Nobody else"/>
-                                        <Select label="And another? (optional)" name="receiver3" problem=p.clone()
-                                            groups=member_groups.clone() empty_choice="Nobody else"/>
-                                        <Select label="And another? (optional)" name="receiver4" problem=p.clone()
-                                            groups=member_groups.clone() empty_choice="Nobody else"/>
-                                        <DurationField problem=p.clone() legend="How long, for each person?"
-                                            hint="In a group session each person receives this much, and the giver earns it once for each."/>
-                                        <Field label="What was the help?" name="memo" problem=p.clone() hint="For example: Shopping trip."/>
-                                        <button type="submit" class="button primary">"Record the hours"</button>
-                                    </ActionForm>
-                                </section>
-                                <section class="card" aria-labelledby="orgs-heading">
-                                    <h2 id="orgs-heading">"Organisation accounts"</h2>
-                                    {if d.organisations.is_empty() {
-                                        view! { <p>"No organisation accounts yet."</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <ul>
-                                                {d.organisations.iter().map(|o| view! {
-                                                    <li>
-                                                        <a href=format!("/hours/organisations/{}", o.id)>{o.name.clone()}</a>
-                                                        " ("{o.kind.clone()}") · "{hours(o.balance_minutes)}
-                                                        " · acting for it: "{o.named_members.join(", ")}
-                                                    </li>
-                                                }).collect_view()}
-                                            </ul>
-                                        }.into_any()
-                                    }}
-                                    {d.whole_network.then(|| view! {
-                                        <h3>"Open an organisation account"</h3>
-                                        <p>"For a care home, a charity or a community group that gives hours to members who help it. The person you name acts for it."</p>
-                                        <ErrorSummary error=org_error.clone()/>
-                                        <ActionForm action=add_org attr:class="stack" attr:novalidate=true>
-                                            <Field label="Organisation name" name="org_name" problem=op.clone()/>
-                                            <Field label="What kind of organisation?" name="org_kind" problem=op.clone() hint="For example: Care home, Charity, Community group."/>
-                                            <Select label="Who acts for it?" name="named_member" problem=op.clone() groups=org_groups.clone()/>
-                                            <button type="submit" class="button">"Open the account"</button>
-                                        </ActionForm>
-                                    })}
-                                </section>
-                            }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            let record_error = record_error.clone();
+            let org_error = org_error.clone();
+            let p = problem_of(&record_error);
+            let op = problem_of(&org_error);
+            let member_groups = groups(&d.members);
+            let org_groups = member_groups.clone();
+            view! {
+                <h1>"Hours in "{d.network_name.clone()}</h1>
+                <Done/>
+                <dl class="facts card">
+                    <dt>"Community pool"</dt><dd>{hours(d.pool_minutes)}</dd>
+                    <dt>"Time bank account"</dt><dd>{hours(d.network_minutes)}</dd>
+                </dl>
+                <p>"To give hours from the pool, correct a balance, reverse a transfer or change limits, open the member from the "<a href="/community/members">"members list"</a>"."</p>
+                <section class="card" aria-labelledby="record-heading">
+                    <h2 id="record-heading">"Record help for members"</h2>
+                    <p>"For members without a phone or computer. It goes straight into their statements, marked as recorded by you."</p>
+                    <ErrorSummary error=record_error/>
+                    <ActionForm action=record attr:class="stack" attr:novalidate=true>
+                        <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
+                        <Select label="Who gave the help?" name="giver" problem=p.clone() groups=member_groups.clone()/>
+                        <Select label="Who received it?" name="receiver1" problem=p.clone() groups=member_groups.clone()/>
+                        <Select label="Anyone else who received help in the same session? (optional)" name="receiver2" problem=p.clone()
+                            groups=member_groups.clone() empty_choice="Nobody else"/>
+                        <Select label="And another? (optional)" name="receiver3" problem=p.clone()
+                            groups=member_groups.clone() empty_choice="Nobody else"/>
+                        <Select label="And another? (optional)" name="receiver4" problem=p.clone()
+                            groups=member_groups.clone() empty_choice="Nobody else"/>
+                        <DurationField problem=p.clone() legend="How long, for each person?"
+                            hint="In a group session each person receives this much, and the giver earns it once for each."/>
+                        <Field label="What was the help?" name="memo" problem=p.clone() hint="For example: Shopping trip."/>
+                        <button type="submit" class="button primary">"Record the hours"</button>
+                    </ActionForm>
+                </section>
+                <section class="card" aria-labelledby="orgs-heading">
+                    <h2 id="orgs-heading">"Organisation accounts"</h2>
+                    {if d.organisations.is_empty() {
+                        view! { <p>"No organisation accounts yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul>
+                                {d.organisations.iter().map(|o| view! {
+                                    <li>
+                                        <a href=format!("/hours/organisations/{}", o.id)>{o.name.clone()}</a>
+                                        " ("{o.kind.clone()}") · "{hours(o.balance_minutes)}
+                                        " · acting for it: "{o.named_members.join(", ")}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    {d.whole_network.then(|| view! {
+                        <h3>"Open an organisation account"</h3>
+                        <p>"For a care home, a charity or a community group that gives hours to members who help it. The person you name acts for it."</p>
+                        <ErrorSummary error=org_error.clone()/>
+                        <ActionForm action=add_org attr:class="stack" attr:novalidate=true>
+                            <Field label="Organisation name" name="org_name" problem=op.clone()/>
+                            <Field label="What kind of organisation?" name="org_kind" problem=op.clone() hint="For example: Care home, Charity, Community group."/>
+                            <Select label="Who acts for it?" name="named_member" problem=op.clone() groups=org_groups.clone()/>
+                            <button type="submit" class="button">"Open the account"</button>
+                        </ActionForm>
+                    })}
+                </section>
+            }.into_any()
+        }/>
     }
 }
 
@@ -387,49 +357,42 @@ pub fn MemberHoursPage() -> impl IntoView {
     let data = Resource::new_blocking(move || (user_id.clone(), page), |(id, p)| member_hours(id, Some(p)));
     view! {
         <Title text="Member's hours"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(d) => {
-                        let base = format!("/community/members/{}/hours", d.user_id);
-                        let csv = format!("/hours/statement.csv?member={}", d.user_id);
-                        view! {
-                            <h1>{d.summary.label.clone()}": hours"</h1>
-                            <Done/>
-                            <BalanceCard summary=d.summary.clone()/>
-                            <nav class="card" aria-labelledby="tools-heading">
-                                <h2 id="tools-heading">"What would you like to do?"</h2>
-                                <ul class="tool-links">
-                                    <li><a class="button" href=format!("{base}/grant")>"Give hours from the community pool"</a></li>
-                                    <li><a class="button" href=format!("{base}/adjust")>"Correct the balance"</a></li>
-                                    <li><a class="button" href=format!("{base}/limits")>"Change the limits"</a></li>
-                                </ul>
-                                <p>"To reverse a transfer, choose \"Reverse this\" under it in the statement."</p>
-                            </nav>
-                            {(!d.limit_changes.is_empty()).then(|| view! {
-                                <section class="card">
-                                    <h2>"Changes to the limits"</h2>
-                                    <ul>
-                                        {d.limit_changes.iter().map(|c| view! {
-                                            <li>
-                                                {format_date(c.changed_at)}" · "{c.changed_by.clone()}": "
-                                                {c.floor_minutes.map(|f| format!("down to {} below zero", hours(-f))).unwrap_or_else(|| "usual lowest".into())}
-                                                ", "
-                                                {c.ceiling_minutes.map(|f| format!("up to {}", hours(f))).unwrap_or_else(|| "usual highest".into())}
-                                                " · "{c.reason.clone()}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                            })}
-                            <Statement lines=d.summary.statement page=d.summary.page has_more=d.summary.has_more
-                                base=base csv=csv reversible=true/>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            let base = format!("/community/members/{}/hours", d.user_id);
+            let csv = format!("/hours/statement.csv?member={}", d.user_id);
+            view! {
+                <h1>{d.summary.label.clone()}": hours"</h1>
+                <Done/>
+                <BalanceCard summary=d.summary.clone()/>
+                <nav class="card" aria-labelledby="tools-heading">
+                    <h2 id="tools-heading">"What would you like to do?"</h2>
+                    <ul class="tool-links">
+                        <li><a class="button" href=format!("{base}/grant")>"Give hours from the community pool"</a></li>
+                        <li><a class="button" href=format!("{base}/adjust")>"Correct the balance"</a></li>
+                        <li><a class="button" href=format!("{base}/limits")>"Change the limits"</a></li>
+                    </ul>
+                    <p>"To reverse a transfer, choose \"Reverse this\" under it in the statement."</p>
+                </nav>
+                {(!d.limit_changes.is_empty()).then(|| view! {
+                    <section class="card">
+                        <h2>"Changes to the limits"</h2>
+                        <ul>
+                            {d.limit_changes.iter().map(|c| view! {
+                                <li>
+                                    {format_date(c.changed_at)}" · "{c.changed_by.clone()}": "
+                                    {c.floor_minutes.map(|f| format!("down to {} below zero", hours(-f))).unwrap_or_else(|| "usual lowest".into())}
+                                    ", "
+                                    {c.ceiling_minutes.map(|f| format!("up to {}", hours(f))).unwrap_or_else(|| "usual highest".into())}
+                                    " · "{c.reason.clone()}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                <Statement lines=d.summary.statement page=d.summary.page has_more=d.summary.has_more
+                    base=base csv=csv reversible=true/>
+            }.into_any()
+        }/>
     }
 }
 
@@ -448,75 +411,67 @@ pub fn MemberToolPage() -> impl IntoView {
     };
     let data = Resource::new_blocking(move || user_id.clone(), |id| member_hours(id, Some(1)));
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let (error, tool) = (error.clone(), tool.clone());
-                Suspend::new(async move {
-                    let d = match data.await {
-                        Err(e) => return view! { <PageError error=e/> }.into_any(),
-                        Ok(d) => d,
-                    };
-                    let p = problem_of(&error);
-                    let name = d.summary.label.clone();
-                    let back = format!("/community/members/{}/hours", d.user_id);
-                    let uid = d.user_id.clone();
-                    let balance = view! { <p>{name.clone()}" has "<strong>{hours(d.summary.balance_minutes)}</strong>". "{limits_text(&d.summary).replace("Your balance", "Their balance")}</p> };
-                    let form = match tool.as_str() {
-                        "grant" => view! {
-                            <Title text="Give hours from the pool"/>
-                            <h1>"Give pool hours to "{name.clone()}</h1>
-                            {balance}
-                            <p>"The pool has "{hours(d.pool_minutes)}"."</p>
-                            <ErrorSummary error=error.clone()/>
-                            <ActionForm action=grant attr:class="stack" attr:novalidate=true>
-                                <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                                <input type="hidden" name="user_id" value=uid.clone()/>
-                                <DurationField problem=p.clone()/>
-                                <TextArea label="Reason" name="reason" problem=p.clone() rows=2 maxlength=500
-                                    hint="For example: starter hours after a referral. The member sees it in their statement."/>
-                                <button type="submit" class="button primary">"Give from the pool"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        "adjust" => view! {
-                            <Title text="Correct the balance"/>
-                            <h1>"Correct "{name.clone()}"'s balance"</h1>
-                            {balance}
-                            <p>"A correction moves hours between this member and the time bank's own account. The reason shows in their statement."</p>
-                            <ErrorSummary error=error.clone()/>
-                            <ActionForm action=adjust attr:class="stack" attr:novalidate=true>
-                                <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                                <input type="hidden" name="user_id" value=uid.clone()/>
-                                <Select label="Add or take away?" name="direction" problem=p.clone()
-                                    groups=vec![("Correction".into(), vec![("add".into(), "Add hours".into()), ("remove".into(), "Take hours away".into())])]/>
-                                <DurationField problem=p.clone()/>
-                                <TextArea label="Reason" name="reason" problem=p.clone() rows=2 maxlength=500/>
-                                <button type="submit" class="button primary">"Make the correction"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        "limits" => view! {
-                            <Title text="Change the limits"/>
-                            <h1>"Change "{name.clone()}"'s limits"</h1>
-                            {balance}
-                            <p>"Leave a box empty to use the time bank's usual limit."</p>
-                            <ErrorSummary error=error.clone()/>
-                            <ActionForm action=limits attr:class="stack" attr:novalidate=true>
-                                <input type="hidden" name="user_id" value=uid.clone()/>
-                                <Field label="How far below zero may the balance go? (hours)" name="below_zero" problem=p.clone()
-                                    inputmode="decimal" hint="For example 10. Write 0 for not below zero."/>
-                                <Field label="Highest balance (hours)" name="ceiling" problem=p.clone() inputmode="decimal" hint="For example 100."/>
-                                <TextArea label="Reason" name="reason" problem=p.clone() rows=2 maxlength=500/>
-                                <button type="submit" class="button primary">"Change the limits"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        _ => return view! { <crate::components::layout::NotFound/> }.into_any(),
-                    };
-                    view! {
-                        {form}
-                        <p><a href=back>"Back to "{name}"'s hours"</a></p>
-                    }.into_any()
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            let (error, tool) = (error.clone(), tool.clone());
+            let p = problem_of(&error);
+            let name = d.summary.label.clone();
+            let back = format!("/community/members/{}/hours", d.user_id);
+            let uid = d.user_id.clone();
+            let balance = view! { <p>{name.clone()}" has "<strong>{hours(d.summary.balance_minutes)}</strong>". "{limits_text(&d.summary).replace("Your balance", "Their balance")}</p> };
+            let form = match tool.as_str() {
+                "grant" => view! {
+                    <Title text="Give hours from the pool"/>
+                    <h1>"Give pool hours to "{name.clone()}</h1>
+                    {balance}
+                    <p>"The pool has "{hours(d.pool_minutes)}"."</p>
+                    <ErrorSummary error=error.clone()/>
+                    <ActionForm action=grant attr:class="stack" attr:novalidate=true>
+                        <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
+                        <input type="hidden" name="user_id" value=uid.clone()/>
+                        <DurationField problem=p.clone()/>
+                        <TextArea label="Reason" name="reason" problem=p.clone() rows=2 maxlength=500
+                            hint="For example: starter hours after a referral. The member sees it in their statement."/>
+                        <button type="submit" class="button primary">"Give from the pool"</button>
+                    </ActionForm>
+                }.into_any(),
+                "adjust" => view! {
+                    <Title text="Correct the balance"/>
+                    <h1>"Correct "{name.clone()}"'s balance"</h1>
+                    {balance}
+                    <p>"A correction moves hours between this member and the time bank's own account. The reason shows in their statement."</p>
+                    <ErrorSummary error=error.clone()/>
+                    <ActionForm action=adjust attr:class="stack" attr:novalidate=true>
+                        <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
+                        <input type="hidden" name="user_id" value=uid.clone()/>
+                        <Select label="Add or take away?" name="direction" problem=p.clone()
+                            groups=vec![("Correction".into(), vec![("add".into(), "Add hours".into()), ("remove".into(), "Take hours away".into())])]/>
+                        <DurationField problem=p.clone()/>
+                        <TextArea label="Reason" name="reason" problem=p.clone() rows=2 maxlength=500/>
+                        <button type="submit" class="button primary">"Make the correction"</button>
+                    </ActionForm>
+                }.into_any(),
+                "limits" => view! {
+                    <Title text="Change the limits"/>
+                    <h1>"Change "{name.clone()}"'s limits"</h1>
+                    {balance}
+                    <p>"Leave a box empty to use the time bank's usual limit."</p>
+                    <ErrorSummary error=error.clone()/>
+                    <ActionForm action=limits attr:class="stack" attr:novalidate=true>
+                        <input type="hidden" name="user_id" value=uid.clone()/>
+                        <Field label="How far below zero may the balance go? (hours)" name="below_zero" problem=p.clone()
+                            inputmode="decimal" hint="For example 10. Write 0 for not below zero."/>
+                        <Field label="Highest balance (hours)" name="ceiling" problem=p.clone() inputmode="decimal" hint="For example 100."/>
+                        <TextArea label="Reason" name="reason" problem=p.clone() rows=2 maxlength=500/>
+                        <button type="submit" class="button primary">"Change the limits"</button>
+                    </ActionForm>
+                }.into_any(),
+                _ => return view! { <crate::components::layout::NotFound/> }.into_any(),
+            };
+            view! {
+                {form}
+                <p><a href=back>"Back to "{name}"'s hours"</a></p>
+            }.into_any()
+        }/>
     }
 }
 
@@ -529,53 +484,44 @@ pub fn ReversePage() -> impl IntoView {
     let data = Resource::new_blocking(move || id.clone(), transfer_for_reversal);
     view! {
         <Title text="Reverse a transfer"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                let problem = problem.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok(t) => {
-                            let blocked = if t.is_reversal {
-                                Some("This transfer is itself a reversal. To correct it, make a correction with a reason instead.")
-                            } else if t.reversed {
-                                Some("This transfer has already been reversed.")
-                            } else {
-                                None
-                            };
-                            view! {
-                                <h1>"Reverse a transfer"</h1>
-                                <p class="lead">"Reversing moves exactly the same hours back. The original stays in everyone's statement, with the reversal and your reason beside it."</p>
-                                <section class="card">
-                                    <h2>{t.kind.label()}</h2>
-                                    {(!t.memo.is_empty()).then(|| view! { <p>{t.memo.clone()}</p> })}
-                                    <p class="meta">{format_date(t.recorded_at)}</p>
-                                    <ul>
-                                        {t.legs.iter().map(|(name, m)| view! {
-                                            <li>{name.clone()}": "{if *m > 0 { format!("+{}", hours(*m)) } else { hours(*m) }}</li>
-                                        }).collect_view()}
-                                    </ul>
-                                </section>
-                                {match blocked {
-                                    Some(msg) => view! { <p role="status">{msg}</p> }.into_any(),
-                                    None => view! {
-                                        <ErrorSummary error=error/>
-                                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                                            <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                                            <input type="hidden" name="original_id" value=t.id.clone()/>
-                                            <TextArea label="Why reverse it?" name="reason" problem=problem.clone() rows=3 maxlength=500
-                                                hint="Members see this reason in their statement."/>
-                                            <button type="submit" class="button primary">"Reverse it"</button>
-                                        </ActionForm>
-                                    }.into_any(),
-                                }}
-                                <p><a href=t.back.clone() class="back-link">"Back without reversing"</a></p>
-                            }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |t| {
+            let error = error.clone();
+            let problem = problem.clone();
+            let blocked = if t.is_reversal {
+                Some("This transfer is itself a reversal. To correct it, make a correction with a reason instead.")
+            } else if t.reversed {
+                Some("This transfer has already been reversed.")
+            } else {
+                None
+            };
+            view! {
+                <h1>"Reverse a transfer"</h1>
+                <p class="lead">"Reversing moves exactly the same hours back. The original stays in everyone's statement, with the reversal and your reason beside it."</p>
+                <section class="card">
+                    <h2>{t.kind.label()}</h2>
+                    {(!t.memo.is_empty()).then(|| view! { <p>{t.memo.clone()}</p> })}
+                    <p class="meta">{format_date(t.recorded_at)}</p>
+                    <ul>
+                        {t.legs.iter().map(|(name, m)| view! {
+                            <li>{name.clone()}": "{if *m > 0 { format!("+{}", hours(*m)) } else { hours(*m) }}</li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+                {match blocked {
+                    Some(msg) => view! { <p role="status">{msg}</p> }.into_any(),
+                    None => view! {
+                        <ErrorSummary error=error/>
+                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                            <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
+                            <input type="hidden" name="original_id" value=t.id.clone()/>
+                            <TextArea label="Why reverse it?" name="reason" problem=problem.clone() rows=3 maxlength=500
+                                hint="Members see this reason in their statement."/>
+                            <button type="submit" class="button primary">"Reverse it"</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+                <p><a href=t.back.clone() class="back-link">"Back without reversing"</a></p>
+            }.into_any()
+        }/>
     }
 }

@@ -1,0 +1,121 @@
+//! Recording hours: a member gives hours to the community pool; a builder records help
+//! given between members who have no phone or computer (one giver, up to four receivers).
+
+#[allow(unused_imports)]
+use super::*;
+
+/// A member gives some of their hours to the community pool.
+#[server(endpoint = "donate_to_pool")]
+pub async fn donate_to_pool(transfer_id: String, hours: String, minutes: String, memo: String) -> Result<(), AppError> {
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?.clone();
+            check_transfer_id(&transfer_id)?;
+            let mut problem = FormProblem::new().keep("hours", &hours).keep("minutes", &minutes).keep("memo", &memo);
+            let amount = read_amount(&mut problem, &hours, &minutes);
+            let memo = read_memo(&mut problem, &memo);
+            problem.clone().into_result()?;
+            let amount = amount.ok_or_else(|| crate::error::unexpected("amount missing after validation"))?;
+            let mut t = new_transfer(
+                &transfer_id,
+                &m.network_id,
+                TransferKind::Donation,
+                vec![(AccountRef::Member(viewer.user_id.clone()), -amount.0), (AccountRef::Pool, amount.0)],
+                &viewer,
+            );
+            t.memo = memo;
+            apply_or_explain(&st, t, problem).await?;
+            leptos_axum::redirect("/hours?done=donated");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A builder records help given by one member to one or more others (a group session),
+/// for members who have no phone or computer. Marked as recorded by that builder.
+#[server(endpoint = "record_hours")]
+#[allow(clippy::too_many_arguments)]
+pub async fn record_hours(
+    transfer_id: String,
+    giver: String,
+    receiver1: String,
+    receiver2: Option<String>,
+    receiver3: Option<String>,
+    receiver4: Option<String>,
+    hours: String,
+    minutes: String,
+    memo: String,
+) -> Result<(), AppError> {
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            crate::networks::domain::require_some_builder(&viewer)?;
+            check_transfer_id(&transfer_id)?;
+            let others = [&receiver2, &receiver3, &receiver4];
+            let mut problem = FormProblem::new()
+                .keep("giver", &giver)
+                .keep("receiver1", &receiver1)
+                .keep("hours", &hours)
+                .keep("minutes", &minutes)
+                .keep("memo", &memo);
+            for (i, r) in others.iter().enumerate() {
+                problem = problem.keep(&format!("receiver{}", i + 2), r.as_deref().unwrap_or(""));
+            }
+            let mut receivers: Vec<String> = vec![];
+            if receiver1.is_empty() {
+                problem.push("receiver1", "Choose who received the help.");
+            } else {
+                receivers.push(receiver1.clone());
+            }
+            receivers.extend(others.iter().filter_map(|r| r.as_ref().filter(|r| !r.is_empty()).cloned()));
+            if giver.is_empty() {
+                problem.push("giver", "Choose who gave the help.");
+            } else if receivers.contains(&giver) {
+                problem.push("giver", "Someone cannot give help to themselves.");
+            }
+            let mut sorted = receivers.clone();
+            sorted.sort();
+            sorted.dedup();
+            if sorted.len() != receivers.len() {
+                problem.push("receiver1", "Each person can be chosen once.");
+            }
+            let amount = read_amount(&mut problem, &hours, &minutes);
+            let memo = read_memo(&mut problem, &memo);
+            if memo.is_empty() {
+                problem.push("memo", "Say what the help was, for example \"Shopping trip\".");
+            }
+            problem.clone().into_result()?;
+            let amount = amount.ok_or_else(|| crate::error::unexpected("record: amount missing"))?;
+            let everyone: Vec<String> = std::iter::once(giver.clone()).chain(receivers.iter().cloned()).collect();
+            let places = queries::member_places(&st.db, &everyone).await?;
+            let mut network = None;
+            for who in &everyone {
+                let (n, locality, _) = places.get(who).ok_or_else(|| AppError::not_found("member"))?;
+                require_builder_for(&viewer, n, locality)?;
+                if network.as_ref().is_some_and(|x| x != n) {
+                    return Err(AppError::Forbidden("Everyone in one record must belong to the same time bank.".into()));
+                }
+                network = Some(n.clone());
+            }
+            let network = network.ok_or_else(|| crate::error::unexpected("record: no network"))?;
+            // Each receiver got `amount` of help; the giver earns it once per receiver.
+            let mut legs = vec![(AccountRef::Member(giver.clone()), amount.0 * receivers.len() as i64)];
+            legs.extend(receivers.iter().map(|r| (AccountRef::Member(r.clone()), -amount.0)));
+            let mut t = new_transfer(&transfer_id, &network, TransferKind::Exchange, legs, &viewer);
+            // One line per member in the trail, so each can see it on their own account.
+            t.audit = everyone
+                .iter()
+                .filter_map(|who| places.get(who).map(|(n, l, _)| audit_on(&viewer, AuditAction::RecordOnBehalf, n, l, who, &memo)))
+                .collect();
+            t.memo = memo;
+            apply_or_explain(&st, t, problem).await?;
+            leptos_axum::redirect("/community/hours?done=recorded");
+            Ok(())
+        }
+        .await,
+    )
+}

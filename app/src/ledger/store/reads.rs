@@ -1,0 +1,385 @@
+//! The read side's SQL: accounts and their statements (read from the entries themselves,
+//! with the running balance each one left), where members belong, the pick lists, a
+//! transfer about to be reversed, and organisation accounts (the one write here opens one).
+
+use crate::audit::store::AuditEntry;
+use crate::error::AppError;
+use crate::ledger::LimitChange;
+use crate::platform::db::{placeholders, Db};
+use std::collections::{HashMap, HashSet};
+
+/// An account's own limits and balance.
+#[derive(sqlx::FromRow)]
+pub struct AccountRow {
+    pub floor_minutes: Option<i64>,
+    pub ceiling_minutes: Option<i64>,
+    pub balance_minutes: i64,
+}
+
+/// One line of an account's statement, before the other side is known.
+#[derive(sqlx::FromRow)]
+pub struct StatementRow {
+    pub transfer_id: String,
+    pub amount_minutes: i64,
+    pub balance_after_minutes: i64,
+    pub kind: String,
+    pub memo: String,
+    pub reason: Option<String>,
+    pub recorded_at: i64,
+    pub reverses_id: Option<String>,
+    pub recorded_by_name: Option<String>,
+}
+
+/// One leg of a transfer, with whose account it is.
+#[derive(sqlx::FromRow)]
+pub struct CounterpartRow {
+    pub transfer_id: String,
+    pub account_id: String,
+    pub amount_minutes: i64,
+    pub kind: String,
+    pub name: String,
+}
+
+/// An organisation account of a network.
+#[derive(sqlx::FromRow)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub balance_minutes: i64,
+}
+
+/// A transfer, as the builder about to reverse it sees it.
+#[derive(sqlx::FromRow)]
+pub struct TransferRow {
+    pub network_id: String,
+    pub kind: String,
+    pub memo: String,
+    pub recorded_at: i64,
+    pub reverses_id: Option<String>,
+}
+
+/// One leg of a transfer about to be reversed: whose account, and where its member belongs.
+#[derive(sqlx::FromRow)]
+pub struct TransferLegRow {
+    pub amount_minutes: i64,
+    pub kind: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub locality_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    user_id: String,
+    network_id: String,
+    locality_id: String,
+    display_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LimitChangeRow {
+    floor_after: Option<i64>,
+    ceiling_after: Option<i64>,
+    reason: String,
+    changed_at: i64,
+    display_name: String,
+}
+
+/// A network's usual balance limits (floor, ceiling), if the network exists.
+pub async fn network_defaults(db: &Db, network_id: &str) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as("SELECT default_floor_minutes, default_ceiling_minutes FROM networks WHERE id = $1")
+        .bind(network_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// An account's own limits and balance, if it was ever opened.
+pub async fn account(db: &Db, account_id: &str) -> Result<Option<AccountRow>, AppError> {
+    Ok(sqlx::query_as("SELECT kind, floor_minutes, ceiling_minutes, balance_minutes FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Help given (credit earned) and received by an account, in minutes: its exchange and
+/// organisation legs not reversed since.
+pub async fn help_totals(db: &Db, account_id: &str) -> Result<(i64, i64), AppError> {
+    Ok(sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
+                CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
+         FROM entries e JOIN transfers t ON t.id = e.transfer_id
+         WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
+           AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)",
+    )
+    .bind(account_id)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// An account's statement lines, newest first.
+pub async fn statement_rows(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT e.transfer_id, e.amount_minutes, e.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.reverses_id,
+                rb.display_name AS recorded_by_name
+         FROM entries e JOIN transfers t ON t.id = e.transfer_id LEFT JOIN users rb ON rb.id = t.recorded_by
+         WHERE e.account_id = $1 ORDER BY e.seq DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(account_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// How many ids one `IN (…)` list of the statement's reads carries.
+const STATEMENT_CHUNK: usize = 200;
+
+/// Every leg of these transfers, with the name of whose account it is.
+pub async fn legs_of(db: &Db, transfer_ids: &[String]) -> Result<Vec<CounterpartRow>, AppError> {
+    let mut out = vec![];
+    for chunk in transfer_ids.chunks(STATEMENT_CHUNK) {
+        let sql = format!(
+            "SELECT e.transfer_id, e.account_id, e.amount_minutes, a.kind, COALESCE(u.display_name, o.name, '') AS name
+             FROM entries e JOIN accounts a ON a.id = e.account_id LEFT JOIN users u ON u.id = a.user_id
+             LEFT JOIN organisations o ON o.id = a.organisation_id WHERE e.transfer_id IN ({})",
+            placeholders(chunk.len(), 0)
+        );
+        let mut q = sqlx::query_as::<_, CounterpartRow>(&sql);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        out.extend(q.fetch_all(&db.pool).await?);
+    }
+    Ok(out)
+}
+
+/// Which of these transfers have been reversed since.
+pub async fn reversed_among(db: &Db, transfer_ids: &[String]) -> Result<HashSet<String>, AppError> {
+    let mut out = HashSet::new();
+    for chunk in transfer_ids.chunks(STATEMENT_CHUNK) {
+        let sql = format!("SELECT reverses_id FROM transfers WHERE reverses_id IN ({})", placeholders(chunk.len(), 0));
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        out.extend(q.fetch_all(&db.pool).await?);
+    }
+    Ok(out)
+}
+
+/// Where a member belongs: network, locality and name (their first membership).
+pub async fn member_place(db: &Db, user_id: &str) -> Result<Option<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT m.network_id, m.locality_id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.user_id = $1 ORDER BY m.created_at LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Where several members belong, in one query: id → (network, locality, name).
+pub async fn member_places(db: &Db, user_ids: &[String]) -> Result<HashMap<String, (String, String, String)>, AppError> {
+    let mut out = HashMap::new();
+    if user_ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT m.user_id, m.network_id, m.locality_id, u.display_name, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.user_id IN ({}) ORDER BY m.created_at DESC",
+        placeholders(user_ids.len(), 0)
+    );
+    let mut q = sqlx::query_as::<_, PlaceRow>(&sql);
+    for id in user_ids {
+        q = q.bind(id.as_str());
+    }
+    // Oldest last, so each member's first membership wins (as in `member_place`).
+    for r in q.fetch_all(&db.pool).await? {
+        out.insert(r.user_id, (r.network_id, r.locality_id, r.display_name));
+    }
+    Ok(out)
+}
+
+/// The changes made to an account's limits, newest first.
+pub async fn limit_changes(db: &Db, account_id: &str) -> Result<Vec<LimitChange>, AppError> {
+    let rows: Vec<LimitChangeRow> = sqlx::query_as(
+        "SELECT c.floor_after, c.ceiling_after, c.reason, c.changed_at, u.display_name FROM account_limit_changes c
+         JOIN users u ON u.id = c.changed_by WHERE c.account_id = $1 ORDER BY c.changed_at DESC, c.id",
+    )
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LimitChange {
+            floor_minutes: r.floor_after,
+            ceiling_minutes: r.ceiling_after,
+            reason: r.reason,
+            changed_at: r.changed_at,
+            changed_by: r.display_name,
+        })
+        .collect())
+}
+
+/// The network's own account and pool balances.
+pub async fn network_balances(db: &Db, network_id: &str) -> Result<(i64, i64), AppError> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT kind, balance_minutes FROM accounts WHERE network_id = $1 AND kind IN ('network', 'pool')")
+            .bind(network_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, balance)| *balance).unwrap_or(0);
+    Ok((get("network"), get("pool")))
+}
+
+/// Active members in a builder's scopes (or a whole network), for the pick lists:
+/// (id, name, locality name).
+pub async fn members_for_picking(db: &Db, network_id: &str, locality: Option<&str>) -> Result<Vec<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.display_name, l.name AS locality_name FROM memberships m JOIN users u ON u.id = m.user_id
+         JOIN localities l ON l.id = m.locality_id
+         WHERE m.network_id = $1 AND m.status = 'active' AND ($2 = '' OR m.locality_id = $2) ORDER BY u.display_name",
+    )
+    .bind(network_id)
+    .bind(locality.unwrap_or(""))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Is this person an active member of the network?
+pub async fn is_active_member(db: &Db, network_id: &str, user_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 AS x FROM memberships WHERE network_id = $1 AND user_id = $2 AND status = 'active'")
+        .bind(network_id)
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+/// A network's welcome hours: (minutes, where they come from: "pool" or "network").
+pub async fn starting_credit(db: &Db, network_id: &str) -> Result<(i64, String), AppError> {
+    Ok(sqlx::query_as("SELECT starting_credit_minutes, starting_credit_source FROM networks WHERE id = $1")
+        .bind(network_id)
+        .fetch_one(&db.pool)
+        .await?)
+}
+
+/// A network's name.
+pub async fn network_name(db: &Db, network_id: &str) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM networks WHERE id = $1").bind(network_id).fetch_one(&db.pool).await?)
+}
+
+/// A transfer by id, in any network.
+pub async fn transfer(db: &Db, transfer_id: &str) -> Result<Option<TransferRow>, AppError> {
+    Ok(sqlx::query_as("SELECT network_id, kind, memo, recorded_at, reverses_id FROM transfers WHERE id = $1")
+        .bind(transfer_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// A transfer's legs, smallest amount first, with whose account and where its member belongs.
+pub async fn transfer_legs(db: &Db, transfer_id: &str) -> Result<Vec<TransferLegRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT e.amount_minutes, a.kind, a.user_id, COALESCE(u.display_name, o.name, '') AS name, m.locality_id
+         FROM entries e JOIN accounts a ON a.id = e.account_id LEFT JOIN users u ON u.id = a.user_id
+         LEFT JOIN organisations o ON o.id = a.organisation_id
+         LEFT JOIN memberships m ON m.user_id = a.user_id AND m.network_id = a.network_id
+         WHERE e.transfer_id = $1 ORDER BY e.amount_minutes",
+    )
+    .bind(transfer_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Has this transfer been reversed?
+pub async fn is_reversed(db: &Db, transfer_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 AS x FROM transfers WHERE reverses_id = $1").bind(transfer_id).fetch_optional(&db.pool).await?.is_some())
+}
+
+/// The organisation accounts of a network, by name.
+pub async fn organisations(db: &Db, network_id: &str) -> Result<Vec<OrganisationRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, o.name, o.kind, a.balance_minutes FROM accounts a JOIN organisations o ON o.id = a.organisation_id
+         WHERE a.network_id = $1 AND a.kind = 'organisation' ORDER BY o.name",
+    )
+    .bind(network_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Who is named to act for each organisation of a network: (organisation id, name), by name.
+pub async fn named_members(db: &Db, network_id: &str) -> Result<Vec<(String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT m.organisation_id, u.display_name FROM organisation_members m JOIN users u ON u.id = m.user_id
+         WHERE m.network_id = $1 ORDER BY u.display_name",
+    )
+    .bind(network_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The organisations a person is named to act for in a network.
+pub async fn organisation_ids_of(db: &Db, network_id: &str, user_id: &str) -> Result<HashSet<String>, AppError> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT organisation_id FROM organisation_members WHERE network_id = $1 AND user_id = $2")
+        .bind(network_id)
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Opens an organisation's account in a network (the organisation is found by name, or
+/// made), names a member to act for it, and writes `audit` (its subject set to the
+/// organisation), all in one transaction. Returns the organisation's id.
+pub async fn open_organisation_account(
+    db: &Db,
+    network_id: &str,
+    name: &str,
+    kind: &str,
+    named_member: &str,
+    named_by: &str,
+    audit: AuditEntry,
+) -> Result<String, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let existing: Option<String> =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
+    let org_id = match existing {
+        Some(id) => id,
+        None => {
+            let id = crate::util::new_id();
+            sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(&id)
+                .bind(name)
+                .bind(kind)
+                .bind(crate::util::now())
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+    };
+    sqlx::query(
+        "INSERT INTO accounts (id, network_id, kind, organisation_id, created_at) VALUES ($1, $2, 'organisation', $3, $4)
+             ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(super::AccountRef::Organisation(org_id.clone()).id(network_id))
+    .bind(network_id)
+    .bind(&org_id)
+    .bind(crate::util::now())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO organisation_members (network_id, organisation_id, user_id, named_by, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (network_id, organisation_id, user_id) DO NOTHING",
+    )
+    .bind(network_id)
+    .bind(&org_id)
+    .bind(named_member)
+    .bind(named_by)
+    .bind(crate::util::now())
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::store::audit(&mut tx, &audit.subject(format!("organisation:{org_id}"))).await?;
+    tx.commit().await?;
+    Ok(org_id)
+}
