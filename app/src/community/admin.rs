@@ -40,8 +40,7 @@ pub async fn create_network(name: String, council_area: String, first_locality: 
             let mut tx = st.db.pool.begin().await?;
             store::insert_network(&mut tx, &id, &slug, &name, &area, t).await?;
             let first_slug = slugify(&first);
-            let locality =
-                store::NewLocality { id: &lid, network_id: &id, slug: &first_slug, name: &first, population: None, at: t };
+            let locality = store::NewLocality { id: &lid, network_id: &id, slug: &first_slug, name: &first, population: None, at: t };
             store::insert_locality(&mut tx, &locality).await?;
             audit(
                 &mut tx,

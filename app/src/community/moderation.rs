@@ -9,42 +9,45 @@ use super::*;
 /// about.
 #[server(endpoint = "report")]
 pub async fn report(subject_kind: String, subject_id: String, reason: String) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let me = require_active_member(&viewer)?.clone();
-        let subject = ReportSubject::parse(&subject_kind).ok_or_else(|| AppError::not_found("thing to report"))?;
-        // Who it is about, and that the reporter may see it at all.
-        let about = store::reported_member(&st.db, subject, &subject_id, &me.network_id, &viewer.user_id).await?;
-        let about = about.ok_or_else(|| AppError::not_found(&subject.label().to_lowercase()))?;
-        if about == viewer.user_id {
-            return Err(AppError::Conflict("You cannot report your own listing, profile or message.".into()));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let me = require_active_member(&viewer)?.clone();
+            let subject = ReportSubject::parse(&subject_kind).ok_or_else(|| AppError::not_found("thing to report"))?;
+            // Who it is about, and that the reporter may see it at all.
+            let about = store::reported_member(&st.db, subject, &subject_id, &me.network_id, &viewer.user_id).await?;
+            let about = about.ok_or_else(|| AppError::not_found(&subject.label().to_lowercase()))?;
+            if about == viewer.user_id {
+                return Err(AppError::Conflict("You cannot report your own listing, profile or message.".into()));
+            }
+            let mut problem = FormProblem::new().keep("reason", &reason);
+            let reason = read_text(&mut problem, "reason", &reason, "what is wrong, in a few words", 1000);
+            problem.into_result()?;
+            let Some(reason) = reason else { return Err(crate::error::unexpected("report: missing")) };
+            let place = store::member_place(&st.db, &about).await?.ok_or_else(|| AppError::not_found("member"))?;
+            let t = crate::util::now();
+            let mut tx = st.db.pool.begin().await?;
+            store::insert_report(
+                &mut tx,
+                &store::NewReport {
+                    network_id: &place.network_id,
+                    locality_id: &place.locality_id,
+                    reporter_id: &viewer.user_id,
+                    subject,
+                    subject_id: &subject_id,
+                    subject_user_id: &about,
+                    reason: &reason,
+                    at: t,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/report/sent");
+            Ok(())
         }
-        let mut problem = FormProblem::new().keep("reason", &reason);
-        let reason = read_text(&mut problem, "reason", &reason, "what is wrong, in a few words", 1000);
-        problem.into_result()?;
-        let Some(reason) = reason else { return Err(crate::error::unexpected("report: missing")) };
-        let place = store::member_place(&st.db, &about).await?.ok_or_else(|| AppError::not_found("member"))?;
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        store::insert_report(
-            &mut tx,
-            &store::NewReport {
-                network_id: &place.network_id,
-                locality_id: &place.locality_id,
-                reporter_id: &viewer.user_id,
-                subject,
-                subject_id: &subject_id,
-                subject_user_id: &about,
-                reason: &reason,
-                at: t,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/report/sent");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// One report, for the builders whose scope reaches the member it is about.

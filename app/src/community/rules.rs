@@ -185,59 +185,65 @@ pub async fn post_announcement(
     body: String,
     email: Option<String>,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let locality = if audience == "network" || audience.is_empty() {
-            crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
-            None
-        } else {
-            if !store::locality_in_network(&st.db, &audience, &network_id).await? {
-                return Err(AppError::invalid("audience", "Choose who the announcement is for."));
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let locality = if audience == "network" || audience.is_empty() {
+                crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
+                None
+            } else {
+                if !store::locality_in_network(&st.db, &audience, &network_id).await? {
+                    return Err(AppError::invalid("audience", "Choose who the announcement is for."));
+                }
+                require_builder_for(&viewer, &network_id, &audience)?;
+                Some(audience.clone())
+            };
+            let mut problem = keep(
+                FormProblem::new(),
+                &[("audience", &audience), ("title", &title), ("body", &body), ("email", email.as_deref().unwrap_or(""))],
+            );
+            let title = read_text(&mut problem, "title", &title, "a title", 120);
+            let body = read_text(&mut problem, "body", &body, "the announcement", 4000);
+            problem.into_result()?;
+            let (Some(title), Some(body)) = (title, body) else { return Err(crate::error::unexpected("announcement: missing")) };
+            let id = crate::util::new_id();
+            let t = crate::util::now();
+            let mut tx = st.db.pool.begin().await?;
+            store::insert_announcement(
+                &mut tx,
+                &store::NewAnnouncement {
+                    id: &id,
+                    network_id: &network_id,
+                    locality_id: locality.as_deref(),
+                    title: &title,
+                    body: &body,
+                    posted_by: &viewer.user_id,
+                    emailed: email.is_some(),
+                    at: t,
+                },
+            )
+            .await?;
+            if email.is_some() {
+                let text = format!("{body}\n\n— {}, community builder\n{}/home\n", viewer.display_name, st.config.public_url);
+                for to in store::announcement_recipients(&mut tx, &network_id, locality.as_deref().unwrap_or("")).await? {
+                    crate::email::queue(&mut tx, &to, &title, &text).await?;
+                }
             }
-            require_builder_for(&viewer, &network_id, &audience)?;
-            Some(audience.clone())
-        };
-        let mut problem = keep(FormProblem::new(), &[("audience", &audience), ("title", &title), ("body", &body), ("email", email.as_deref().unwrap_or(""))]);
-        let title = read_text(&mut problem, "title", &title, "a title", 120);
-        let body = read_text(&mut problem, "body", &body, "the announcement", 4000);
-        problem.into_result()?;
-        let (Some(title), Some(body)) = (title, body) else { return Err(crate::error::unexpected("announcement: missing")) };
-        let id = crate::util::new_id();
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        store::insert_announcement(
-            &mut tx,
-            &store::NewAnnouncement {
-                id: &id,
-                network_id: &network_id,
-                locality_id: locality.as_deref(),
-                title: &title,
-                body: &body,
-                posted_by: &viewer.user_id,
-                emailed: email.is_some(),
-                at: t,
-            },
-        )
-        .await?;
-        if email.is_some() {
-            let text = format!("{body}\n\n— {}, community builder\n{}/home\n", viewer.display_name, st.config.public_url);
-            for to in store::announcement_recipients(&mut tx, &network_id, locality.as_deref().unwrap_or("")).await? {
-                crate::email::queue(&mut tx, &to, &title, &text).await?;
-            }
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::PostAnnouncement)
+                    .in_network(&network_id, locality.as_deref())
+                    .subject(format!("announcement:{id}"))
+                    .change("", title),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/community/settings?done=announcement");
+            Ok(())
         }
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::PostAnnouncement)
-                .in_network(&network_id, locality.as_deref())
-                .subject(format!("announcement:{id}"))
-                .change("", title),
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/community/settings?done=announcement");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[server(endpoint = "end_announcement")]

@@ -84,7 +84,8 @@ fn read_settlement(outcome: &str, hours: &str, minutes: &str, reason: &str) -> R
             None
         }
     };
-    let amount = if set_hours == Some(true) { Minutes::from_parts(hours, minutes).map_err(|m| problem.push("hours", m)).ok() } else { None };
+    let amount =
+        if set_hours == Some(true) { Minutes::from_parts(hours, minutes).map_err(|m| problem.push("hours", m)).ok() } else { None };
     let reason = read_text(&mut problem, "reason", reason, "the reason (both members see it)", 1000);
     problem.into_result()?;
     let (Some(set_hours), Some(reason)) = (set_hours, reason) else { return Err(crate::error::unexpected("dispute: values missing")) };

@@ -2,7 +2,9 @@
 //! what was done on the account) and assisted joining on paper.
 
 use super::super::domain::{Disclosure, Vetting};
-use super::super::{builder_desk, member_record, AddMemberNote, AssistedJoin, ChangeMemberStatus, DecideMembership, MemberRecordView, SetVetting};
+use super::super::{
+    builder_desk, member_record, AddMemberNote, AssistedJoin, ChangeMemberStatus, DecideMembership, MemberRecordView, SetVetting,
+};
 use super::Done;
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Select, TextArea};
 use crate::components::layout::Loaded;

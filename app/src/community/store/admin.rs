@@ -16,11 +16,12 @@ pub async fn networks(db: &Db) -> Result<Vec<NetworkAdminView>, AppError> {
             .map(|(id, name, council_area)| NetworkAdminView { id, name, council_area, localities: vec![], builders: vec![] })
             .collect();
     for n in &mut out {
-        n.localities =
-            sqlx::query_as::<_, (String, String, Option<i64>)>("SELECT id, name, population FROM localities WHERE network_id = $1 ORDER BY name")
-                .bind(&n.id)
-                .fetch_all(&db.pool)
-                .await?;
+        n.localities = sqlx::query_as::<_, (String, String, Option<i64>)>(
+            "SELECT id, name, population FROM localities WHERE network_id = $1 ORDER BY name",
+        )
+        .bind(&n.id)
+        .fetch_all(&db.pool)
+        .await?;
         n.builders = sqlx::query_as::<_, (String, Option<String>)>(
             "SELECT u.display_name, l.name AS locality_name FROM builder_roles b JOIN users u ON u.id = b.user_id
              LEFT JOIN localities l ON l.id = b.locality_id WHERE b.network_id = $1 ORDER BY u.display_name",

@@ -108,7 +108,10 @@ pub async fn category_name_taken(tx: &mut Transaction<'_, Any>, network_id: &str
 
 /// A category's name and the network that owns it (none: shared by every network).
 pub async fn category_owner(tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
-    sqlx::query_as::<_, (String, Option<String>)>("SELECT name, network_id FROM categories WHERE id = $1").bind(id).fetch_optional(&mut **tx).await
+    sqlx::query_as::<_, (String, Option<String>)>("SELECT name, network_id FROM categories WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 /// A new category of the network's own, after every other; returns its id.
@@ -221,7 +224,11 @@ pub async fn insert_announcement(tx: &mut Transaction<'_, Any>, a: &NewAnnouncem
 
 /// The emails of the active members an announcement goes to (the whole network when
 /// `locality_id` is empty), leaving out those who chose no emails.
-pub async fn announcement_recipients(tx: &mut Transaction<'_, Any>, network_id: &str, locality_id: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn announcement_recipients(
+    tx: &mut Transaction<'_, Any>,
+    network_id: &str,
+    locality_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar::<_, String>(
         "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.network_id = $1 AND m.status = 'active' AND ($2 = '' OR m.locality_id = $2) AND u.email IS NOT NULL

@@ -68,6 +68,9 @@ pub async fn settle(
 
 /// After the ledger refused the hours: the exchange is disputed again.
 pub async fn back_to_disputed(db: &Db, exchange_id: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE exchanges SET status = 'disputed' WHERE id = $1 AND status = 'recorded'").bind(exchange_id).execute(&db.pool).await?;
+    sqlx::query("UPDATE exchanges SET status = 'disputed' WHERE id = $1 AND status = 'recorded'")
+        .bind(exchange_id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
