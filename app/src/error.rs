@@ -64,6 +64,23 @@ impl FormProblem {
     }
 }
 
+/// A reason, a note or a message from a builder: required, trimmed, at most `max` characters.
+pub fn read_text(problem: &mut FormProblem, name: &str, text: &str, what: &str, max: usize) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        problem.push(name, format!("Write {what}."));
+        None
+    } else if t.chars().count() > max {
+        problem.push(name, format!("Keep it to {max} characters or fewer."));
+        None
+    } else if crate::util::has_control_chars(t) {
+        problem.push(name, "Please remove the unusual characters.");
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
 /// What went wrong, in terms the person using the page can act on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {

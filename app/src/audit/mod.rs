@@ -63,7 +63,7 @@ pub fn audit_filter(
         match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(d) => crate::util::parse_iso_date(d)
-                .map(|(y, m, dd)| Some(crate::util::days_from_civil(y, m, dd) * 86_400))
+                .map(|(y, m, dd)| Some(crate::util::days_from_civil(y, m, dd) * crate::util::DAY))
                 .ok_or_else(|| AppError::invalid(field, "Write the date as year-month-day, for example 2026-03-14.")),
         }
     };
@@ -71,7 +71,7 @@ pub fn audit_filter(
         person,
         action: action.as_deref().and_then(AuditAction::parse),
         from: day(from, "from")?,
-        to: day(to, "to")?.map(|t| t + 86_400),
+        to: day(to, "to")?.map(|t| t + crate::util::DAY),
         subject_user_id: None,
     })
 }

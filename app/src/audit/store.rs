@@ -7,7 +7,7 @@ use crate::networks::domain::Viewer;
 use crate::networks::store::scope_clause;
 use crate::platform::db::Db;
 use crate::util::{new_id, now};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 
 /// One line of the audit trail, as written. Owned, so a ledger transfer can carry it into
 /// the writer's batch and have it written in the same transaction.
@@ -146,28 +146,47 @@ pub async fn audit_lines(db: &Db, viewer: Option<&Viewer>, f: &AuditFilter, limi
          LEFT JOIN localities l ON l.id = a.locality_id
          WHERE {clause} ORDER BY a.at DESC, a.id DESC{limit_sql}"
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, AuditRow>(&sql);
     for b in &binds {
         q = q.bind(b.as_str());
     }
     for (_, i) in &ints {
         q = q.bind(*i);
     }
-    Ok(q.fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|r| AuditLine {
-            id: r.get("id"),
-            action: AuditAction::parse(&r.get::<String, _>("action")).map(|a| a.label().to_string()).unwrap_or_else(|| r.get("action")),
-            actor: r.get("actor_name"),
-            subject_name: r.get::<Option<String>, _>("subject_name").unwrap_or_default(),
-            subject_user_id: r.get("subject_user_id"),
-            subject: r.get("subject"),
-            locality: r.get::<Option<String>, _>("locality_name").unwrap_or_default(),
-            reason: r.get("reason"),
-            before: r.get("before_value"),
-            after: r.get("after_value"),
-            at: r.get("at"),
-        })
-        .collect())
+    Ok(q.fetch_all(&db.pool).await?.into_iter().map(AuditRow::into_line).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: String,
+    action: String,
+    subject: String,
+    reason: String,
+    before_value: String,
+    after_value: String,
+    at: i64,
+    actor_name: String,
+    subject_name: Option<String>,
+    subject_user_id: Option<String>,
+    locality_name: Option<String>,
+}
+
+impl AuditRow {
+    /// A line as shown: the action in words (or as stored, for an action this version does
+    /// not know).
+    fn into_line(self) -> AuditLine {
+        AuditLine {
+            id: self.id,
+            action: AuditAction::parse(&self.action).map(|a| a.label().to_string()).unwrap_or(self.action),
+            actor: self.actor_name,
+            subject_name: self.subject_name.unwrap_or_default(),
+            subject_user_id: self.subject_user_id,
+            subject: self.subject,
+            locality: self.locality_name.unwrap_or_default(),
+            reason: self.reason,
+            before: self.before_value,
+            after: self.after_value,
+            at: self.at,
+        }
+    }
 }

@@ -10,38 +10,7 @@ pub async fn admin_networks() -> Result<Vec<NetworkAdminView>, AppError> {
             let st = state()?;
             let viewer = signed_in().await?;
             require_site_admin(&viewer)?;
-            let mut out: Vec<NetworkAdminView> = sqlx::query("SELECT id, name, council_area FROM networks ORDER BY name")
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|r| NetworkAdminView {
-                    id: r.get("id"),
-                    name: r.get("name"),
-                    council_area: r.get("council_area"),
-                    localities: vec![],
-                    builders: vec![],
-                })
-                .collect();
-            for n in &mut out {
-                n.localities = sqlx::query("SELECT id, name, population FROM localities WHERE network_id = $1 ORDER BY name")
-                    .bind(&n.id)
-                    .fetch_all(&st.db.pool)
-                    .await?
-                    .into_iter()
-                    .map(|r| (r.get("id"), r.get("name"), r.get("population")))
-                    .collect();
-                n.builders = sqlx::query(
-                    "SELECT u.display_name, l.name AS locality_name FROM builder_roles b JOIN users u ON u.id = b.user_id
-                 LEFT JOIN localities l ON l.id = b.locality_id WHERE b.network_id = $1 ORDER BY u.display_name",
-                )
-                .bind(&n.id)
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|r| (r.get("display_name"), r.get::<Option<String>, _>("locality_name").unwrap_or_else(|| "Whole network".into())))
-                .collect();
-            }
-            Ok(out)
+            store::networks(&st.db).await
         }
         .await,
     )
@@ -64,32 +33,15 @@ pub async fn create_network(name: String, council_area: String, first_locality: 
                 return Err(crate::error::unexpected("network: missing"));
             };
             let slug = slugify(&name);
-            let taken = sqlx::query("SELECT 1 FROM networks WHERE slug = $1 OR lower(name) = lower($2)")
-                .bind(&slug)
-                .bind(&name)
-                .fetch_optional(&st.db.pool)
-                .await?;
-            if taken.is_some() {
+            if store::network_taken(&st.db, &slug, &name).await? {
                 return Err(AppError::invalid("name", "There is already a network with that name."));
             }
             let (id, lid, t) = (crate::util::new_id(), crate::util::new_id(), crate::util::now());
             let mut tx = st.db.pool.begin().await?;
-            sqlx::query("INSERT INTO networks (id, slug, name, council_area, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&id)
-                .bind(&slug)
-                .bind(&name)
-                .bind(&area)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO localities (id, network_id, slug, name, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&lid)
-                .bind(&id)
-                .bind(slugify(&first))
-                .bind(&first)
-                .bind(t)
-                .execute(&mut *tx)
-                .await?;
+            store::insert_network(&mut tx, &id, &slug, &name, &area, t).await?;
+            let first_slug = slugify(&first);
+            let locality = store::NewLocality { id: &lid, network_id: &id, slug: &first_slug, name: &first, population: None, at: t };
+            store::insert_locality(&mut tx, &locality).await?;
             audit(
                 &mut tx,
                 &AuditEntry::new(&viewer.user_id, AuditAction::CreateNetwork)
@@ -127,30 +79,18 @@ pub async fn create_locality(network_id: String, locality_name: String, populati
             };
             problem.into_result()?;
             let (Some(name), Some(population)) = (name, population) else { return Err(crate::error::unexpected("locality: missing")) };
-            let exists = sqlx::query("SELECT 1 FROM networks WHERE id = $1").bind(&network_id).fetch_optional(&st.db.pool).await?;
-            if exists.is_none() {
+            if !store::network_exists(&st.db, &network_id).await? {
                 return Err(AppError::invalid("network_id", "Choose the network the locality belongs to."));
             }
             let slug = slugify(&name);
-            let taken = sqlx::query("SELECT 1 FROM localities WHERE network_id = $1 AND slug = $2")
-                .bind(&network_id)
-                .bind(&slug)
-                .fetch_optional(&st.db.pool)
-                .await?;
-            if taken.is_some() {
+            if store::locality_taken(&st.db, &network_id, &slug).await? {
                 return Err(AppError::invalid("locality_name", "That network already has a locality with that name."));
             }
             let id = crate::util::new_id();
             let mut tx = st.db.pool.begin().await?;
-            sqlx::query("INSERT INTO localities (id, network_id, slug, name, population, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(&id)
-                .bind(&network_id)
-                .bind(&slug)
-                .bind(&name)
-                .bind(population)
-                .bind(crate::util::now())
-                .execute(&mut *tx)
-                .await?;
+            let locality =
+                store::NewLocality { id: &id, network_id: &network_id, slug: &slug, name: &name, population, at: crate::util::now() };
+            store::insert_locality(&mut tx, &locality).await?;
             audit(
                 &mut tx,
                 &AuditEntry::new(&viewer.user_id, AuditAction::CreateLocality).in_network(&network_id, Some(&id)).change("", name),
@@ -174,51 +114,17 @@ pub async fn appoint_builder(email: String, scope: String) -> Result<(), AppErro
             let viewer = signed_in().await?;
             require_site_admin(&viewer)?;
             let problem = keep(FormProblem::new(), &[("email", &email), ("scope", &scope)]);
-            let user = sqlx::query("SELECT id, display_name FROM users WHERE email = $1")
-                .bind(email.trim().to_lowercase())
-                .fetch_optional(&st.db.pool)
-                .await?;
-            let Some(user) = user else {
+            let Some(user_id) = store::user_by_email(&st.db, &email.trim().to_lowercase()).await? else {
                 return Err(AppError::Invalid(problem.field("email", "There is no account with that email. Ask them to join first.")));
             };
-            let found = match scope.strip_prefix("net:") {
-                Some(n) => {
-                    sqlx::query("SELECT id AS network_id, NULL AS locality_id FROM networks WHERE id = $1")
-                        .bind(n)
-                        .fetch_optional(&st.db.pool)
-                        .await?
-                }
-                None => {
-                    sqlx::query("SELECT network_id, id AS locality_id FROM localities WHERE id = $1")
-                        .bind(&scope)
-                        .fetch_optional(&st.db.pool)
-                        .await?
-                }
-            };
-            let Some(found) = found else {
+            let Some((network_id, locality)) = store::builder_scope(&st.db, &scope).await? else {
                 return Err(AppError::Invalid(problem.field("scope", "Choose a whole network or one of its localities.")));
             };
-            let network_id: String = found.get("network_id");
-            let locality: Option<String> = found.get("locality_id");
-            let user_id: String = user.get("id");
-            let dup = sqlx::query("SELECT 1 FROM builder_roles WHERE user_id = $1 AND network_id = $2 AND COALESCE(locality_id, '') = $3")
-                .bind(&user_id)
-                .bind(&network_id)
-                .bind(locality.as_deref().unwrap_or(""))
-                .fetch_optional(&st.db.pool)
-                .await?;
-            if dup.is_some() {
+            if store::builder_role_exists(&st.db, &user_id, &network_id, locality.as_deref()).await? {
                 return Err(AppError::Conflict("They already build for that scope.".into()));
             }
             let mut tx = st.db.pool.begin().await?;
-            sqlx::query("INSERT INTO builder_roles (id, user_id, network_id, locality_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(crate::util::new_id())
-                .bind(&user_id)
-                .bind(&network_id)
-                .bind(&locality)
-                .bind(crate::util::now())
-                .execute(&mut *tx)
-                .await?;
+            store::insert_builder_role(&mut tx, &user_id, &network_id, locality.as_deref()).await?;
             let mut entry = AuditEntry::new(&viewer.user_id, AuditAction::AppointBuilder)
                 .in_network(&network_id, locality.as_deref())
                 .change("", format!("community builder for {}", if locality.is_some() { "a locality" } else { "the whole network" }));

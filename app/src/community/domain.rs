@@ -404,22 +404,9 @@ fn count_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max:
     }
 }
 
-/// A reason, a note or a message from a builder: required, trimmed, at most `max` characters.
-pub fn read_text(problem: &mut FormProblem, name: &str, text: &str, what: &str, max: usize) -> Option<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        problem.push(name, format!("Write {what}."));
-        None
-    } else if t.chars().count() > max {
-        problem.push(name, format!("Keep it to {max} characters or fewer."));
-        None
-    } else if crate::util::has_control_chars(t) {
-        problem.push(name, "Please remove the unusual characters.");
-        None
-    } else {
-        Some(t.to_string())
-    }
-}
+/// Reading a builder's reason, note or message lives with `FormProblem`, below every feature
+/// (the exchanges' dispute settling uses it too).
+pub use crate::error::read_text;
 
 #[cfg(test)]
 mod tests {

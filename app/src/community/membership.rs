@@ -12,63 +12,12 @@ pub async fn builder_desk() -> Result<DeskView, AppError> {
             let st = state()?;
             let viewer = signed_in().await?;
             require_some_builder(&viewer)?;
-            let (clause, binds) = crate::networks::store::scope_clause(&viewer, "m.network_id", "m.locality_id", 0);
-            let sql = format!(
-                "SELECT u.id, u.display_name, u.email, l.name AS locality_name, m.about, m.created_at
-             FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id
-             WHERE m.status = 'pending' AND {clause} ORDER BY m.created_at, u.id LIMIT 200"
-            );
-            let mut q = sqlx::query(&sql);
-            for b in &binds {
-                q = q.bind(b.as_str());
-            }
-            let pending = q
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|r| PendingMemberView {
-                    user_id: r.get("id"),
-                    name: r.get("display_name"),
-                    email: r.get("email"),
-                    locality: r.get("locality_name"),
-                    about: r.get("about"),
-                    joined_at: r.get("created_at"),
-                })
-                .collect();
-            // A dispute is in scope when either member's locality is.
-            let (by_provider, binds) = crate::networks::store::scope_clause(&viewer, "e.network_id", "pm.locality_id", 0);
-            let (by_receiver, binds2) = crate::networks::store::scope_clause(&viewer, "e.network_id", "rm.locality_id", binds.len());
-            let sql = format!(
-                "SELECT e.id, e.title, pu.display_name AS provider_name, ru.display_name AS receiver_name, e.recorded_minutes, e.updated_at
-             FROM exchanges e JOIN users pu ON pu.id = e.provider_id JOIN users ru ON ru.id = e.receiver_id
-             LEFT JOIN memberships pm ON pm.user_id = e.provider_id AND pm.network_id = e.network_id
-             LEFT JOIN memberships rm ON rm.user_id = e.receiver_id AND rm.network_id = e.network_id
-             WHERE e.status = 'disputed' AND ({by_provider} OR {by_receiver})
-             ORDER BY e.updated_at, e.id LIMIT 200"
-            );
-            let mut q = sqlx::query(&sql);
-            for b in binds.iter().chain(binds2.iter()) {
-                q = q.bind(b.as_str());
-            }
-            let disputes = q
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|r| DisputeRow {
-                    exchange_id: r.get("id"),
-                    title: r.get("title"),
-                    provider_name: r.get("provider_name"),
-                    receiver_name: r.get("receiver_name"),
-                    recorded_minutes: r.get("recorded_minutes"),
-                    updated_at: r.get("updated_at"),
-                })
-                .collect();
             let (network, _) = crate::networks::store::builder_network(&st.db, &viewer, None).await?;
             Ok(DeskView {
-                pending,
+                pending: store::pending_in_scope(&st.db, &viewer).await?,
                 reports: store::reports_in_scope(&st.db, &viewer, false, 200).await?,
                 resolved: store::reports_in_scope(&st.db, &viewer, true, 20).await?,
-                disputes,
+                disputes: store::disputes_in_scope(&st.db, &viewer).await?,
                 localities: localities_in_scope(&st, &viewer, &network).await?,
             })
         }
@@ -79,13 +28,7 @@ pub async fn builder_desk() -> Result<DeskView, AppError> {
 /// The localities of `network` this viewer builds for (all of them for a whole-network builder).
 #[cfg(feature = "ssr")]
 pub(super) async fn localities_in_scope(st: &AppState, viewer: &Viewer, network: &str) -> Result<Vec<(String, String)>, AppError> {
-    let rows =
-        sqlx::query("SELECT id, name FROM localities WHERE network_id = $1 ORDER BY name").bind(network).fetch_all(&st.db.pool).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.get::<String, _>("id"), r.get::<String, _>("name")))
-        .filter(|(id, _)| require_builder_for(viewer, network, id).is_ok())
-        .collect())
+    Ok(store::localities(&st.db, network).await?.into_iter().filter(|(id, _)| require_builder_for(viewer, network, id).is_ok()).collect())
 }
 
 /// Approve or decline someone waiting to join, with a message that is emailed to them.
@@ -310,7 +253,7 @@ pub(super) async fn suspend_or_reinstate(
     .await?;
     if to == MembershipStatus::Suspended {
         // Their sessions end now: a suspended member cannot act.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+        store::end_sessions(tx, user_id).await?;
     }
     if let Some(email) = &place.email {
         let body = if to == MembershipStatus::Suspended {

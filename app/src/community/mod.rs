@@ -1,15 +1,19 @@
-//! Running a community: what community builders (and site admins) do, and the trail it
-//! leaves.
+//! Running a community: what community builders (and site admins) do. This module owns
+//! the view types the pages show and the checks every builder action shares; the server
+//! functions live in sub-modules by sub-area:
 //!
-//! - membership: the queue of people waiting to join, approve or decline with a message,
-//!   suspend and reinstate, assisted joining on paper;
-//! - the member's page for builders: vetting checklist (shown as badges), private notes,
-//!   what was done on their account;
-//! - moderation: members report a listing, profile or message; builders review, hide or
-//!   restore, warn, suspend or dismiss; disputed exchanges are settled here too;
-//! - the network's rules and categories, announcements, networks and localities (admins);
-//! - the audit trail: every action above, and every ledger tool, is written to
-//!   `audit_log` in the same transaction as the action itself.
+//! - `membership`: the desk (who is waiting, what was reported, which exchanges are
+//!   disputed), approve or decline with a message, the member's page for builders (vetting
+//!   checklist shown as badges, private notes, what was done on their account), suspend and
+//!   reinstate, assisted joining on paper;
+//! - `moderation`: members report a listing, profile or message; builders review, hide or
+//!   restore, warn, suspend or dismiss (disputed exchanges are settled in
+//!   `exchanges::disputes`);
+//! - `rules`: the network's rules and categories, announcements;
+//! - `admin`: networks, localities and builders (site admins).
+//!
+//! `domain` holds the pure rules, `store` all the SQL, `pages` the screens. Every action is
+//! written to the audit trail (`crate::audit`) in the same transaction as the action itself.
 //!
 //! Scope: every function decides on the server whether the caller's builder scope (a whole
 //! network, or one locality) reaches the member or thing acted on.
@@ -47,8 +51,6 @@ use crate::{
 };
 #[cfg(feature = "ssr")]
 use domain::{read_text, Moderation};
-#[cfg(feature = "ssr")]
-use sqlx::Row;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingMemberView {

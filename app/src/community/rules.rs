@@ -11,27 +11,14 @@ pub async fn network_settings(network_id: Option<String>) -> Result<SettingsView
             let viewer = signed_in().await?;
             let (network_id, _) = crate::networks::store::builder_network(&st.db, &viewer, network_id.as_deref()).await?;
             let (network_name, settings) = store::settings(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
-            let categories = sqlx::query(
-            "SELECT id, name, retired_at, network_id FROM categories WHERE network_id IS NULL OR network_id = $1 ORDER BY position, name",
-        )
-        .bind(&network_id)
-        .fetch_all(&st.db.pool)
-        .await?
-        .into_iter()
-        .map(|r| CategoryView {
-            id: r.get("id"),
-            name: r.get("name"),
-            retired: r.get::<Option<i64>, _>("retired_at").is_some(),
-            shared: r.get::<Option<String>, _>("network_id").is_none(),
-        })
-        .collect();
+            let categories = store::categories(&st.db, &network_id).await?;
             Ok(SettingsView {
                 whole_network: crate::networks::domain::require_whole_network_builder(&viewer, &network_id).is_ok(),
                 localities: localities_in_scope(&st, &viewer, &network_id).await?,
                 announcements: store::announcements_for(&st.db, &network_id, None, 50)
                     .await?
                     .into_iter()
-                    .filter(|a| a.locality_id.as_deref().map_or(true, |l| require_builder_for(&viewer, &network_id, l).is_ok()))
+                    .filter(|a| a.locality_id.as_deref().is_none_or(|l| require_builder_for(&viewer, &network_id, l).is_ok()))
                     .collect(),
                 network_id,
                 network_name,
@@ -147,32 +134,16 @@ pub async fn change_category(
                     let name = read_text(&mut problem, field, &name, "the category's name", 60);
                     problem.clone().into_result()?;
                     let name = name.unwrap_or_default();
-                    let taken =
-                        sqlx::query("SELECT 1 FROM categories WHERE (network_id IS NULL OR network_id = $1) AND lower(name) = lower($2)")
-                            .bind(&network_id)
-                            .bind(&name)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if taken.is_some() {
+                    if store::category_name_taken(&mut tx, &network_id, &name).await? {
                         return Err(AppError::Invalid(problem.field(field, "There is already a category with that name.")));
                     }
                     if op == "add" {
-                        let id = crate::util::new_id();
-                        sqlx::query(
-                            "INSERT INTO categories (id, network_id, name, theme, position, retired_at, created_at)
-                         VALUES ($1, $2, $3, 'skill', (SELECT COALESCE(MAX(position), 0) + 1 FROM categories), NULL, $4)",
-                        )
-                        .bind(&id)
-                        .bind(&network_id)
-                        .bind(&name)
-                        .bind(t)
-                        .execute(&mut *tx)
-                        .await?;
+                        let id = store::insert_category(&mut tx, &network_id, &name, t).await?;
                         entry.subject(format!("category:{id}")).change("", name)
                     } else {
                         let id = category_id.clone().unwrap_or_default();
                         let old = own_category(&mut tx, &network_id, &id).await?;
-                        sqlx::query("UPDATE categories SET name = $1 WHERE id = $2").bind(&name).bind(&id).execute(&mut *tx).await?;
+                        store::rename_category(&mut tx, &id, &name).await?;
                         entry.subject(format!("category:{id}")).change(old, name)
                     }
                 }
@@ -180,11 +151,7 @@ pub async fn change_category(
                     let id = category_id.clone().unwrap_or_default();
                     let old = own_category(&mut tx, &network_id, &id).await?;
                     let retire = op == "retire";
-                    sqlx::query("UPDATE categories SET retired_at = $1 WHERE id = $2")
-                        .bind(retire.then_some(t))
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await?;
+                    store::set_category_retired(&mut tx, &id, retire.then_some(t)).await?;
                     entry.subject(format!("category:{id}")).change(old.clone(), if retire { format!("{old} (retired)") } else { old })
                 }
                 _ => return Err(AppError::invalid("op", "Choose what to do with the category.")),
@@ -202,9 +169,8 @@ pub async fn change_category(
 /// network: only a site admin may change those.
 #[cfg(feature = "ssr")]
 pub(super) async fn own_category(tx: &mut sqlx::Transaction<'_, sqlx::Any>, network_id: &str, id: &str) -> Result<String, AppError> {
-    let row = sqlx::query("SELECT name, network_id FROM categories WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
-    match row {
-        Some(r) if r.get::<Option<String>, _>("network_id").as_deref() == Some(network_id) => Ok(r.get("name")),
+    match store::category_owner(tx, id).await? {
+        Some((name, owner)) if owner.as_deref() == Some(network_id) => Ok(name),
         Some(_) => Err(AppError::Forbidden("That category is shared by every network; ask a site administrator to change it.".into())),
         None => Err(AppError::not_found("category")),
     }
@@ -219,72 +185,65 @@ pub async fn post_announcement(
     body: String,
     email: Option<String>,
 ) -> Result<(), AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let locality = if audience == "network" || audience.is_empty() {
-            crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
-            None
-        } else {
-            let in_network = sqlx::query("SELECT 1 FROM localities WHERE id = $1 AND network_id = $2")
-                .bind(&audience)
-                .bind(&network_id)
-                .fetch_optional(&st.db.pool)
-                .await?;
-            if in_network.is_none() {
-                return Err(AppError::invalid("audience", "Choose who the announcement is for."));
-            }
-            require_builder_for(&viewer, &network_id, &audience)?;
-            Some(audience.clone())
-        };
-        let mut problem = keep(FormProblem::new(), &[("audience", &audience), ("title", &title), ("body", &body), ("email", email.as_deref().unwrap_or(""))]);
-        let title = read_text(&mut problem, "title", &title, "a title", 120);
-        let body = read_text(&mut problem, "body", &body, "the announcement", 4000);
-        problem.into_result()?;
-        let (Some(title), Some(body)) = (title, body) else { return Err(crate::error::unexpected("announcement: missing")) };
-        let id = crate::util::new_id();
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO announcements (id, network_id, locality_id, title, body, posted_by, emailed, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(&network_id)
-        .bind(&locality)
-        .bind(&title)
-        .bind(&body)
-        .bind(&viewer.user_id)
-        .bind(email.is_some() as i64)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
-        if email.is_some() {
-            let rows = sqlx::query(
-                "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-                 WHERE m.network_id = $1 AND m.status = 'active' AND ($2 = '' OR m.locality_id = $2) AND u.email IS NOT NULL
-                   AND u.email_frequency <> 'never'",
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let locality = if audience == "network" || audience.is_empty() {
+                crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?;
+                None
+            } else {
+                if !store::locality_in_network(&st.db, &audience, &network_id).await? {
+                    return Err(AppError::invalid("audience", "Choose who the announcement is for."));
+                }
+                require_builder_for(&viewer, &network_id, &audience)?;
+                Some(audience.clone())
+            };
+            let mut problem = keep(
+                FormProblem::new(),
+                &[("audience", &audience), ("title", &title), ("body", &body), ("email", email.as_deref().unwrap_or(""))],
+            );
+            let title = read_text(&mut problem, "title", &title, "a title", 120);
+            let body = read_text(&mut problem, "body", &body, "the announcement", 4000);
+            problem.into_result()?;
+            let (Some(title), Some(body)) = (title, body) else { return Err(crate::error::unexpected("announcement: missing")) };
+            let id = crate::util::new_id();
+            let t = crate::util::now();
+            let mut tx = st.db.pool.begin().await?;
+            store::insert_announcement(
+                &mut tx,
+                &store::NewAnnouncement {
+                    id: &id,
+                    network_id: &network_id,
+                    locality_id: locality.as_deref(),
+                    title: &title,
+                    body: &body,
+                    posted_by: &viewer.user_id,
+                    emailed: email.is_some(),
+                    at: t,
+                },
             )
-            .bind(&network_id)
-            .bind(locality.as_deref().unwrap_or(""))
-            .fetch_all(&mut *tx)
             .await?;
-            for r in rows {
-                let to: String = r.get("email");
-                crate::email::queue(&mut tx, &to, &title, &format!("{body}\n\n— {}, community builder\n{}/home\n", viewer.display_name, st.config.public_url)).await?;
+            if email.is_some() {
+                let text = format!("{body}\n\n— {}, community builder\n{}/home\n", viewer.display_name, st.config.public_url);
+                for to in store::announcement_recipients(&mut tx, &network_id, locality.as_deref().unwrap_or("")).await? {
+                    crate::email::queue(&mut tx, &to, &title, &text).await?;
+                }
             }
+            audit(
+                &mut tx,
+                &AuditEntry::new(&viewer.user_id, AuditAction::PostAnnouncement)
+                    .in_network(&network_id, locality.as_deref())
+                    .subject(format!("announcement:{id}"))
+                    .change("", title),
+            )
+            .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/community/settings?done=announcement");
+            Ok(())
         }
-        audit(
-            &mut tx,
-            &AuditEntry::new(&viewer.user_id, AuditAction::PostAnnouncement)
-                .in_network(&network_id, locality.as_deref())
-                .subject(format!("announcement:{id}"))
-                .change("", title),
-        )
-        .await?;
-        tx.commit().await?;
-        leptos_axum::redirect("/community/settings?done=announcement");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[server(endpoint = "end_announcement")]
@@ -293,25 +252,14 @@ pub async fn end_announcement(announcement_id: String) -> Result<(), AppError> {
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let row = sqlx::query("SELECT network_id, locality_id, title FROM announcements WHERE id = $1 AND ended_at IS NULL")
-                .bind(&announcement_id)
-                .fetch_optional(&st.db.pool)
-                .await?
-                .ok_or_else(|| AppError::not_found("announcement"))?;
-            let network_id: String = row.get("network_id");
-            let locality: Option<String> = row.get("locality_id");
+            let notice = store::open_announcement(&st.db, &announcement_id).await?.ok_or_else(|| AppError::not_found("announcement"))?;
+            let (network_id, locality) = (notice.network_id, notice.locality_id);
             match &locality {
                 Some(l) => require_builder_for(&viewer, &network_id, l)?,
                 None => crate::networks::domain::require_whole_network_builder(&viewer, &network_id)?,
             }
             let mut tx = st.db.pool.begin().await?;
-            let ended = sqlx::query("UPDATE announcements SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
-                .bind(crate::util::now())
-                .bind(&announcement_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if ended == 0 {
+            if !store::end_announcement(&mut tx, &announcement_id, crate::util::now()).await? {
                 return Err(AppError::Conflict("That announcement was already taken down.".into()));
             }
             audit(
@@ -319,7 +267,7 @@ pub async fn end_announcement(announcement_id: String) -> Result<(), AppError> {
                 &AuditEntry::new(&viewer.user_id, AuditAction::EndAnnouncement)
                     .in_network(&network_id, locality.as_deref())
                     .subject(format!("announcement:{announcement_id}"))
-                    .change(row.get::<String, _>("title"), "taken down"),
+                    .change(notice.title, "taken down"),
             )
             .await?;
             tx.commit().await?;

@@ -6,8 +6,10 @@
 //! only) can see an exchange. Members' email addresses and phone numbers are never part
 //! of it.
 
+mod disputes;
 pub mod domain;
 pub mod pages;
+pub use disputes::*;
 
 use crate::error::AppError;
 use domain::ExchangeStatus;

@@ -44,7 +44,7 @@ pub fn ExchangePage() -> impl IntoView {
     let step = ServerAction::<ExchangeStep>::new();
     let thank = ServerAction::<Thank>::new();
     let share = ServerAction::<ShareContact>::new();
-    let resolve = ServerAction::<crate::community::ResolveDispute>::new();
+    let resolve = ServerAction::<super::ResolveDispute>::new();
     let resolve_error = last_error(resolve);
     let (message_error, step_error, thank_error) = (last_error(message), last_error(step), last_error(thank));
     let data = Resource::new_blocking(move || id.clone(), get_exchange);

@@ -2,8 +2,11 @@
 //! email; a site admin checks and verifies them (or turns them down with a reason) before
 //! they can refer. Verifying can also make them their organisation's lead, who sees the
 //! organisation's referrals. Professionals sign in with two-step sign-in (see `auth`).
+//! This module owns the server functions; `store` holds the SQL, `pages` the screens.
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -11,12 +14,11 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::{
+    auth::domain::{DisplayName, Email, NewPassword},
     error::FormProblem,
     platform::request::{finish, signed_in},
-    platform::state::state,
+    platform::state::{state, AppState},
 };
-#[cfg(feature = "ssr")]
-use sqlx::Row;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantView {
@@ -40,12 +42,7 @@ pub async fn organisation_choices() -> Result<Vec<(String, String)>, AppError> {
             let st = state()?;
             // Only for people applying (signed in): the list is not for anyone passing by.
             signed_in().await?;
-            Ok(sqlx::query("SELECT id, name FROM organisations ORDER BY name")
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|r| (r.get("id"), r.get("name")))
-                .collect())
+            store::organisations(&st.db).await
         }
         .await,
     )
@@ -64,121 +61,169 @@ pub async fn apply_as_professional(
     organisation_kind: Option<String>,
     job_title: String,
 ) -> Result<(), AppError> {
-    finish(async {
-        use crate::auth::domain::{DisplayName, Email, NewPassword};
-        let st = state()?;
-        if crate::platform::request::viewer().await?.is_some() {
-            return Err(AppError::Conflict("You are already signed in. Sign out first to apply for a referrer account.".into()));
+    finish(
+        async {
+            let st = state()?;
+            if crate::platform::request::viewer().await?.is_some() {
+                return Err(AppError::Conflict("You are already signed in. Sign out first to apply for a referrer account.".into()));
+            }
+            let new_organisation = new_organisation.unwrap_or_default().trim().to_string();
+            let organisation_kind = organisation_kind.unwrap_or_default().trim().to_string();
+            // The form has no list of organisations (that list is not for anyone passing by):
+            // a typed name that matches one is that organisation.
+            let existing_org = if organisation.is_empty() || organisation == "new" {
+                store::organisation_named(&st.db, &new_organisation).await?
+            } else {
+                store::organisation(&st.db, &organisation).await?
+            };
+            let form = ApplicationForm {
+                display_name: &display_name,
+                email: &email,
+                password: &password,
+                organisation: &organisation,
+                new_organisation: &new_organisation,
+                organisation_kind: &organisation_kind,
+                job_title: &job_title,
+            };
+            let application = form.read(existing_org)?;
+            let hash = crate::auth::password::hash(application.password.expose().to_string()).await?;
+            let existing = crate::auth::store::find_account_by_email(&st.db, application.email.as_str()).await?;
+            let mut tx = st.db.pool.begin().await?;
+            if existing.is_some() {
+                crate::email::queue(
+                    &mut tx,
+                    application.email.as_str(),
+                    "Someone applied for a Timeweave referrer account with your email",
+                    &format!("Hello,\n\nSomeone (perhaps you) applied for a referrer account with this email address, but it already has an account. Sign in at {}/sign-in, or ask a site administrator to add the professional role to it.\n", st.config.public_url),
+                )
+                .await?;
+            } else {
+                create_applicant(&mut tx, &st, &application, &hash).await?;
+            }
+            tx.commit().await?;
+            leptos_axum::redirect("/join/check-email?professional=1");
+            Ok(())
         }
-        let new_organisation = new_organisation.unwrap_or_default().trim().to_string();
-        let organisation_kind = organisation_kind.unwrap_or_default().trim().to_string();
+        .await,
+    )
+}
+
+/// The application form as typed (organisation fields already trimmed).
+#[cfg(feature = "ssr")]
+struct ApplicationForm<'a> {
+    display_name: &'a str,
+    email: &'a str,
+    password: &'a str,
+    organisation: &'a str,
+    new_organisation: &'a str,
+    organisation_kind: &'a str,
+    job_title: &'a str,
+}
+
+/// An application that passed the form's rules.
+#[cfg(feature = "ssr")]
+struct Application {
+    name: DisplayName,
+    email: Email,
+    password: NewPassword,
+    /// The organisation they chose or named, when we know it; otherwise a new one.
+    existing_org: Option<String>,
+    new_organisation: String,
+    organisation_kind: String,
+    job_title: String,
+}
+
+#[cfg(feature = "ssr")]
+impl ApplicationForm<'_> {
+    /// The form's rules, every problem at once, in the form's order.
+    fn read(&self, existing_org: Option<String>) -> Result<Application, AppError> {
         let mut problem = FormProblem::new()
-            .keep("display_name", &display_name)
-            .keep("email", &email)
-            .keep("organisation", &organisation)
-            .keep("new_organisation", &new_organisation)
-            .keep("organisation_kind", &organisation_kind)
-            .keep("job_title", &job_title);
-        let name = DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
-        let parsed_email = Email::parse(&email).map_err(|m| problem.push("email", m)).ok();
-        let context: Vec<&str> = vec![email.trim(), display_name.trim()];
-        let new_password = NewPassword::parse(&password, &context).map_err(|m| problem.push("password", m)).ok();
-        // The form has no list of organisations (that list is not for anyone passing by):
-        // a typed name that matches one is that organisation.
-        let existing_org = if organisation.is_empty() || organisation == "new" {
-            sqlx::query("SELECT id FROM organisations WHERE LOWER(name) = LOWER($1)")
-                .bind(&new_organisation)
-                .fetch_optional(&st.db.pool)
-                .await?
-                .map(|r| r.get::<String, _>("id"))
-        } else {
-            sqlx::query("SELECT id FROM organisations WHERE id = $1").bind(&organisation).fetch_optional(&st.db.pool).await?.map(|r| r.get::<String, _>("id"))
-        };
+            .keep("display_name", self.display_name)
+            .keep("email", self.email)
+            .keep("organisation", self.organisation)
+            .keep("new_organisation", self.new_organisation)
+            .keep("organisation_kind", self.organisation_kind)
+            .keep("job_title", self.job_title);
+        let name = DisplayName::parse(self.display_name).map_err(|m| problem.push("display_name", m)).ok();
+        let parsed_email = Email::parse(self.email).map_err(|m| problem.push("email", m)).ok();
+        let context: Vec<&str> = vec![self.email.trim(), self.display_name.trim()];
+        let new_password = NewPassword::parse(self.password, &context).map_err(|m| problem.push("password", m)).ok();
         if existing_org.is_none() {
-            if organisation != "new" && !organisation.is_empty() {
-                problem.push("organisation", "Choose your organisation from the list, or \"Not listed\".");
-            } else if new_organisation.chars().count() < 3 || new_organisation.chars().count() > 120 || crate::util::has_control_chars(&new_organisation) {
-                problem.push("new_organisation", "Write your organisation's full name, for example \"Airdrie Health Centre\".");
-            }
-            if existing_org.is_none() && !matches!(organisation_kind.as_str(), "health board" | "GP practice" | "council team" | "charity" | "other") {
-                problem.push("organisation_kind", "Choose what kind of organisation it is.");
-            }
+            self.check_new_organisation(&mut problem);
         }
-        let title = job_title.trim();
+        let title = self.job_title.trim();
         if title.chars().count() < 2 || title.chars().count() > 100 || crate::util::has_control_chars(title) {
             problem.push("job_title", "Write your role, for example \"GP link worker\".");
         }
         problem.into_result()?;
-        let (Some(name), Some(email), Some(new_password)) = (name, parsed_email, new_password) else {
+        let (Some(name), Some(email), Some(password)) = (name, parsed_email, new_password) else {
             return Err(crate::error::unexpected("apply: values missing"));
         };
-        let hash = crate::auth::password::hash(new_password.expose().to_string()).await?;
-        let existing = crate::auth::store::find_account_by_email(&st.db, email.as_str()).await?;
-        let t = crate::util::now();
-        let mut tx = st.db.pool.begin().await?;
-        if existing.is_some() {
-            crate::email::queue(
-                &mut tx,
-                email.as_str(),
-                "Someone applied for a Timeweave referrer account with your email",
-                &format!("Hello,\n\nSomeone (perhaps you) applied for a referrer account with this email address, but it already has an account. Sign in at {}/sign-in, or ask a site administrator to add the professional role to it.\n", st.config.public_url),
-            )
-            .await?;
-        } else {
-            let org_id = match existing_org {
-                Some(id) => id,
-                None => {
-                    // Another applicant may have just added the same organisation.
-                    let found = sqlx::query("SELECT id FROM organisations WHERE LOWER(name) = LOWER($1)").bind(&new_organisation).fetch_optional(&mut *tx).await?;
-                    match found {
-                        Some(r) => r.get("id"),
-                        None => {
-                            let id = crate::util::new_id();
-                            sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
-                                .bind(&id)
-                                .bind(&new_organisation)
-                                .bind(&organisation_kind)
-                                .bind(t)
-                                .execute(&mut *tx)
-                                .await?;
-                            id
-                        }
-                    }
-                }
-            };
-            let user_id = crate::networks::store::insert_account(
-                &mut tx,
-                &crate::networks::store::NewAccount { display_name: name.as_str(), email: Some(email.as_str()), password_hash: Some(&hash) },
-            )
-            .await?;
-            sqlx::query(
-                "INSERT INTO professionals (user_id, organisation_id, job_title, is_org_lead, verified_at, created_at, work_email)
-                 VALUES ($1, $2, $3, 0, NULL, $4, $5)",
-            )
-            .bind(&user_id)
-            .bind(&org_id)
-            .bind(title)
-            .bind(t)
-            .bind(email.as_str())
-            .execute(&mut *tx)
-            .await?;
-            let token = crate::auth::store::issue_token(&mut tx, &user_id, crate::auth::store::TokenPurpose::ConfirmEmail).await?;
-            crate::email::queue(
-                &mut tx,
-                email.as_str(),
-                "Confirm your email for your Timeweave referrer account",
-                &format!(
-                    "Hello {},\n\nPlease confirm your work email by opening this link:\n\n{}/confirm-email?token={token}\n\nA site administrator will then check your details; we will email you when you can refer people.\n",
-                    name.as_str(),
-                    st.config.public_url
-                ),
-            )
-            .await?;
+        Ok(Application {
+            name,
+            email,
+            password,
+            existing_org,
+            new_organisation: self.new_organisation.to_string(),
+            organisation_kind: self.organisation_kind.to_string(),
+            job_title: title.to_string(),
+        })
+    }
+
+    /// An organisation we do not know: it must be "Not listed" with a name and a kind.
+    fn check_new_organisation(&self, problem: &mut FormProblem) {
+        let new_organisation = self.new_organisation;
+        if self.organisation != "new" && !self.organisation.is_empty() {
+            problem.push("organisation", "Choose your organisation from the list, or \"Not listed\".");
+        } else if new_organisation.chars().count() < 3
+            || new_organisation.chars().count() > 120
+            || crate::util::has_control_chars(new_organisation)
+        {
+            problem.push("new_organisation", "Write your organisation's full name, for example \"Airdrie Health Centre\".");
         }
-        tx.commit().await?;
-        leptos_axum::redirect("/join/check-email?professional=1");
-        Ok(())
-    }.await)
+        if !matches!(self.organisation_kind, "health board" | "GP practice" | "council team" | "charity" | "other") {
+            problem.push("organisation_kind", "Choose what kind of organisation it is.");
+        }
+    }
+}
+
+/// A new applicant: their organisation (added if new), their account and professional
+/// row, and the email asking them to confirm their address.
+#[cfg(feature = "ssr")]
+async fn create_applicant(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    st: &AppState,
+    a: &Application,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    let t = crate::util::now();
+    let org_id = match &a.existing_org {
+        Some(id) => id.clone(),
+        None => store::find_or_add_organisation(tx, &a.new_organisation, &a.organisation_kind, t).await?,
+    };
+    let user_id = crate::networks::store::insert_account(
+        tx,
+        &crate::networks::store::NewAccount {
+            display_name: a.name.as_str(),
+            email: Some(a.email.as_str()),
+            password_hash: Some(password_hash),
+        },
+    )
+    .await?;
+    store::insert_professional(tx, &user_id, &org_id, &a.job_title, a.email.as_str(), t).await?;
+    let token = crate::auth::store::issue_token(tx, &user_id, crate::auth::store::TokenPurpose::ConfirmEmail).await?;
+    crate::email::queue(
+        tx,
+        a.email.as_str(),
+        "Confirm your email for your Timeweave referrer account",
+        &format!(
+            "Hello {},\n\nPlease confirm your work email by opening this link:\n\n{}/confirm-email?token={token}\n\nA site administrator will then check your details; we will email you when you can refer people.\n",
+            a.name.as_str(),
+            st.config.public_url
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Everyone who applied, waiting first (site admins).
@@ -189,28 +234,7 @@ pub async fn professional_applications() -> Result<Vec<ApplicantView>, AppError>
             let st = state()?;
             let viewer = signed_in().await?;
             crate::networks::domain::require_site_admin(&viewer)?;
-            Ok(sqlx::query(
-                "SELECT p.user_id, u.display_name, COALESCE(u.email, '') AS email, p.work_email, o.name AS organisation, p.job_title,
-                    p.created_at, p.verified_at, p.rejected_reason, p.is_org_lead, u.email_confirmed_at
-             FROM professionals p JOIN users u ON u.id = p.user_id JOIN organisations o ON o.id = p.organisation_id
-             ORDER BY CASE WHEN p.verified_at IS NULL AND p.rejected_at IS NULL THEN 0 ELSE 1 END, p.created_at DESC LIMIT 300",
-            )
-            .fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| ApplicantView {
-                user_id: r.get("user_id"),
-                name: r.get("display_name"),
-                email: r.get("email"),
-                work_email: r.get("work_email"),
-                organisation: r.get("organisation"),
-                job_title: r.get("job_title"),
-                applied_at: r.get("created_at"),
-                verified_at: r.get("verified_at"),
-                rejected_reason: r.get("rejected_reason"),
-                is_org_lead: crate::platform::db::flag(r.get("is_org_lead")),
-            })
-            .collect())
+            store::applications(&st.db).await
         }
         .await,
     )
@@ -225,15 +249,8 @@ pub async fn decide_professional(user_id: String, decision: String, org_lead: Op
         let st = state()?;
         let viewer = signed_in().await?;
         crate::networks::domain::require_site_admin(&viewer)?;
-        let row = sqlx::query(
-            "SELECT u.display_name, u.email, u.email_confirmed_at FROM professionals p JOIN users u ON u.id = p.user_id WHERE p.user_id = $1",
-        )
-        .bind(&user_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("applicant"))?;
-        let name: String = row.get("display_name");
-        let email: Option<String> = row.get("email");
+        let applicant = store::applicant(&st.db, &user_id).await?.ok_or_else(|| AppError::not_found("applicant"))?;
+        let (name, email) = (applicant.display_name, applicant.email);
         let mut problem = FormProblem::new().keep("decision", &decision).keep("reason", &reason);
         let verify = match decision.as_str() {
             "verify" => Some(true),
@@ -243,7 +260,7 @@ pub async fn decide_professional(user_id: String, decision: String, org_lead: Op
                 None
             }
         };
-        if verify == Some(true) && row.get::<Option<i64>, _>("email_confirmed_at").is_none() {
+        if verify == Some(true) && applicant.email_confirmed_at.is_none() {
             problem.push("decision", "They have not confirmed their email address yet: wait until they do.");
         }
         let reason = reason.trim().to_string();
@@ -256,20 +273,9 @@ pub async fn decide_professional(user_id: String, decision: String, org_lead: Op
         let t = crate::util::now();
         let mut tx = st.db.pool.begin().await?;
         if verify {
-            sqlx::query("UPDATE professionals SET verified_at = $1, verified_by = $2, is_org_lead = $3, rejected_at = NULL, rejected_reason = '' WHERE user_id = $4")
-                .bind(t)
-                .bind(&viewer.user_id)
-                .bind(lead as i64)
-                .bind(&user_id)
-                .execute(&mut *tx)
-                .await?;
+            store::verify(&mut tx, &user_id, &viewer.user_id, lead, t).await?;
         } else {
-            sqlx::query("UPDATE professionals SET verified_at = NULL, rejected_at = $1, rejected_reason = $2 WHERE user_id = $3")
-                .bind(t)
-                .bind(&reason)
-                .bind(&user_id)
-                .execute(&mut *tx)
-                .await?;
+            store::reject(&mut tx, &user_id, &reason, t).await?;
         }
         audit(
             &mut tx,

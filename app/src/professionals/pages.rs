@@ -2,7 +2,7 @@
 
 use super::{professional_applications, ApplyAsProfessional, DecideProfessional};
 use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
-use crate::components::layout::PageError;
+use crate::components::layout::Loaded;
 use crate::components::url::query;
 use crate::util::format_date;
 use leptos::prelude::*;
@@ -50,59 +50,50 @@ pub fn AdminProfessionalsPage() -> impl IntoView {
         <Title text="Professionals"/>
         <h1>"Professionals"</h1>
         {done.then(|| view! { <Notice>"Saved. We emailed them."</Notice> })}
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                Suspend::new(async move {
-                    let list = match data.await {
-                        Err(e) => return view! { <PageError error=e/> }.into_any(),
-                        Ok(l) => l,
-                    };
-                    let p = problem_of(&error);
-                    let waiting: Vec<_> = list.iter().filter(|a| a.verified_at.is_none() && a.rejected_reason.is_empty()).cloned().collect();
-                    let others: Vec<_> = list.iter().filter(|a| a.verified_at.is_some() || !a.rejected_reason.is_empty()).cloned().collect();
-                    view! {
-                        <ErrorSummary error=error.clone()/>
-                        <h2>{format!("Waiting to be checked ({})", waiting.len())}</h2>
-                        {waiting.is_empty().then(|| view! { <p>"Nobody is waiting."</p> })}
-                        <ul class="cards">
-                            {waiting.into_iter().enumerate().map(|(i, a)| {
-                                // Only the first waiting application carries field ids, so ids stay unique.
-                                let p = if i == 0 { p.clone() } else { Default::default() };
-                                view! {
-                                    <li class="card">
-                                        <h3>{a.name.clone()}</h3>
-                                        <p>{format!("{} · {} · {} · applied {}", a.job_title, a.organisation, a.work_email, format_date(a.applied_at))}</p>
-                                        {(i == 0).then(|| view! {
-                                            <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                                                <input type="hidden" name="user_id" value=a.user_id.clone()/>
-                                                <Select label="Decision" name="decision" problem=p.clone()
-                                                    groups=vec![("Decision".into(), vec![("verify".into(), "Verify: they may refer".into()), ("reject".into(), "Turn down".into())])]/>
-                                                <Checkbox name="org_lead" problem=p.clone() label=view! { "Make them their organisation's lead (sees all its referrals)" }.into_any()/>
-                                                <TextArea label="Reason (needed to turn down; emailed to them)" name="reason" problem=p.clone() rows=2 maxlength=500/>
-                                                <button type="submit" class="button primary">{format!("Save decision for {}", a.name)}</button>
-                                            </ActionForm>
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                        <h2>"Checked"</h2>
-                        <ul class="cards">
-                            {others.into_iter().map(|a| view! {
-                                <li class="card">
-                                    <h3>{a.name.clone()}</h3>
-                                    <p>{format!("{} · {}", a.job_title, a.organisation)}</p>
-                                    <p class="meta">{match a.verified_at {
-                                        Some(v) => format!("Verified {}{}", format_date(v), if a.is_org_lead { " · organisation lead" } else { "" }),
-                                        None => format!("Turned down: {}", a.rejected_reason),
-                                    }}</p>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |list| {
+            let p = problem_of(&error);
+            let waiting: Vec<_> = list.iter().filter(|a| a.verified_at.is_none() && a.rejected_reason.is_empty()).cloned().collect();
+            let others: Vec<_> = list.iter().filter(|a| a.verified_at.is_some() || !a.rejected_reason.is_empty()).cloned().collect();
+            view! {
+                <ErrorSummary error=error.clone()/>
+                <h2>{format!("Waiting to be checked ({})", waiting.len())}</h2>
+                {waiting.is_empty().then(|| view! { <p>"Nobody is waiting."</p> })}
+                <ul class="cards">
+                    {waiting.into_iter().enumerate().map(|(i, a)| {
+                        // Only the first waiting application carries field ids, so ids stay unique.
+                        let p = if i == 0 { p.clone() } else { Default::default() };
+                        view! {
+                            <li class="card">
+                                <h3>{a.name.clone()}</h3>
+                                <p>{format!("{} · {} · {} · applied {}", a.job_title, a.organisation, a.work_email, format_date(a.applied_at))}</p>
+                                {(i == 0).then(|| view! {
+                                    <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                                        <input type="hidden" name="user_id" value=a.user_id.clone()/>
+                                        <Select label="Decision" name="decision" problem=p.clone()
+                                            groups=vec![("Decision".into(), vec![("verify".into(), "Verify: they may refer".into()), ("reject".into(), "Turn down".into())])]/>
+                                        <Checkbox name="org_lead" problem=p.clone() label=view! { "Make them their organisation's lead (sees all its referrals)" }.into_any()/>
+                                        <TextArea label="Reason (needed to turn down; emailed to them)" name="reason" problem=p.clone() rows=2 maxlength=500/>
+                                        <button type="submit" class="button primary">{format!("Save decision for {}", a.name)}</button>
+                                    </ActionForm>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <h2>"Checked"</h2>
+                <ul class="cards">
+                    {others.into_iter().map(|a| view! {
+                        <li class="card">
+                            <h3>{a.name.clone()}</h3>
+                            <p>{format!("{} · {}", a.job_title, a.organisation)}</p>
+                            <p class="meta">{match a.verified_at {
+                                Some(v) => format!("Verified {}{}", format_date(v), if a.is_org_lead { " · organisation lead" } else { "" }),
+                                None => format!("Turned down: {}", a.rejected_reason),
+                            }}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }
+        }/>
     }
 }
