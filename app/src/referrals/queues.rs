@@ -23,25 +23,12 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
             }
             let mut queue = vec![];
             if is_builder {
-                let (clause, binds) = crate::networks::store::scope_clause(&viewer, "r.network_id", "r.locality_id", 0);
-                let sql = format!(
-                    "SELECT {} {} WHERE {clause} AND (r.closed_at IS NULL OR r.closed_at > $1000) ORDER BY r.created_at LIMIT 300",
-                    store::COLUMNS,
-                    store::JOINS
-                );
-                // $1000 is a placeholder renumbered below to follow the scope's binds.
-                let sql = sql.replace("$1000", &format!("${}", binds.len() + 1));
-                let mut q = sqlx::query(&sql);
-                for b in &binds {
-                    q = q.bind(b);
-                }
-                let rows = q.bind(crate::util::now() - 30 * 86_400).fetch_all(&st.db.pool).await?;
+                let rows = store::in_scope(&st.db, &viewer, crate::util::now() - 30 * crate::util::DAY).await?;
                 let mut tx = st.db.pool.begin().await?;
-                for row in &rows {
-                    let r = store::from_row(row);
-                    let rel = relation_to(&viewer, &r).unwrap_or(Relation::Admin);
+                for r in &rows {
+                    let rel = relation_to(&viewer, r).unwrap_or(Relation::Admin);
                     store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "queue").await?;
-                    queue.push(queue_item(&r, r.consent_withdrawn_at.is_some()));
+                    queue.push(queue_item(r, r.consent_withdrawn_at.is_some()));
                 }
                 tx.commit().await?;
                 // Open and overdue first, then by age.
@@ -50,19 +37,17 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
             let mut sent = vec![];
             let (verified, org_lead) = professional.as_ref().map(|p| (p.verified, p.is_org_lead)).unwrap_or((false, false));
             if let Some(p) = professional.as_ref().filter(|p| p.verified) {
-                let (filter, key) =
-                    if p.is_org_lead { ("r.organisation_id = $1", &p.organisation_id) } else { ("r.referrer_id = $1", &viewer.user_id) };
-                let rows =
-                    sqlx::query(&format!("SELECT {} {} WHERE {filter} ORDER BY r.created_at DESC LIMIT 300", store::COLUMNS, store::JOINS))
-                        .bind(key)
-                        .fetch_all(&st.db.pool)
-                        .await?;
+                let by = if p.is_org_lead {
+                    store::SentBy::Organisation(&p.organisation_id)
+                } else {
+                    store::SentBy::Referrer(&viewer.user_id)
+                };
+                let rows = store::sent_by(&st.db, by).await?;
                 let mut tx = st.db.pool.begin().await?;
-                for row in &rows {
-                    let r = store::from_row(row);
-                    let rel = relation_to(&viewer, &r).unwrap_or(Relation::Referrer);
+                for r in &rows {
+                    let rel = relation_to(&viewer, r).unwrap_or(Relation::Referrer);
                     store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "referrer's list").await?;
-                    sent.push(queue_item(&r, false));
+                    sent.push(queue_item(r, false));
                 }
                 tx.commit().await?;
             }
@@ -118,21 +103,14 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             let outcomes = store::outcomes(&st.db, &r.id)
                 .await?
                 .into_iter()
-                .map(|(stage, scores, answered_by, at)| OutcomeLine { stage, scores, answered_by, at })
+                .map(|o| OutcomeLine { stage: o.stage, scores: o.scores, answered_by: o.answered_by, at: o.at })
                 .collect();
             let members = if matches!(r.status, Status::Joined) {
-                sqlx::query(
-                    "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-                     WHERE m.network_id = $1 AND m.locality_id = $2 AND m.status = 'active' AND u.id <> $3 ORDER BY u.display_name LIMIT 500",
-                )
-                .bind(&r.network_id)
-                .bind(&r.locality_id)
-                .bind(r.member_id.clone().unwrap_or_default())
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|m| Choice { id: m.get("id"), name: m.get("display_name") })
-                .collect()
+                store::locality_members(&st.db, &r.network_id, &r.locality_id, r.member_id.as_deref().unwrap_or_default())
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| Choice { id, name })
+                    .collect()
             } else {
                 vec![]
             };
@@ -140,7 +118,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
         } else {
             (vec![], vec![])
         };
-        let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * 7 * 86_400);
+        let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
         Ok(ReferralView {
             id: r.id.clone(),
             relation: rel,
