@@ -37,11 +37,8 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
             let mut sent = vec![];
             let (verified, org_lead) = professional.as_ref().map(|p| (p.verified, p.is_org_lead)).unwrap_or((false, false));
             if let Some(p) = professional.as_ref().filter(|p| p.verified) {
-                let by = if p.is_org_lead {
-                    store::SentBy::Organisation(&p.organisation_id)
-                } else {
-                    store::SentBy::Referrer(&viewer.user_id)
-                };
+                let by =
+                    if p.is_org_lead { store::SentBy::Organisation(&p.organisation_id) } else { store::SentBy::Referrer(&viewer.user_id) };
                 let rows = store::sent_by(&st.db, by).await?;
                 let mut tx = st.db.pool.begin().await?;
                 for r in &rows {
@@ -60,99 +57,102 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
 /// One referral, as much as the caller may see. Logged.
 #[server(endpoint = "referral_detail")]
 pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open(&st, &viewer, &id).await?;
-        store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "read", "").await?;
-        let builder = rel.acts_as_builder();
-        let hidden = r.erased_at.is_some() || (builder && r.consent_withdrawn_at.is_some());
-        let (age_days, overdue) = clock(r.created_at, r.status, r.first_contact_days);
-        let person = (!hidden).then(|| PersonDetails {
-            name: r.person_name.clone(),
-            date_of_birth: r.date_of_birth.clone(),
-            email: r.email.clone(),
-            phone: r.phone.clone(),
-            contact_by: domain::contact_label(&r.contact_by).to_string(),
-            what_matters: r.what_matters.clone(),
-            interests: r.interests.clone(),
-            access_needs: r.access_needs.clone(),
-            risk_notes: r.risk_notes.clone(),
-        });
-        let mover = if builder { Mover::Builder } else { Mover::Referrer };
-        let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
-        let mut moves = domain::offered(r.status, mover, held);
-        if r.consent_withdrawn_at.is_some() {
-            moves.retain(|m| *m == Move::Close);
-        }
-        // Builders see who did what and why; the referrer (and builders once consent is
-        // withdrawn or the details erased) only the date of each step.
-        let full = builder && !hidden;
-        let history = store::events(&st.db, &r.id)
-            .await?
-            .into_iter()
-            .map(|e| HistoryLine {
-                from: e.from,
-                to: e.to,
-                by: if full { e.by } else { String::new() },
-                note: if full { e.note } else { String::new() },
-                at: e.at,
-            })
-            .collect();
-        let (outcomes, locality_members) = if full {
-            let outcomes = store::outcomes(&st.db, &r.id)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open(&st, &viewer, &id).await?;
+            store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "read", "").await?;
+            let builder = rel.acts_as_builder();
+            let hidden = r.erased_at.is_some() || (builder && r.consent_withdrawn_at.is_some());
+            let (age_days, overdue) = clock(r.created_at, r.status, r.first_contact_days);
+            let person = (!hidden).then(|| PersonDetails {
+                name: r.person_name.clone(),
+                date_of_birth: r.date_of_birth.clone(),
+                email: r.email.clone(),
+                phone: r.phone.clone(),
+                contact_by: domain::contact_label(&r.contact_by).to_string(),
+                what_matters: r.what_matters.clone(),
+                interests: r.interests.clone(),
+                access_needs: r.access_needs.clone(),
+                risk_notes: r.risk_notes.clone(),
+            });
+            let mover = if builder { Mover::Builder } else { Mover::Referrer };
+            let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
+            let mut moves = domain::offered(r.status, mover, held);
+            if r.consent_withdrawn_at.is_some() {
+                moves.retain(|m| *m == Move::Close);
+            }
+            // Builders see who did what and why; the referrer (and builders once consent is
+            // withdrawn or the details erased) only the date of each step.
+            let full = builder && !hidden;
+            let history = store::events(&st.db, &r.id)
                 .await?
                 .into_iter()
-                .map(|o| OutcomeLine { stage: o.stage, scores: o.scores, answered_by: o.answered_by, at: o.at })
+                .map(|e| HistoryLine {
+                    from: e.from,
+                    to: e.to,
+                    by: if full { e.by } else { String::new() },
+                    note: if full { e.note } else { String::new() },
+                    at: e.at,
+                })
                 .collect();
-            let members = if matches!(r.status, Status::Joined) {
-                store::locality_members(&st.db, &r.network_id, &r.locality_id, r.member_id.as_deref().unwrap_or_default())
+            let (outcomes, locality_members) = if full {
+                let outcomes = store::outcomes(&st.db, &r.id)
                     .await?
                     .into_iter()
-                    .map(|(id, name)| Choice { id, name })
-                    .collect()
+                    .map(|o| OutcomeLine { stage: o.stage, scores: o.scores, answered_by: o.answered_by, at: o.at })
+                    .collect();
+                let members = if matches!(r.status, Status::Joined) {
+                    store::locality_members(&st.db, &r.network_id, &r.locality_id, r.member_id.as_deref().unwrap_or_default())
+                        .await?
+                        .into_iter()
+                        .map(|(id, name)| Choice { id, name })
+                        .collect()
+                } else {
+                    vec![]
+                };
+                (outcomes, members)
             } else {
-                vec![]
+                (vec![], vec![])
             };
-            (outcomes, members)
-        } else {
-            (vec![], vec![])
-        };
-        let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
-        Ok(ReferralView {
-            id: r.id.clone(),
-            relation: rel,
-            status: r.status,
-            locality: r.locality_name.clone(),
-            network_id: if builder { r.network_id.clone() } else { String::new() },
-            source: r.source.as_str().to_string(),
-            referrer: r.referrer_name.clone(),
-            organisation: r.organisation_name.clone(),
-            urgency: r.urgency.clone(),
-            person,
-            consent_method: r.consent_method.clone(),
-            consent_recorded_by: r.consent_recorded_by.clone(),
-            consent_at: r.consent_referral_at,
-            consent_withdrawn_at: r.consent_withdrawn_at,
-            erased_at: r.erased_at,
-            created_at: r.created_at,
-            first_contact_at: r.first_contact_at,
-            joined_at: r.joined_at,
-            first_exchange_at: r.first_exchange_at,
-            first_exchange_supported_by: if builder { r.first_exchange_supported_by.clone() } else { String::new() },
-            closed_at: r.closed_at,
-            outcome_summary: if r.status == Status::Closed || builder { r.outcome_summary.clone() } else { String::new() },
-            age_days,
-            target_days: r.first_contact_days,
-            overdue,
-            member_id: if builder && !hidden { r.member_id.clone() } else { None },
-            member_name: if builder && !hidden { r.member_name.clone() } else { None },
-            history,
-            outcomes,
-            follow_up_due: if builder { follow_up_due } else { None },
-            moves,
-            locality_members,
-            new_transfer_id: crate::util::new_id(),
-        })
-    }.await)
+            let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
+            Ok(ReferralView {
+                id: r.id.clone(),
+                relation: rel,
+                status: r.status,
+                locality: r.locality_name.clone(),
+                network_id: if builder { r.network_id.clone() } else { String::new() },
+                source: r.source.as_str().to_string(),
+                referrer: r.referrer_name.clone(),
+                organisation: r.organisation_name.clone(),
+                urgency: r.urgency.clone(),
+                person,
+                consent_method: r.consent_method.clone(),
+                consent_recorded_by: r.consent_recorded_by.clone(),
+                consent_at: r.consent_referral_at,
+                consent_withdrawn_at: r.consent_withdrawn_at,
+                erased_at: r.erased_at,
+                created_at: r.created_at,
+                first_contact_at: r.first_contact_at,
+                joined_at: r.joined_at,
+                first_exchange_at: r.first_exchange_at,
+                first_exchange_supported_by: if builder { r.first_exchange_supported_by.clone() } else { String::new() },
+                closed_at: r.closed_at,
+                outcome_summary: if r.status == Status::Closed || builder { r.outcome_summary.clone() } else { String::new() },
+                age_days,
+                target_days: r.first_contact_days,
+                overdue,
+                member_id: if builder && !hidden { r.member_id.clone() } else { None },
+                member_name: if builder && !hidden { r.member_name.clone() } else { None },
+                history,
+                outcomes,
+                follow_up_due: if builder { follow_up_due } else { None },
+                moves,
+                locality_members,
+                new_transfer_id: crate::util::new_id(),
+            })
+        }
+        .await,
+    )
 }

@@ -99,6 +99,10 @@ pub async fn finish_idempotency_key(db: &Db, org: &str, key: &str, referral_id: 
 
 /// Frees a key whose request made nothing, so it may be used again.
 pub async fn release_idempotency_key(db: &Db, org: &str, key: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2").bind(org).bind(key).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
+        .bind(org)
+        .bind(key)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }

@@ -168,7 +168,8 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Referral>, AppError> {
 /// `closed_since`, oldest first, at most 300.
 pub async fn in_scope(db: &Db, viewer: &Viewer, closed_since: i64) -> Result<Vec<Referral>, AppError> {
     let (clause, binds) = crate::networks::store::scope_clause(viewer, "r.network_id", "r.locality_id", 0);
-    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE {clause} AND (r.closed_at IS NULL OR r.closed_at > $1000) ORDER BY r.created_at LIMIT 300");
+    let sql =
+        format!("SELECT {COLUMNS} {JOINS} WHERE {clause} AND (r.closed_at IS NULL OR r.closed_at > $1000) ORDER BY r.created_at LIMIT 300");
     // $1000 is a placeholder renumbered below to follow the scope's binds.
     let sql = sql.replace("$1000", &format!("${}", binds.len() + 1));
     let mut q = sqlx::query_as::<_, ReferralRow>(&sql);
