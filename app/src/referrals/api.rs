@@ -11,10 +11,11 @@
 //!   with the same key and body answers with the first referral instead of making a
 //!   second; the same key with another body is refused (422). Every use of a token, and
 //!   every refused token, is a security event.
+//!
 //! Every export is written to the access log. After consent to share is withdrawn, or
 //! once erased, nothing is exported.
 
-use super::domain::{ReferralInput, Source, Status};
+use super::domain::{ReferralInput, Source, Status, Urgency};
 use super::{relation_to, store, Relation};
 use crate::error::AppError;
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
@@ -24,7 +25,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::{header, HeaderMap, StatusCode};
 use serde_json::{json, Value};
-use sqlx::Row;
 
 pub const SNOMED_SOCIAL_PRESCRIBING: &str = "871731000000106";
 
@@ -94,7 +94,7 @@ pub async fn export_json(State(st): State<AppState>, headers: HeaderMap, Path(id
                 "method": r.consent_method, "recorded_by": r.consent_recorded_by,
             },
             "history": history.iter().map(|e| json!({"from": e.from, "to": e.to, "by": e.by, "note": e.note, "at": crate::util::iso_datetime(e.at)})).collect::<Vec<_>>(),
-            "wellbeing": outcomes.iter().map(|(stage, w, by, at)| json!({"stage": stage, "answered_by": by, "at": crate::util::iso_datetime(*at), "scores": w})).collect::<Vec<_>>(),
+            "wellbeing": outcomes.iter().map(|o| json!({"stage": o.stage, "answered_by": o.answered_by, "at": crate::util::iso_datetime(o.at), "scores": o.scores})).collect::<Vec<_>>(),
             "outcome_summary": r.outcome_summary,
         }))
     }
@@ -174,7 +174,7 @@ pub fn fhir_bundle(r: &store::Referral) -> Value {
                     "id": sr_id,
                     "status": service_request_status(r.status),
                     "intent": "order",
-                    "priority": match r.urgency.as_str() { "urgent" => "urgent", "soon" => "asap", _ => "routine" },
+                    "priority": match Urgency::parse(&r.urgency) { Some(Urgency::Urgent) => "urgent", Some(Urgency::Soon) => "asap", _ => "routine" },
                     "code": {"coding": [{
                         "system": "http://snomed.info/sct",
                         "code": SNOMED_SOCIAL_PRESCRIBING,
@@ -304,25 +304,12 @@ pub async fn partner_submit(State(st): State<AppState>, req: axum::extract::Requ
     let result = submit_partner_referral(&st, &org, &label, &body).await;
     if let Some(key) = &idem_key {
         let finished = match &result {
-            Ok(id) => {
-                sqlx::query("UPDATE partner_idempotency SET referral_id = $1 WHERE organisation_id = $2 AND idem_key = $3")
-                    .bind(id)
-                    .bind(&org)
-                    .bind(key)
-                    .execute(&st.db.pool)
-                    .await
-            }
+            Ok(id) => store::finish_idempotency_key(&st.db, &org, key, id).await,
             // Nothing was made: the key may be used again (with a corrected body).
-            Err(_) => {
-                sqlx::query("DELETE FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
-                    .bind(&org)
-                    .bind(key)
-                    .execute(&st.db.pool)
-                    .await
-            }
+            Err(_) => store::release_idempotency_key(&st.db, &org, key).await,
         };
         if let Err(e) = finished {
-            return error_response(&AppError::from(e));
+            return error_response(&e);
         }
     }
     match result {
@@ -337,17 +324,8 @@ const PARTNER_MAX_BYTES: usize = 256 * 1024;
 
 /// The organisation and label behind a live partner token.
 async fn partner_of(st: &AppState, token: &str) -> Result<Option<(String, String)>, AppError> {
-    let row = sqlx::query(
-        "SELECT t.organisation_id, t.label, o.name FROM partner_tokens t JOIN organisations o ON o.id = t.organisation_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-    )
-    .bind(crate::util::hash_token(token))
-    .fetch_optional(&st.db.pool)
-    .await?;
-    Ok(row.map(|row| {
-        let label = format!("partner system: {} ({})", row.get::<String, _>("label"), row.get::<String, _>("name"));
-        (row.get("organisation_id"), label)
-    }))
+    let row = store::partner_by_token(&st.db, &crate::util::hash_token(token)).await?;
+    Ok(row.map(|p| (p.organisation_id, format!("partner system: {} ({})", p.label, p.name))))
 }
 
 enum Claim {
@@ -362,30 +340,14 @@ enum Claim {
 /// Takes an Idempotency-Key for this organisation (one conditional insert: of two requests
 /// with one key at once, one makes the referral and the other is told it is in progress).
 async fn claim_idempotency_key(st: &AppState, org: &str, key: &str, body_hash: &str) -> Result<Claim, AppError> {
-    let inserted = sqlx::query(
-        "INSERT INTO partner_idempotency (organisation_id, idem_key, body_hash, referral_id, created_at)
-         VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (organisation_id, idem_key) DO NOTHING",
-    )
-    .bind(org)
-    .bind(key)
-    .bind(body_hash)
-    .bind(crate::util::now())
-    .execute(&st.db.pool)
-    .await?
-    .rows_affected();
-    if inserted == 1 {
+    if store::insert_idempotency_key(&st.db, org, key, body_hash, crate::util::now()).await? {
         return Ok(Claim::New);
     }
-    let row = sqlx::query("SELECT body_hash, referral_id FROM partner_idempotency WHERE organisation_id = $1 AND idem_key = $2")
-        .bind(org)
-        .bind(key)
-        .fetch_optional(&st.db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(Claim::InProgress) };
-    if row.get::<String, _>("body_hash") != body_hash {
+    let Some(row) = store::idempotency_key(&st.db, org, key).await? else { return Ok(Claim::InProgress) };
+    if row.body_hash != body_hash {
         return Ok(Claim::OtherBody);
     }
-    Ok(match row.get::<Option<String>, _>("referral_id") {
+    Ok(match row.referral_id {
         Some(id) => Claim::Done(id),
         None => Claim::InProgress,
     })
@@ -421,21 +383,9 @@ pub async fn create_partner_token(
     label: &str,
     created_by: Option<&str>,
 ) -> Result<String, AppError> {
-    let org: String = sqlx::query("SELECT id FROM organisations WHERE id = $1 OR LOWER(name) = LOWER($1)")
-        .bind(organisation)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or_else(|| AppError::not_found("organisation"))?
-        .get("id");
+    let org = store::organisation_id(db, organisation).await?.ok_or_else(|| AppError::not_found("organisation"))?;
     let token = crate::util::new_token();
-    sqlx::query("INSERT INTO partner_tokens (token_hash, organisation_id, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(crate::util::hash_token(&token))
-        .bind(&org)
-        .bind(label)
-        .bind(created_by)
-        .bind(crate::util::now())
-        .execute(&db.pool)
-        .await?;
+    store::insert_partner_token(db, &crate::util::hash_token(&token), &org, label, created_by, crate::util::now()).await?;
     Ok(token)
 }
 

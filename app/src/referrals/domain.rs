@@ -225,6 +225,13 @@ pub fn contact_label(key: &str) -> &'static str {
     CONTACT_BY.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or("Not said")
 }
 
+/// The subject of the email that invites a referred person to join (it carries their
+/// name and address, so erasure removes it from the outbox too).
+pub const INVITATION_SUBJECT: &str = "Your invitation to join the time bank";
+
+/// How long an emailed invitation to join works.
+pub const INVITATION_LIFETIME: i64 = 14 * crate::util::DAY;
+
 pub const CONSENT_METHODS: [(&str, &str); 3] =
     [("verbal", "Spoken (in person or by phone)"), ("written", "Written (signed form or letter)"), ("online", "Online, by the person")];
 
@@ -511,7 +518,7 @@ impl Wellbeing {
 /// Working days (Monday to Friday) from `from` to `to`, epoch seconds, UTC; the day of
 /// `from` does not count.
 pub fn working_days_between(from: i64, to: i64) -> i64 {
-    let (a, b) = (from.div_euclid(86_400), to.div_euclid(86_400));
+    let (a, b) = (from.div_euclid(crate::util::DAY), to.div_euclid(crate::util::DAY));
     (a + 1..=b).filter(|d| (d + 4).rem_euclid(7) % 6 != 0).count() as i64
 }
 
@@ -631,10 +638,11 @@ mod tests {
     #[test]
     fn working_days_skip_weekends() {
         // 2026-11-27 is a Friday; to the next Monday is one working day.
-        let fri = crate::util::days_from_civil(2026, 11, 27) * 86_400 + 3600;
-        let mon = crate::util::days_from_civil(2026, 11, 30) * 86_400 + 3600;
+        use crate::util::{DAY, HOUR, WEEK};
+        let fri = crate::util::days_from_civil(2026, 11, 27) * DAY + HOUR;
+        let mon = crate::util::days_from_civil(2026, 11, 30) * DAY + HOUR;
         assert_eq!(working_days_between(fri, mon), 1);
-        assert_eq!(working_days_between(fri, mon + 7 * 86_400), 6);
+        assert_eq!(working_days_between(fri, mon + WEEK), 6);
         assert_eq!(working_days_between(fri, fri + 100), 0);
     }
 }

@@ -61,7 +61,7 @@ pub async fn submit_referral(
             let st = state()?;
             let viewer = signed_in().await?;
             let p = require_verified_professional(&viewer)?.clone();
-            let input = input_from(
+            let input = ReferralInput {
                 person_name,
                 date_of_birth,
                 email,
@@ -69,14 +69,14 @@ pub async fn submit_referral(
                 contact_by,
                 locality,
                 what_matters,
-                interests,
-                access_needs,
-                risk_notes,
+                interests: ticked_interests(interests),
+                access_needs: access_needs.unwrap_or_default(),
+                risk_notes: risk_notes.unwrap_or_default(),
                 urgency,
-                consent_referral,
-                consent_sharing,
-                consent_method,
-            );
+                consent_referral: ticked(consent_referral),
+                consent_sharing: ticked(consent_sharing),
+                consent_method: consent_method.unwrap_or_default(),
+            };
             let label = format!("{} (referrer)", viewer.display_name);
             let id = take_referral(
                 &st,
@@ -131,7 +131,7 @@ pub async fn self_refer(
                 "requests to be put in touch",
             )
             .await??;
-            let input = input_from(
+            let input = ReferralInput {
                 person_name,
                 date_of_birth,
                 email,
@@ -139,14 +139,14 @@ pub async fn self_refer(
                 contact_by,
                 locality,
                 what_matters,
-                interests,
-                access_needs,
-                None,
-                "routine".into(),
-                consent_referral,
-                consent_sharing,
-                Some("online".into()),
-            );
+                interests: ticked_interests(interests),
+                access_needs: access_needs.unwrap_or_default(),
+                risk_notes: String::new(),
+                urgency: "routine".into(),
+                consent_referral: ticked(consent_referral),
+                consent_sharing: ticked(consent_sharing),
+                consent_method: "online".into(),
+            };
             take_referral(
                 &st,
                 &input,
@@ -199,16 +199,11 @@ pub async fn invite_referral(id: String) -> Result<(), AppError> {
         let token = crate::util::new_token();
         let label = label_of(&viewer, rel);
         let mut tx = st.db.pool.begin().await?;
-        sqlx::query("UPDATE referrals SET invite_token_hash = $1, invite_expires_at = $2 WHERE id = $3")
-            .bind(crate::util::hash_token(&token))
-            .bind(crate::util::now() + 14 * 86_400)
-            .bind(&r.id)
-            .execute(&mut *tx)
-            .await?;
+        store::set_invitation(&mut tx, &r.id, &crate::util::hash_token(&token), crate::util::now() + domain::INVITATION_LIFETIME).await?;
         crate::email::queue(
             &mut tx,
             &r.email,
-            "Your invitation to join the time bank",
+            domain::INVITATION_SUBJECT,
             &format!(
                 "Hello {},\n\n{} from the time bank in {} invites you to join. Members help each other: every hour you give, you can receive.\n\nJoin here (the link works for 14 days):\n{}/join?invite={token}\n\nIf you would rather not, you can ignore this email.\n",
                 r.person_name, viewer.display_name, r.locality_name, st.config.public_url
@@ -228,18 +223,10 @@ pub async fn invitation(st: &AppState, token: &str) -> Result<Option<(String, St
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
-    let row = sqlx::query(
-        "SELECT id, network_id, locality_id, status FROM referrals
-         WHERE invite_token_hash = $1 AND invite_expires_at >= $2 AND consent_withdrawn_at IS NULL AND member_id IS NULL",
-    )
-    .bind(crate::util::hash_token(token))
-    .bind(crate::util::now())
-    .fetch_optional(&st.db.pool)
-    .await?;
+    let row = store::invited(&st.db, &crate::util::hash_token(token), crate::util::now()).await?;
     Ok(row.and_then(|r| {
-        let status = Status::parse(&r.get::<String, _>("status"))?;
-        domain::next_status(status, Move::Join, Mover::Builder, None)
-            .map(|_| (r.get("id"), r.get("network_id"), r.get("locality_id"), status))
+        let status = Status::parse(&r.status)?;
+        domain::next_status(status, Move::Join, Mover::Builder, None).map(|_| (r.id, r.network_id, r.locality_id, status))
     }))
 }
 
@@ -254,11 +241,7 @@ pub async fn joined_by_invitation(
     if !store::set_status(tx, referral_id, from, Status::Joined, None).await? {
         return Ok(false);
     }
-    sqlx::query("UPDATE referrals SET member_id = $1, invite_token_hash = NULL WHERE id = $2")
-        .bind(user_id)
-        .bind(referral_id)
-        .execute(&mut **tx)
-        .await?;
+    store::set_member_by_invitation(tx, referral_id, user_id).await?;
     store::event(
         tx,
         referral_id,

@@ -122,7 +122,7 @@ pub async fn referral_join(id: String, display_name: String, agreed: Option<Stri
             if !store::set_status(&mut tx, &r.id, r.status, Status::Joined, None).await? {
                 return Err(AppError::Conflict("Someone else changed this referral just now. Reload the page.".into()));
             }
-            sqlx::query("UPDATE referrals SET member_id = $1 WHERE id = $2").bind(&user_id).bind(&r.id).execute(&mut *tx).await?;
+            store::set_member(&mut tx, &r.id, &user_id).await?;
             store::event(&mut tx, &r.id, Some(r.status), Status::Joined, Some(&viewer.user_id), &label, "Signed up by a community builder")
                 .await?;
             store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", "joined: member account made").await?;
@@ -287,11 +287,7 @@ pub async fn record_first_exchange(
             let label = label_of(&viewer, rel);
             let mut tx = st.db.pool.begin().await?;
             if store::set_status(&mut tx, &r.id, Status::Joined, Status::Active, None).await? {
-                sqlx::query("UPDATE referrals SET first_exchange_supported_by = $1 WHERE id = $2")
-                    .bind(&supported)
-                    .bind(&r.id)
-                    .execute(&mut *tx)
-                    .await?;
+                store::set_first_exchange_supported_by(&mut tx, &r.id, &supported).await?;
                 store::event(
                     &mut tx,
                     &r.id,
@@ -408,11 +404,7 @@ pub async fn withdraw_consent(id: String, consent_note: String) -> Result<(), Ap
             let label = label_of(&viewer, rel);
             let t = crate::util::now();
             let mut tx = st.db.pool.begin().await?;
-            sqlx::query("UPDATE referrals SET consent_withdrawn_at = $1, updated_at = $1 WHERE id = $2 AND consent_withdrawn_at IS NULL")
-                .bind(t)
-                .bind(&r.id)
-                .execute(&mut *tx)
-                .await?;
+            store::set_consent_withdrawn(&mut tx, &r.id, t).await?;
             if !r.status.is_final() {
                 // The referrer's own withdrawal where the rules allow it; otherwise it closes.
                 let to = domain::next_status(r.status, Move::Withdraw, Mover::Referrer, None)
@@ -445,25 +437,13 @@ pub struct WellbeingDue {
 
 #[cfg(feature = "ssr")]
 pub(super) async fn wellbeing_due_for(st: &AppState, user_id: &str) -> Result<Option<(String, String)>, AppError> {
-    let row = sqlx::query(
-        "SELECT r.id, r.joined_at, n.follow_up_weeks,
-                (SELECT COUNT(*) FROM referral_outcomes o WHERE o.referral_id = r.id AND o.stage = 'baseline') AS baselines,
-                (SELECT COUNT(*) FROM referral_outcomes o WHERE o.referral_id = r.id AND o.stage = 'follow_up') AS follow_ups
-         FROM referrals r JOIN networks n ON n.id = r.network_id
-         WHERE r.member_id = $1 AND r.status IN ('joined', 'active') AND r.consent_withdrawn_at IS NULL AND r.erased_at IS NULL
-         ORDER BY r.created_at DESC LIMIT 1",
-    )
-    .bind(user_id)
-    .fetch_optional(&st.db.pool)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    let id: String = r.get("id");
-    if r.get::<i64, _>("baselines") == 0 {
-        return Ok(Some((id, "baseline".into())));
+    let Some(r) = store::member_referral_answers(&st.db, user_id).await? else { return Ok(None) };
+    if r.baselines == 0 {
+        return Ok(Some((r.id, "baseline".into())));
     }
-    let due = r.get::<Option<i64>, _>("joined_at").unwrap_or(i64::MAX / 2) + r.get::<i64, _>("follow_up_weeks") * 604_800;
-    if r.get::<i64, _>("follow_ups") == 0 && crate::util::now() >= due {
-        return Ok(Some((id, "follow_up".into())));
+    let due = r.joined_at.unwrap_or(i64::MAX / 2) + r.follow_up_weeks * crate::util::WEEK;
+    if r.follow_ups == 0 && crate::util::now() >= due {
+        return Ok(Some((r.id, "follow_up".into())));
     }
     Ok(None)
 }

@@ -10,6 +10,7 @@
 //!   the status, the dates and the closing summary; never the person's exchanges,
 //!   messages or balance (nothing here reads them);
 //! - everyone else, the referred person included: "not found".
+//!
 //! Every read and change writes a line to `referral_access_log`, which only admins see.
 
 #[cfg(feature = "ssr")]
@@ -42,8 +43,6 @@ use crate::{
 };
 #[cfg(feature = "ssr")]
 use domain::{Mover, ReferralInput};
-#[cfg(feature = "ssr")]
-use sqlx::Row;
 
 /// How the caller stands to a referral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -280,13 +279,7 @@ async fn form_choices(st: &AppState) -> Result<(Vec<(String, Vec<(String, String
         .into_iter()
         .map(|n| (n.name, n.localities.into_iter().map(|l| (l.id, l.name)).collect()))
         .collect();
-    let interests =
-        sqlx::query("SELECT id, name, theme FROM categories WHERE network_id IS NULL AND retired_at IS NULL ORDER BY theme DESC, position")
-            .fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| (r.get("id"), r.get("name"), r.get::<String, _>("theme") == "wellbeing"))
-            .collect();
+    let interests = store::interests(&st.db).await?.into_iter().map(|i| (i.id, i.name, i.theme == "wellbeing")).collect();
     Ok((areas, interests))
 }
 
@@ -322,37 +315,14 @@ pub async fn take_referral(
     Ok(id)
 }
 
+/// The interests ticked on a form (posted as `interests[<id>]=yes`).
 #[cfg(feature = "ssr")]
-fn input_from(
-    person_name: String,
-    date_of_birth: String,
-    email: String,
-    phone: String,
-    contact_by: String,
-    locality: String,
-    what_matters: String,
-    interests: Option<std::collections::BTreeMap<String, String>>,
-    access_needs: Option<String>,
-    risk_notes: Option<String>,
-    urgency: String,
-    consent_referral: Option<String>,
-    consent_sharing: Option<String>,
-    consent_method: Option<String>,
-) -> ReferralInput {
-    ReferralInput {
-        person_name,
-        date_of_birth,
-        email,
-        phone,
-        contact_by,
-        locality,
-        what_matters,
-        interests: interests.unwrap_or_default().into_keys().collect(),
-        access_needs: access_needs.unwrap_or_default(),
-        risk_notes: risk_notes.unwrap_or_default(),
-        urgency,
-        consent_referral: consent_referral.is_some_and(|v| !v.is_empty()),
-        consent_sharing: consent_sharing.is_some_and(|v| !v.is_empty()),
-        consent_method: consent_method.unwrap_or_default(),
-    }
+fn ticked_interests(interests: Option<std::collections::BTreeMap<String, String>>) -> Vec<String> {
+    interests.unwrap_or_default().into_keys().collect()
+}
+
+/// Whether a checkbox was ticked (a ticked box posts a non-empty value).
+#[cfg(feature = "ssr")]
+fn ticked(checkbox: Option<String>) -> bool {
+    checkbox.is_some_and(|v| !v.is_empty())
 }

@@ -14,25 +14,10 @@ pub async fn referral_access_log(referral: Option<String>) -> Result<Vec<AccessL
             let viewer = signed_in().await?;
             crate::networks::domain::require_site_admin(&viewer)?;
             let referral = referral.filter(|r| !r.is_empty());
-            let sql = format!(
-                "SELECT a.referral_id, COALESCE(u.display_name, a.actor_label) AS who, a.actor_label, a.action, a.detail, a.at
-             FROM referral_access_log a LEFT JOIN users u ON u.id = a.user_id {} ORDER BY a.at DESC, a.id DESC LIMIT 500",
-                if referral.is_some() { "WHERE a.referral_id = $1" } else { "" }
-            );
-            let mut q = sqlx::query(&sql);
-            if let Some(r) = &referral {
-                q = q.bind(r);
-            }
-            Ok(q.fetch_all(&st.db.pool)
+            Ok(store::access_log(&st.db, referral.as_deref())
                 .await?
                 .into_iter()
-                .map(|r| AccessLine {
-                    referral_id: r.get("referral_id"),
-                    who: r.get("actor_label"),
-                    action: r.get("action"),
-                    detail: r.get("detail"),
-                    at: r.get("at"),
-                })
+                .map(|r| AccessLine { referral_id: r.referral_id, who: r.actor_label, action: r.action, detail: r.detail, at: r.at })
                 .collect())
         }
         .await,
@@ -47,16 +32,9 @@ pub async fn referral_access_log(referral: Option<String>) -> Result<Vec<AccessL
 /// demand by a site admin. Returns how many were erased.
 #[cfg(feature = "ssr")]
 pub async fn retention(st: &AppState, t: i64) -> Result<usize, AppError> {
-    let due = sqlx::query(
-        "SELECT r.id FROM referrals r JOIN networks n ON n.id = r.network_id
-         WHERE r.erased_at IS NULL AND r.closed_at IS NOT NULL AND r.closed_at <= $1 - n.referral_retention_months * 2629800",
-    )
-    .bind(t)
-    .fetch_all(&st.db.pool)
-    .await?;
+    let due = store::past_retention(&st.db, t).await?;
     let mut erased = 0;
-    for row in due {
-        let id: String = row.get("id");
+    for id in due {
         let mut tx = st.db.pool.begin().await?;
         if store::erase(&mut tx, &id).await? {
             store::log(&mut *tx, &id, None, "retention schedule", "erase", "retention period ended").await?;
@@ -71,26 +49,13 @@ pub async fn retention(st: &AppState, t: i64) -> Result<usize, AppError> {
 /// questions are due (the network's setting, default 12 weeks after joining). Once each.
 #[cfg(feature = "ssr")]
 pub async fn follow_up_reminders(st: &AppState, t: i64) -> Result<usize, AppError> {
-    let due = sqlx::query(
-        "SELECT r.id, r.network_id, r.locality_id FROM referrals r JOIN networks n ON n.id = r.network_id
-         WHERE r.follow_up_reminded_at IS NULL AND r.joined_at IS NOT NULL AND r.status IN ('joined', 'active')
-           AND r.consent_withdrawn_at IS NULL AND r.joined_at <= $1 - n.follow_up_weeks * 604800",
-    )
-    .bind(t)
-    .fetch_all(&st.db.pool)
-    .await?;
+    let due = store::follow_ups_due(&st.db, t).await?;
     let mut sent = 0;
     for row in due {
-        let id: String = row.get("id");
+        let id = row.id;
         let mut tx = st.db.pool.begin().await?;
-        let claimed = sqlx::query("UPDATE referrals SET follow_up_reminded_at = $1 WHERE id = $2 AND follow_up_reminded_at IS NULL")
-            .bind(t)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if claimed == 1 {
-            let builders = store::builders_of(&mut tx, &row.get::<String, _>("network_id"), &row.get::<String, _>("locality_id")).await?;
+        if store::claim_follow_up(&mut tx, &id, t).await? {
+            let builders = store::builders_of(&mut tx, &row.network_id, &row.locality_id).await?;
             for b in builders {
                 crate::notifications::notify(
                     &mut tx,

@@ -23,25 +23,12 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
             }
             let mut queue = vec![];
             if is_builder {
-                let (clause, binds) = crate::networks::store::scope_clause(&viewer, "r.network_id", "r.locality_id", 0);
-                let sql = format!(
-                    "SELECT {} {} WHERE {clause} AND (r.closed_at IS NULL OR r.closed_at > $1000) ORDER BY r.created_at LIMIT 300",
-                    store::COLUMNS,
-                    store::JOINS
-                );
-                // $1000 is a placeholder renumbered below to follow the scope's binds.
-                let sql = sql.replace("$1000", &format!("${}", binds.len() + 1));
-                let mut q = sqlx::query(&sql);
-                for b in &binds {
-                    q = q.bind(b);
-                }
-                let rows = q.bind(crate::util::now() - 30 * 86_400).fetch_all(&st.db.pool).await?;
+                let rows = store::in_scope(&st.db, &viewer, crate::util::now() - 30 * crate::util::DAY).await?;
                 let mut tx = st.db.pool.begin().await?;
-                for row in &rows {
-                    let r = store::from_row(row);
-                    let rel = relation_to(&viewer, &r).unwrap_or(Relation::Admin);
+                for r in &rows {
+                    let rel = relation_to(&viewer, r).unwrap_or(Relation::Admin);
                     store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "queue").await?;
-                    queue.push(queue_item(&r, r.consent_withdrawn_at.is_some()));
+                    queue.push(queue_item(r, r.consent_withdrawn_at.is_some()));
                 }
                 tx.commit().await?;
                 // Open and overdue first, then by age.
@@ -50,19 +37,14 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
             let mut sent = vec![];
             let (verified, org_lead) = professional.as_ref().map(|p| (p.verified, p.is_org_lead)).unwrap_or((false, false));
             if let Some(p) = professional.as_ref().filter(|p| p.verified) {
-                let (filter, key) =
-                    if p.is_org_lead { ("r.organisation_id = $1", &p.organisation_id) } else { ("r.referrer_id = $1", &viewer.user_id) };
-                let rows =
-                    sqlx::query(&format!("SELECT {} {} WHERE {filter} ORDER BY r.created_at DESC LIMIT 300", store::COLUMNS, store::JOINS))
-                        .bind(key)
-                        .fetch_all(&st.db.pool)
-                        .await?;
+                let by =
+                    if p.is_org_lead { store::SentBy::Organisation(&p.organisation_id) } else { store::SentBy::Referrer(&viewer.user_id) };
+                let rows = store::sent_by(&st.db, by).await?;
                 let mut tx = st.db.pool.begin().await?;
-                for row in &rows {
-                    let r = store::from_row(row);
-                    let rel = relation_to(&viewer, &r).unwrap_or(Relation::Referrer);
+                for r in &rows {
+                    let rel = relation_to(&viewer, r).unwrap_or(Relation::Referrer);
                     store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "list", "referrer's list").await?;
-                    sent.push(queue_item(&r, false));
+                    sent.push(queue_item(r, false));
                 }
                 tx.commit().await?;
             }
@@ -75,106 +57,102 @@ pub async fn referrals_overview() -> Result<ReferralsView, AppError> {
 /// One referral, as much as the caller may see. Logged.
 #[server(endpoint = "referral_detail")]
 pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
-    finish(async {
-        let st = state()?;
-        let viewer = signed_in().await?;
-        let (r, rel) = open(&st, &viewer, &id).await?;
-        store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "read", "").await?;
-        let builder = rel.acts_as_builder();
-        let hidden = r.erased_at.is_some() || (builder && r.consent_withdrawn_at.is_some());
-        let (age_days, overdue) = clock(r.created_at, r.status, r.first_contact_days);
-        let person = (!hidden).then(|| PersonDetails {
-            name: r.person_name.clone(),
-            date_of_birth: r.date_of_birth.clone(),
-            email: r.email.clone(),
-            phone: r.phone.clone(),
-            contact_by: domain::contact_label(&r.contact_by).to_string(),
-            what_matters: r.what_matters.clone(),
-            interests: r.interests.clone(),
-            access_needs: r.access_needs.clone(),
-            risk_notes: r.risk_notes.clone(),
-        });
-        let mover = if builder { Mover::Builder } else { Mover::Referrer };
-        let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
-        let mut moves = domain::offered(r.status, mover, held);
-        if r.consent_withdrawn_at.is_some() {
-            moves.retain(|m| *m == Move::Close);
-        }
-        // Builders see who did what and why; the referrer (and builders once consent is
-        // withdrawn or the details erased) only the date of each step.
-        let full = builder && !hidden;
-        let history = store::events(&st.db, &r.id)
-            .await?
-            .into_iter()
-            .map(|e| HistoryLine {
-                from: e.from,
-                to: e.to,
-                by: if full { e.by } else { String::new() },
-                note: if full { e.note } else { String::new() },
-                at: e.at,
-            })
-            .collect();
-        let (outcomes, locality_members) = if full {
-            let outcomes = store::outcomes(&st.db, &r.id)
+    finish(
+        async {
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (r, rel) = open(&st, &viewer, &id).await?;
+            store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "read", "").await?;
+            let builder = rel.acts_as_builder();
+            let hidden = r.erased_at.is_some() || (builder && r.consent_withdrawn_at.is_some());
+            let (age_days, overdue) = clock(r.created_at, r.status, r.first_contact_days);
+            let person = (!hidden).then(|| PersonDetails {
+                name: r.person_name.clone(),
+                date_of_birth: r.date_of_birth.clone(),
+                email: r.email.clone(),
+                phone: r.phone.clone(),
+                contact_by: domain::contact_label(&r.contact_by).to_string(),
+                what_matters: r.what_matters.clone(),
+                interests: r.interests.clone(),
+                access_needs: r.access_needs.clone(),
+                risk_notes: r.risk_notes.clone(),
+            });
+            let mover = if builder { Mover::Builder } else { Mover::Referrer };
+            let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
+            let mut moves = domain::offered(r.status, mover, held);
+            if r.consent_withdrawn_at.is_some() {
+                moves.retain(|m| *m == Move::Close);
+            }
+            // Builders see who did what and why; the referrer (and builders once consent is
+            // withdrawn or the details erased) only the date of each step.
+            let full = builder && !hidden;
+            let history = store::events(&st.db, &r.id)
                 .await?
                 .into_iter()
-                .map(|(stage, scores, answered_by, at)| OutcomeLine { stage, scores, answered_by, at })
+                .map(|e| HistoryLine {
+                    from: e.from,
+                    to: e.to,
+                    by: if full { e.by } else { String::new() },
+                    note: if full { e.note } else { String::new() },
+                    at: e.at,
+                })
                 .collect();
-            let members = if matches!(r.status, Status::Joined) {
-                sqlx::query(
-                    "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-                     WHERE m.network_id = $1 AND m.locality_id = $2 AND m.status = 'active' AND u.id <> $3 ORDER BY u.display_name LIMIT 500",
-                )
-                .bind(&r.network_id)
-                .bind(&r.locality_id)
-                .bind(r.member_id.clone().unwrap_or_default())
-                .fetch_all(&st.db.pool)
-                .await?
-                .into_iter()
-                .map(|m| Choice { id: m.get("id"), name: m.get("display_name") })
-                .collect()
+            let (outcomes, locality_members) = if full {
+                let outcomes = store::outcomes(&st.db, &r.id)
+                    .await?
+                    .into_iter()
+                    .map(|o| OutcomeLine { stage: o.stage, scores: o.scores, answered_by: o.answered_by, at: o.at })
+                    .collect();
+                let members = if matches!(r.status, Status::Joined) {
+                    store::locality_members(&st.db, &r.network_id, &r.locality_id, r.member_id.as_deref().unwrap_or_default())
+                        .await?
+                        .into_iter()
+                        .map(|(id, name)| Choice { id, name })
+                        .collect()
+                } else {
+                    vec![]
+                };
+                (outcomes, members)
             } else {
-                vec![]
+                (vec![], vec![])
             };
-            (outcomes, members)
-        } else {
-            (vec![], vec![])
-        };
-        let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * 7 * 86_400);
-        Ok(ReferralView {
-            id: r.id.clone(),
-            relation: rel,
-            status: r.status,
-            locality: r.locality_name.clone(),
-            network_id: if builder { r.network_id.clone() } else { String::new() },
-            source: r.source.as_str().to_string(),
-            referrer: r.referrer_name.clone(),
-            organisation: r.organisation_name.clone(),
-            urgency: r.urgency.clone(),
-            person,
-            consent_method: r.consent_method.clone(),
-            consent_recorded_by: r.consent_recorded_by.clone(),
-            consent_at: r.consent_referral_at,
-            consent_withdrawn_at: r.consent_withdrawn_at,
-            erased_at: r.erased_at,
-            created_at: r.created_at,
-            first_contact_at: r.first_contact_at,
-            joined_at: r.joined_at,
-            first_exchange_at: r.first_exchange_at,
-            first_exchange_supported_by: if builder { r.first_exchange_supported_by.clone() } else { String::new() },
-            closed_at: r.closed_at,
-            outcome_summary: if r.status == Status::Closed || builder { r.outcome_summary.clone() } else { String::new() },
-            age_days,
-            target_days: r.first_contact_days,
-            overdue,
-            member_id: if builder && !hidden { r.member_id.clone() } else { None },
-            member_name: if builder && !hidden { r.member_name.clone() } else { None },
-            history,
-            outcomes,
-            follow_up_due: if builder { follow_up_due } else { None },
-            moves,
-            locality_members,
-            new_transfer_id: crate::util::new_id(),
-        })
-    }.await)
+            let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
+            Ok(ReferralView {
+                id: r.id.clone(),
+                relation: rel,
+                status: r.status,
+                locality: r.locality_name.clone(),
+                network_id: if builder { r.network_id.clone() } else { String::new() },
+                source: r.source.as_str().to_string(),
+                referrer: r.referrer_name.clone(),
+                organisation: r.organisation_name.clone(),
+                urgency: r.urgency.clone(),
+                person,
+                consent_method: r.consent_method.clone(),
+                consent_recorded_by: r.consent_recorded_by.clone(),
+                consent_at: r.consent_referral_at,
+                consent_withdrawn_at: r.consent_withdrawn_at,
+                erased_at: r.erased_at,
+                created_at: r.created_at,
+                first_contact_at: r.first_contact_at,
+                joined_at: r.joined_at,
+                first_exchange_at: r.first_exchange_at,
+                first_exchange_supported_by: if builder { r.first_exchange_supported_by.clone() } else { String::new() },
+                closed_at: r.closed_at,
+                outcome_summary: if r.status == Status::Closed || builder { r.outcome_summary.clone() } else { String::new() },
+                age_days,
+                target_days: r.first_contact_days,
+                overdue,
+                member_id: if builder && !hidden { r.member_id.clone() } else { None },
+                member_name: if builder && !hidden { r.member_name.clone() } else { None },
+                history,
+                outcomes,
+                follow_up_due: if builder { follow_up_due } else { None },
+                moves,
+                locality_members,
+                new_transfer_id: crate::util::new_id(),
+            })
+        }
+        .await,
+    )
 }

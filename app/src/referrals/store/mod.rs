@@ -1,0 +1,17 @@
+//! Storage for referrals: every SQL statement of the referral pathway.
+//! - [`referral`]: the referral row (reading, listing, inserting, moving it along, linking
+//!   the member, invitations, erasure) and the form's interests;
+//! - [`history`]: the history (`referral_events`), the wellbeing answers, and the
+//!   append-only access log (`referral_access_log`);
+//! - [`schedule`]: what the retention and follow-up schedules find due;
+//! - [`partner`]: partner systems' tokens and idempotency keys.
+
+mod history;
+mod partner;
+mod referral;
+mod schedule;
+
+pub use history::*;
+pub use partner::*;
+pub use referral::*;
+pub use schedule::*;
