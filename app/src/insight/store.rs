@@ -98,7 +98,8 @@ const MEMBERS_BY_LOCALITY: &str = "SELECT locality_id,
 
 /// Active: a share in a help transfer (not undone) in the 90 days to the end (`a`), and
 /// of those, who both gave and received (`b`), per locality.
-const ACTIVE_BY_LOCALITY: &str = "SELECT m.locality_id, COUNT(*) AS a, CAST(SUM(CASE WHEN gave > 0 AND got > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b
+const ACTIVE_BY_LOCALITY: &str =
+    "SELECT m.locality_id, COUNT(*) AS a, CAST(SUM(CASE WHEN gave > 0 AND got > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b
                FROM (SELECT e.account_id,
                             MAX(CASE WHEN e.amount_minutes > 0 THEN 1 ELSE 0 END) AS gave,
                             MAX(CASE WHEN e.amount_minutes < 0 THEN 1 ELSE 0 END) AS got
@@ -257,8 +258,10 @@ pub async fn organisation_figures(db: &Db, organisation_id: &str, period: &Perio
     .bind(organisation_id)
     .fetch_all(&db.pool)
     .await?;
-    let localities =
-        rows.into_iter().map(|r| Locality { id: r.id, name: format!("{}, {}", r.name, r.network_name), population: r.population }).collect();
+    let localities = rows
+        .into_iter()
+        .map(|r| Locality { id: r.id, name: format!("{}, {}", r.name, r.network_name), population: r.population })
+        .collect();
     Ok(Figures {
         localities,
         referrals: referral_facts(db, "r.organisation_id = $1", organisation_id, period).await?,

@@ -13,9 +13,8 @@ pub(super) fn localities_compared(fig: &Figures, help: &mut Help, m: &mut Member
     let locs = localities_in(fig, &Focus::Network);
     let per_locality = |f: &dyn Fn(&Locality) -> u64| -> Vec<(String, u64)> { locs.iter().map(|l| (l.name.clone(), f(l))).collect() };
     let of_members = |f: fn(&MemberCounts) -> u64| per_locality(&|l| f(&counts(fig, l)));
-    let exchanges = per_locality(&|l| {
-        fig.transfers.iter().filter(|t| t.locality == l.id && is_help(&t.kind) && !t.reversal).map(|t| t.count).sum()
-    });
+    let exchanges =
+        per_locality(&|l| fig.transfers.iter().filter(|t| t.locality == l.id && is_help(&t.kind) && !t.reversal).map(|t| t.count).sum());
     let referrals = per_locality(&|l| r.facts.iter().filter(|f| f.locality == l.id).count() as u64);
     // Each column is protected against its total, which is withheld where the column needs it.
     let mut columns = [

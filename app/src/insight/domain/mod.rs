@@ -24,8 +24,8 @@ mod table;
 pub use charts::{bar_lengths, nice_ceiling};
 pub use dashboard::dashboard;
 pub use figures::{
-    kind_label, median, per_thousand, share, status_label, DayGroup, Figures, Focus, Locality, MemberCounts, OutcomeChange,
-    ReferralFact, TransferGroup, ACTIVE_DAYS, HELP_KINDS, UNANSWERED_DAYS, WELLBEING_MEASURES,
+    kind_label, median, per_thousand, share, status_label, DayGroup, Figures, Focus, Locality, MemberCounts, OutcomeChange, ReferralFact,
+    TransferGroup, ACTIVE_DAYS, HELP_KINDS, UNANSWERED_DAYS, WELLBEING_MEASURES,
 };
 pub use period::{Bucket, Period, MAX_DAYS};
 pub use privacy::{is_small, pins_down, protect, Vis};

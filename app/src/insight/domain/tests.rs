@@ -1,8 +1,8 @@
 //! The insight rules on made-up figures: periods, small-number protection (with a property
 //! test that no hidden count can be worked out), cells, and the dashboard's tables.
 
-use super::*;
 use super::period::midnight;
+use super::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -134,14 +134,7 @@ fn figures() -> Figures {
                 count: 10,
                 minutes: 600,
             },
-            TransferGroup {
-                locality: "b".into(),
-                kind: "exchange".into(),
-                reversal: false,
-                category: "".into(),
-                count: 3,
-                minutes: 200,
-            },
+            TransferGroup { locality: "b".into(), kind: "exchange".into(), reversal: false, category: "".into(), count: 3, minutes: 200 },
             TransferGroup {
                 locality: "a".into(),
                 kind: "exchange".into(),
