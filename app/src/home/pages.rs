@@ -1,7 +1,7 @@
 //! Landing, home and code-of-conduct pages.
 
 use crate::components::forms::Notice;
-use crate::components::layout::PageError;
+use crate::components::layout::{Loaded, PageError};
 use crate::error::AppError;
 use crate::networks::domain::{MembershipStatus, Role, Viewer};
 use crate::networks::{current_viewer, join_choices};
@@ -77,17 +77,10 @@ pub fn HomePage() -> impl IntoView {
     );
     view! {
         <Title text="Home"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((Some(v), (requests, offers), notices, wellbeing)) => {
-                        view! { <HomeFor viewer=v requests=requests offers=offers notices=notices wellbeing=wellbeing/> }.into_any()
-                    }
-                    Ok((None, _, _, _)) => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data children=|(viewer, (requests, offers), notices, wellbeing)| match viewer {
+            Some(v) => view! { <HomeFor viewer=v requests=requests offers=offers notices=notices wellbeing=wellbeing/> }.into_any(),
+            None => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
+        }/>
     }
 }
 

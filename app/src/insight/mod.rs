@@ -1,5 +1,7 @@
-//! InsightData and funder reports (issue 7): how each locality is doing, computed on request
-//! from the ledger, the listings and the referral records.
+//! Insight and funder reports: how each locality is doing, computed on request from the
+//! ledger, the listings and the referral records. This module holds the server function
+//! `insight` (the dashboard, the quarterly report and, through `build`, the CSV files) and
+//! the one place that decides who sees which figures.
 //!
 //! Who sees what (decided here, on the server, for the page, the report and every CSV):
 //! - site admins: any network or organisation, every count exact (`?protected=1` shows
@@ -38,6 +40,7 @@ pub struct Choice {
 }
 
 /// What the caller asked for, as in the address (`?network=…&locality=…&from=…&to=…`).
+/// Empty values mean "not asked".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ask {
     pub network: Option<String>,
@@ -102,22 +105,14 @@ pub struct InsightData {
 
 /// The dashboard (and, with `report`, the quarterly report: its default period is the
 /// last full quarter instead of the last twelve months).
+///
+/// The question's fields travel under their own names (`network`, `locality`, ...).
 #[server(endpoint = "insight")]
-pub async fn insight(
-    network: Option<String>,
-    locality: Option<String>,
-    organisation: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    quarter: Option<String>,
-    protected: Option<String>,
-    report: Option<String>,
-) -> Result<InsightData, AppError> {
+pub async fn insight(#[server(flatten)] ask: Ask, report: Option<String>) -> Result<InsightData, AppError> {
     finish(
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let ask = Ask { network, locality, organisation, from, to, quarter, protected };
             build(&st, &viewer, &ask, report.is_some()).await
         }
         .await,
@@ -134,7 +129,6 @@ enum Scope {
 /// localities and the networks the caller may switch between.
 #[cfg(feature = "ssr")]
 async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Vec<Choice>, Vec<Choice>), AppError> {
-    use sqlx::Row;
     let refused = || {
         if viewer.needs_second_factor {
             AppError::Forbidden("Set up two-step sign-in to see how your area is doing.".into())
@@ -152,9 +146,7 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
         if !viewer.is_site_admin && org_lead.map(|p| p.organisation_id != id).unwrap_or(true) {
             return Err(refused());
         }
-        let name: Option<String> =
-            sqlx::query("SELECT name FROM organisations WHERE id = $1").bind(&id).fetch_optional(&st.db.pool).await?.map(|r| r.get("name"));
-        let name = name.ok_or_else(|| AppError::not_found("organisation"))?;
+        let name = store::organisation_name(&st.db, &id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
         return Ok((Scope::Organisation(Choice { id, name }), vec![], vec![]));
     }
     if !is_builder {
@@ -162,12 +154,7 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
     }
     // The networks the caller may look at, and whether they are held to one locality.
     let networks: Vec<Choice> = if viewer.is_site_admin {
-        sqlx::query("SELECT id, name FROM networks ORDER BY name")
-            .fetch_all(&st.db.pool)
-            .await?
-            .iter()
-            .map(|r| Choice { id: r.get("id"), name: r.get("name") })
-            .collect()
+        store::all_networks(&st.db).await?
     } else {
         let mut v: Vec<Choice> = viewer.builder_of.iter().map(|s| Choice { id: s.network_id.clone(), name: s.label.clone() }).collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
@@ -186,12 +173,7 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
             .or_else(|| networks.first().map(|c| c.id.clone()))
             .ok_or_else(|| AppError::not_found("network"))?,
     };
-    let network_name: String = sqlx::query("SELECT name FROM networks WHERE id = $1")
-        .bind(&network_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        .map(|r| r.get("name"))
-        .ok_or_else(|| AppError::not_found("network"))?;
+    let network_name = store::network_name(&st.db, &network_id).await?.ok_or_else(|| AppError::not_found("network"))?;
     let localities: Vec<Choice> =
         store::localities(&st.db, &network_id).await?.into_iter().map(|l| Choice { id: l.id, name: l.name }).collect();
     let whole = crate::networks::domain::is_whole_network_builder(viewer, &network_id);
@@ -213,11 +195,11 @@ async fn resolve(st: &AppState, viewer: &Viewer, ask: &Ask) -> Result<(Scope, Ve
     Ok((Scope::Network { network_id, network_name, locality, fixed }, localities, networks))
 }
 
-/// Everything the page, the report and the CSV files show, for one caller and question.
+/// The period asked for (a quarter, or a first and last day), or the default one (the last
+/// full quarter for the report, the last twelve months otherwise) with why the asked one
+/// could not be read.
 #[cfg(feature = "ssr")]
-pub async fn build(st: &AppState, viewer: &Viewer, ask: &Ask, report: bool) -> Result<InsightData, AppError> {
-    let now = crate::util::now();
-    let (scope, localities, networks) = resolve(st, viewer, ask).await?;
+fn period_asked(ask: &Ask, report: bool, now: i64) -> (Period, Option<String>) {
     let default = if report { Period::last_full_quarter(now) } else { Period::last_twelve_months(now) };
     let mut period_problem = None;
     let period = if let Some(q) = ask.quarter.as_ref().filter(|q| !q.is_empty()) {
@@ -234,6 +216,15 @@ pub async fn build(st: &AppState, viewer: &Viewer, ask: &Ask, report: bool) -> R
             }),
         }
     };
+    (period, period_problem)
+}
+
+/// Everything the page, the report and the CSV files show, for one caller and question.
+#[cfg(feature = "ssr")]
+pub async fn build(st: &AppState, viewer: &Viewer, ask: &Ask, report: bool) -> Result<InsightData, AppError> {
+    let now = crate::util::now();
+    let (scope, localities, networks) = resolve(st, viewer, ask).await?;
+    let (period, period_problem) = period_asked(ask, report, now);
     // Admins see exact counts on the dashboard unless they ask (`protected=1`); the
     // report, which goes to funders, is protected unless they ask for exact (`protected=0`).
     let exact = viewer.is_site_admin

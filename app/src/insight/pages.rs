@@ -2,32 +2,33 @@
 //! Charts are SVG drawn here, on the server, each next to the table of its numbers.
 
 use super::domain::{bar_lengths, Cell, Chart, Table, Vis};
-use super::{insight, InsightData};
-use crate::components::layout::PageError;
+use super::{insight, Ask, InsightData};
+use crate::components::layout::Loaded;
 use crate::components::url::query;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn asked() -> [Option<String>; 7] {
-    [query("network"), query("locality"), query("organisation"), query("from"), query("to"), query("quarter"), query("protected")]
+/// The question in the page's address.
+fn asked() -> Ask {
+    Ask {
+        network: query("network"),
+        locality: query("locality"),
+        organisation: query("organisation"),
+        from: query("from"),
+        to: query("to"),
+        quarter: query("quarter"),
+        protected: query("protected"),
+    }
 }
 
 /// How a locality, a network or an organisation is doing.
 #[component]
 pub fn InsightPage() -> impl IntoView {
-    let [n, l, o, f, t, q, p] = asked();
-    let data =
-        Resource::new_blocking(|| (), move |_| insight(n.clone(), l.clone(), o.clone(), f.clone(), t.clone(), q.clone(), p.clone(), None));
+    let ask = asked();
+    let data = Resource::new_blocking(|| (), move |_| insight(ask.clone(), None));
     view! {
         <Title text="How your area is doing"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <h1>"How your area is doing"</h1><PageError error=e/> }.into_any(),
-                    Ok(d) => view! { <Dashboard d=d/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data children=|d| view! { <Dashboard d=d/> }/>
     }
 }
 
@@ -295,53 +296,47 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
 /// The quarterly report: the period's figures on paper, for a funder.
 #[component]
 pub fn InsightReportPage() -> impl IntoView {
-    let [n, l, o, f, t, q, p] = asked();
-    let data = Resource::new_blocking(
-        || (),
-        move |_| insight(n.clone(), l.clone(), o.clone(), f.clone(), t.clone(), q.clone(), p.clone(), Some("1".into())),
-    );
+    let ask = asked();
+    let data = Resource::new_blocking(|| (), move |_| insight(ask.clone(), Some("1".into())));
     view! {
         <Title text="Quarterly report"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let d = match data.await {
-                    Err(e) => return view! { <h1>"Quarterly report"</h1><PageError error=e/> }.into_any(),
-                    Ok(d) => d,
-                };
-                let when = d.quarter_label.clone().unwrap_or_else(|| d.period_label.clone());
-                let back = format!("/insight?{}", d.query);
-                let query = d.query.clone();
-                let tables = d.tables.clone();
-                view! {
-                    <div class="report">
-                        <h1>{format!("Quarterly report: {}", d.heading)}</h1>
-                        <p class="lead">{when}" ("{d.period_label.clone()}")"</p>
-                        <div class="no-print">
-                            <p><a href=back>"Back to the dashboard"</a></p>
-                            <PeriodForm d=d.clone() action="/insight/report"/>
-                            <p class="meta">"To print or save as PDF, use your browser\u{2019}s Print command. The menus and these controls are left off the paper."</p>
-                        </div>
-                        <p class="meta">{format!("Prepared on {} from Timeweave\u{2019}s hour ledger and referral records.", crate::util::format_date(d.generated_at))}</p>
-                        <Privacy exact=d.exact is_admin=d.is_admin query=d.query.clone()/>
-                        {tables.into_iter().map(|t| view! { <TableSection table=t query=query.clone()/> }).collect_view()}
-                        <section aria-labelledby="definitions-heading" class="insight-section">
-                            <h2 id="definitions-heading">"What the figures mean"</h2>
-                            <dl class="facts">
-                                <dt>"Active member"</dt><dd>"Gave or received help (an exchange recorded in the hour ledger, not undone) in the 90 days up to the last day of the period."</dd>
-                                <dt>"Exchange"</dt><dd>"Help given and recorded in the ledger: between members, or to an organisation. Each exchange is one hour-ledger transfer; one a community builder undid later is not counted."</dd>
-                                <dt>"Hours exchanged"</dt><dd>"The hours of those exchanges, less any a community builder undid in the period."</dd>
-                                <dt>"Reciprocity"</dt><dd>"The share of active members who both gave and received help in those 90 days."</dd>
-                                <dt>"Unanswered request"</dt><dd>"A request posted in the period that nobody offered to help with within 30 days."</dd>
-                                <dt>"Reached a first exchange"</dt><dd>"A referred person whose first exchange a community builder recorded."</dd>
-                                <dt>"Wellbeing change"</dt><dd>"ONS4 personal wellbeing and the three-item UCLA loneliness scale, answered when the person joined and again at follow-up; the mean of each person\u{2019}s change."</dd>
-                                <dt>"Per 1,000 residents"</dt><dd>"Using each locality\u{2019}s population as set by the network."</dd>
-                                <dt>"Fewer than 5, withheld"</dt><dd>"Counts from 1 to 4 are not shown, to protect people\u{2019}s privacy; a larger count is withheld where a total would give a small one away."</dd>
-                            </dl>
-                        </section>
-                    </div>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <Loaded data=data children=|d| view! { <Report d=d/> }/>
+    }
+}
+
+/// The report's body: the period, the tables, and what the figures mean.
+#[component]
+fn Report(d: InsightData) -> impl IntoView {
+    let when = d.quarter_label.clone().unwrap_or_else(|| d.period_label.clone());
+    let back = format!("/insight?{}", d.query);
+    let query = d.query.clone();
+    let tables = d.tables.clone();
+    view! {
+        <div class="report">
+            <h1>{format!("Quarterly report: {}", d.heading)}</h1>
+            <p class="lead">{when}" ("{d.period_label.clone()}")"</p>
+            <div class="no-print">
+                <p><a href=back>"Back to the dashboard"</a></p>
+                <PeriodForm d=d.clone() action="/insight/report"/>
+                <p class="meta">"To print or save as PDF, use your browser\u{2019}s Print command. The menus and these controls are left off the paper."</p>
+            </div>
+            <p class="meta">{format!("Prepared on {} from Timeweave\u{2019}s hour ledger and referral records.", crate::util::format_date(d.generated_at))}</p>
+            <Privacy exact=d.exact is_admin=d.is_admin query=d.query.clone()/>
+            {tables.into_iter().map(|t| view! { <TableSection table=t query=query.clone()/> }).collect_view()}
+            <section aria-labelledby="definitions-heading" class="insight-section">
+                <h2 id="definitions-heading">"What the figures mean"</h2>
+                <dl class="facts">
+                    <dt>"Active member"</dt><dd>"Gave or received help (an exchange recorded in the hour ledger, not undone) in the 90 days up to the last day of the period."</dd>
+                    <dt>"Exchange"</dt><dd>"Help given and recorded in the ledger: between members, or to an organisation. Each exchange is one hour-ledger transfer; one a community builder undid later is not counted."</dd>
+                    <dt>"Hours exchanged"</dt><dd>"The hours of those exchanges, less any a community builder undid in the period."</dd>
+                    <dt>"Reciprocity"</dt><dd>"The share of active members who both gave and received help in those 90 days."</dd>
+                    <dt>"Unanswered request"</dt><dd>"A request posted in the period that nobody offered to help with within 30 days."</dd>
+                    <dt>"Reached a first exchange"</dt><dd>"A referred person whose first exchange a community builder recorded."</dd>
+                    <dt>"Wellbeing change"</dt><dd>"ONS4 personal wellbeing and the three-item UCLA loneliness scale, answered when the person joined and again at follow-up; the mean of each person\u{2019}s change."</dd>
+                    <dt>"Per 1,000 residents"</dt><dd>"Using each locality\u{2019}s population as set by the network."</dd>
+                    <dt>"Fewer than 5, withheld"</dt><dd>"Counts from 1 to 4 are not shown, to protect people\u{2019}s privacy; a larger count is withheld where a total would give a small one away."</dd>
+                </dl>
+            </section>
+        </div>
     }
 }

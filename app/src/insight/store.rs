@@ -1,22 +1,26 @@
-//! Reading the raw figures for the insight pages from the ledger, the listings and the
-//! referral records, grouped in SQL. The one helper table, `transfer_facts`, is a derived
-//! index of the ledger (what each transfer counts as, where), brought up to date from
-//! `transfers` and `entries` before every read.
+//! All of insight's SQL: the raw figures for the dashboard, read from the ledger, the
+//! listings and the referral records and grouped in SQL; and the names and choices the
+//! server function needs to decide who sees what (organisations, networks, localities).
+//! The one helper table, `transfer_facts`, is a derived index of the ledger (what each
+//! transfer counts as, where), brought up to date from `transfers` and `entries` before
+//! every read.
 
 use super::domain::{
-    DayGroup, Figures, Locality, MemberCounts, OutcomeChange, Period, ReferralFact, TransferGroup, ACTIVE_DAYS, DAY, UNANSWERED_DAYS,
+    DayGroup, Figures, Locality, MemberCounts, OutcomeChange, Period, ReferralFact, TransferGroup, ACTIVE_DAYS, UNANSWERED_DAYS,
 };
+use super::Choice;
 use crate::error::AppError;
 use crate::platform::db::Db;
-use sqlx::Row;
+use crate::util::DAY;
 use std::collections::BTreeMap;
 
 /// What each transfer counts as, where, in which category and how big (see the
 /// `transfer_facts` migration): worked out from the ledger for every transfer of the
 /// network not indexed yet. Two servers doing it at once write the same rows once.
+/// `$3` is [`DAY`]: `day` is the epoch day.
 const INDEX_NEW_TRANSFERS: &str = "
     INSERT INTO transfer_facts (transfer_id, network_id, seq, recorded_at, day, kind, reversal, locality_id, category_id, minutes)
-    SELECT t.id, t.network_id, t.seq, t.recorded_at, CAST(t.recorded_at / 86400 AS BIGINT),
+    SELECT t.id, t.network_id, t.seq, t.recorded_at, CAST(t.recorded_at / $3 AS BIGINT),
            COALESCE(o.kind, t.kind),
            CAST(CASE WHEN t.reverses_id IS NULL THEN 0 ELSE 1 END AS BIGINT),
            COALESCE((SELECT m.locality_id FROM entries e
@@ -35,14 +39,13 @@ const INDEX_NEW_TRANSFERS: &str = "
 
 /// Brings `transfer_facts` up to the ledger's latest transfer for a network.
 pub async fn index_new_transfers(db: &Db, network_id: &str) -> Result<(), AppError> {
-    let last: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM transfer_facts WHERE network_id = $1")
+    let last: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM transfer_facts WHERE network_id = $1")
         .bind(network_id)
         .fetch_one(&db.pool)
-        .await?
-        .get("s");
+        .await?;
     // One transaction, so a transfer and the flag on what it undoes are indexed together.
     let mut tx = db.pool.begin().await?;
-    sqlx::query(INDEX_NEW_TRANSFERS).bind(network_id).bind(last).execute(&mut *tx).await?;
+    sqlx::query(INDEX_NEW_TRANSFERS).bind(network_id).bind(last).bind(DAY).execute(&mut *tx).await?;
     // Transfers undone by the reversals just indexed.
     sqlx::query(
         "UPDATE transfer_facts SET reversed = 1
@@ -56,13 +59,67 @@ pub async fn index_new_transfers(db: &Db, network_id: &str) -> Result<(), AppErr
     Ok(())
 }
 
+/// An organisation's name, if it exists.
+pub async fn organisation_name(db: &Db, organisation_id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1").bind(organisation_id).fetch_optional(&db.pool).await?)
+}
+
+/// A network's name, if it exists.
+pub async fn network_name(db: &Db, network_id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM networks WHERE id = $1").bind(network_id).fetch_optional(&db.pool).await?)
+}
+
+/// Every network, by name (for site admins).
+pub async fn all_networks(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM networks ORDER BY name").fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(id, name)| Choice { id, name }).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct LocalityRow {
+    id: String,
+    name: String,
+    population: Option<i64>,
+}
+
 pub async fn localities(db: &Db, network_id: &str) -> Result<Vec<Locality>, AppError> {
-    let rows = sqlx::query("SELECT id, name, population FROM localities WHERE network_id = $1 ORDER BY name")
+    let rows: Vec<LocalityRow> = sqlx::query_as("SELECT id, name, population FROM localities WHERE network_id = $1 ORDER BY name")
         .bind(network_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(|r| Locality { id: r.get("id"), name: r.get("name"), population: r.get("population") }).collect())
+    Ok(rows.into_iter().map(|r| Locality { id: r.id, name: r.name, population: r.population }).collect())
 }
+
+/// Members at the end of the period (`a`) and those who joined in it (`b`), per locality.
+const MEMBERS_BY_LOCALITY: &str = "SELECT locality_id,
+                    CAST(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS BIGINT) AS a,
+                    CAST(SUM(CASE WHEN created_at >= $2 AND status <> 'pending' THEN 1 ELSE 0 END) AS BIGINT) AS b
+               FROM memberships WHERE network_id = $1 AND created_at < $3 GROUP BY locality_id";
+
+/// Active: a share in a help transfer (not undone) in the 90 days to the end (`a`), and
+/// of those, who both gave and received (`b`), per locality.
+const ACTIVE_BY_LOCALITY: &str =
+    "SELECT m.locality_id, COUNT(*) AS a, CAST(SUM(CASE WHEN gave > 0 AND got > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b
+               FROM (SELECT e.account_id,
+                            MAX(CASE WHEN e.amount_minutes > 0 THEN 1 ELSE 0 END) AS gave,
+                            MAX(CASE WHEN e.amount_minutes < 0 THEN 1 ELSE 0 END) AS got
+                       FROM transfers t JOIN entries e ON e.transfer_id = t.id
+                      WHERE t.network_id = $1 AND t.recorded_at >= $2 AND t.recorded_at < $3
+                        AND t.kind IN ('exchange', 'organisation')
+                        AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)
+                      GROUP BY e.account_id) s
+               JOIN accounts a ON a.id = s.account_id AND a.kind = 'member'
+               JOIN memberships m ON m.user_id = a.user_id AND m.network_id = a.network_id
+              GROUP BY m.locality_id";
+
+/// Requests posted in the period at least 30 days ago (`a`), and those nobody answered
+/// (no exchange started) within 30 days (`b`), per locality.
+const REQUESTS_BY_LOCALITY: &str = "SELECT l.locality_id, COUNT(*) AS a,
+                    CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM exchanges x WHERE x.listing_id = l.id AND x.created_at < l.created_at + $5)
+                                  THEN 0 ELSE 1 END) AS BIGINT) AS b
+               FROM listings l
+              WHERE l.network_id = $1 AND l.kind = 'request' AND l.created_at >= $2 AND l.created_at < $3 AND l.created_at <= $4
+              GROUP BY l.locality_id";
 
 pub async fn network_figures(db: &Db, network_id: &str, period: &Period, now: i64) -> Result<Figures, AppError> {
     let (start, end) = (period.start, period.end);
@@ -74,68 +131,41 @@ pub async fn network_figures(db: &Db, network_id: &str, period: &Period, now: i6
         localities(db, network_id),
         transfer_groups(db, network_id, start, end),
         day_groups(db, network_id, start, end),
-        grouped(
-            db,
-            "SELECT locality_id,
-                    CAST(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END) AS BIGINT) AS a,
-                    CAST(SUM(CASE WHEN created_at >= $2 AND status <> 'pending' THEN 1 ELSE 0 END) AS BIGINT) AS b
-               FROM memberships WHERE network_id = $1 AND created_at < $3 GROUP BY locality_id",
-            network_id,
-            &period_binds,
-        ),
-        // Active: a share in a help transfer (not undone) in the 90 days to the end.
-        grouped(
-            db,
-            "SELECT m.locality_id, COUNT(*) AS a, CAST(SUM(CASE WHEN gave > 0 AND got > 0 THEN 1 ELSE 0 END) AS BIGINT) AS b
-               FROM (SELECT e.account_id,
-                            MAX(CASE WHEN e.amount_minutes > 0 THEN 1 ELSE 0 END) AS gave,
-                            MAX(CASE WHEN e.amount_minutes < 0 THEN 1 ELSE 0 END) AS got
-                       FROM transfers t JOIN entries e ON e.transfer_id = t.id
-                      WHERE t.network_id = $1 AND t.recorded_at >= $2 AND t.recorded_at < $3
-                        AND t.kind IN ('exchange', 'organisation')
-                        AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)
-                      GROUP BY e.account_id) s
-               JOIN accounts a ON a.id = s.account_id AND a.kind = 'member'
-               JOIN memberships m ON m.user_id = a.user_id AND m.network_id = a.network_id
-              GROUP BY m.locality_id",
-            network_id,
-            &active_binds,
-        ),
-        // Requests posted in the period at least 30 days ago, and those nobody answered
-        // (no exchange started) within 30 days.
-        grouped(
-            db,
-            "SELECT l.locality_id, COUNT(*) AS a,
-                    CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM exchanges x WHERE x.listing_id = l.id AND x.created_at < l.created_at + $5)
-                                  THEN 0 ELSE 1 END) AS BIGINT) AS b
-               FROM listings l
-              WHERE l.network_id = $1 AND l.kind = 'request' AND l.created_at >= $2 AND l.created_at < $3 AND l.created_at <= $4
-              GROUP BY l.locality_id",
-            network_id,
-            &request_binds,
-        ),
+        grouped(db, MEMBERS_BY_LOCALITY, network_id, &period_binds),
+        grouped(db, ACTIVE_BY_LOCALITY, network_id, &active_binds),
+        grouped(db, REQUESTS_BY_LOCALITY, network_id, &request_binds),
         referral_facts(db, "r.network_id = $1", network_id, period),
         outcome_changes(db, "r.network_id = $1", network_id, period),
         categories(db, network_id),
     )?;
     let mut by_locality: BTreeMap<String, MemberCounts> = BTreeMap::new();
-    for (loc, a, b) in members {
-        let m = by_locality.entry(loc).or_default();
-        (m.members, m.new_members) = (a, b);
+    for g in members {
+        let m = by_locality.entry(g.locality_id).or_default();
+        (m.members, m.new_members) = (g.a as u64, g.b as u64);
     }
-    for (loc, a, b) in active {
-        let m = by_locality.entry(loc).or_default();
-        (m.active, m.gave_and_received) = (a, b);
+    for g in active {
+        let m = by_locality.entry(g.locality_id).or_default();
+        (m.active, m.gave_and_received) = (g.a as u64, g.b as u64);
     }
-    for (loc, a, b) in requests {
-        let m = by_locality.entry(loc).or_default();
-        (m.requests_posted, m.requests_unanswered) = (a, b);
+    for g in requests {
+        let m = by_locality.entry(g.locality_id).or_default();
+        (m.requests_posted, m.requests_unanswered) = (g.a as u64, g.b as u64);
     }
     Ok(Figures { localities, members: by_locality, transfers, days, referrals, outcomes, categories })
 }
 
+#[derive(sqlx::FromRow)]
+struct TransferRow {
+    locality_id: String,
+    kind: String,
+    reversal: i64,
+    category_id: String,
+    n: i64,
+    minutes: i64,
+}
+
 async fn transfer_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Result<Vec<TransferGroup>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<TransferRow> = sqlx::query_as(
         "SELECT locality_id, kind, reversal, category_id, CAST(SUM(1 - reversed) AS BIGINT) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes
            FROM transfer_facts WHERE network_id = $1 AND recorded_at >= $2 AND recorded_at < $3
           GROUP BY locality_id, kind, reversal, category_id",
@@ -146,20 +176,29 @@ async fn transfer_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Res
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| TransferGroup {
-            locality: r.get("locality_id"),
-            kind: r.get("kind"),
-            reversal: r.get::<i64, _>("reversal") == 1,
-            category: r.get("category_id"),
-            count: r.get::<i64, _>("n") as u64,
-            minutes: r.get("minutes"),
+            locality: r.locality_id,
+            kind: r.kind,
+            reversal: r.reversal == 1,
+            category: r.category_id,
+            count: r.n as u64,
+            minutes: r.minutes,
         })
         .collect())
 }
 
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    locality_id: String,
+    day: i64,
+    reversal: i64,
+    n: i64,
+    minutes: i64,
+}
+
 async fn day_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Result<Vec<DayGroup>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<DayRow> = sqlx::query_as(
         "SELECT locality_id, day, reversal, CAST(SUM(1 - reversed) AS BIGINT) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes
            FROM transfer_facts WHERE network_id = $1 AND recorded_at >= $2 AND recorded_at < $3 AND kind IN ('exchange', 'organisation')
           GROUP BY locality_id, day, reversal",
@@ -170,39 +209,48 @@ async fn day_groups(db: &Db, network_id: &str, start: i64, end: i64) -> Result<V
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| DayGroup {
-            locality: r.get("locality_id"),
-            day: r.get("day"),
-            reversal: r.get::<i64, _>("reversal") == 1,
-            count: r.get::<i64, _>("n") as u64,
-            minutes: r.get("minutes"),
-        })
+        .into_iter()
+        .map(|r| DayGroup { locality: r.locality_id, day: r.day, reversal: r.reversal == 1, count: r.n as u64, minutes: r.minutes })
         .collect())
 }
 
+/// Two counts per locality.
+#[derive(sqlx::FromRow)]
+struct Grouped {
+    locality_id: String,
+    a: i64,
+    b: i64,
+}
+
 /// A query giving (locality_id, a, b) rows, with `$1` the network and the numbers after it.
-async fn grouped(db: &Db, sql: &str, network_id: &str, numbers: &[i64]) -> Result<Vec<(String, u64, u64)>, AppError> {
-    let mut q = sqlx::query(sql).bind(network_id);
+async fn grouped(db: &Db, sql: &str, network_id: &str, numbers: &[i64]) -> Result<Vec<Grouped>, AppError> {
+    let mut q = sqlx::query_as::<_, Grouped>(sql).bind(network_id);
     for n in numbers {
         q = q.bind(*n);
     }
-    let rows = q.fetch_all(&db.pool).await?;
-    Ok(rows.iter().map(|r| (r.get("locality_id"), r.get::<i64, _>("a") as u64, r.get::<i64, _>("b") as u64)).collect())
+    Ok(q.fetch_all(&db.pool).await?)
 }
 
 async fn categories(db: &Db, network_id: &str) -> Result<BTreeMap<String, String>, AppError> {
-    let rows = sqlx::query("SELECT id, name FROM categories WHERE network_id IS NULL OR network_id = $1")
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM categories WHERE network_id IS NULL OR network_id = $1")
         .bind(network_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+    Ok(rows.into_iter().collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct OrganisationLocalityRow {
+    id: String,
+    name: String,
+    network_name: String,
+    population: Option<i64>,
 }
 
 /// The referrals one organisation made, in every network, and their outcomes. Localities
 /// are named with their network.
 pub async fn organisation_figures(db: &Db, organisation_id: &str, period: &Period) -> Result<Figures, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<OrganisationLocalityRow> = sqlx::query_as(
         "SELECT DISTINCT l.id, l.name, n.name AS network_name, l.population
            FROM referrals r JOIN localities l ON l.id = r.locality_id JOIN networks n ON n.id = l.network_id
           WHERE r.organisation_id = $1",
@@ -211,12 +259,8 @@ pub async fn organisation_figures(db: &Db, organisation_id: &str, period: &Perio
     .fetch_all(&db.pool)
     .await?;
     let localities = rows
-        .iter()
-        .map(|r| Locality {
-            id: r.get("id"),
-            name: format!("{}, {}", r.get::<String, _>("name"), r.get::<String, _>("network_name")),
-            population: r.get("population"),
-        })
+        .into_iter()
+        .map(|r| Locality { id: r.id, name: format!("{}, {}", r.name, r.network_name), population: r.population })
         .collect();
     Ok(Figures {
         localities,
@@ -226,29 +270,63 @@ pub async fn organisation_figures(db: &Db, organisation_id: &str, period: &Perio
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    locality_id: String,
+    source: String,
+    status: String,
+    created_at: i64,
+    first_exchange_at: Option<i64>,
+    organisation: Option<String>,
+}
+
 async fn referral_facts(db: &Db, filter: &str, key: &str, period: &Period) -> Result<Vec<ReferralFact>, AppError> {
     let sql = format!(
         "SELECT r.locality_id, r.source, r.status, r.created_at, r.first_exchange_at, o.name AS organisation
            FROM referrals r LEFT JOIN organisations o ON o.id = r.organisation_id
           WHERE {filter} AND r.created_at >= $2 AND r.created_at < $3"
     );
-    let rows = sqlx::query(&sql).bind(key).bind(period.start).bind(period.end).fetch_all(&db.pool).await?;
+    let rows: Vec<ReferralRow> = sqlx::query_as(&sql).bind(key).bind(period.start).bind(period.end).fetch_all(&db.pool).await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| ReferralFact {
-            locality: r.get("locality_id"),
-            organisation: r.get::<Option<String>, _>("organisation").unwrap_or_else(|| {
-                if r.get::<String, _>("source") == "self" {
+            locality: r.locality_id,
+            organisation: r.organisation.unwrap_or_else(|| {
+                if r.source == "self" {
                     "Referred themselves".into()
                 } else {
                     "A partner system".into()
                 }
             }),
-            status: r.get("status"),
-            created_at: r.get("created_at"),
-            first_exchange_at: r.get("first_exchange_at"),
+            status: r.status,
+            created_at: r.created_at,
+            first_exchange_at: r.first_exchange_at,
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct OutcomeRow {
+    referral_id: String,
+    locality_id: String,
+    stage: String,
+    at: i64,
+    life_satisfaction: i64,
+    worthwhile: i64,
+    happiness: i64,
+    anxiety: i64,
+    loneliness: i64,
+}
+
+/// Life satisfaction, worthwhile, happiness, anxiety and the UCLA-3 total, as answered once.
+type Scores = [i64; 5];
+
+/// One person's first baseline and latest follow-up in the period, while their answers are read.
+#[derive(Default)]
+struct Answers {
+    locality: String,
+    baseline: Option<Scores>,
+    follow_up: Option<Scores>,
 }
 
 /// For each referred person (consent not withdrawn) with a follow-up in the period: the
@@ -262,23 +340,22 @@ async fn outcome_changes(db: &Db, filter: &str, key: &str, period: &Period) -> R
             AND EXISTS (SELECT 1 FROM referral_outcomes f WHERE f.referral_id = o.referral_id AND f.stage = 'follow_up' AND f.at >= $2 AND f.at < $3)
           ORDER BY o.referral_id, o.at, o.id"
     );
-    let rows = sqlx::query(&sql).bind(key).bind(period.start).bind(period.end).fetch_all(&db.pool).await?;
-    let mut pairs: BTreeMap<String, (String, Option<[i64; 5]>, Option<[i64; 5]>)> = BTreeMap::new();
-    for r in &rows {
-        let scores = [r.get::<i64, _>("life_satisfaction"), r.get("worthwhile"), r.get("happiness"), r.get("anxiety"), r.get("loneliness")];
-        let at: i64 = r.get("at");
-        let p = pairs.entry(r.get("referral_id")).or_insert_with(|| (r.get("locality_id"), None, None));
-        match r.get::<String, _>("stage").as_str() {
-            "baseline" if p.1.is_none() => p.1 = Some(scores),
-            "follow_up" if at >= period.start && at < period.end => p.2 = Some(scores),
+    let rows: Vec<OutcomeRow> = sqlx::query_as(&sql).bind(key).bind(period.start).bind(period.end).fetch_all(&db.pool).await?;
+    let mut people: BTreeMap<String, Answers> = BTreeMap::new();
+    for r in rows {
+        let scores = [r.life_satisfaction, r.worthwhile, r.happiness, r.anxiety, r.loneliness];
+        let p = people.entry(r.referral_id).or_insert_with(|| Answers { locality: r.locality_id, ..Default::default() });
+        match r.stage.as_str() {
+            "baseline" if p.baseline.is_none() => p.baseline = Some(scores),
+            "follow_up" if r.at >= period.start && r.at < period.end => p.follow_up = Some(scores),
             _ => {}
         }
     }
-    Ok(pairs
+    Ok(people
         .into_values()
-        .filter_map(|(locality, base, follow)| {
-            let (b, f) = (base?, follow?);
-            Some(OutcomeChange { locality, change: std::array::from_fn(|i| f[i] - b[i]) })
+        .filter_map(|a| {
+            let (b, f) = (a.baseline?, a.follow_up?);
+            Some(OutcomeChange { locality: a.locality, change: std::array::from_fn(|i| f[i] - b[i]) })
         })
         .collect())
 }
