@@ -4,7 +4,7 @@
 //! ```text
 //! requested ─accept (owner)──▶ accepted ─record (either)──▶ recorded ─confirm (the other)──▶ confirmed
 //!     │ decline (owner)            │ cancel (either)             └─dispute (the other)──▶ disputed
-//!     └ cancel (either)            ▼                                (builders settle it: issue 5)
+//!     └ cancel (either)            ▼                                (a community builder settles it)
 //!                              cancelled
 //! ```
 //! Confirming posts exactly one ledger transfer (its id is fixed by the exchange), from the
@@ -108,6 +108,52 @@ pub fn next(status: ExchangeStatus, step: Step, sides: Sides) -> Result<Exchange
         (Recorded, Step::Confirm | Step::Dispute) => Err("The other person confirms the hours you recorded."),
         (Confirmed, Step::Confirm) if !sides.recorded_by_me => Ok(Confirmed),
         _ => Err("That cannot be done at this stage of the exchange."),
+    }
+}
+
+/// The steps a participant may take now, in the order the page offers them: (step, button
+/// label). Nothing but recording is offered once the hours are confirmed.
+pub fn available_steps(status: ExchangeStatus, sides: Sides) -> Vec<(&'static str, &'static str)> {
+    let mut steps = vec![];
+    for (step, name, label) in [
+        (Step::Accept, "accept", "Accept"),
+        (Step::Decline, "decline", "Decline"),
+        (Step::Confirm, "confirm", "Confirm the hours"),
+        (Step::Dispute, "dispute", "Something is wrong"),
+        (Step::Cancel, "cancel", "Cancel the exchange"),
+    ] {
+        if status != ExchangeStatus::Confirmed && next(status, step, sides).is_ok() {
+            steps.push((name, label));
+        }
+    }
+    if next(status, Step::Record, sides).is_ok() {
+        steps.push(("record", "Record the hours"));
+    }
+    steps
+}
+
+/// What an exchange message is: written words, or contact details one participant chose to
+/// share (seen by the two of them only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    Message,
+    Contact,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Message => "message",
+            MessageKind::Contact => "contact",
+        }
+    }
+    /// Anything but `contact` is an ordinary message.
+    pub fn parse(s: &str) -> Self {
+        if s == "contact" {
+            MessageKind::Contact
+        } else {
+            MessageKind::Message
+        }
     }
 }
 

@@ -280,8 +280,8 @@ mod tests {
     #[test]
     fn prefix_range_covers_longer_words() {
         let (from, to) = prefix_range("gard");
-        assert!("garden".to_string() >= from && "garden".to_string() < to);
-        assert!("gare".to_string() >= to);
+        assert!("garden" >= from.as_str() && "garden" < to.as_str());
+        assert!("gare" >= to.as_str());
     }
 
     #[test]

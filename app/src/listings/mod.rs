@@ -1,5 +1,5 @@
-//! Offers and requests (issue 4, first part): listing, editing, pausing, closing and
-//! renewing; browsing with filters and ranked text search; "my listings".
+//! Offers and requests: listing, editing, pausing, closing and renewing; browsing with
+//! filters and ranked text search; "my listings"; suggestions and matches.
 //!
 //! `domain` holds the rules and the search tokenizer (pure), `store` the SQL (server),
 //! `pages` the screens. Every server function here needs an active member of a network,
@@ -333,7 +333,7 @@ pub async fn listing_matches(id: String) -> Result<Vec<Suggestion>, AppError> {
                 return Err(AppError::not_found("listing"));
             }
             let found =
-                store::suggestions(&st.db, &network, opposite(d.card.kind), &[d.category_id.clone()], &d.locality_id, &d.owner_id, 5)
+                store::suggestions(&st.db, &network, opposite(d.card.kind), std::slice::from_ref(&d.category_id), &d.locality_id, &d.owner_id, 5)
                     .await?;
             Ok(found.into_iter().filter(|(c, _)| c.id != id).map(|(card, reason)| Suggestion { card, reason }).collect())
         }

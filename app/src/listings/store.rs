@@ -4,26 +4,45 @@ use super::domain::{index_terms, prefix_range, terms, ListingDraft, ListingKind,
 use super::{BrowseFilters, Category, ListingCard, ListingDetail};
 use crate::error::AppError;
 use crate::platform::db::{placeholders, value_rows, Db};
-use crate::util::{new_id, now};
-use sqlx::{Any, Row, Transaction};
+use crate::util::{new_id, now, DAY};
+use sqlx::{Any, Transaction};
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    id: String,
+    name: String,
+    theme: String,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(r: CategoryRow) -> Self {
+        Category { wellbeing: r.theme == "wellbeing", id: r.id, name: r.name }
+    }
+}
 
 /// The categories a network's members can choose: everyone's and the network's own, not retired.
 pub async fn categories(db: &Db, network_id: &str) -> Result<Vec<Category>, AppError> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_as::<_, CategoryRow>(
         "SELECT id, name, theme FROM categories WHERE (network_id IS NULL OR network_id = $1) AND retired_at IS NULL ORDER BY position, name",
     )
     .bind(network_id)
     .fetch_all(&db.pool)
     .await?
     .into_iter()
-    .map(|r| Category { id: r.get("id"), name: r.get("name"), wellbeing: r.get::<String, _>("theme") == "wellbeing" })
+    .map(Category::from)
     .collect())
 }
 
 /// The network's open categories and its localities, in one round trip (the browse page and
 /// the listing form need both on every request).
 pub async fn choices(db: &Db, network_id: &str) -> Result<(Vec<Category>, Vec<(String, String)>), AppError> {
-    let rows = sqlx::query(
+    #[derive(sqlx::FromRow)]
+    struct ChoiceRow {
+        part: i64,
+        #[sqlx(flatten)]
+        category: CategoryRow,
+    }
+    let rows = sqlx::query_as::<_, ChoiceRow>(
         "SELECT CAST(0 AS BIGINT) AS part, id, name, theme, position FROM categories
          WHERE (network_id IS NULL OR network_id = $1) AND retired_at IS NULL
          UNION ALL
@@ -35,22 +54,21 @@ pub async fn choices(db: &Db, network_id: &str) -> Result<(Vec<Category>, Vec<(S
     .await?;
     let (mut categories, mut localities) = (vec![], vec![]);
     for r in rows {
-        if r.get::<i64, _>("part") == 0 {
-            categories.push(Category { id: r.get("id"), name: r.get("name"), wellbeing: r.get::<String, _>("theme") == "wellbeing" });
+        if r.part == 0 {
+            categories.push(Category::from(r.category));
         } else {
-            localities.push((r.get("id"), r.get("name")));
+            localities.push((r.category.id, r.category.name));
         }
     }
     Ok((categories, localities))
 }
 
 pub async fn category_name(db: &Db, network_id: &str, id: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query("SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL")
+    Ok(sqlx::query_scalar::<_, String>("SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL")
         .bind(id)
         .bind(network_id)
         .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.get("name")))
+        .await?)
 }
 
 pub async fn locality_in_network(db: &Db, network_id: &str, locality_id: &str) -> Result<bool, AppError> {
@@ -86,7 +104,7 @@ pub async fn insert(db: &Db, network_id: &str, owner_id: &str, d: &ListingDraft,
         "INSERT INTO listings (id, network_id, owner_id, kind, title, description, category_id, tags, locality_id, place, availability,
                                estimate_minutes, status, expires_at, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open',
-                 $13 + 86400 * (SELECT listing_expiry_days FROM networks WHERE id = $2), $14, $14)",
+                 $13 + $15 * (SELECT listing_expiry_days FROM networks WHERE id = $2), $14, $14)",
     )
     .bind(&id)
     .bind(network_id)
@@ -102,6 +120,7 @@ pub async fn insert(db: &Db, network_id: &str, owner_id: &str, d: &ListingDraft,
     .bind(d.estimate_minutes)
     .bind(t)
     .bind(t)
+    .bind(DAY)
     .execute(&mut *tx)
     .await?;
     reindex(&mut tx, &id, d, category).await?;
@@ -147,16 +166,23 @@ pub async fn set_status(db: &Db, id: &str, owner_id: &str, status: ListingStatus
     let q = if renew {
         sqlx::query(
             "UPDATE listings SET status = $1, updated_at = $2,
-                    expires_at = $3 + 86400 * (SELECT n.listing_expiry_days FROM networks n WHERE n.id = listings.network_id)
+                    expires_at = $3 + $6 * (SELECT n.listing_expiry_days FROM networks n WHERE n.id = listings.network_id)
              WHERE id = $4 AND owner_id = $5",
         )
         .bind(status.as_str())
         .bind(t)
         .bind(t)
+        .bind(id)
+        .bind(owner_id)
+        .bind(DAY)
     } else {
-        sqlx::query("UPDATE listings SET status = $1, updated_at = $2 WHERE id = $3 AND owner_id = $4").bind(status.as_str()).bind(t)
+        sqlx::query("UPDATE listings SET status = $1, updated_at = $2 WHERE id = $3 AND owner_id = $4")
+            .bind(status.as_str())
+            .bind(t)
+            .bind(id)
+            .bind(owner_id)
     };
-    Ok(q.bind(id).bind(owner_id).execute(&db.pool).await?.rows_affected() == 1)
+    Ok(q.execute(&db.pool).await?.rows_affected() == 1)
 }
 
 /// What a card shows: the description only as far as its snippet needs.
@@ -166,57 +192,91 @@ const CARD_COLUMNS: &str = "l.id, l.kind, l.title, substr(l.description, 1, 141)
 const CARD_JOINS: &str =
     "JOIN categories c ON c.id = l.category_id JOIN localities loc ON loc.id = l.locality_id JOIN users u ON u.id = l.owner_id";
 
-fn card(r: &sqlx::any::AnyRow) -> ListingCard {
-    let description: String = r.get("description");
-    let mut snippet: String = description.chars().take(140).collect();
-    if description.chars().count() > 140 {
+/// A row of `CARD_COLUMNS`.
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: String,
+    network_id: String,
+    kind: String,
+    title: String,
+    /// The first 141 characters only.
+    description: String,
+    category_name: String,
+    locality_name: String,
+    owner_name: String,
+    place: String,
+    estimate_minutes: Option<i64>,
+    status: String,
+    expires_at: i64,
+    created_at: i64,
+    hidden_at: Option<i64>,
+    owner_id: String,
+    tags: String,
+    availability: String,
+    category_id: String,
+    locality_id: String,
+}
+
+fn card(r: &CardRow) -> ListingCard {
+    let mut snippet: String = r.description.chars().take(140).collect();
+    if r.description.chars().count() > 140 {
         snippet.push('…');
     }
     ListingCard {
-        id: r.get("id"),
-        network_id: r.get("network_id"),
-        kind: ListingKind::parse(&r.get::<String, _>("kind")).unwrap_or(ListingKind::Offer),
-        title: r.get("title"),
+        id: r.id.clone(),
+        network_id: r.network_id.clone(),
+        kind: ListingKind::parse(&r.kind).unwrap_or(ListingKind::Offer),
+        title: r.title.clone(),
         snippet,
-        category_name: r.get("category_name"),
-        locality_name: r.get("locality_name"),
-        owner_name: r.get("owner_name"),
-        place: Place::parse(&r.get::<String, _>("place")).unwrap_or(Place::Home),
-        estimate_minutes: r.get("estimate_minutes"),
-        status: ListingStatus::parse(&r.get::<String, _>("status")).unwrap_or(ListingStatus::Closed),
-        expires_at: r.get("expires_at"),
-        created_at: r.get("created_at"),
-        hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
+        category_name: r.category_name.clone(),
+        locality_name: r.locality_name.clone(),
+        owner_name: r.owner_name.clone(),
+        place: Place::parse(&r.place).unwrap_or(Place::Home),
+        estimate_minutes: r.estimate_minutes,
+        status: ListingStatus::parse(&r.status).unwrap_or(ListingStatus::Closed),
+        expires_at: r.expires_at,
+        created_at: r.created_at,
+        hidden: r.hidden_at.is_some(),
     }
 }
 
+/// A card's row with the whole description, for one listing.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    card: CardRow,
+    full_description: String,
+}
+
 pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, AppError> {
-    let row =
-        sqlx::query(&format!("SELECT {CARD_COLUMNS}, l.description AS full_description FROM listings l {CARD_JOINS} WHERE l.id = $1"))
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row = sqlx::query_as::<_, DetailRow>(&format!(
+        "SELECT {CARD_COLUMNS}, l.description AS full_description FROM listings l {CARD_JOINS} WHERE l.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.map(|r| {
-        let tags: String = r.get("tags");
+        let card_view = card(&r.card);
+        let c = r.card;
         (
             ListingDetail {
-                card: card(&r),
-                description: r.get("full_description"),
-                tags: tags.split(", ").filter(|t| !t.is_empty()).map(str::to_string).collect(),
-                availability: r.get("availability"),
-                owner_id: r.get("owner_id"),
-                category_id: r.get("category_id"),
-                locality_id: r.get("locality_id"),
+                card: card_view,
+                description: r.full_description,
+                tags: c.tags.split(", ").filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                availability: c.availability,
+                owner_id: c.owner_id,
+                category_id: c.category_id,
+                locality_id: c.locality_id,
                 is_owner: false,
             },
-            r.get("network_id"),
+            c.network_id,
         )
     }))
 }
 
 /// A member's own listings, newest first, whatever their state.
 pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as::<_, CardRow>(&format!(
         "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id DESC"
     ))
     .bind(owner_id)
@@ -230,6 +290,7 @@ pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError>
 /// The query's words, the one with the fewest postings first (one round trip of index
 /// counts).
 async fn rarest_first(db: &Db, terms: Vec<String>) -> Result<Vec<String>, AppError> {
+    use sqlx::Row; // the counts are read by position
     if terms.len() < 2 {
         return Ok(terms);
     }
@@ -347,7 +408,7 @@ pub async fn browse(
              ORDER BY r.rank DESC, r.created_at DESC, l.id DESC"
         )
     };
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, CardRow>(&sql);
     for b in binds {
         q = match b {
             Bind::Text(s) => q.bind(s),
@@ -364,12 +425,14 @@ pub async fn browse(
 /// The first expiry after `after` among the network's open listings (or far in the future):
 /// until then, a page of browse results read at `after` stays true.
 pub async fn next_expiry(db: &Db, network_id: &str, after: i64) -> Result<i64, AppError> {
-    let row = sqlx::query("SELECT MIN(expires_at) AS first FROM listings WHERE network_id = $1 AND status = 'open' AND expires_at > $2")
-        .bind(network_id)
-        .bind(after)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(row.get::<Option<i64>, _>("first").unwrap_or(i64::MAX))
+    let first = sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT MIN(expires_at) AS first FROM listings WHERE network_id = $1 AND status = 'open' AND expires_at > $2",
+    )
+    .bind(network_id)
+    .bind(after)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(first.unwrap_or(i64::MAX))
 }
 
 /// Open listings of `kind` in any of `categories` (not the viewer's own), the viewer's area
@@ -460,7 +523,7 @@ async fn suggestions_in(
         )
     };
     let sql = format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id IN ({ids}) ORDER BY l.created_at DESC, l.id DESC");
-    let mut q = sqlx::query(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
+    let mut q = sqlx::query_as::<_, CardRow>(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
     for c in categories {
         q = q.bind(c.as_str());
     }
@@ -469,13 +532,12 @@ async fn suggestions_in(
 
 /// The categories of a member's open listings of one kind.
 pub async fn my_categories(db: &Db, owner_id: &str, kind: ListingKind) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query("SELECT DISTINCT category_id FROM listings WHERE owner_id = $1 AND kind = $2 AND status = 'open' AND expires_at > $3")
-        .bind(owner_id)
-        .bind(kind.as_str())
-        .bind(now())
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|r| r.get("category_id"))
-        .collect())
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT DISTINCT category_id FROM listings WHERE owner_id = $1 AND kind = $2 AND status = 'open' AND expires_at > $3",
+    )
+    .bind(owner_id)
+    .bind(kind.as_str())
+    .bind(now())
+    .fetch_all(&db.pool)
+    .await?)
 }
