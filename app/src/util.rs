@@ -113,6 +113,12 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Text with control characters other than line breaks and tabs (a NUL byte, say), which
+/// PostgreSQL refuses and nobody types on purpose.
+pub fn has_control_chars(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,10 +137,4 @@ mod tests {
         assert_eq!(format_date(1_764_028_800), "25 November 2025");
         assert_eq!(format_date(951_782_400), "29 February 2000");
     }
-}
-
-/// Text with control characters other than line breaks and tabs (a NUL byte, say), which
-/// PostgreSQL refuses and nobody types on purpose.
-pub fn has_control_chars(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }

@@ -3,8 +3,8 @@
 
 use super::store;
 use crate::error::AppError;
-use crate::ledger::csv::safe_cell;
 use crate::networks::domain::require_some_builder;
+use crate::platform::csv::safe_cell;
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Query, State};
@@ -13,7 +13,7 @@ use http::HeaderMap;
 use std::collections::HashMap;
 
 pub async fn audit_csv(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    crate::ledger::csv::download(build(&st, &headers, &q).await.map(|body| ("timeweave-audit-trail.csv".to_string(), body)))
+    crate::platform::csv::download(build(&st, &headers, &q).await.map(|body| ("timeweave-audit-trail.csv".to_string(), body)))
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<Vec<u8>, AppError> {

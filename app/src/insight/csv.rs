@@ -4,7 +4,7 @@
 
 use super::{build, Ask};
 use crate::error::AppError;
-use crate::ledger::csv::safe_cell;
+use crate::platform::csv::safe_cell;
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -18,7 +18,7 @@ pub async fn table_csv(
     Path(file): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    crate::ledger::csv::download(csv_for(&st, &headers, &file, &q).await)
+    crate::platform::csv::download(csv_for(&st, &headers, &file, &q).await)
 }
 
 async fn csv_for(st: &AppState, headers: &HeaderMap, file: &str, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {

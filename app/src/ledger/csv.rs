@@ -7,31 +7,16 @@ use super::store::AccountRef;
 use super::{domain::Minutes, queries};
 use crate::error::AppError;
 use crate::networks::domain::require_active_member;
+use crate::platform::csv::{download, safe_cell};
 use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use http::HeaderMap;
 use std::collections::HashMap;
 
 pub async fn statement_csv(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     download(build(&st, &headers, &q).await)
-}
-
-/// A CSV file as a private download (never cached), or the error with its status.
-pub fn download(file: Result<(String, Vec<u8>), AppError>) -> Response {
-    match file {
-        Ok((name, body)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
-    }
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
@@ -76,21 +61,4 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
     let body = w.into_inner().map_err(|e| crate::error::unexpected(e.to_string()))?;
     let slug: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     Ok((format!("timeweave-hours-{slug}.csv"), body))
-}
-
-/// Text people typed must not run as a formula when the file is opened in a spreadsheet.
-pub fn safe_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(super::safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::safe_cell("Gardening"), "Gardening");
-    }
 }

@@ -430,7 +430,7 @@ pub fn MyListingsPage() -> impl IntoView {
                                         <li class="listing-card">
                                             <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
                                             <h2 class="h3"><a href=format!("/listings/{}", c.id)>{c.title.clone()}</a></h2>
-                                            <p class="meta">{status}{c.hidden.then(|| " · hidden by a community builder")}</p>
+                                            <p class="meta">{status}{c.hidden.then_some(" · hidden by a community builder")}</p>
                                             <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/>
                                         </li>
                                     }

@@ -64,11 +64,13 @@ pub async fn choices(db: &Db, network_id: &str) -> Result<(Vec<Category>, Vec<(S
 }
 
 pub async fn category_name(db: &Db, network_id: &str, id: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar::<_, String>("SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL")
-        .bind(id)
-        .bind(network_id)
-        .fetch_optional(&db.pool)
-        .await?)
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL",
+    )
+    .bind(id)
+    .bind(network_id)
+    .fetch_optional(&db.pool)
+    .await?)
 }
 
 pub async fn locality_in_network(db: &Db, network_id: &str, locality_id: &str) -> Result<bool, AppError> {
@@ -290,22 +292,31 @@ pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError>
 /// The query's words, the one with the fewest postings first (one round trip of index
 /// counts).
 async fn rarest_first(db: &Db, terms: Vec<String>) -> Result<Vec<String>, AppError> {
-    use sqlx::Row; // the counts are read by position
     if terms.len() < 2 {
         return Ok(terms);
     }
     let counts: Vec<String> = (0..terms.len())
-        .map(|k| format!("(SELECT COUNT(*) FROM listing_terms WHERE term >= ${} AND term < ${}) AS c{k}", 2 * k + 1, 2 * k + 2))
+        .map(|k| {
+            format!(
+                "SELECT CAST({k} AS BIGINT) AS k, COUNT(*) AS n FROM listing_terms WHERE term >= ${} AND term < ${}",
+                2 * k + 1,
+                2 * k + 2
+            )
+        })
         .collect();
-    let sql = format!("SELECT {}", counts.join(", "));
-    let mut row_q = sqlx::query(&sql);
+    let sql = counts.join(" UNION ALL ");
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
     for t in &terms {
         let (from, to) = prefix_range(t);
-        row_q = row_q.bind(from).bind(to);
+        q = q.bind(from).bind(to);
     }
-    let row = row_q.fetch_one(&db.pool).await?;
-    let mut ranked: Vec<(i64, String)> =
-        terms.into_iter().enumerate().map(|(k, t)| (row.try_get::<i64, _>(k).unwrap_or(i64::MAX), t)).collect();
+    let mut postings = vec![i64::MAX; terms.len()];
+    for (k, n) in q.fetch_all(&db.pool).await? {
+        if let Some(slot) = usize::try_from(k).ok().and_then(|k| postings.get_mut(k)) {
+            *slot = n;
+        }
+    }
+    let mut ranked: Vec<(i64, String)> = postings.into_iter().zip(terms).collect();
     ranked.sort_by_key(|(n, _)| *n);
     Ok(ranked.into_iter().map(|(_, t)| t).collect())
 }
@@ -523,7 +534,13 @@ async fn suggestions_in(
         )
     };
     let sql = format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id IN ({ids}) ORDER BY l.created_at DESC, l.id DESC");
-    let mut q = sqlx::query_as::<_, CardRow>(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
+    let mut q = sqlx::query_as::<_, CardRow>(&sql)
+        .bind(network_id)
+        .bind(kind.as_str())
+        .bind(now())
+        .bind(exclude_owner)
+        .bind(home_locality)
+        .bind(limit);
     for c in categories {
         q = q.bind(c.as_str());
     }

@@ -2,6 +2,7 @@
 //! context (who is calling) and the security middleware.
 
 pub mod config;
+pub mod csv;
 pub mod db;
 pub mod direct;
 pub mod events;
