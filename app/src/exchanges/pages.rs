@@ -6,8 +6,8 @@ use super::{get_exchange, my_exchanges, ExchangeStep, MessageView, SendMessage, 
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
 use crate::components::layout::Loaded;
 use crate::components::url::{param, query};
-use crate::ledger::domain::Minutes;
 use crate::error::{AppError, FormProblem};
+use crate::ledger::domain::Minutes;
 use crate::listings::domain::ListingKind;
 use crate::listings::pages::{done_message, ListingView};
 use crate::listings::{get_listing, listing_matches};
@@ -124,44 +124,48 @@ fn ExchangeFacts(
 /// The steps a participant may take now, each its own small form.
 #[component]
 fn NextSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAction<ExchangeStep>, problem: FormProblem) -> impl IntoView {
-    (!steps.is_empty()).then(move || view! {
-        <section class="card" aria-labelledby="next-heading">
-            <h2 id="next-heading">"What next?"</h2>
-            {steps.into_iter().map(|(name, label)| {
-                let id = exchange_id.clone();
-                let needs_reason = matches!(name.as_str(), "cancel" | "dispute" | "decline");
-                let record = name == "record";
-                let sp = problem.clone();
-                view! {
-                    <ActionForm action=action attr:class="stack step-form" attr:novalidate=true>
-                        <input type="hidden" name="exchange_id" value=id/>
-                        <input type="hidden" name="step" value=name.clone()/>
-                        {record.then(|| view! {
-                            <DurationField problem=sp.clone() legend="How long did it take?"
-                                hint="The other person confirms it, then the hours move."/>
-                        })}
-                        {needs_reason.then(|| view! {
-                            <TextArea label=if name == "decline" { "A short note (optional)" } else { "Why?" } name="reason"
-                                problem=sp.clone() rows=2 maxlength=500/>
-                        })}
-                        <button type="submit" class=if needs_reason { "button" } else { "button primary" }>{label}</button>
-                    </ActionForm>
-                }
-            }).collect_view()}
-        </section>
+    (!steps.is_empty()).then(move || {
+        view! {
+            <section class="card" aria-labelledby="next-heading">
+                <h2 id="next-heading">"What next?"</h2>
+                {steps.into_iter().map(|(name, label)| {
+                    let id = exchange_id.clone();
+                    let needs_reason = matches!(name.as_str(), "cancel" | "dispute" | "decline");
+                    let record = name == "record";
+                    let sp = problem.clone();
+                    view! {
+                        <ActionForm action=action attr:class="stack step-form" attr:novalidate=true>
+                            <input type="hidden" name="exchange_id" value=id/>
+                            <input type="hidden" name="step" value=name.clone()/>
+                            {record.then(|| view! {
+                                <DurationField problem=sp.clone() legend="How long did it take?"
+                                    hint="The other person confirms it, then the hours move."/>
+                            })}
+                            {needs_reason.then(|| view! {
+                                <TextArea label=if name == "decline" { "A short note (optional)" } else { "Why?" } name="reason"
+                                    problem=sp.clone() rows=2 maxlength=500/>
+                            })}
+                            <button type="submit" class=if needs_reason { "button" } else { "button primary" }>{label}</button>
+                        </ActionForm>
+                    }
+                }).collect_view()}
+            </section>
+        }
     })
 }
 
 /// The thank-yous left so far: (from, text).
 #[component]
 fn ThanksList(thanks: Vec<(String, String)>) -> impl IntoView {
-    (!thanks.is_empty()).then(|| view! {
-        <section aria-labelledby="thanks-heading">
-            <h2 id="thanks-heading">"Thanks"</h2>
-            <ul class="thanks">
-                {thanks.into_iter().map(|(from, body)| view! { <li><strong>{from}": "</strong>{body}</li> }).collect_view()}
-            </ul>
-        </section>
+    (!thanks.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="thanks-heading">
+                <h2 id="thanks-heading">"Thanks"</h2>
+                <ul class="thanks">
+                    {thanks.into_iter().map(|(from, body)| view! { <li><strong>{from}": "</strong>{body}</li> }).collect_view()}
+                </ul>
+            </section>
+        }
     })
 }
 

@@ -56,7 +56,9 @@ pub async fn thank(exchange_id: String, thanks: String) -> Result<(), AppError> 
             let text = thanks.trim().to_string();
             let mut problem = FormProblem::new().keep("thanks", &thanks);
             match text.chars().count() {
-                _ if crate::util::has_control_chars(&text) => problem.push("thanks", "Please use ordinary letters, numbers and punctuation."),
+                _ if crate::util::has_control_chars(&text) => {
+                    problem.push("thanks", "Please use ordinary letters, numbers and punctuation.")
+                }
                 0 => problem.push("thanks", "Write a few words of thanks."),
                 301.. => problem.push("thanks", "Keep it under 300 characters."),
                 _ => {}

@@ -332,9 +332,16 @@ pub async fn listing_matches(id: String) -> Result<Vec<Suggestion>, AppError> {
             if network != m.network_id {
                 return Err(AppError::not_found("listing"));
             }
-            let found =
-                store::suggestions(&st.db, &network, opposite(d.card.kind), std::slice::from_ref(&d.category_id), &d.locality_id, &d.owner_id, 5)
-                    .await?;
+            let found = store::suggestions(
+                &st.db,
+                &network,
+                opposite(d.card.kind),
+                std::slice::from_ref(&d.category_id),
+                &d.locality_id,
+                &d.owner_id,
+                5,
+            )
+            .await?;
             Ok(found.into_iter().filter(|(c, _)| c.id != id).map(|(card, reason)| Suggestion { card, reason }).collect())
         }
         .await,

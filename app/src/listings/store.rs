@@ -64,11 +64,13 @@ pub async fn choices(db: &Db, network_id: &str) -> Result<(Vec<Category>, Vec<(S
 }
 
 pub async fn category_name(db: &Db, network_id: &str, id: &str) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query_scalar::<_, String>("SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL")
-        .bind(id)
-        .bind(network_id)
-        .fetch_optional(&db.pool)
-        .await?)
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT name FROM categories WHERE id = $1 AND (network_id IS NULL OR network_id = $2) AND retired_at IS NULL",
+    )
+    .bind(id)
+    .bind(network_id)
+    .fetch_optional(&db.pool)
+    .await?)
 }
 
 pub async fn locality_in_network(db: &Db, network_id: &str, locality_id: &str) -> Result<bool, AppError> {
@@ -523,7 +525,13 @@ async fn suggestions_in(
         )
     };
     let sql = format!("SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.id IN ({ids}) ORDER BY l.created_at DESC, l.id DESC");
-    let mut q = sqlx::query_as::<_, CardRow>(&sql).bind(network_id).bind(kind.as_str()).bind(now()).bind(exclude_owner).bind(home_locality).bind(limit);
+    let mut q = sqlx::query_as::<_, CardRow>(&sql)
+        .bind(network_id)
+        .bind(kind.as_str())
+        .bind(now())
+        .bind(exclude_owner)
+        .bind(home_locality)
+        .bind(limit);
     for c in categories {
         q = q.bind(c.as_str());
     }
