@@ -174,7 +174,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hours") view=ledger::pages::MyHoursPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings") view=listings::pages::ListingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/new") view=listings::pages::NewListingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/listings/:id") view=listings::pages::ListingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/listings/:id") view=exchanges::pages::ListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/:id/edit") view=listings::pages::EditListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-listings") view=listings::pages::MyListingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/exchanges") view=exchanges::pages::MyExchangesPage ssr=SsrMode::Async/>

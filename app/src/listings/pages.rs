@@ -1,12 +1,13 @@
-//! Browse and search, one listing, posting and editing, and "my listings".
+//! Browse and search, one listing (the route itself, which adds the way to respond, is
+//! `exchanges::pages::ListingPage`), posting and editing, and "my listings".
 
 use super::domain::{ListingKind, ListingStatus, Place};
 use super::{
-    browse_listings, get_listing, listing_choices, listing_matches, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard,
-    ListingDetail, ListingOptions, Suggestion, UpdateListing,
+    browse_listings, get_listing, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingDetail,
+    ListingOptions, Suggestion, UpdateListing,
 };
 use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Select, TextArea};
-use crate::components::layout::PageError;
+use crate::components::layout::{Loaded, PageError};
 use crate::components::url::{param, urlencode};
 use crate::error::FormProblem;
 use crate::ledger::domain::Minutes;
@@ -19,7 +20,8 @@ fn query(name: &'static str) -> Option<String> {
     crate::components::url::query(name).filter(|v| !v.is_empty())
 }
 
-fn done_message() -> Option<&'static str> {
+/// What the page says after the owner's last change (`?done=`).
+pub fn done_message() -> Option<&'static str> {
     Some(match query("done")?.as_str() {
         "created" => "Your listing is up. Other members can find it now.",
         "saved" => "Your changes are saved.",
@@ -84,15 +86,8 @@ pub fn ListingsPage() -> impl IntoView {
             <a class="button primary" href="/listings/new">"Post an offer or request"</a>
             <a class="button" href="/my-listings">"My listings"</a>
         </p>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    // Drawn by `BrowseBody` once per kept page (see `browse_listings`).
-                    Ok(v) => view! { <div class="browse" inner_html=v.html/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        // Drawn by `BrowseBody` once per kept page (see `browse_listings`).
+        <Loaded data=data children=|v| view! { <div class="browse" inner_html=v.html/> }/>
     }
 }
 
@@ -226,26 +221,17 @@ pub fn NewListingPage() -> impl IntoView {
         <Title text="Post an offer or request"/>
         <h1>"Post an offer or request"</h1>
         <p class="lead">"Tell people what you can do, or what you'd like a hand with. Your email and phone number are never shown."</p>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                Suspend::new(async move {
-                    match choices.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok(c) => {
-                            let problem = problem_of(&error);
-                            view! {
-                                <ErrorSummary error=error/>
-                                <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                                    <ListingFields problem=problem choices=c/>
-                                    <button type="submit" class="button primary">"Post it"</button>
-                                </ActionForm>
-                            }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=choices children=move |c| {
+            let error = error.clone();
+            let problem = problem_of(&error);
+            view! {
+                <ErrorSummary error=error/>
+                <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                    <ListingFields problem=problem choices=c/>
+                    <button type="submit" class="button primary">"Post it"</button>
+                </ActionForm>
+            }
+        }/>
     }
 }
 
@@ -261,31 +247,24 @@ pub fn EditListingPage() -> impl IntoView {
     view! {
         <Title text="Change your listing"/>
         <h1>"Change your listing"</h1>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <PageError error=e/> }.into_any(),
-                        Ok((d, _)) if !d.is_owner => view! { <PageError error=crate::error::AppError::Forbidden("Only the person who posted this can change it.".into())/> }.into_any(),
-                        Ok((d, c)) => {
-                            let back = format!("/listings/{}", d.card.id);
-                            // First time: the listing as saved; after a mistake: what was typed.
-                            let problem = if error.is_some() { problem_of(&error) } else { saved_values(&d) };
-                            view! {
-                                <ErrorSummary error=error/>
-                                <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                                    <input type="hidden" name="id" value=d.card.id.clone()/>
-                                    <ListingFields problem=problem choices=c/>
-                                    <button type="submit" class="button primary">"Save changes"</button>
-                                </ActionForm>
-                                <p><a href=back>"Back to the listing"</a></p>
-                            }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |(d, c)| {
+            if !d.is_owner {
+                return view! { <PageError error=crate::error::AppError::Forbidden("Only the person who posted this can change it.".into())/> }.into_any();
+            }
+            let error = error.clone();
+            let back = format!("/listings/{}", d.card.id);
+            // First time: the listing as saved; after a mistake: what was typed.
+            let problem = if error.is_some() { problem_of(&error) } else { saved_values(&d) };
+            view! {
+                <ErrorSummary error=error/>
+                <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                    <input type="hidden" name="id" value=d.card.id.clone()/>
+                    <ListingFields problem=problem choices=c/>
+                    <button type="submit" class="button primary">"Save changes"</button>
+                </ActionForm>
+                <p><a href=back>"Back to the listing"</a></p>
+            }.into_any()
+        }/>
     }
 }
 
@@ -348,61 +327,47 @@ fn now_secs() -> i64 {
     }
 }
 
+/// One listing as its page shows it: what it is, the owner's buttons, the way to respond
+/// (`children`: shown only to other members, while the listing is open and not hidden),
+/// the matches, the report link. `done` is the notice after the owner's last change.
 #[component]
-pub fn ListingPage() -> impl IntoView {
-    let id = param("id");
-    // One resource for the page: the listing and its matches.
-    let data = Resource::new_blocking(
-        move || id.clone(),
-        |id| async move {
-            let d = get_listing(id.clone()).await?;
-            let matches = listing_matches(id).await.unwrap_or_default();
-            Ok::<_, crate::error::AppError>((d, matches))
-        },
-    );
-    let done = done_message();
+pub fn ListingView(
+    detail: ListingDetail,
+    matches: Vec<Suggestion>,
+    done: Option<&'static str>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let d = detail;
+    let now = now_secs();
+    let c = d.card.clone();
+    let respond = (!d.is_owner && !c.hidden && c.status == ListingStatus::Open && c.expires_at > now).then_some(children).flatten();
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok((d, matches)) => {
-                        let now = now_secs();
-                        let c = d.card.clone();
-                        view! {
-                            <Title text=c.title.clone()/>
-                            {done.map(|m| view! { <Notice>{m}</Notice> })}
-                            <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
-                            <h1>{c.title.clone()}</h1>
-                            <p class="description">{d.description.clone()}</p>
-                            <dl class="facts card">
-                                <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd><a href=format!("/members/{}", d.owner_id)>{c.owner_name.clone()}</a></dd>
-                                <dt>"Kind of help"</dt><dd>{c.category_name.clone()}</dd>
-                                <dt>"Area"</dt><dd>{c.locality_name.clone()}</dd>
-                                <dt>"Where"</dt><dd>{c.place.label()}</dd>
-                                {(!d.availability.is_empty()).then(|| view! { <dt>"When"</dt><dd>{d.availability.clone()}</dd> })}
-                                {c.estimate_minutes.map(|m| view! { <dt>"About"</dt><dd>{Minutes(m).display()}</dd> })}
-                                {(!d.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{d.tags.join(", ")}</dd> })}
-                                <dt>"Posted"</dt><dd>{format_date(c.created_at)}</dd>
-                                <dt>"Status"</dt><dd>{status_text(c.status, c.expires_at, now)}</dd>
-                            </dl>
-                            {c.hidden.then(|| view! {
-                                <p class="notice" role="status">"A community builder has hidden this listing: it does not show in search. Contact your community builder to talk about it."</p>
-                            })}
-                            {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/> })}
-                            {(!d.is_owner && !c.hidden && c.status == ListingStatus::Open && c.expires_at > now).then(|| view! {
-                                <crate::exchanges::pages::StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
-                            })}
-                            <Matches items=matches kind=c.kind/>
-                            {(!d.is_owner).then(|| view! {
-                                <p class="report-link"><a href=format!("/report?kind=listing&id={}", c.id)>"Report this listing"</a></p>
-                            })}
-                            <p><a href="/listings" class="back-link">"Back to offers and requests"</a></p>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Title text=c.title.clone()/>
+        {done.map(|m| view! { <Notice>{m}</Notice> })}
+        <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
+        <h1>{c.title.clone()}</h1>
+        <p class="description">{d.description.clone()}</p>
+        <dl class="facts card">
+            <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd><a href=format!("/members/{}", d.owner_id)>{c.owner_name.clone()}</a></dd>
+            <dt>"Kind of help"</dt><dd>{c.category_name.clone()}</dd>
+            <dt>"Area"</dt><dd>{c.locality_name.clone()}</dd>
+            <dt>"Where"</dt><dd>{c.place.label()}</dd>
+            {(!d.availability.is_empty()).then(|| view! { <dt>"When"</dt><dd>{d.availability.clone()}</dd> })}
+            {c.estimate_minutes.map(|m| view! { <dt>"About"</dt><dd>{Minutes(m).display()}</dd> })}
+            {(!d.tags.is_empty()).then(|| view! { <dt>"Tags"</dt><dd>{d.tags.join(", ")}</dd> })}
+            <dt>"Posted"</dt><dd>{format_date(c.created_at)}</dd>
+            <dt>"Status"</dt><dd>{status_text(c.status, c.expires_at, now)}</dd>
+        </dl>
+        {c.hidden.then(|| view! {
+            <p class="notice" role="status">"A community builder has hidden this listing: it does not show in search. Contact your community builder to talk about it."</p>
+        })}
+        {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/> })}
+        {respond.map(|children| children())}
+        <Matches items=matches kind=c.kind/>
+        {(!d.is_owner).then(|| view! {
+            <p class="report-link"><a href=format!("/report?kind=listing&id={}", c.id)>"Report this listing"</a></p>
+        })}
+        <p><a href="/listings" class="back-link">"Back to offers and requests"</a></p>
     }
 }
 
@@ -415,32 +380,27 @@ pub fn MyListingsPage() -> impl IntoView {
         <h1>"My listings"</h1>
         {done.map(|m| view! { <Notice>{m}</Notice> })}
         <p class="actions"><a class="button primary" href="/listings/new">"Post an offer or request"</a></p>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(cards) if cards.is_empty() => view! { <p>"You have not posted anything yet."</p> }.into_any(),
-                    Ok(cards) => {
-                        let now = now_secs();
+        <Loaded data=data children=|cards| {
+            if cards.is_empty() {
+                return view! { <p>"You have not posted anything yet."</p> }.into_any();
+            }
+            let now = now_secs();
+            view! {
+                <ul class="listing-cards">
+                    {cards.into_iter().map(|c| {
+                        let status = status_text(c.status, c.expires_at, now);
                         view! {
-                            <ul class="listing-cards">
-                                {cards.into_iter().map(|c| {
-                                    let status = status_text(c.status, c.expires_at, now);
-                                    view! {
-                                        <li class="listing-card">
-                                            <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
-                                            <h2 class="h3"><a href=format!("/listings/{}", c.id)>{c.title.clone()}</a></h2>
-                                            <p class="meta">{status}{c.hidden.then_some(" · hidden by a community builder")}</p>
-                                            <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                            <li class="listing-card">
+                                <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
+                                <h2 class="h3"><a href=format!("/listings/{}", c.id)>{c.title.clone()}</a></h2>
+                                <p class="meta">{status}{c.hidden.then_some(" · hidden by a community builder")}</p>
+                                <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }/>
     }
 }
 
