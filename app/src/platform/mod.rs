@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod direct;
 pub mod events;
+pub mod flags;
 pub mod form_state;
 pub mod limits;
 pub mod request;
