@@ -25,6 +25,7 @@ pub mod home;
 pub mod insight;
 #[cfg(feature = "ssr")]
 pub mod jobs;
+pub mod joining;
 pub mod ledger;
 pub mod listings;
 pub mod networks;
@@ -142,7 +143,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("") view=home::pages::Landing ssr=SsrMode::Async/>
-                    <Route path=path!("/join") view=auth::pages::JoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("/join") view=joining::pages::JoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/join/check-email") view=auth::pages::CheckEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/confirm-email") view=auth::pages::ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=auth::pages::SignInPage ssr=SsrMode::Async/>

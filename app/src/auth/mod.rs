@@ -1,4 +1,5 @@
-//! Joining, confirming an email, signing in and out, and passwords.
+//! Confirming an email, signing in and out, two-step sign-in, and passwords. Joining is
+//! `crate::joining`, which uses the helpers here (`send_confirmation`, `throttle`).
 //!
 //! Sessions live in the database (see `store`); the cookie holds only a random token.
 //! Every function here decides on the server who is calling; forms post to them with
@@ -44,7 +45,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// Emails a single-use link to confirm an address, inside the caller's transaction.
 #[cfg(feature = "ssr")]
-async fn send_confirmation(
+pub(crate) async fn send_confirmation(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     st: &crate::platform::state::AppState,
     user_id: &str,
@@ -91,120 +92,6 @@ async fn trust_this_browser(st: &crate::platform::state::AppState, user_id: &str
 async fn event(st: &crate::platform::state::AppState, kind: crate::platform::events::EventKind, user_id: Option<&str>, subject: &str) {
     let client = crate::platform::request::client_key(st.config.trust_proxy);
     crate::platform::events::record(&st.db, kind, crate::platform::events::Event { user_id, subject, client: &client, detail: "" }).await;
-}
-
-/// Joins a network: makes the account and a membership (pending where the network vets
-/// members) and emails a link to confirm the address.
-#[server(endpoint = "join")]
-pub async fn join(
-    display_name: String,
-    email: String,
-    password: String,
-    locality: String,
-    code_of_conduct: Option<String>,
-    about: Option<String>,
-    invite: Option<String>,
-) -> Result<(), AppError> {
-    finish(async {
-        use domain::{DisplayName, Email, NewPassword};
-        let st = state()?;
-        // Invited from a referral: the area is the referral's, and no approval is needed.
-        let invitation = match invite.as_deref().filter(|i| !i.is_empty()) {
-            Some(token) => Some(crate::referrals::invitation(&st, token).await?.ok_or_else(|| {
-                AppError::NotFound("This invitation has expired or was already used. Ask your community builder for a new one.".into())
-            })?),
-            None => None,
-        };
-        let locality = invitation.as_ref().map(|(_, _, l, _)| l.clone()).unwrap_or(locality);
-        if crate::platform::request::viewer().await?.is_some() {
-            return Err(AppError::Conflict("You are already signed in. Sign out first to make another account.".into()));
-        }
-        let mut problem = FormProblem::new()
-            .keep("display_name", &display_name)
-            .keep("email", &email)
-            .keep("locality", &locality)
-            .keep("code_of_conduct", code_of_conduct.as_deref().unwrap_or(""))
-            .keep("about", about.as_deref().unwrap_or(""))
-            .keep("invite", invite.as_deref().unwrap_or(""));
-        let about = about.unwrap_or_default().trim().to_string();
-        if about.chars().count() > 1000 || crate::util::has_control_chars(&about) {
-            problem.push("about", "Keep it to 1000 ordinary characters.");
-        }
-        let name = DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
-        let parsed_email = Email::parse(&email).map_err(|m| problem.push("email", m)).ok();
-        let context: Vec<&str> = [email.trim(), display_name.trim()].into_iter().collect();
-        let new_password = NewPassword::parse(&password, &context).map_err(|m| problem.push("password", m)).ok();
-        let network = if locality.is_empty() {
-            problem.push("locality", "Choose the area you live in.");
-            None
-        } else {
-            let found = crate::networks::store::locality_network(&st.db, &locality).await?;
-            if found.is_none() {
-                problem.push("locality", "Choose the area you live in from the list.");
-            }
-            found
-        };
-        if code_of_conduct.is_none() {
-            problem.push("code_of_conduct", "Please read and agree to the code of conduct to join.");
-        }
-        let network = network.map(|(n, approval)| (n, approval && invitation.is_none()));
-        problem.into_result()?;
-        let client = crate::platform::request::client_key(st.config.trust_proxy);
-        let target = parsed_email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
-        use crate::platform::limits::{JOIN_PER_CLIENT, JOIN_PER_EMAIL};
-        throttle::request_limits(&st, JOIN_PER_CLIENT, JOIN_PER_EMAIL, &client, &target, "attempts to join").await??;
-        let (Some(name), Some(email), Some(new_password), Some((network_id, requires_approval))) =
-            (name, parsed_email, new_password, network)
-        else {
-            return Err(crate::error::unexpected("join: parsed values missing after validation"));
-        };
-
-        let hash = password::hash(new_password.expose().to_string()).await?;
-        let existing = store::find_account_by_email(&st.db, email.as_str()).await?;
-        let mut tx = st.db.pool.begin().await?;
-        let mut new_member = None;
-        if existing.is_some() {
-            // Say the same as for a new address (no account discovery); tell the owner instead.
-            crate::email::queue(
-                &mut tx,
-                email.as_str(),
-                "Someone tried to join Timeweave with your email",
-                &format!(
-                    "Hello,\n\nSomeone (perhaps you) tried to join Timeweave with this email address, but you already have an account.\n\nSign in: {}/sign-in\nForgotten your password? {}/forgot-password\n\nIf this wasn't you, you can ignore this email.\n",
-                    st.config.public_url, st.config.public_url
-                ),
-            )
-            .await?;
-        } else {
-            use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
-            let user_id = create_member(
-                &mut tx,
-                &NewAccount { display_name: name.as_str(), email: Some(email.as_str()), password_hash: Some(&hash) },
-                &NewMembership {
-                    network_id: &network_id,
-                    locality_id: &locality,
-                    about: &about,
-                    joined_by: JoinedBy::Themselves { requires_approval },
-                },
-            )
-            .await?;
-            send_confirmation(&mut tx, &st, &user_id, email.as_str(), name.as_str()).await?;
-            if let Some((referral, _, _, from)) = &invitation {
-                if !crate::referrals::joined_by_invitation(&mut tx, referral, *from, &user_id).await? {
-                    return Err(AppError::Conflict("This invitation was changed just now. Ask your community builder for a new one.".into()));
-                }
-            }
-            new_member = Some(user_id);
-        }
-        tx.commit().await?;
-        // Where no approval is needed the member is active now: their welcome hours follow
-        // (once: the transfer id is fixed per member). Approval gives them otherwise.
-        if let (Some(user_id), false) = (new_member, requires_approval) {
-            crate::ledger::grant_starting_credit(&st, &network_id, &user_id).await?;
-        }
-        leptos_axum::redirect("/join/check-email");
-        Ok(())
-    }.await)
 }
 
 /// Confirms an email address with the single-use link from the welcome email.

@@ -1,76 +1,15 @@
-//! Pages for joining, confirming, signing in, and passwords.
+//! Pages for confirming an email, signing in (with two-step sign-in), and passwords. The
+//! join page is `crate::joining::pages`.
 
 use super::{
-    two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, Join, RequestPasswordReset, ResetPassword, SignIn, SignInCode,
-    UnlockSignIn,
+    two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, RequestPasswordReset, ResetPassword, SignIn, SignInCode, UnlockSignIn,
 };
-use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Select, TextArea};
-use crate::components::layout::PageError;
+use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice};
+use crate::components::layout::{Loaded, PageError};
 use crate::components::url::query;
-use crate::networks::{current_viewer, join_choices};
+use crate::networks::current_viewer;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-#[component]
-pub fn JoinPage() -> impl IntoView {
-    let action = ServerAction::<Join>::new();
-    let error = last_error(action);
-    let problem = problem_of(&error);
-    let choices = Resource::new_blocking(|| (), |_| join_choices());
-    let invite = query("invite").or_else(|| problem.value_for("invite")).filter(|i| !i.is_empty());
-    view! {
-        <Title text="Join"/>
-        <h1>"Join your local time bank"</h1>
-        <p class="lead">"Give an hour, get an hour. Everyone's time is worth the same."</p>
-        {invite.is_some().then(|| view! {
-            <Notice>"Your community builder invited you: once you join you can start straight away, no need to wait for approval."</Notice>
-        })}
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let error = error.clone();
-                let problem = problem.clone();
-                let invite = invite.clone();
-                Suspend::new(async move {
-                    let groups = match choices.await {
-                        Ok(networks) => networks
-                            .into_iter()
-                            .map(|n| (n.name, n.localities.into_iter().map(|l| (l.id, l.name)).collect()))
-                            .collect::<Vec<_>>(),
-                        Err(e) => return view! { <PageError error=e/> }.into_any(),
-                    };
-                    view! {
-                        <ErrorSummary error=error/>
-                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                            <Field label="Your name" name="display_name" problem=problem.clone() autocomplete="name"
-                                hint="The name other members will see. Your first name is fine." required=true/>
-                            <Field label="Email address" name="email" kind="email" problem=problem.clone()
-                                autocomplete="email" inputmode="email" hint="We'll send you a link to confirm it. Other members never see it." required=true/>
-                            <Field label="Choose a password" name="password" kind="password" problem=problem.clone()
-                                autocomplete="new-password" hint="At least 8 characters. Three or four random words work well." required=true/>
-                            {match invite.clone() {
-                                Some(token) => view! {
-                                    <input type="hidden" name="invite" value=token/>
-                                    <input type="hidden" name="locality" value=""/>
-                                }.into_any(),
-                                None => view! {
-                                    <Select label="Where do you live?" name="locality" problem=problem.clone() groups=groups.clone()
-                                        hint="Pick your area so we can connect you with people nearby."/>
-                                }.into_any(),
-                            }}
-                            <TextArea label="A few words about you (optional)" name="about" problem=problem.clone() rows=3 maxlength=1000
-                                hint="What you might offer, what you would like help with. A community builder reads this when they welcome you."/>
-                            <Checkbox name="code_of_conduct" problem=problem.clone()
-                                label=view! { "I have read and agree to the "<a href="/code-of-conduct" target="_blank">"code of conduct"</a> }.into_any()/>
-                            <button type="submit" class="button primary">"Join"</button>
-                        </ActionForm>
-                        <p>"Already a member? "<a href="/sign-in">"Sign in"</a></p>
-                    }
-                    .into_any()
-                })
-            }}
-        </Suspense>
-    }
-}
 
 #[component]
 pub fn CheckEmailPage() -> impl IntoView {
@@ -215,41 +154,35 @@ pub fn AccountPage() -> impl IntoView {
     let viewer = Resource::new_blocking(|| (), |_| current_viewer());
     view! {
         <Title text="Your account"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let error = error.clone();
-                let problem = problem.clone();
-                Suspend::new(async move {
-                    let viewer = match viewer.await {
-                        Ok(Some(v)) => v,
-                        Ok(None) => return view! { <PageError error=crate::error::AppError::Unauthenticated/> }.into_any(),
-                        Err(e) => return view! { <PageError error=e/> }.into_any(),
-                    };
-                    if viewer.is_waiting() {
-                        return view! { <PageError error=crate::error::AppError::Forbidden("Your membership is waiting for approval.".into())/> }.into_any();
-                    }
-                    view! {
-                        <h1>"Your account"</h1>
-                        {changed.then(|| view! { <Notice>"Your password has been changed. You have been signed out everywhere else."</Notice> })}
-                        <dl class="facts">
-                            <dt>"Name"</dt><dd>{viewer.display_name.clone()}</dd>
-                            <dt>"Email"</dt><dd>{viewer.email.clone().unwrap_or_else(|| "None".into())}</dd>
-                        </dl>
-                        <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
-                        <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
-                        <h2>"Change your password"</h2>
-                        <ErrorSummary error=error/>
-                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                            <Field label="Current password" name="current_password" kind="password" problem=problem.clone() autocomplete="current-password" required=true/>
-                            <Field label="New password" name="new_password" kind="password" problem=problem.clone() autocomplete="new-password"
-                                hint="At least 8 characters. Three or four random words work well." required=true/>
-                            <button type="submit" class="button primary">"Change password"</button>
-                        </ActionForm>
-                    }
-                    .into_any()
-                })
-            }}
-        </Suspense>
+        <Loaded data=viewer children=move |viewer| {
+            let (error, problem) = (error.clone(), problem.clone());
+            let viewer = match viewer {
+                Some(v) => v,
+                None => return view! { <PageError error=crate::error::AppError::Unauthenticated/> }.into_any(),
+            };
+            if viewer.is_waiting() {
+                return view! { <PageError error=crate::error::AppError::Forbidden("Your membership is waiting for approval.".into())/> }.into_any();
+            }
+            view! {
+                <h1>"Your account"</h1>
+                {changed.then(|| view! { <Notice>"Your password has been changed. You have been signed out everywhere else."</Notice> })}
+                <dl class="facts">
+                    <dt>"Name"</dt><dd>{viewer.display_name.clone()}</dd>
+                    <dt>"Email"</dt><dd>{viewer.email.clone().unwrap_or_else(|| "None".into())}</dd>
+                </dl>
+                <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
+                <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
+                <h2>"Change your password"</h2>
+                <ErrorSummary error=error.clone()/>
+                <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                    <Field label="Current password" name="current_password" kind="password" problem=problem.clone() autocomplete="current-password" required=true/>
+                    <Field label="New password" name="new_password" kind="password" problem=problem.clone() autocomplete="new-password"
+                        hint="At least 8 characters. Three or four random words work well." required=true/>
+                    <button type="submit" class="button primary">"Change password"</button>
+                </ActionForm>
+            }
+            .into_any()
+        }/>
     }
 }
 
@@ -285,77 +218,86 @@ pub fn TwoStepPage() -> impl IntoView {
     view! {
         <Title text="Two-step sign-in"/>
         <h1>"Two-step sign-in"</h1>
-        <Suspense fallback=|| ()>
-            {move || {
-                let (enable_error, disable_error, done) = (enable_error.clone(), disable_error.clone(), done.clone());
-                Suspend::new(async move {
-                    let d = match data.await {
-                        Err(e) => return view! { <PageError error=e/> }.into_any(),
-                        Ok(d) => d,
-                    };
-                    let notice = match done.as_deref() {
-                        Some("on") => Some("Two-step sign-in is on. From now on you will be asked for a code when you sign in."),
-                        Some("off") => Some("Two-step sign-in is off."),
-                        _ => None,
-                    };
-                    if d.enabled {
-                        let p = problem_of(&disable_error);
-                        return view! {
-                            {notice.map(|n| view! { <Notice>{n}</Notice> })}
-                            <p class="lead">"Two-step sign-in is on: after your password we ask for a code from the authenticator app on your phone."</p>
-                            <p>{format!("Recovery codes left: {}.", d.recovery_left)}</p>
-                            {if d.required {
-                                view! { <p>"Your role (community builder, health or care professional, or administrator) needs it, so it stays on."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <h2>"Turn it off"</h2>
-                                    <ErrorSummary error=disable_error.clone()/>
-                                    <ActionForm action=disable attr:class="stack" attr:novalidate=true>
-                                        <Field label="A code from your app, or a recovery code" name="code" problem=p.clone() autocomplete="one-time-code"/>
-                                        <button type="submit" class="button">"Turn two-step sign-in off"</button>
-                                    </ActionForm>
-                                }.into_any()
-                            }}
-                        }.into_any();
-                    }
-                    let p = problem_of(&enable_error);
-                    let secret = d.secret.clone().unwrap_or_default();
-                    let grouped: Vec<String> = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect();
-                    view! {
-                        {(asked || d.required).then(|| view! {
-                            <div class="notice" role="status">
-                                "Community builders, health and care professionals and administrators sign in with a password "
-                                <strong>"and"</strong>" a code from their phone, because they can see other people's details. "
-                                "Your tools will appear as soon as this is set up."
-                            </div>
-                        })}
-                        <p class="lead">"Two-step sign-in asks for a 6-digit code from an app on your phone after your password, so nobody can sign in with your password alone."</p>
-                        <ol class="steps">
-                            <li>
-                                "Install an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP) on your phone."
-                            </li>
-                            <li>
-                                "Add an account in the app. On this phone you can "
-                                <a href=d.uri.clone().unwrap_or_default()>"open it in your authenticator app"</a>
-                                "; otherwise type this key: "
-                                <code class="secret" aria-label=format!("Key: {}", secret.chars().map(|c| c.to_string()).collect::<Vec<_>>().join(" "))>{grouped.join(" ")}</code>
-                            </li>
-                            <li>
-                                "Write down these recovery codes and keep them somewhere safe. Each works once if you lose your phone. We will not show them again."
-                                <ul class="recovery-codes">
-                                    {d.pending_codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
-                                </ul>
-                            </li>
-                            <li>"Type the code the app shows now."</li>
-                        </ol>
-                        <ErrorSummary error=enable_error.clone()/>
-                        <ActionForm action=enable attr:class="stack" attr:novalidate=true>
-                            <Field label="Code from the app" name="code" problem=p.clone() autocomplete="one-time-code" inputmode="numeric" required=true/>
-                            <button type="submit" class="button primary">"Turn on two-step sign-in"</button>
-                        </ActionForm>
-                    }.into_any()
-                })
-            }}
-        </Suspense>
+        <Loaded data=data children=move |d| {
+            let notice = match done.as_deref() {
+                Some("on") => Some("Two-step sign-in is on. From now on you will be asked for a code when you sign in."),
+                Some("off") => Some("Two-step sign-in is off."),
+                _ => None,
+            };
+            if d.enabled {
+                view! { {notice.map(|n| view! { <Notice>{n}</Notice> })} <TwoStepOn status=d disable=disable error=disable_error.clone()/> }.into_any()
+            } else {
+                view! { <TwoStepSetUp status=d asked=asked enable=enable error=enable_error.clone()/> }.into_any()
+            }
+        }/>
+    }
+}
+
+/// Two-step sign-in is on: how many recovery codes are left, and turning it off (residents).
+#[component]
+fn TwoStepOn(status: super::TwoStepView, disable: ServerAction<DisableTwoStep>, error: Option<crate::error::AppError>) -> impl IntoView {
+    let p = problem_of(&error);
+    view! {
+        <p class="lead">"Two-step sign-in is on: after your password we ask for a code from the authenticator app on your phone."</p>
+        <p>{format!("Recovery codes left: {}.", status.recovery_left)}</p>
+        {if status.required {
+            view! { <p>"Your role (community builder, health or care professional, or administrator) needs it, so it stays on."</p> }.into_any()
+        } else {
+            view! {
+                <h2>"Turn it off"</h2>
+                <ErrorSummary error=error.clone()/>
+                <ActionForm action=disable attr:class="stack" attr:novalidate=true>
+                    <Field label="A code from your app, or a recovery code" name="code" problem=p.clone() autocomplete="one-time-code"/>
+                    <button type="submit" class="button">"Turn two-step sign-in off"</button>
+                </ActionForm>
+            }.into_any()
+        }}
+    }
+}
+
+/// Setting two-step sign-in up: the app, the key, the recovery codes, the first code.
+#[component]
+fn TwoStepSetUp(
+    status: super::TwoStepView,
+    asked: bool,
+    enable: ServerAction<EnableTwoStep>,
+    error: Option<crate::error::AppError>,
+) -> impl IntoView {
+    let d = status;
+    let p = problem_of(&error);
+    let secret = d.secret.clone().unwrap_or_default();
+    let grouped: Vec<String> = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect();
+    view! {
+        {(asked || d.required).then(|| view! {
+            <div class="notice" role="status">
+                "Community builders, health and care professionals and administrators sign in with a password "
+                <strong>"and"</strong>" a code from their phone, because they can see other people's details. "
+                "Your tools will appear as soon as this is set up."
+            </div>
+        })}
+        <p class="lead">"Two-step sign-in asks for a 6-digit code from an app on your phone after your password, so nobody can sign in with your password alone."</p>
+        <ol class="steps">
+            <li>
+                "Install an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP) on your phone."
+            </li>
+            <li>
+                "Add an account in the app. On this phone you can "
+                <a href=d.uri.clone().unwrap_or_default()>"open it in your authenticator app"</a>
+                "; otherwise type this key: "
+                <code class="secret" aria-label=format!("Key: {}", secret.chars().map(|c| c.to_string()).collect::<Vec<_>>().join(" "))>{grouped.join(" ")}</code>
+            </li>
+            <li>
+                "Write down these recovery codes and keep them somewhere safe. Each works once if you lose your phone. We will not show them again."
+                <ul class="recovery-codes">
+                    {d.pending_codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
+                </ul>
+            </li>
+            <li>"Type the code the app shows now."</li>
+        </ol>
+        <ErrorSummary error=error.clone()/>
+        <ActionForm action=enable attr:class="stack" attr:novalidate=true>
+            <Field label="Code from the app" name="code" problem=p.clone() autocomplete="one-time-code" inputmode="numeric" required=true/>
+            <button type="submit" class="button primary">"Turn on two-step sign-in"</button>
+        </ActionForm>
     }
 }

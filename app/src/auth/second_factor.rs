@@ -13,17 +13,18 @@
 //! - half-way through signing in the browser holds only a random challenge token; five
 //!   wrong codes end the challenge.
 
+use super::store::second_factor as rows;
 use crate::error::AppError;
 use crate::platform::db::Db;
 use crate::platform::secrets::Keys;
 use crate::platform::state::AppState;
-use crate::util::{hash_token, new_token, now};
+use crate::util::{hash_token, new_token, now, MINUTE};
 use rand::RngCore;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use totp_rs::{Builder, Secret, Totp};
 
 pub const CHALLENGE_COOKIE: &str = "tw_challenge";
-pub const CHALLENGE_SECS: i64 = 600;
+pub const CHALLENGE_SECS: i64 = 10 * MINUTE;
 pub const MAX_CODE_ATTEMPTS: i64 = 5;
 const RECOVERY_CODES: usize = 10;
 
@@ -106,7 +107,7 @@ fn open_text(keys: &Keys, purpose: &str, stored: &str) -> Option<String> {
     keys.open(purpose, stored).and_then(|b| String::from_utf8(b).ok())
 }
 
-// ---- storage ----
+// ---- storage (the SQL is in `store::second_factor`) ----
 
 /// Where a person stands: (secret, turned on, recovery codes left, codes waiting to be shown).
 pub struct FactorState {
@@ -117,36 +118,23 @@ pub struct FactorState {
 }
 
 pub async fn state_of(st: &AppState, user_id: &str) -> Result<Option<FactorState>, AppError> {
-    let db = &st.db;
-    let row = sqlx::query(
-        "SELECT f.secret, f.enabled_at, f.pending_codes,
-                (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = f.user_id AND r.used_at IS NULL) AS left_codes
-         FROM second_factors f WHERE f.user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
+    let Some(r) = rows::factor(&st.db, user_id).await? else { return Ok(None) };
     let keys = &st.config.keys;
     // A secret no key opens cannot be used: the key was lost or changed without rotation.
-    let secret = open_text(keys, SECRET_PURPOSE, &r.get::<String, _>("secret"))
+    let secret = open_text(keys, SECRET_PURPOSE, &r.secret)
         .ok_or_else(|| crate::error::unexpected("a two-step secret does not open with the configured keys"))?;
-    let pending = open_text(keys, PENDING_PURPOSE, &r.get::<String, _>("pending_codes")).unwrap_or_default();
+    let pending = open_text(keys, PENDING_PURPOSE, &r.pending_codes).unwrap_or_default();
     Ok(Some(FactorState {
         secret,
-        enabled: r.get::<Option<i64>, _>("enabled_at").is_some(),
-        recovery_left: r.get("left_codes"),
+        enabled: r.enabled_at.is_some(),
+        recovery_left: r.left_codes,
         pending_codes: pending.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
     }))
 }
 
 /// Whether the person has a second factor turned on.
 pub async fn is_enabled(db: &Db, user_id: &str) -> Result<bool, AppError> {
-    let row = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND enabled_at IS NOT NULL")
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.is_some())
+    rows::is_enabled(db, user_id).await
 }
 
 /// Starts (or continues) setting up: a new secret and recovery codes, kept until turned on.
@@ -154,41 +142,18 @@ pub async fn is_enabled(db: &Db, user_id: &str) -> Result<bool, AppError> {
 /// up gets a new one (the first one's secret stops working), so a second sign-in cannot
 /// read the secret someone else is setting up.
 pub async fn begin_setup(st: &AppState, user_id: &str, session_token: &str) -> Result<FactorState, AppError> {
-    let db = &st.db;
     let session = hash_token(session_token);
-    let mine = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND (enabled_at IS NOT NULL OR setup_session = $2)")
-        .bind(user_id)
-        .bind(&session)
-        .fetch_optional(&db.pool)
-        .await?;
-    if mine.is_none() {
-        let mut tx = db.pool.begin().await?;
-        sqlx::query("DELETE FROM second_factors WHERE user_id = $1 AND enabled_at IS NULL").bind(user_id).execute(&mut *tx).await?;
-        sqlx::query(
-            "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, setup_session, created_at)
-             VALUES ($1, $2, NULL, 0, $3, $4, $5) ON CONFLICT (user_id) DO NOTHING",
-        )
-        .bind(user_id)
-        .bind(seal_secret(&st.config.keys, &new_secret()))
-        .bind(st.config.keys.seal(PENDING_PURPOSE, new_recovery_codes().join(" ").as_bytes()))
-        .bind(&session)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+    if !rows::on_or_set_up_by(&st.db, user_id, &session).await? {
+        let sealed_secret = seal_secret(&st.config.keys, &new_secret());
+        let sealed_pending = st.config.keys.seal(PENDING_PURPOSE, new_recovery_codes().join(" ").as_bytes());
+        rows::restart_setup(&st.db, user_id, &sealed_secret, &sealed_pending, &session, now()).await?;
     }
     state_of(st, user_id).await?.ok_or_else(|| crate::error::unexpected("second factor: setup row missing"))
 }
 
 /// The secret being set up by this session, if it is this session's.
 pub async fn pending_for(st: &AppState, user_id: &str, session_token: &str) -> Result<Option<FactorState>, AppError> {
-    let db = &st.db;
-    let ok = sqlx::query("SELECT 1 AS one FROM second_factors WHERE user_id = $1 AND enabled_at IS NULL AND setup_session = $2")
-        .bind(user_id)
-        .bind(hash_token(session_token))
-        .fetch_optional(&db.pool)
-        .await?;
-    if ok.is_none() {
+    if !rows::set_up_by(&st.db, user_id, &hash_token(session_token)).await? {
         return Ok(None);
     }
     state_of(st, user_id).await
@@ -198,61 +163,29 @@ pub async fn pending_for(st: &AppState, user_id: &str, session_token: &str) -> R
 /// person's (hashed), and are never shown again.
 pub async fn enable(tx: &mut Transaction<'_, Any>, st: &AppState, user_id: &str, step: u64, codes: &[String]) -> Result<bool, AppError> {
     let t = now();
-    let done = sqlx::query(
-        "UPDATE second_factors SET enabled_at = $1, last_step = $2, pending_codes = '' WHERE user_id = $3 AND enabled_at IS NULL",
-    )
-    .bind(t)
-    .bind(step as i64)
-    .bind(user_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected()
-        == 1;
+    let done = rows::turn_on(tx, user_id, step as i64, t).await?;
     if done {
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
-        for c in codes {
-            sqlx::query("INSERT INTO recovery_codes (code_hash, user_id, used_at, created_at) VALUES ($1, $2, NULL, $3)")
-                .bind(recovery_hashes(&st.config.keys, user_id, c).swap_remove(0))
-                .bind(user_id)
-                .bind(t)
-                .execute(&mut **tx)
-                .await?;
-        }
+        let hashes: Vec<String> = codes.iter().map(|c| recovery_hashes(&st.config.keys, user_id, c).swap_remove(0)).collect();
+        rows::replace_recovery_codes(tx, user_id, &hashes, t).await?;
     }
     Ok(done)
 }
 
 /// Turns the factor off (only where the person's roles allow it; the caller checks).
 pub async fn disable(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM second_factors WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
-    Ok(())
+    rows::delete(tx, user_id).await
 }
 
 /// Checks a code from the app or a recovery code, and uses it up. `false`: wrong, or
 /// already used.
 pub async fn verify(st: &AppState, user_id: &str, typed: &str) -> Result<bool, AppError> {
-    let db = &st.db;
     let Some(state) = state_of(st, user_id).await?.filter(|s| s.enabled) else { return Ok(false) };
     if let Some(step) = matching_step(&state.secret, typed, now() as u64) {
-        let used = sqlx::query("UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
-            .bind(step as i64)
-            .bind(user_id)
-            .execute(&db.pool)
-            .await?
-            .rows_affected();
-        return Ok(used == 1);
+        return rows::use_step(&st.db, user_id, step as i64).await;
     }
     // Codes kept before a key rotation carry an old key's hash: try each accepted key.
     for hash in recovery_hashes(&st.config.keys, user_id, typed) {
-        let used = sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL")
-            .bind(now())
-            .bind(hash)
-            .bind(user_id)
-            .execute(&db.pool)
-            .await?
-            .rows_affected();
-        if used == 1 {
+        if rows::use_recovery_code(&st.db, user_id, &hash, now()).await? {
             return Ok(true);
         }
     }
@@ -265,11 +198,9 @@ pub async fn verify(st: &AppState, user_id: &str, typed: &str) -> Result<bool, A
 /// people who hold them have set up new ones (or accept that those codes stop working).
 pub async fn reseal_all(st: &AppState) -> Result<u64, AppError> {
     let keys = &st.config.keys;
-    let rows = sqlx::query("SELECT user_id, secret, pending_codes FROM second_factors").fetch_all(&st.db.pool).await?;
     let mut done = 0;
-    for r in rows {
-        let user_id: String = r.get("user_id");
-        let (secret, pending): (String, String) = (r.get("secret"), r.get("pending_codes"));
+    for r in rows::all_sealed(&st.db).await? {
+        let (user_id, secret, pending) = (r.user_id, r.secret, r.pending_codes);
         if keys.is_current(&secret) && (pending.is_empty() || keys.is_current(&pending)) {
             continue;
         }
@@ -277,29 +208,14 @@ pub async fn reseal_all(st: &AppState) -> Result<u64, AppError> {
             .ok_or_else(|| crate::error::unexpected(format!("the two-step secret of {user_id} opens with no configured key")))?;
         let plain_pending = open_text(keys, PENDING_PURPOSE, &pending).unwrap_or_default();
         let sealed_pending = if plain_pending.is_empty() { String::new() } else { keys.seal(PENDING_PURPOSE, plain_pending.as_bytes()) };
-        done += sqlx::query("UPDATE second_factors SET secret = $1, pending_codes = $2 WHERE user_id = $3 AND secret = $4")
-            .bind(seal_secret(keys, &plain))
-            .bind(sealed_pending)
-            .bind(&user_id)
-            .bind(&secret)
-            .execute(&st.db.pool)
-            .await?
-            .rows_affected();
+        done += rows::reseal(&st.db, &user_id, &secret, &seal_secret(keys, &plain), &sealed_pending).await?;
     }
     Ok(done)
 }
 
 /// Seeds a turned-on factor with a known secret (tests).
 pub async fn seed(tx: &mut Transaction<'_, Any>, keys: &Keys, user_id: &str, secret: &str) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO second_factors (user_id, secret, enabled_at, last_step, pending_codes, created_at) VALUES ($1, $2, $3, 0, '', $3)",
-    )
-    .bind(user_id)
-    .bind(seal_secret(keys, secret))
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    rows::insert_enabled(tx, user_id, &seal_secret(keys, secret), now()).await
 }
 
 // ---- the half-way point of signing in ----
@@ -307,54 +223,29 @@ pub async fn seed(tx: &mut Transaction<'_, Any>, keys: &Keys, user_id: &str, sec
 /// Remembers that the password was right; returns the token for the challenge cookie.
 pub async fn open_challenge(db: &Db, user_id: &str, next: &str) -> Result<String, AppError> {
     let token = new_token();
-    sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at < $1").bind(now()).execute(&db.pool).await?;
-    sqlx::query("INSERT INTO sign_in_challenges (token_hash, user_id, next_path, attempts, expires_at) VALUES ($1, $2, $3, 0, $4)")
-        .bind(hash_token(&token))
-        .bind(user_id)
-        .bind(next)
-        .bind(now() + CHALLENGE_SECS)
-        .execute(&db.pool)
-        .await?;
+    rows::open_challenge(db, &hash_token(&token), user_id, next, now(), now() + CHALLENGE_SECS).await?;
     Ok(token)
 }
 
 /// The challenge behind a token, if live and not worn out: (user id, next path).
 pub async fn challenge(db: &Db, token: &str) -> Result<Option<(String, String)>, AppError> {
-    let row = sqlx::query("SELECT user_id, next_path FROM sign_in_challenges WHERE token_hash = $1 AND expires_at >= $2 AND attempts < $3")
-        .bind(hash_token(token))
-        .bind(now())
-        .bind(MAX_CODE_ATTEMPTS)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|r| (r.get("user_id"), r.get("next_path"))))
+    let row = rows::challenge(db, &hash_token(token), now(), MAX_CODE_ATTEMPTS).await?;
+    Ok(row.map(|r| (r.user_id, r.next_path)))
 }
 
 /// Uses up one attempt before a code is checked (one conditional UPDATE, so parallel
 /// guesses cannot slip past the limit). `false`: no attempts left, or no such challenge.
 pub async fn take_attempt(db: &Db, token: &str) -> Result<bool, AppError> {
-    Ok(sqlx::query("UPDATE sign_in_challenges SET attempts = attempts + 1 WHERE token_hash = $1 AND attempts < $2 AND expires_at >= $3")
-        .bind(hash_token(token))
-        .bind(MAX_CODE_ATTEMPTS)
-        .bind(now())
-        .execute(&db.pool)
-        .await?
-        .rows_affected()
-        == 1)
+    rows::take_attempt(db, &hash_token(token), MAX_CODE_ATTEMPTS, now()).await
 }
 
 pub async fn close_challenge(db: &Db, token: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1").bind(hash_token(token)).execute(&db.pool).await?;
-    Ok(())
+    rows::close_challenge(db, &hash_token(token)).await
 }
 
 /// Notes on the current session that it proved a second factor.
 pub async fn mark_session(db: &Db, session_token: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE id_hash = $2")
-        .bind(now())
-        .bind(hash_token(session_token))
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    rows::mark_session(db, &hash_token(session_token), now()).await
 }
 
 #[cfg(test)]

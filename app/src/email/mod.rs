@@ -7,6 +7,8 @@
 //! demo shows at `/outbox` (and site admins can always read).
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -31,60 +33,26 @@ pub async fn outbox_messages() -> Result<Vec<OutboxMessage>, AppError> {
             let state = crate::platform::state::state()?;
             // Public only in the demo, and only in a database the demo itself made (a real
             // database started with --demo by mistake keeps its reset links private).
-            let public = state.config.demo && crate::demo::is_demo_database(&state.db).await?;
+            let public = state.config.demo && crate::platform::flags::is_demo_database(&state.db).await?;
             if !public {
                 let viewer = crate::platform::request::signed_in().await?;
                 crate::networks::domain::require_site_admin(&viewer)?;
             }
-            ssr::latest(&state.db, 50).await
+            store::latest(&state.db, 50).await
         }
         .await,
     )
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::*;
+pub use delivery::deliver_forever;
+#[cfg(feature = "ssr")]
+pub use store::queue;
 
 #[cfg(feature = "ssr")]
-mod ssr {
-    use super::OutboxMessage;
-    use crate::error::AppError;
-    use crate::platform::db::Db;
+mod delivery {
+    use super::store;
     use crate::platform::state::AppState;
-    use crate::util::{new_id, now};
-    use sqlx::{Any, Row, Transaction};
-
-    /// Queues an email inside the caller's transaction.
-    pub async fn queue(tx: &mut Transaction<'_, Any>, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
-        sqlx::query("INSERT INTO outbox (id, to_address, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new_id())
-            .bind(to)
-            .bind(subject)
-            .bind(body)
-            .bind(now())
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn latest(db: &Db, limit: i64) -> Result<Vec<OutboxMessage>, AppError> {
-        let rows =
-            sqlx::query("SELECT id, to_address, subject, body, created_at, sent_at FROM outbox ORDER BY created_at DESC, id LIMIT $1")
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| OutboxMessage {
-                id: r.get("id"),
-                to_address: r.get("to_address"),
-                subject: r.get("subject"),
-                body: r.get("body"),
-                created_at: r.get("created_at"),
-                sent: r.get::<Option<i64>, _>("sent_at").is_some(),
-            })
-            .collect())
-    }
 
     /// Delivers queued mail by SMTP until the process ends. Several servers may run this:
     /// each message is claimed with a conditional update before it is sent.
@@ -107,32 +75,15 @@ mod ssr {
 
     async fn deliver_batch(state: &AppState, transport: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>) -> anyhow::Result<()> {
         use lettre::AsyncTransport;
-        let rows = sqlx::query("SELECT id, to_address, subject, body FROM outbox WHERE sent_at IS NULL ORDER BY created_at LIMIT 20")
-            .fetch_all(&state.db.pool)
-            .await?;
-        for r in rows {
-            let id: String = r.get("id");
+        for m in store::unsent(&state.db).await? {
             // Claim it: only one server sends each message.
-            let claimed = sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2 AND sent_at IS NULL")
-                .bind(now())
-                .bind(&id)
-                .execute(&state.db.pool)
-                .await?
-                .rows_affected();
-            if claimed == 0 {
+            if !store::claim(&state.db, &m.id).await? {
                 continue;
             }
-            let message = lettre::Message::builder()
-                .from(state.config.mail_from.parse()?)
-                .to(r.get::<String, _>("to_address").parse()?)
-                .subject(r.get::<String, _>("subject"))
-                .body(r.get::<String, _>("body"))?;
+            let message =
+                lettre::Message::builder().from(state.config.mail_from.parse()?).to(m.to_address.parse()?).subject(m.subject).body(m.body)?;
             if let Err(e) = transport.send(message).await {
-                sqlx::query("UPDATE outbox SET sent_at = NULL, last_error = $1 WHERE id = $2")
-                    .bind(e.to_string())
-                    .bind(&id)
-                    .execute(&state.db.pool)
-                    .await?;
+                store::release(&state.db, &m.id, &e.to_string()).await?;
             }
         }
         Ok(())

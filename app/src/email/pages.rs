@@ -1,7 +1,7 @@
 //! The outbox: every email the site has sent or queued (demo: anyone; otherwise site admins).
 
 use super::outbox_messages;
-use crate::components::layout::PageError;
+use crate::components::layout::Loaded;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,26 +11,18 @@ pub fn OutboxPage() -> impl IntoView {
     let messages = Resource::new_blocking(|| (), |_| outbox_messages());
     view! {
         <Title text="Emails"/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match messages.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(list) => view! {
-                        <h1>"Emails"</h1>
-                        <p>"The newest emails the site has sent, newest first."</p>
-                        {list.is_empty().then(|| view! { <p>"No emails yet."</p> })}
-                        {list.into_iter().map(|m| view! {
-                            <article class="card email">
-                                <h2>{m.subject}</h2>
-                                <p class="meta">"To "{m.to_address}" · "{format_date(m.created_at)}{if m.sent { " · sent" } else { " · kept in the outbox" }}</p>
-                                <pre class="email-body">{linkify(&m.body)}</pre>
-                            </article>
-                        }).collect_view()}
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=messages children=|list| view! {
+            <h1>"Emails"</h1>
+            <p>"The newest emails the site has sent, newest first."</p>
+            {list.is_empty().then(|| view! { <p>"No emails yet."</p> })}
+            {list.into_iter().map(|m| view! {
+                <article class="card email">
+                    <h2>{m.subject}</h2>
+                    <p class="meta">"To "{m.to_address}" · "{format_date(m.created_at)}{if m.sent { " · sent" } else { " · kept in the outbox" }}</p>
+                    <pre class="email-body">{linkify(&m.body)}</pre>
+                </article>
+            }).collect_view()}
+        }/>
     }
 }
 

@@ -6,6 +6,8 @@
 //! jobs (`crate::jobs`).
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -35,25 +37,16 @@ pub async fn notify(
     text: &str,
     link: &str,
 ) -> Result<(), AppError> {
-    use sqlx::Row;
-    sqlx::query("INSERT INTO notifications (id, user_id, text, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(crate::util::new_id())
-        .bind(user_id)
-        .bind(text)
-        .bind(link)
-        .bind(crate::util::now())
-        .execute(&mut **tx)
-        .await?;
-    let row =
-        sqlx::query("SELECT email, display_name, email_frequency FROM users WHERE id = $1").bind(user_id).fetch_one(&mut **tx).await?;
-    if let (Some(email), "immediately") = (row.get::<Option<String>, _>("email"), row.get::<String, _>("email_frequency").as_str()) {
+    store::insert(tx, user_id, text, link, crate::util::now()).await?;
+    let who = store::recipient(tx, user_id).await?;
+    if let (Some(email), "immediately") = (who.email, who.email_frequency.as_str()) {
         crate::email::queue(
             tx,
             &email,
             text,
             &format!(
                 "Hello {},\n\n{text}\n\n{public_url}{link}\n\nYou can choose to get these emails once a day, or not at all, on your account page: {public_url}/account\n",
-                row.get::<String, _>("display_name")
+                who.display_name
             ),
         )
         .await?;
@@ -66,30 +59,11 @@ pub async fn notify(
 pub async fn my_notifications() -> Result<NotificationsView, AppError> {
     crate::platform::request::finish(
         async {
-            use sqlx::Row;
             let st = crate::platform::state::state()?;
             let viewer = crate::platform::request::signed_in().await?;
             crate::networks::domain::require_any_role(&viewer)?;
-            let items = sqlx::query(
-                "SELECT id, text, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT 50",
-            )
-            .bind(&viewer.user_id)
-            .fetch_all(&st.db.pool)
-            .await?
-            .into_iter()
-            .map(|r| Notification {
-                id: r.get("id"),
-                text: r.get("text"),
-                link: r.get("link"),
-                created_at: r.get("created_at"),
-                unread: r.get::<Option<i64>, _>("read_at").is_none(),
-            })
-            .collect();
-            let email_frequency: String = sqlx::query("SELECT email_frequency FROM users WHERE id = $1")
-                .bind(&viewer.user_id)
-                .fetch_one(&st.db.pool)
-                .await?
-                .get("email_frequency");
+            let items = store::latest(&st.db, &viewer.user_id).await?;
+            let email_frequency = store::email_frequency(&st.db, &viewer.user_id).await?;
             Ok(NotificationsView { items, email_frequency })
         }
         .await,
@@ -104,11 +78,7 @@ pub async fn mark_notifications_read() -> Result<(), AppError> {
             let st = crate::platform::state::state()?;
             let viewer = crate::platform::request::signed_in().await?;
             crate::networks::domain::require_any_role(&viewer)?;
-            sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-                .bind(crate::util::now())
-                .bind(&viewer.user_id)
-                .execute(&st.db.pool)
-                .await?;
+            store::mark_all_read(&st.db, &viewer.user_id, crate::util::now()).await?;
             leptos_axum::redirect("/notifications");
             Ok(())
         }
@@ -127,12 +97,7 @@ pub async fn set_email_frequency(frequency: String) -> Result<(), AppError> {
             if !matches!(frequency.as_str(), "immediately" | "daily" | "never") {
                 return Err(AppError::invalid("frequency", "Choose how often we should email you."));
             }
-            sqlx::query("UPDATE users SET email_frequency = $1, last_digest_at = COALESCE(last_digest_at, $2) WHERE id = $3")
-                .bind(&frequency)
-                .bind(crate::util::now())
-                .bind(&viewer.user_id)
-                .execute(&st.db.pool)
-                .await?;
+            store::set_email_frequency(&st.db, &viewer.user_id, &frequency, crate::util::now()).await?;
             leptos_axum::redirect("/notifications?saved=1");
             Ok(())
         }

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod db;
 pub mod direct;
 pub mod events;
+pub mod flags;
 pub mod form_state;
 pub mod limits;
 pub mod request;

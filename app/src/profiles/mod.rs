@@ -3,6 +3,8 @@
 //! Contact details are never on a profile.
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::AppError;
 use crate::listings::ListingCard;
@@ -31,25 +33,16 @@ pub struct Profile {
 #[server(endpoint = "member_profile")]
 pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
     crate::platform::request::finish(async {
-        use sqlx::Row;
         let st = crate::platform::state::state()?;
         let viewer = crate::platform::request::signed_in().await?;
         crate::networks::domain::require_any_role(&viewer)?;
-        let Some(row) = sqlx::query(
-            "SELECT u.id, u.display_name, u.about, m.network_id, m.locality_id, m.created_at, m.status, l.name AS locality_name
-             FROM users u JOIN memberships m ON m.user_id = u.id JOIN localities l ON l.id = m.locality_id WHERE u.id = $1
-             ORDER BY m.created_at LIMIT 1",
-        )
-        .bind(&user_id)
-        .fetch_optional(&st.db.pool)
-        .await?
-        else {
+        let Some(row) = store::member(&st.db, &user_id).await? else {
             return Err(AppError::not_found("member"));
         };
-        let network: String = row.get("network_id");
+        let network = row.network_id.clone();
         let same_network = viewer.membership.as_ref().is_some_and(|m| m.network_id == network && m.status == crate::networks::domain::MembershipStatus::Active);
-        let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &row.get::<String, _>("locality_id")).is_ok();
-        if !(same_network || builds_here) || (row.get::<String, _>("status") != "active" && !builds_here) {
+        let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &row.locality_id).is_ok();
+        if !builds_here && (!same_network || row.status != "active") {
             return Err(AppError::not_found("member"));
         }
         let account = crate::ledger::store::AccountRef::Member(user_id.clone()).id(&network);
@@ -59,17 +52,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
             .into_iter()
             .filter(|c| c.status == crate::listings::domain::ListingStatus::Open && !c.hidden && c.expires_at > crate::util::now() && c.network_id == network)
             .collect();
-        let thanks = sqlx::query(
-            "SELECT u.display_name, t.body, t.created_at FROM thanks t JOIN users u ON u.id = t.from_id JOIN exchanges e ON e.id = t.exchange_id
-             WHERE t.to_id = $1 AND e.network_id = $2 ORDER BY t.created_at DESC LIMIT 20",
-        )
-        .bind(&user_id)
-        .bind(&network)
-        .fetch_all(&st.db.pool)
-        .await?
-        .into_iter()
-        .map(|r| (r.get("display_name"), r.get("body"), r.get("created_at")))
-        .collect();
+        let thanks = store::thanks(&st.db, &user_id, &network).await?;
         // The vetting checklist's badges first ("Met a coordinator"), then the ones earned.
         let mut badges = crate::community::store::vetting(&st.db, &user_id, &network).await?.badges();
         if given_minutes >= 600 {
@@ -81,10 +64,10 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
             is_me: user_id == viewer.user_id,
             can_manage: builds_here,
             user_id,
-            display_name: row.get("display_name"),
-            about: row.get("about"),
-            locality_name: row.get("locality_name"),
-            member_since: row.get("created_at"),
+            display_name: row.display_name,
+            about: row.about,
+            locality_name: row.locality_name,
+            member_since: row.created_at,
             given_minutes,
             received_minutes,
             listings,
@@ -110,7 +93,7 @@ pub async fn set_about(about: String) -> Result<(), AppError> {
                     .into_result()
                     .unwrap_err());
             }
-            sqlx::query("UPDATE users SET about = $1 WHERE id = $2").bind(&text).bind(&viewer.user_id).execute(&st.db.pool).await?;
+            store::set_about(&st.db, &viewer.user_id, &text).await?;
             leptos_axum::redirect(&format!("/members/{}?saved=1", viewer.user_id));
             Ok(())
         }

@@ -3,6 +3,8 @@
 //! refusals and partner-token use. The events are written by `platform::events`.
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// One event as shown to a site admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct SecurityEventRow {
     pub at: i64,
     pub kind: String,
@@ -34,32 +37,13 @@ pub async fn security_events(kind: Option<String>) -> Result<SecurityEventsView,
     crate::platform::request::finish(
         async {
             use crate::platform::events::EventKind;
-            use sqlx::Row;
             let st = crate::platform::state::state()?;
             let viewer = crate::platform::request::signed_in().await?;
             crate::networks::domain::require_site_admin(&viewer)?;
             let kind = kind.and_then(|k| EventKind::from_code(&k)).map(|k| k.code().to_string()).unwrap_or_default();
-            let rows = sqlx::query(
-                "SELECT e.at, e.kind, e.user_id, u.display_name, e.subject, e.client, e.detail
-             FROM security_events e LEFT JOIN users u ON u.id = e.user_id
-             WHERE ($1 = '' OR e.kind = $1) ORDER BY e.at DESC, e.id LIMIT 200",
-            )
-            .bind(&kind)
-            .fetch_all(&st.db.pool)
-            .await?;
+            let events = store::newest(&st.db, &kind).await?;
             Ok(SecurityEventsView {
-                events: rows
-                    .into_iter()
-                    .map(|r| SecurityEventRow {
-                        at: r.get("at"),
-                        kind: r.get("kind"),
-                        user_id: r.get("user_id"),
-                        user_name: r.get("display_name"),
-                        subject: r.get("subject"),
-                        client: r.get("client"),
-                        detail: r.get("detail"),
-                    })
-                    .collect(),
+                events,
                 kinds: EventKind::ALL.iter().map(|k| k.code().to_string()).collect(),
                 kind,
             })

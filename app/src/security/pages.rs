@@ -1,7 +1,7 @@
 //! `/admin/security`: the security events, newest first, filtered by kind.
 
 use super::security_events;
-use crate::components::layout::PageError;
+use crate::components::layout::Loaded;
 use crate::components::url::query;
 use crate::util::format_date_time;
 use leptos::prelude::*;
@@ -38,44 +38,37 @@ pub fn SecurityEventsPage() -> impl IntoView {
     view! {
         <Title text="Security events"/>
         <h1>"Security events"</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <PageError error=e/> }.into_any(),
-                    Ok(v) => view! {
-                        <form method="get" action="/admin/security" class="stack filters">
-                            <div class="field">
-                                <label for="kind">"Kind of event"</label>
-                                <select id="kind" name="kind">
-                                    <option value="" selected=v.kind.is_empty()>"All kinds"</option>
-                                    {v.kinds.iter().map(|k| view! {
-                                        <option value=k.clone() selected=*k == v.kind>{kind_in_words(k)}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <button type="submit" class="button">"Show"</button>
-                        </form>
-                        <p>{match v.events.len() {
-                            0 => "No events yet.".to_string(),
-                            1 => "The newest event.".to_string(),
-                            n => format!("The newest {n} events."),
-                        }}" Addresses are the client's; no passwords, codes or tokens are kept."</p>
-                        <ul class="cards">
-                            {v.events.into_iter().map(|e| view! {
-                                <li class="card">
-                                    <p><strong>{kind_in_words(&e.kind)}</strong></p>
-                                    <p class="meta">{format_date_time(e.at)}" · from "{e.client}</p>
-                                    {(!e.subject.is_empty()).then(|| view! { <p>{e.subject}</p> })}
-                                    {e.user_id.map(|id| view! {
-                                        <p><a href=format!("/community/members/{id}")>{e.user_name.unwrap_or_else(|| "A member".into())}</a></p>
-                                    })}
-                                    {(!e.detail.is_empty()).then(|| view! { <p class="meta">{e.detail}</p> })}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data children=|v| view! {
+            <form method="get" action="/admin/security" class="stack filters">
+                <div class="field">
+                    <label for="kind">"Kind of event"</label>
+                    <select id="kind" name="kind">
+                        <option value="" selected=v.kind.is_empty()>"All kinds"</option>
+                        {v.kinds.iter().map(|k| view! {
+                            <option value=k.clone() selected=*k == v.kind>{kind_in_words(k)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">"Show"</button>
+            </form>
+            <p>{match v.events.len() {
+                0 => "No events yet.".to_string(),
+                1 => "The newest event.".to_string(),
+                n => format!("The newest {n} events."),
+            }}" Addresses are the client's; no passwords, codes or tokens are kept."</p>
+            <ul class="cards">
+                {v.events.into_iter().map(|e| view! {
+                    <li class="card">
+                        <p><strong>{kind_in_words(&e.kind)}</strong></p>
+                        <p class="meta">{format_date_time(e.at)}" · from "{e.client}</p>
+                        {(!e.subject.is_empty()).then(|| view! { <p>{e.subject}</p> })}
+                        {e.user_id.map(|id| view! {
+                            <p><a href=format!("/community/members/{id}")>{e.user_name.unwrap_or_else(|| "A member".into())}</a></p>
+                        })}
+                        {(!e.detail.is_empty()).then(|| view! { <p class="meta">{e.detail}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }/>
     }
 }

@@ -1,10 +1,13 @@
-//! Storage for accounts, sessions, emailed single-use links and sign-in throttling.
+//! Storage for accounts, sessions, emailed single-use links and trusted browsers; the
+//! two-step sign-in's rows are in `second_factor`. All of auth's SQL is here.
+
+pub mod second_factor;
 
 use crate::error::AppError;
 use crate::platform::db::Db;
 use crate::platform::state::AppState;
-use crate::util::{hash_token, new_token, now};
-use sqlx::{Any, Row, Transaction};
+use crate::util::{hash_token, new_token, now, DAY, HOUR, MINUTE};
+use sqlx::{Any, Transaction};
 
 /// Purposes of emailed single-use links.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,9 +29,9 @@ impl TokenPurpose {
     /// How long a link works.
     pub fn lifetime_secs(self) -> i64 {
         match self {
-            TokenPurpose::ConfirmEmail => 7 * 86_400,
-            TokenPurpose::ResetPassword => 60 * 60,
-            TokenPurpose::UnlockSignIn => 60 * 60,
+            TokenPurpose::ConfirmEmail => 7 * DAY,
+            TokenPurpose::ResetPassword => HOUR,
+            TokenPurpose::UnlockSignIn => HOUR,
         }
     }
 }
@@ -41,22 +44,34 @@ pub struct Account {
     pub email_confirmed: bool,
 }
 
+/// An account as the `users` row holds it.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    display_name: String,
+    password_hash: Option<String>,
+    email_confirmed_at: Option<i64>,
+}
+
 pub async fn find_account_by_email(db: &Db, email: &str) -> Result<Option<Account>, AppError> {
-    let row = sqlx::query("SELECT id, display_name, password_hash, email_confirmed_at FROM users WHERE email = $1")
+    let row = sqlx::query_as::<_, AccountRow>("SELECT id, display_name, password_hash, email_confirmed_at FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.map(|r| Account {
-        id: r.get("id"),
-        display_name: r.get("display_name"),
-        password_hash: r.get("password_hash"),
-        email_confirmed: r.get::<Option<i64>, _>("email_confirmed_at").is_some(),
+        id: r.id,
+        display_name: r.display_name,
+        password_hash: r.password_hash,
+        email_confirmed: r.email_confirmed_at.is_some(),
     }))
 }
 
 pub async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>, AppError> {
-    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1").bind(user_id).fetch_optional(&db.pool).await?;
-    Ok(row.and_then(|r| r.get::<Option<String>, _>("password_hash")))
+    let hash = sqlx::query_scalar::<_, Option<String>>("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(hash.flatten())
 }
 
 /// Issues a single-use link token; only its hash is stored.
@@ -78,7 +93,7 @@ pub async fn issue_token(tx: &mut Transaction<'_, Any>, user_id: &str, purpose: 
 /// Returns the user id, or `None` if the link is unknown, used or expired.
 pub async fn consume_token(tx: &mut Transaction<'_, Any>, token: &str, purpose: TokenPurpose) -> Result<Option<String>, AppError> {
     let t = now();
-    let row = sqlx::query(
+    let user_id = sqlx::query_scalar::<_, String>(
         "UPDATE email_tokens SET used_at = $1
          WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
          RETURNING user_id",
@@ -88,7 +103,7 @@ pub async fn consume_token(tx: &mut Transaction<'_, Any>, token: &str, purpose: 
     .bind(purpose.as_str())
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|r| r.get("user_id")))
+    Ok(user_id)
 }
 
 pub async fn mark_email_confirmed(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
@@ -142,7 +157,7 @@ pub async fn session_viewer(state: &AppState, token: &str) -> Result<Option<crat
         end_session(&state.db, token).await?;
         return Ok(None);
     }
-    if t - last_seen >= 60 {
+    if t - last_seen >= MINUTE {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(t).bind(&id_hash).execute(&state.db.pool).await?;
     }
     Ok(Some(viewer))
@@ -184,7 +199,7 @@ pub async fn unlock_sent_since(db: &Db, user_id: &str, since: i64) -> Result<boo
 // ---- trusted devices ----
 
 /// How long a browser stays trusted after signing in (or unlocking).
-pub const DEVICE_SECS: i64 = 180 * 86_400;
+pub const DEVICE_SECS: i64 = 180 * DAY;
 /// The cookie naming a trusted browser.
 pub const DEVICE_COOKIE: &str = "tw_device";
 

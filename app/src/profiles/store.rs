@@ -1,0 +1,55 @@
+//! Profiles' SQL: the member with their first membership, the thanks they got, and the
+//! few lines about themselves.
+
+use crate::error::AppError;
+use crate::platform::db::Db;
+
+/// A member as their profile starts: who, where, since when, and their standing.
+#[derive(sqlx::FromRow)]
+pub struct ProfileRow {
+    pub display_name: String,
+    pub about: String,
+    pub network_id: String,
+    pub locality_id: String,
+    pub created_at: i64,
+    pub status: String,
+    pub locality_name: String,
+}
+
+/// The member and their first membership.
+pub async fn member(db: &Db, user_id: &str) -> Result<Option<ProfileRow>, AppError> {
+    Ok(sqlx::query_as::<_, ProfileRow>(
+        "SELECT u.id, u.display_name, u.about, m.network_id, m.locality_id, m.created_at, m.status, l.name AS locality_name
+         FROM users u JOIN memberships m ON m.user_id = u.id JOIN localities l ON l.id = m.locality_id WHERE u.id = $1
+         ORDER BY m.created_at LIMIT 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// One thank-you: (from, text, when).
+#[derive(sqlx::FromRow)]
+struct ThanksRow {
+    display_name: String,
+    body: String,
+    created_at: i64,
+}
+
+/// The newest 20 thank-yous the member got for exchanges in this network: (from, text, when).
+pub async fn thanks(db: &Db, user_id: &str, network_id: &str) -> Result<Vec<(String, String, i64)>, AppError> {
+    let rows = sqlx::query_as::<_, ThanksRow>(
+        "SELECT u.display_name, t.body, t.created_at FROM thanks t JOIN users u ON u.id = t.from_id JOIN exchanges e ON e.id = t.exchange_id
+         WHERE t.to_id = $1 AND e.network_id = $2 ORDER BY t.created_at DESC LIMIT 20",
+    )
+    .bind(user_id)
+    .bind(network_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.display_name, r.body, r.created_at)).collect())
+}
+
+pub async fn set_about(db: &Db, user_id: &str, about: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET about = $1 WHERE id = $2").bind(about).bind(user_id).execute(&db.pool).await?;
+    Ok(())
+}
