@@ -227,7 +227,7 @@ async fn seed(state: &AppState) -> anyhow::Result<(String, Vec<String>, String, 
     let fill = NewTransfer {
         id: "fill-pool".into(),
         network_id: network.clone(),
-        kind: "grant".into(),
+        kind: app::ledger::domain::TransferKind::Grant,
         legs: vec![(AccountRef::Network, -6000), (AccountRef::Pool, 6000)],
         memo: String::new(),
         category: None,

@@ -11,7 +11,9 @@ pub mod pages;
 pub mod store;
 
 use crate::error::AppError;
-use domain::{AuditAction, AuditLine, AuditPage};
+#[cfg(feature = "ssr")]
+use domain::AuditAction;
+use domain::{AuditLine, AuditPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

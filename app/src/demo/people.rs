@@ -79,7 +79,7 @@ pub async fn seed_people(tx: &mut Transaction<'_, Any>, hash: &str, keys: &crate
         store::insert_builder_role(tx, uid, &people.network_id, lid.as_deref(), t).await?;
     }
     for (org, kind, person, title, lead) in PROFESSIONALS {
-        let oid = store::insert_organisation(tx, org, kind, t).await?;
+        let oid = crate::professionals::store::find_or_add_organisation(tx, org, kind, t).await?;
         let (pid, pemail) = add_user(tx, hash, person, false, 60).await?;
         store::insert_professional(tx, &pid, &oid, title, lead, t).await?;
         people

@@ -92,19 +92,6 @@ pub async fn insert_builder_role(
     Ok(())
 }
 
-/// An organisation; returns its id.
-pub async fn insert_organisation(tx: &mut Transaction<'_, Any>, name: &str, kind: &str, t: i64) -> Result<String, AppError> {
-    let id = new_id();
-    sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&id)
-        .bind(name)
-        .bind(kind)
-        .bind(t)
-        .execute(&mut **tx)
-        .await?;
-    Ok(id)
-}
-
 /// A professional verified at `t`.
 pub async fn insert_professional(
     tx: &mut Transaction<'_, Any>,

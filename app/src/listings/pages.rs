@@ -1,5 +1,8 @@
 //! Browse and search, one listing (the route itself, which adds the way to respond, is
 //! `exchanges::pages::ListingPage`), posting and editing, and "my listings".
+// The browse results are drawn only on the server (into the browse cache), so their
+// components are unused in the browser build.
+#![cfg_attr(not(feature = "ssr"), allow(dead_code))]
 
 use super::domain::{ListingKind, ListingStatus, Place};
 use super::{
@@ -101,6 +104,7 @@ pub fn browse_body_html(filters: &BrowseFilters, v: &super::BrowseView) -> Strin
     view! { <BrowseBody filters v/> }.to_html()
 }
 
+/// Only drawn on the server (into the browse cache), never hydrated.
 #[component]
 fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
     let page = filters.page.unwrap_or(1).max(1);
