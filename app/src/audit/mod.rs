@@ -11,7 +11,7 @@ pub mod pages;
 pub mod store;
 
 use crate::error::AppError;
-use domain::{AuditAction, AuditLine, AuditPage};
+use domain::{AuditLine, AuditPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -20,6 +20,8 @@ use crate::{
     platform::request::{finish, signed_in},
     platform::state::state,
 };
+#[cfg(feature = "ssr")]
+use domain::AuditAction;
 
 #[server(endpoint = "audit_trail")]
 pub async fn audit_trail(
