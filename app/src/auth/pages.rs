@@ -2,7 +2,8 @@
 //! join page is `crate::joining::pages`.
 
 use super::{
-    two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, RequestPasswordReset, ResetPassword, SignIn, SignInCode, UnlockSignIn,
+    two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, RequestPasswordReset, ResetPassword, SignIn, SignInCode,
+    UnlockSignIn,
 };
 use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice};
 use crate::components::layout::{Loaded, PageError};

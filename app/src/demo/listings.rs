@@ -46,14 +46,7 @@ const SAMPLES: [(&str, &str, &str, &str, Place, &str); 12] = [
         Place::Home,
         "Mornings",
     ),
-    (
-        "offer",
-        "Home baking for a special day",
-        "Scones, tray bakes and birthday cakes.",
-        "baking",
-        Place::Home,
-        "Give me a week's notice",
-    ),
+    ("offer", "Home baking for a special day", "Scones, tray bakes and birthday cakes.", "baking", Place::Home, "Give me a week's notice"),
     ("request", "Help filling in a form", "Help with a Blue Badge application form.", "form-filling", Place::Venue, "Any weekday"),
     (
         "offer",
@@ -138,4 +131,3 @@ pub async fn seed_listings(db: &Db, network_id: &str, actives: &[(String, usize)
     }
     Ok(())
 }
-

@@ -82,7 +82,9 @@ pub async fn seed_people(tx: &mut Transaction<'_, Any>, hash: &str, keys: &crate
         let oid = store::insert_organisation(tx, org, kind, t).await?;
         let (pid, pemail) = add_user(tx, hash, person, false, 60).await?;
         store::insert_professional(tx, &pid, &oid, title, lead, t).await?;
-        people.logins.push(DemoLogin { email: pemail, role: format!("professional, {org}{}", if lead { " (organisation lead)" } else { "" }) });
+        people
+            .logins
+            .push(DemoLogin { email: pemail, role: format!("professional, {org}{}", if lead { " (organisation lead)" } else { "" }) });
     }
     // Staff sign in with two-step sign-in; in the demo they share one published key.
     let sealed = crate::auth::second_factor::seal_secret(keys, crate::auth::second_factor::DEMO_SECRET);

@@ -12,7 +12,14 @@ pub async fn network_count(db: &Db) -> Result<i64, AppError> {
 }
 
 /// The demo's network, which vets new members.
-pub async fn insert_network(tx: &mut Transaction<'_, Any>, id: &str, slug: &str, name: &str, council_area: &str, t: i64) -> Result<(), AppError> {
+pub async fn insert_network(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    slug: &str,
+    name: &str,
+    council_area: &str,
+    t: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO networks (id, slug, name, council_area, requires_approval, created_at) VALUES ($1, $2, $3, $4, 1, $5)")
         .bind(id)
         .bind(slug)
@@ -149,7 +156,14 @@ pub async fn set_starting_credit(db: &Db, network_id: &str) -> Result<(), AppErr
 
 /// The care home: an organisation, its hour account in the network, and the member who
 /// acts for it.
-pub async fn add_care_home(db: &Db, organisation_id: &str, account_id: &str, network_id: &str, user_id: &str, t: i64) -> Result<(), AppError> {
+pub async fn add_care_home(
+    db: &Db,
+    organisation_id: &str,
+    account_id: &str,
+    network_id: &str,
+    user_id: &str,
+    t: i64,
+) -> Result<(), AppError> {
     sqlx::query("INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, 'Kirkshaws Care Home', 'Care home', $2)")
         .bind(organisation_id)
         .bind(t)
@@ -225,11 +239,13 @@ pub async fn backdate_referral(tx: &mut Transaction<'_, Any>, referral_id: &str,
 
 /// Makes an account a site admin with this password and a confirmed email.
 pub async fn promote_to_admin(tx: &mut Transaction<'_, Any>, user_id: &str, password_hash: &str, t: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET is_site_admin = 1, password_hash = $1, email_confirmed_at = COALESCE(email_confirmed_at, $2) WHERE id = $3")
-        .bind(password_hash)
-        .bind(t)
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET is_site_admin = 1, password_hash = $1, email_confirmed_at = COALESCE(email_confirmed_at, $2) WHERE id = $3",
+    )
+    .bind(password_hash)
+    .bind(t)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -80,8 +80,11 @@ mod delivery {
             if !store::claim(&state.db, &m.id).await? {
                 continue;
             }
-            let message =
-                lettre::Message::builder().from(state.config.mail_from.parse()?).to(m.to_address.parse()?).subject(m.subject).body(m.body)?;
+            let message = lettre::Message::builder()
+                .from(state.config.mail_from.parse()?)
+                .to(m.to_address.parse()?)
+                .subject(m.subject)
+                .body(m.body)?;
             if let Err(e) = transport.send(message).await {
                 store::release(&state.db, &m.id, &e.to_string()).await?;
             }

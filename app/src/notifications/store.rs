@@ -62,7 +62,11 @@ pub async fn email_frequency(db: &Db, user_id: &str) -> Result<String, AppError>
 }
 
 pub async fn mark_all_read(db: &Db, user_id: &str, t: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL").bind(t).bind(user_id).execute(&db.pool).await?;
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(t)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 

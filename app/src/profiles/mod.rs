@@ -32,49 +32,60 @@ pub struct Profile {
 /// A member's profile, for members of the same network (and its builders).
 #[server(endpoint = "member_profile")]
 pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
-    crate::platform::request::finish(async {
-        let st = crate::platform::state::state()?;
-        let viewer = crate::platform::request::signed_in().await?;
-        crate::networks::domain::require_any_role(&viewer)?;
-        let Some(row) = store::member(&st.db, &user_id).await? else {
-            return Err(AppError::not_found("member"));
-        };
-        let network = row.network_id.clone();
-        let same_network = viewer.membership.as_ref().is_some_and(|m| m.network_id == network && m.status == crate::networks::domain::MembershipStatus::Active);
-        let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &row.locality_id).is_ok();
-        if !builds_here && (!same_network || row.status != "active") {
-            return Err(AppError::not_found("member"));
+    crate::platform::request::finish(
+        async {
+            let st = crate::platform::state::state()?;
+            let viewer = crate::platform::request::signed_in().await?;
+            crate::networks::domain::require_any_role(&viewer)?;
+            let Some(row) = store::member(&st.db, &user_id).await? else {
+                return Err(AppError::not_found("member"));
+            };
+            let network = row.network_id.clone();
+            let same_network = viewer
+                .membership
+                .as_ref()
+                .is_some_and(|m| m.network_id == network && m.status == crate::networks::domain::MembershipStatus::Active);
+            let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &row.locality_id).is_ok();
+            if !builds_here && (!same_network || row.status != "active") {
+                return Err(AppError::not_found("member"));
+            }
+            let account = crate::ledger::store::AccountRef::Member(user_id.clone()).id(&network);
+            let (given_minutes, received_minutes) = crate::ledger::queries::help_totals(&st.db, &account).await?;
+            let listings = crate::listings::store::mine(&st.db, &user_id)
+                .await?
+                .into_iter()
+                .filter(|c| {
+                    c.status == crate::listings::domain::ListingStatus::Open
+                        && !c.hidden
+                        && c.expires_at > crate::util::now()
+                        && c.network_id == network
+                })
+                .collect();
+            let thanks = store::thanks(&st.db, &user_id, &network).await?;
+            // The vetting checklist's badges first ("Met a coordinator"), then the ones earned.
+            let mut badges = crate::community::store::vetting(&st.db, &user_id, &network).await?.badges();
+            if given_minutes >= 600 {
+                badges.push("Ten hours of help given".to_string());
+            } else if given_minutes > 0 {
+                badges.push("Has helped a neighbour".to_string());
+            }
+            Ok(Profile {
+                is_me: user_id == viewer.user_id,
+                can_manage: builds_here,
+                user_id,
+                display_name: row.display_name,
+                about: row.about,
+                locality_name: row.locality_name,
+                member_since: row.created_at,
+                given_minutes,
+                received_minutes,
+                listings,
+                thanks,
+                badges,
+            })
         }
-        let account = crate::ledger::store::AccountRef::Member(user_id.clone()).id(&network);
-        let (given_minutes, received_minutes) = crate::ledger::queries::help_totals(&st.db, &account).await?;
-        let listings = crate::listings::store::mine(&st.db, &user_id)
-            .await?
-            .into_iter()
-            .filter(|c| c.status == crate::listings::domain::ListingStatus::Open && !c.hidden && c.expires_at > crate::util::now() && c.network_id == network)
-            .collect();
-        let thanks = store::thanks(&st.db, &user_id, &network).await?;
-        // The vetting checklist's badges first ("Met a coordinator"), then the ones earned.
-        let mut badges = crate::community::store::vetting(&st.db, &user_id, &network).await?.badges();
-        if given_minutes >= 600 {
-            badges.push("Ten hours of help given".to_string());
-        } else if given_minutes > 0 {
-            badges.push("Has helped a neighbour".to_string());
-        }
-        Ok(Profile {
-            is_me: user_id == viewer.user_id,
-            can_manage: builds_here,
-            user_id,
-            display_name: row.display_name,
-            about: row.about,
-            locality_name: row.locality_name,
-            member_since: row.created_at,
-            given_minutes,
-            received_minutes,
-            listings,
-            thanks,
-            badges,
-        })
-    }.await)
+        .await,
+    )
 }
 
 /// A few lines about yourself for your profile.

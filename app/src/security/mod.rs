@@ -42,11 +42,7 @@ pub async fn security_events(kind: Option<String>) -> Result<SecurityEventsView,
             crate::networks::domain::require_site_admin(&viewer)?;
             let kind = kind.and_then(|k| EventKind::from_code(&k)).map(|k| k.code().to_string()).unwrap_or_default();
             let events = store::newest(&st.db, &kind).await?;
-            Ok(SecurityEventsView {
-                events,
-                kinds: EventKind::ALL.iter().map(|k| k.code().to_string()).collect(),
-                kind,
-            })
+            Ok(SecurityEventsView { events, kinds: EventKind::ALL.iter().map(|k| k.code().to_string()).collect(), kind })
         }
         .await,
     )

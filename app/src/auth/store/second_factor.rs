@@ -215,13 +215,14 @@ pub async fn challenge(db: &Db, token_hash: &str, t: i64, max_attempts: i64) -> 
 
 /// Counts one attempt on a challenge, in one conditional UPDATE. `false`: none left.
 pub async fn take_attempt(db: &Db, token_hash: &str, max_attempts: i64, t: i64) -> Result<bool, AppError> {
-    let taken = sqlx::query("UPDATE sign_in_challenges SET attempts = attempts + 1 WHERE token_hash = $1 AND attempts < $2 AND expires_at >= $3")
-        .bind(token_hash)
-        .bind(max_attempts)
-        .bind(t)
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+    let taken =
+        sqlx::query("UPDATE sign_in_challenges SET attempts = attempts + 1 WHERE token_hash = $1 AND attempts < $2 AND expires_at >= $3")
+            .bind(token_hash)
+            .bind(max_attempts)
+            .bind(t)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
     Ok(taken == 1)
 }
 
