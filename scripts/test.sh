@@ -17,7 +17,7 @@ export RUST_LOG="${RUST_LOG:-warn}"
 banner "Format and lints (both feature sets: server and browser)"
 cargo fmt --all -- --check || { echo "Run: cargo fmt --all" >&2; exit 1; }
 cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --lib --bins --examples -- -D warnings  # the integration tests: clean-up left, see docs/ARCHITECTURE.md
+cargo clippy -p server --lib --bins --examples -- -D warnings  # not yet --all-targets: the integration tests have lint clean-up left
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings  # lints app with `hydrate` too
 
 postgres_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
