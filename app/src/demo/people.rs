@@ -59,7 +59,9 @@ impl People {
 pub async fn seed_people(tx: &mut Transaction<'_, Any>, hash: &str, keys: &crate::platform::secrets::Keys) -> Result<People, AppError> {
     let t = now() - 90 * DAY;
     let network_id = new_id();
-    store::insert_network(tx, &network_id, "north-lanarkshire", "North Lanarkshire Time Bank", "North Lanarkshire", t).await?;
+    // A new network vets new members (the column's default), as the demo's should.
+    crate::community::store::insert_network(tx, &network_id, "north-lanarkshire", "North Lanarkshire Time Bank", "North Lanarkshire", t)
+        .await?;
     let mut locality_ids = Vec::new();
     for locality in LOCALITIES {
         locality_ids.push(store::insert_locality(tx, &network_id, locality, t).await?);

@@ -11,26 +11,6 @@ pub async fn network_count(db: &Db) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) AS n FROM networks").fetch_one(&db.pool).await?)
 }
 
-/// The demo's network, which vets new members.
-pub async fn insert_network(
-    tx: &mut Transaction<'_, Any>,
-    id: &str,
-    slug: &str,
-    name: &str,
-    council_area: &str,
-    t: i64,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO networks (id, slug, name, council_area, requires_approval, created_at) VALUES ($1, $2, $3, $4, 1, $5)")
-        .bind(id)
-        .bind(slug)
-        .bind(name)
-        .bind(council_area)
-        .bind(t)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// A locality of the network, with its population; returns its id.
 pub async fn insert_locality(
     tx: &mut Transaction<'_, Any>,

@@ -126,6 +126,16 @@ async fn check_rate(st: &AppState, user: &str) -> Result<(), AppError> {
 
 /// An exchange with its names, and whether this viewer is a participant. Anyone else who
 /// may not read it gets "not found".
+/// An exchange that only its two participants may act on; anyone else is told they
+/// cannot `what` ("change it", "write in it", …).
+#[cfg(feature = "ssr")]
+async fn load_as_participant(st: &AppState, viewer: &Viewer, id: &str, what: &str) -> Result<NamedExchange, AppError> {
+    match load(st, viewer, id).await? {
+        (row, true) => Ok(row),
+        (_, false) => Err(AppError::Forbidden(format!("Only the two people in an exchange can {what}."))),
+    }
+}
+
 #[cfg(feature = "ssr")]
 async fn load(st: &AppState, viewer: &Viewer, id: &str) -> Result<(NamedExchange, bool), AppError> {
     let Some(row) = store::get_named(&st.db, id).await? else {

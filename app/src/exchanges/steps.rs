@@ -25,10 +25,7 @@ pub async fn exchange_step(
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-            if !participant {
-                return Err(AppError::Forbidden("Only the two people in an exchange can change it.".into()));
-            }
+            let row = load_as_participant(&st, &viewer, &exchange_id, "change it").await?;
             let Some(step) = Step::parse(&step) else { return Err(AppError::invalid("step", "Choose what to do.")) };
             let status = row.exchange.status();
             let sides = Sides {

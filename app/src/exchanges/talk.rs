@@ -11,10 +11,7 @@ pub async fn send_message(exchange_id: String, body: String) -> Result<(), AppEr
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-            if !participant {
-                return Err(AppError::Forbidden("Only the two people in an exchange can write in it.".into()));
-            }
+            let row = load_as_participant(&st, &viewer, &exchange_id, "write in it").await?;
             let mut problem = FormProblem::new().keep("body", &body);
             let body = read_message(&mut problem, &body);
             problem.into_result()?;
@@ -46,10 +43,7 @@ pub async fn thank(exchange_id: String, thanks: String) -> Result<(), AppError> 
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-            if !participant {
-                return Err(AppError::Forbidden("Only the two people in an exchange can thank each other.".into()));
-            }
+            let row = load_as_participant(&st, &viewer, &exchange_id, "thank each other").await?;
             if row.exchange.status() != ExchangeStatus::Confirmed {
                 return Err(AppError::Conflict("You can say thank you once the hours are confirmed.".into()));
             }
@@ -93,10 +87,7 @@ pub async fn share_contact(exchange_id: String) -> Result<(), AppError> {
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (row, participant) = load(&st, &viewer, &exchange_id).await?;
-            if !participant {
-                return Err(AppError::Forbidden("Only the two people in an exchange can share details in it.".into()));
-            }
+            let row = load_as_participant(&st, &viewer, &exchange_id, "share details in it").await?;
             let Some(email) = viewer.email.clone() else {
                 return Err(AppError::Conflict("There is no email address on your account to share.".into()));
             };
