@@ -42,15 +42,19 @@ else
 fi
 rm -rf "${TMPDIR:-/tmp}/timeweave-tests"
 
+# Tests are built first and then run under a time limit, so a test that hangs fails the
+# run with its name in the log instead of using up CI's whole allowance.
 banner "Unit tests (app)"
-cargo test -p app --features ssr
+cargo test -p app --features ssr --no-run
+timeout --signal=INT --kill-after=30s 10m cargo test -p app --features ssr
 
 banner "Integration tests on SQLite"
-TIMEWEAVE_TEST_ENGINE=sqlite cargo test -p server
+cargo test -p server --no-run
+TIMEWEAVE_TEST_ENGINE=sqlite timeout --signal=INT --kill-after=30s 15m cargo test -p server
 
 if ((have_postgres)); then
   banner "Integration tests on PostgreSQL"
-  TIMEWEAVE_TEST_ENGINE=postgres cargo test -p server
+  TIMEWEAVE_TEST_ENGINE=postgres timeout --signal=INT --kill-after=30s 15m cargo test -p server
 fi
 
 banner "Release build for the browser tests"

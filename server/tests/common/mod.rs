@@ -144,7 +144,12 @@ impl TestApp {
 
     pub fn client(&self) -> Client {
         Client {
-            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            // A request that hangs fails its test within a minute instead of holding up the run.
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(60))
+                .build()
+                .expect("client"),
             base: self.base.clone(),
             session: None,
             challenge: None,
