@@ -17,7 +17,7 @@ export RUST_LOG="${RUST_LOG:-warn}"
 banner "Format and lints (both feature sets: server and browser)"
 cargo fmt --all -- --check || { echo "Run: cargo fmt --all" >&2; exit 1; }
 cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --lib --bins --examples -- -D warnings  # not yet --all-targets: the integration tests have lint clean-up left
+cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings  # lints app with `hydrate` too
 
 postgres_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
@@ -63,18 +63,9 @@ cargo leptos build --release --precompress
 banner "Browser tests (headless Chromium, 360x740, JavaScript on and off)"
 e2e_dir=$(mktemp -d)
 port=${TIMEWEAVE_E2E_PORT:-3100}
-if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-  echo "Port $port is already serving something; stop it or set TIMEWEAVE_E2E_PORT." >&2; exit 1
-fi
-DATABASE_URL="sqlite://$e2e_dir/e2e.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site \
-  target/release/timeweave serve --demo >"$e2e_dir/server.log" 2>&1 &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null; then
-  echo "The server did not start:" >&2; cat "$e2e_dir/server.log" >&2; exit 1
-fi
-(cd end2end && TIMEWEAVE_E2E_URL="http://127.0.0.1:$port" npx playwright test) || {
+start_demo_server "$e2e_dir" "$port"
+trap 'kill $demo_server_pid 2>/dev/null || true' EXIT
+(cd end2end && TIMEWEAVE_E2E_URL="http://127.0.0.1:$port" npx playwright test --config playwright.config.ts) || {
   echo "--- server log ---" >&2; tail -50 "$e2e_dir/server.log" >&2; exit 1; }
 
 banner "Ledger check of the database the browser tests left behind"

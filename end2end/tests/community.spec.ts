@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready, signIn, uniqueEmail } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, navigate, ready, signIn, uniqueEmail } from './helpers';
 
 // A community builder's day, at a phone's width and a desktop's, with JavaScript on and off:
 // approve someone waiting to join (who can then post), hide a reported listing (it leaves
@@ -54,7 +54,7 @@ for (const [label, viewport] of [
 
     // 2. Anne, Airdrie's builder, approves them from the desk with a message.
     await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Community desk' }).click();
+    await navigate(page, 'Community desk');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Community desk');
     await ready(page, info);
     await expectAccessible(page);
@@ -125,7 +125,7 @@ for (const [label, viewport] of [
     await priya.context().close();
 
     // 4. Two hours on behalf of two members who have no smartphone.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Community hours' }).click();
+    await navigate(page, 'Community hours');
     await ready(page, info);
     // Giver and receiver swap between the phone and desktop runs, so balances stay in range.
     const [giver, receiver] = label === 'phone' ? ['Jack Baird', 'Priya Shah'] : ['Priya Shah', 'Jack Baird'];

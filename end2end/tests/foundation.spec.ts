@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { enterCode, expectAccessible, expectNoHorizontalScroll, ready, uniqueEmail } from './helpers';
+import { enterCode, expectAccessible, expectNoHorizontalScroll, navigate, ready, signOut, uniqueEmail } from './helpers';
 
 // Join → confirm via the outbox → sign in → home → sign out, at 360×740, run once with
 // JavaScript on and once with it off (the two Playwright projects).
@@ -62,7 +62,7 @@ test('a resident joins, confirms, signs in and out', async ({ page }, info) => {
   await expectAccessible(page);
   await expectNoHorizontalScroll(page);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await expect(page.getByRole('status')).toContainText('You have signed out');
   await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
   await page.goto('/home');
@@ -82,7 +82,7 @@ test('a demo community builder signs in and sees their members', async ({ page }
   await enterCode(page, info);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Anne Gallacher');
   await expectAccessible(page);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+  await navigate(page, 'Members');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Members');
   await expect(page.getByRole('cell', { name: 'Agnes Murray' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Betty Doyle' })).toHaveCount(0); // Wishaw is not hers

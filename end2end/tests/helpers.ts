@@ -106,3 +106,34 @@ export async function signIn(page: Page, info: TestInfo, email: string) {
   await enterCode(page, info);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Hello');
 }
+
+/** The tab bar's short words for places whose menu label is longer (app/src/components/navigation.rs). */
+const TAB_WORDS: Record<string, string> = {
+  'Offers & requests': 'Browse',
+  'My hours': 'Hours',
+  'Community desk': 'Desk',
+  'New referral': 'Refer',
+};
+
+/**
+ * Goes somewhere through the site's navigation as a person would: the tab bar at the
+ * bottom if the place is there, else the menu (a `<details>`, opened by its summary).
+ */
+export async function navigate(page: Page, label: string) {
+  const tabs = page.getByRole('navigation', { name: 'Main' });
+  const tab = tabs.getByRole('link', { name: TAB_WORDS[label] ?? label, exact: true });
+  if ((await tab.count()) > 0) {
+    await tab.click();
+    return;
+  }
+  const menu = page.locator('details.site-menu');
+  if (!(await menu.evaluate(d => (d as HTMLDetailsElement).open))) await menu.locator('summary').click();
+  await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** Signs out through the menu, where the button lives. */
+export async function signOut(page: Page) {
+  const menu = page.locator('details.site-menu');
+  if (!(await menu.evaluate(d => (d as HTMLDetailsElement).open))) await menu.locator('summary').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, navigate, ready, signIn } from './helpers';
 
 // The hour ledger through the screens, at 360×740, with JavaScript on and off (the two
 // projects run one after the other on the same demo database, so checks are relative).
@@ -7,7 +7,7 @@ import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './hel
 
 test('a resident reads their hours and gives some to the pool', async ({ page }, info) => {
   await signIn(page, info, 'tam.reid@demo.timeweave.org');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My hours' }).click();
+  await navigate(page, 'My hours');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My hours');
   await expect(page.getByText('Welcome hours').first()).toBeVisible();
   await expect(page.getByText(/can go down to 10 h below zero and up to 100 h/)).toBeVisible();
@@ -80,7 +80,7 @@ test('a community builder grants, reverses with a reason and records hours on be
   await expect(page.locator('.statement li').nth(1)).toContainText('reversed later');
 
   // Record a group session for members without a phone.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Community hours' }).click();
+  await navigate(page, 'Community hours');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Hours in');
   await ready(page, info);
   await page.getByLabel('Who gave the help?').selectOption({ label: 'Jack Baird' });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, navigate, ready, signIn } from './helpers';
 
 // Offers and requests at 360×740, JavaScript on and off: one resident posts an offer, a
 // neighbour finds it by searching, the owner pauses it and it leaves search.
@@ -9,7 +9,7 @@ test('a resident posts an offer and a neighbour finds it by searching', async ({
   const word = `Ukulele${info.project.name.replace(/[^a-z]/g, '')}${Date.now() % 100000}`;
   const title = `${word} lessons for beginners`;
   await signIn(page, info, 'tam.reid@demo.timeweave.org');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Offers & requests' }).click();
+  await navigate(page, 'Offers & requests');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Offers and requests');
   await expect(page.locator('.listing-card').first()).toBeVisible();
   await expectAccessible(page);

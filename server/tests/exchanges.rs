@@ -1,5 +1,7 @@
 //! Exchanges through the server: who can read and act, and that hours move exactly once.
 //! Runs on the engine named by TIMEWEAVE_TEST_ENGINE.
+// Tables of cases (caller, form, expected) read best written out in full.
+#![allow(clippy::type_complexity)]
 
 mod common;
 
@@ -149,7 +151,7 @@ async fn unconfirmed_hours_are_confirmed_automatically_once_with_notice_before()
     assert!(notes["items"].as_array().unwrap().iter().any(|n| n["text"].as_str().unwrap().contains("automatically tomorrow")), "{notes}");
     // Seven days on, two servers running the job at once: confirmed once, one transfer.
     let (r1, r2) = tokio::join!(app::jobs::run_once(&app.state, t + 7 * 86_400 + 60), app::jobs::run_once(&app.state, t + 7 * 86_400 + 60));
-    assert_eq!(r1.unwrap().confirmed + r2.unwrap().confirmed >= 1, true);
+    assert!(r1.unwrap().confirmed + r2.unwrap().confirmed >= 1);
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transfers WHERE exchange_id = $1")
         .bind(&ex)
         .fetch_one(&app.state.db.pool)
@@ -212,6 +214,57 @@ async fn thanks_show_on_the_profile_and_notifications_follow_the_exchange() {
         .unwrap()
         .get("body");
     assert!(digest.contains("thanked you"), "{digest}");
+}
+
+async fn unread(c: &mut Client) -> i64 {
+    c.call("current_viewer", &[]).await.json()["unread_notifications"].as_i64().unwrap()
+}
+
+async fn texts(c: &mut Client) -> Vec<String> {
+    let notes = c.call("my_notifications", &[]).await.json();
+    notes["items"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap().to_string()).collect()
+}
+
+/// The owner's answer names what the other person did (offered help, or asked for it), and
+/// opening the exchange marks what was said about it as read, and nothing else.
+#[tokio::test]
+async fn answers_say_offer_or_request_and_opening_the_exchange_reads_its_notices() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    // A asks for help with a hedge; B offers; A accepts.
+    post_gardening(&app, &mut a, "request", "Hedge trimming", "Airdrie").await;
+    let request: String =
+        sqlx::query("SELECT id FROM listings WHERE title = 'Hedge trimming'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(b.call("start_exchange", &[("listing_id", &request), ("body", "I can bring shears on Saturday")]).await.status, 200);
+    let for_request = exchange_id(&app).await;
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &for_request), ("step", "accept")]).await.status, 200);
+    // A offers gardening; B asks for it; A declines.
+    let offered = offer(&app, &mut a).await;
+    assert_eq!(b.call("start_exchange", &[("listing_id", &offered), ("body", "Could you mow my lawn?")]).await.status, 200);
+    let for_offer = exchange_id(&app).await;
+    assert_ne!(for_offer, for_request);
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &for_offer), ("step", "decline")]).await.status, 200);
+    let told = texts(&mut b).await;
+    assert!(told.iter().any(|t| t.contains("accepted your offer to help with \"Hedge trimming\"")), "{told:?}");
+    assert!(told.iter().any(|t| t.contains("declined your request about \"Help with gardening\"")), "{told:?}");
+    assert!(!told.iter().any(|t| t.contains("your request about \"Hedge trimming\"")), "{told:?}");
+
+    // B opens one exchange: its notice is read, the other stays new; A's are untouched.
+    let (b_before, a_before) = (unread(&mut b).await, unread(&mut a).await);
+    assert_eq!(b_before, 2);
+    assert_eq!(b.call("get_exchange", &[("id", &for_request)]).await.status, 200);
+    assert_eq!(unread(&mut b).await, 1, "the other exchange's notice is still new");
+    assert_eq!(unread(&mut a).await, a_before, "someone else's notices are theirs");
+    // A builder reading the exchange does not mark the participants' notices read.
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let _ = builder.call("get_exchange", &[("id", &for_offer)]).await;
+    assert_eq!(unread(&mut b).await, 1);
+    // The messages' notices (a place on the page) count as the exchange's too.
+    assert_eq!(a.call("send_message", &[("exchange_id", &for_request), ("body", "Saturday it is")]).await.status, 200);
+    assert_eq!(unread(&mut b).await, 2);
+    assert_eq!(b.call("get_exchange", &[("id", &for_request)]).await.status, 200);
+    assert_eq!(unread(&mut b).await, 1);
 }
 
 #[tokio::test]

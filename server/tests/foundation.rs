@@ -1,6 +1,8 @@
 //! The foundation, as a user and an attacker would meet it: joining, confirming, signing
 //! in and out, sessions, passwords, throttling, headers, origins and the authorisation
 //! matrix. Runs on SQLite or PostgreSQL (see `common`).
+// Tables of cases (caller, form, expected) read best written out in full.
+#![allow(clippy::type_complexity)]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! The ledger through the server: the screens' server functions, who may use them, the
 //! statement CSV, and the ledger under load from 64 HTTP clients on two servers sharing
 //! one database. Runs on the engine named by TIMEWEAVE_TEST_ENGINE.
+// Tables of cases (caller, form, expected) read best written out in full.
+#![allow(clippy::type_complexity)]
 
 mod common;
 

@@ -2,6 +2,8 @@
 //! against a recomputation here from the raw rows (not the same SQL), small-number
 //! protection, and who may see which figures. Runs on the engine named by
 //! TIMEWEAVE_TEST_ENGINE.
+// Tables of cases (caller, form, expected) read best written out in full.
+#![allow(clippy::type_complexity)]
 
 mod common;
 
@@ -100,6 +102,7 @@ async fn transfer(app: &TestApp, kind: &str, legs: Vec<(AccountRef, i64)>, excha
 
 /// A listing (and, when `answered_after_days` is set, an exchange on it that many days
 /// after it was posted); returns (listing, exchange).
+#[allow(clippy::too_many_arguments)]
 async fn listing(
     app: &TestApp,
     owner: &str,

@@ -2,6 +2,8 @@
 //! random transfers, group transfers, reversals, repeated and reused ids and limit changes, compared
 //! after every step; then `ledger verify` over what is left. Runs on the engine named by
 //! TIMEWEAVE_TEST_ENGINE.
+// Tables of cases (caller, form, expected) read best written out in full.
+#![allow(clippy::type_complexity)]
 
 mod common;
 

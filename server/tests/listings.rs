@@ -1,5 +1,7 @@
 //! Offers and requests through the server: posting, owner-only changes, what search shows
 //! and how it ranks, on the engine named by TIMEWEAVE_TEST_ENGINE.
+// Tables of cases (caller, form, expected) read best written out in full.
+#![allow(clippy::type_complexity)]
 
 mod common;
 
@@ -87,6 +89,13 @@ async fn only_the_owner_changes_a_listing_and_closed_or_expired_ones_leave_searc
     assert_eq!(a.call("update_listing", &edit).await.status, 200);
     assert_eq!(search(&mut b, "taken").await, vec!["Mine now"]);
     assert!(search(&mut b, "park").await.is_empty());
+
+    // Renewing a listing that still has weeks to run is refused (and not offered).
+    let r = a.call("change_listing", &[("id", &id), ("change", "renew")]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("last week"), "{}", r.body);
+    let page = a.get(&format!("/listings/{id}")).await.body;
+    assert!(page.contains("value=\"pause\"") && !page.contains("value=\"renew\""), "renew shown on a fresh listing");
 
     // Paused and closed listings leave search; renewing brings one back.
     assert_eq!(a.call("change_listing", &[("id", &id), ("change", "pause")]).await.status, 200);

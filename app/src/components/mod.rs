@@ -3,4 +3,5 @@
 
 pub mod forms;
 pub mod layout;
+pub mod navigation;
 pub mod url;

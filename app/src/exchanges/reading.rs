@@ -15,6 +15,11 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
             let st = state()?;
             let viewer = signed_in().await?;
             let (row, participant) = load(&st, &viewer, &id).await?;
+            if participant {
+                // Seen: what they were told about this exchange is no longer new.
+                let link = format!("/exchanges/{id}");
+                crate::notifications::store::mark_read_about(&st.db, &viewer.user_id, &link, crate::util::now()).await?;
+            }
             let e = &row.exchange;
             let status = e.status();
             let i_am_owner = e.owner_id == viewer.user_id;

@@ -50,7 +50,8 @@ pub async fn exchange_step(
                     recorded_minutes: amount.map(|m| m.0).unwrap_or(0),
                     by: &viewer.user_id,
                 };
-                let notice = step_notice(step, &viewer.display_name, &row.listing_title, amount.map(|m| m.0));
+                let responder_offered = row.exchange.asker_id == row.exchange.provider_id;
+                let notice = step_notice(step, &viewer.display_name, &row.listing_title, amount.map(|m| m.0), responder_offered);
                 let mut tx = st.db.pool.begin().await?;
                 if !store::apply_step(&mut tx, &change).await? {
                     tx.rollback().await?;
@@ -90,12 +91,15 @@ fn read_step_form(
     Ok((reason, amount, problem))
 }
 
-/// What the other side is told after a step.
+/// What the other side is told after a step. `responder_offered`: the person who
+/// responded offered help (to a request) rather than asking for it (from an offer), so
+/// the owner's answer is about their offer, not a request.
 #[cfg(feature = "ssr")]
-fn step_notice(step: Step, who: &str, title: &str, minutes: Option<i64>) -> String {
+fn step_notice(step: Step, who: &str, title: &str, minutes: Option<i64>, responder_offered: bool) -> String {
+    let what = if responder_offered { "offer to help with" } else { "request about" };
     match step {
-        Step::Accept => format!("{who} accepted your request about \"{title}\""),
-        Step::Decline => format!("{who} declined your request about \"{title}\""),
+        Step::Accept => format!("{who} accepted your {what} \"{title}\""),
+        Step::Decline => format!("{who} declined your {what} \"{title}\""),
         Step::Cancel => format!("{who} cancelled the exchange about \"{title}\""),
         Step::Record => format!("{who} recorded {} for \"{title}\". Please confirm it", Minutes(minutes.unwrap_or(0)).display()),
         Step::Confirm => format!("{who} confirmed the hours for \"{title}\""),

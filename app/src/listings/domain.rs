@@ -95,6 +95,69 @@ impl ListingStatus {
     }
 }
 
+/// Renewing is offered (and allowed) only this close to a listing's end, or after it.
+pub const RENEW_WINDOW: i64 = crate::util::WEEK;
+
+/// What an owner can do to their listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListingChange {
+    Pause,
+    Resume,
+    Close,
+    Renew,
+}
+
+impl ListingChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingChange::Pause => "pause",
+            ListingChange::Resume => "resume",
+            ListingChange::Close => "close",
+            ListingChange::Renew => "renew",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [ListingChange::Pause, ListingChange::Resume, ListingChange::Close, ListingChange::Renew].into_iter().find(|c| c.as_str() == s)
+    }
+    /// The status a change leaves the listing in.
+    pub fn status(self) -> ListingStatus {
+        match self {
+            ListingChange::Pause => ListingStatus::Paused,
+            ListingChange::Close => ListingStatus::Closed,
+            ListingChange::Resume | ListingChange::Renew => ListingStatus::Open,
+        }
+    }
+    /// The button's words for a listing in `status`.
+    pub fn label(self, status: ListingStatus) -> &'static str {
+        match (self, status) {
+            (ListingChange::Renew, ListingStatus::Closed) => "Open it again",
+            (ListingChange::Renew, _) => "Renew",
+            (ListingChange::Pause, _) => "Pause",
+            (ListingChange::Resume, _) => "Resume",
+            (ListingChange::Close, _) => "Close listing",
+        }
+    }
+}
+
+/// Whether renewing makes sense now: a closed listing opens again; an open or paused one
+/// is renewed in its last [`RENEW_WINDOW`] or once it has run out, not when just posted.
+pub fn can_renew(status: ListingStatus, expires_at: i64, now: i64) -> bool {
+    status == ListingStatus::Closed || expires_at - now <= RENEW_WINDOW
+}
+
+/// The changes its owner is offered for a listing, in the order shown.
+pub fn owner_changes(status: ListingStatus, expires_at: i64, now: i64) -> Vec<ListingChange> {
+    let renew = can_renew(status, expires_at, now).then_some(ListingChange::Renew);
+    let expired = expires_at <= now;
+    let list: Vec<Option<ListingChange>> = match status {
+        ListingStatus::Closed => vec![renew],
+        ListingStatus::Open if expired => vec![renew, Some(ListingChange::Close)],
+        ListingStatus::Open => vec![Some(ListingChange::Pause), renew, Some(ListingChange::Close)],
+        ListingStatus::Paused => vec![Some(ListingChange::Resume), renew, Some(ListingChange::Close)],
+    };
+    list.into_iter().flatten().collect()
+}
+
 /// A listing as typed, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListingDraft {
@@ -260,6 +323,20 @@ pub fn prefix_range(term: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn renewing_is_offered_only_near_the_end_or_after_it() {
+        use super::{owner_changes, ListingChange::*, ListingStatus, RENEW_WINDOW};
+        let now = 1_000_000_000;
+        let fresh = now + 30 * crate::util::DAY;
+        assert_eq!(owner_changes(ListingStatus::Open, fresh, now), vec![Pause, Close], "just posted: no renew");
+        assert_eq!(owner_changes(ListingStatus::Paused, fresh, now), vec![Resume, Close]);
+        assert_eq!(owner_changes(ListingStatus::Open, now + RENEW_WINDOW, now), vec![Pause, Renew, Close]);
+        assert_eq!(owner_changes(ListingStatus::Open, now + RENEW_WINDOW + 1, now), vec![Pause, Close]);
+        assert_eq!(owner_changes(ListingStatus::Open, now, now), vec![Renew, Close], "run out");
+        assert_eq!(owner_changes(ListingStatus::Closed, fresh, now), vec![Renew], "closed: open it again");
+        assert_eq!(Renew.label(ListingStatus::Closed), "Open it again");
+    }
+
     use super::*;
 
     #[cfg(feature = "ssr")]

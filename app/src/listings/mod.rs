@@ -167,9 +167,9 @@ async fn read_form(
 
 /// Only a listing's owner may change it.
 #[cfg(feature = "ssr")]
-async fn require_owner(st: &crate::platform::state::AppState, user_id: &str, id: &str) -> Result<(), AppError> {
+async fn require_owner(st: &crate::platform::state::AppState, user_id: &str, id: &str) -> Result<ListingDetail, AppError> {
     match store::get(&st.db, id).await? {
-        Some((d, _)) if d.owner_id == user_id => Ok(()),
+        Some((d, _)) if d.owner_id == user_id => Ok(d),
         Some(_) => Err(AppError::Forbidden("Only the person who posted this can change it.".into())),
         None => Err(AppError::not_found("listing")),
     }
@@ -275,15 +275,19 @@ pub async fn change_listing(id: String, change: String) -> Result<(), AppError> 
             let st = state()?;
             let viewer = signed_in().await?;
             require_active_member(&viewer)?;
-            let (status, renew) = match change.as_str() {
-                "pause" => (ListingStatus::Paused, false),
-                "resume" => (ListingStatus::Open, false),
-                "close" => (ListingStatus::Closed, false),
-                "renew" => (ListingStatus::Open, true),
-                _ => return Err(AppError::invalid("change", "Choose what to do with the listing.")),
+            use domain::{can_renew, ListingChange};
+            let Some(wanted) = ListingChange::parse(&change) else {
+                return Err(AppError::invalid("change", "Choose what to do with the listing."));
             };
-            require_owner(&st, &viewer.user_id, &id).await?;
-            store::set_status(&st.db, &id, &viewer.user_id, status, renew).await?;
+            let listing = require_owner(&st, &viewer.user_id, &id).await?;
+            let now = crate::util::now();
+            if wanted == ListingChange::Renew && !can_renew(listing.card.status, listing.card.expires_at, now) {
+                return Err(AppError::Conflict(format!(
+                    "It shows until {}: you can renew it in its last week.",
+                    crate::util::format_date(listing.card.expires_at)
+                )));
+            }
+            store::set_status(&st.db, &id, &viewer.user_id, wanted.status(), wanted == ListingChange::Renew).await?;
             leptos_axum::redirect(&format!("/my-listings?done={change}"));
             Ok(())
         }

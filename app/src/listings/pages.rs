@@ -287,24 +287,19 @@ fn saved_values(d: &ListingDetail) -> FormProblem {
 
 /// The owner's buttons for a listing: each a small form, so they work without JavaScript.
 #[component]
-fn OwnerActions(id: String, status: ListingStatus, expired: bool) -> impl IntoView {
+fn OwnerActions(id: String, status: ListingStatus, expires_at: i64, now: i64) -> impl IntoView {
     let action = ServerAction::<ChangeListing>::new();
-    let buttons: Vec<(&str, &str)> = match (status, expired) {
-        (ListingStatus::Closed, _) => vec![("renew", "Open it again")],
-        (_, true) => vec![("renew", "Renew"), ("close", "Close listing")],
-        (ListingStatus::Paused, _) => vec![("resume", "Resume"), ("renew", "Renew"), ("close", "Close listing")],
-        (ListingStatus::Open, _) => vec![("pause", "Pause"), ("renew", "Renew"), ("close", "Close listing")],
-    };
+    let changes = crate::listings::domain::owner_changes(status, expires_at, now);
     view! {
         <div class="owner-actions">
             <a class="button" href=format!("/listings/{id}/edit")>"Change"</a>
-            {buttons.into_iter().map(|(value, label)| {
+            {changes.into_iter().map(|change| {
                 let id = id.clone();
                 view! {
                 <ActionForm action=action attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="change" value=value/>
-                    <button type="submit" class="button">{label}</button>
+                    <input type="hidden" name="change" value=change.as_str()/>
+                    <button type="submit" class="button">{change.label(status)}</button>
                 </ActionForm>
             }}).collect_view()}
         </div>
@@ -365,7 +360,7 @@ pub fn ListingView(
         {c.hidden.then(|| view! {
             <p class="notice" role="status">"A community builder has hidden this listing: it does not show in search. Contact your community builder to talk about it."</p>
         })}
-        {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/> })}
+        {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expires_at=c.expires_at now=now/> })}
         {respond.map(|children| children())}
         <Matches items=matches kind=c.kind/>
         {(!d.is_owner).then(|| view! {
@@ -398,7 +393,7 @@ pub fn MyListingsPage() -> impl IntoView {
                                 <p class=if c.kind == ListingKind::Offer { "badge offer" } else { "badge request" }>{c.kind.label()}</p>
                                 <h2 class="h3"><a href=format!("/listings/{}", c.id)>{c.title.clone()}</a></h2>
                                 <p class="meta">{status}{c.hidden.then_some(" · hidden by a community builder")}</p>
-                                <OwnerActions id=c.id.clone() status=c.status expired=c.expires_at <= now/>
+                                <OwnerActions id=c.id.clone() status=c.status expires_at=c.expires_at now=now/>
                             </li>
                         }
                     }).collect_view()}

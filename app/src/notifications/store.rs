@@ -70,6 +70,18 @@ pub async fn mark_all_read(db: &Db, user_id: &str, t: i64) -> Result<(), AppErro
     Ok(())
 }
 
+/// Marks read what `user_id` was told about one page (its address, or a place on it).
+pub async fn mark_read_about(db: &Db, user_id: &str, link: &str, t: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND (link = $3 OR link LIKE $4)")
+        .bind(t)
+        .bind(user_id)
+        .bind(link)
+        .bind(format!("{link}#%"))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Sets how often to email; a first choice starts the digest clock now.
 pub async fn set_email_frequency(db: &Db, user_id: &str, frequency: &str, t: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET email_frequency = $1, last_digest_at = COALESCE(last_digest_at, $2) WHERE id = $3")

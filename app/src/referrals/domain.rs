@@ -478,6 +478,16 @@ pub const UCLA_QUESTIONS: [(&str, &str); 3] = [
 ];
 
 impl Wellbeing {
+    /// The form's field names, in the order the questions are asked.
+    pub const FIELDS: [&'static str; 7] =
+        ["life_satisfaction", "worthwhile", "happiness", "anxiety", "lack_companionship", "left_out", "isolated"];
+
+    /// The seven answers as typed, in the order of [`Wellbeing::FIELDS`].
+    pub fn parse_in_order(values: [&str; 7]) -> Result<Wellbeing, FormProblem> {
+        let answers: Vec<(&str, &str)> = Self::FIELDS.into_iter().zip(values).collect();
+        Self::parse(&answers)
+    }
+
     /// Reads the seven answers; each must be a whole number in its range.
     pub fn parse(answers: &[(&str, &str)]) -> Result<Wellbeing, FormProblem> {
         let mut p = FormProblem::new();

@@ -351,16 +351,15 @@ pub async fn record_outcome(
             if r.member_id.is_none() || r.consent_withdrawn_at.is_some() || r.erased_at.is_some() {
                 return Err(AppError::Conflict("Wellbeing answers are recorded once the person has joined.".into()));
             }
-            let answers = [
-                ("life_satisfaction", life_satisfaction.as_str()),
-                ("worthwhile", worthwhile.as_str()),
-                ("happiness", happiness.as_str()),
-                ("anxiety", anxiety.as_str()),
-                ("lack_companionship", lack_companionship.as_str()),
-                ("left_out", left_out.as_str()),
-                ("isolated", isolated.as_str()),
-            ];
-            let parsed = Wellbeing::parse(&answers);
+            let parsed = Wellbeing::parse_in_order([
+                &life_satisfaction,
+                &worthwhile,
+                &happiness,
+                &anxiety,
+                &lack_companionship,
+                &left_out,
+                &isolated,
+            ]);
             let mut problem = parsed.clone().err().unwrap_or_default().keep("stage", &stage).keep("answered_by", &answered_by);
             if !matches!(stage.as_str(), "baseline" | "follow_up") {
                 problem.push("stage", "Choose when these answers were given.");
@@ -479,16 +478,16 @@ pub async fn answer_wellbeing(
             let Some((referral, stage)) = wellbeing_due_for(&st, &viewer.user_id).await? else {
                 return Err(AppError::Conflict("There are no questions for you at the moment. Thank you.".into()));
             };
-            let answers = [
-                ("life_satisfaction", life_satisfaction.as_str()),
-                ("worthwhile", worthwhile.as_str()),
-                ("happiness", happiness.as_str()),
-                ("anxiety", anxiety.as_str()),
-                ("lack_companionship", lack_companionship.as_str()),
-                ("left_out", left_out.as_str()),
-                ("isolated", isolated.as_str()),
-            ];
-            let w = Wellbeing::parse(&answers).map_err(AppError::Invalid)?;
+            let w = Wellbeing::parse_in_order([
+                &life_satisfaction,
+                &worthwhile,
+                &happiness,
+                &anxiety,
+                &lack_companionship,
+                &left_out,
+                &isolated,
+            ])
+            .map_err(AppError::Invalid)?;
             let mut tx = st.db.pool.begin().await?;
             store::add_outcome(&mut tx, &referral, &stage, &w, "person", &viewer.user_id).await?;
             store::log(

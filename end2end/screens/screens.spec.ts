@@ -1,0 +1,62 @@
+import { Page, test } from '@playwright/test';
+import { ready, signIn } from '../tests/helpers';
+
+// What each kind of user sees on a 360 px phone, saved into docs/screens/ so a reader of
+// the docs sees it too. Run by scripts/screens.sh against a fresh demo database.
+
+const out = (name: string) => `../docs/screens/${name}.png`;
+
+async function shot(page: Page, name: string, path?: string) {
+  if (path) await page.goto(path);
+  await page.waitForLoadState('load');
+  await page.screenshot({ path: out(name) });
+}
+
+async function menu(page: Page, name: string) {
+  await page.locator('details.site-menu > summary').click();
+  await shot(page, name);
+  await page.locator('details.site-menu > summary').click();
+}
+
+test('a visitor', async ({ page }, info) => {
+  await shot(page, 'visitor-start', '/');
+  await shot(page, 'visitor-join', '/join');
+  await shot(page, 'visitor-sign-in', '/sign-in');
+  await ready(page, info);
+});
+
+test('a resident', async ({ page }, info) => {
+  await signIn(page, info, 'agnes.murray@demo.timeweave.org');
+  await shot(page, 'resident-home');
+  await menu(page, 'resident-menu');
+  await shot(page, 'resident-browse', '/listings');
+  const first = page.locator('.listing-card a').first();
+  await first.click();
+  await shot(page, 'resident-listing');
+  await shot(page, 'resident-post', '/listings/new');
+  await shot(page, 'resident-exchanges', '/exchanges');
+  const exchange = page.locator('main a[href^="/exchanges/"]').first();
+  if (await exchange.count()) {
+    await exchange.click();
+    await shot(page, 'resident-exchange');
+  }
+  await shot(page, 'resident-hours', '/hours');
+  await shot(page, 'resident-notifications', '/notifications');
+  await shot(page, 'resident-account', '/account');
+});
+
+test('a community builder', async ({ page }, info) => {
+  await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
+  await shot(page, 'builder-home');
+  await menu(page, 'builder-menu');
+  await shot(page, 'builder-desk', '/community');
+  await shot(page, 'builder-members', '/community/members');
+});
+
+test('a health and care professional', async ({ page }, info) => {
+  await signIn(page, info, 'dr.aileen.scott@demo.timeweave.org');
+  await shot(page, 'referrer-home');
+  await menu(page, 'referrer-menu');
+  await shot(page, 'referrer-referrals', '/referrals');
+  await shot(page, 'referrer-new', '/referrals/new');
+});

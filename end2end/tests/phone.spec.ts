@@ -1,0 +1,90 @@
+import { expect, Locator, Page, test } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, navigate, signIn } from './helpers';
+
+// The shell on a 360 × 740 phone, JavaScript on and off: a header no taller than 64 px, a
+// resident's four places one tap away at the bottom, everything else behind a menu that
+// opens without JavaScript, and staff tools together under one heading in it.
+
+async function expectTapTargets(targets: Locator) {
+  const sizes = await targets.evaluateAll(els =>
+    els.filter(e => (e as HTMLElement).offsetParent !== null).map(e => {
+      const r = e.getBoundingClientRect();
+      return { name: (e.textContent ?? '').trim() || e.getAttribute('aria-label'), w: r.width, h: r.height };
+    }));
+  expect(sizes.length).toBeGreaterThan(0);
+  for (const s of sizes) expect(s.h >= 44 && s.w >= 44, `${s.name} is ${s.w}×${s.h}`).toBe(true);
+}
+
+async function expectCompactHeader(page: Page) {
+  const box = await page.locator('.site-header').boundingBox();
+  expect(box!.height).toBeLessThanOrEqual(64);
+  await expectTapTargets(page.locator('.site-header a, .site-header summary'));
+}
+
+async function openMenu(page: Page) {
+  const menu = page.getByRole('navigation', { name: 'Menu' });
+  await expect(menu).toBeHidden();
+  await page.locator('details.site-menu > summary').click();
+  await expect(menu).toBeVisible();
+  return menu;
+}
+
+test('a resident has four places one tap away and the rest behind the menu', async ({ page }, info) => {
+  await signIn(page, info, 'agnes.murray@demo.timeweave.org');
+  await expectCompactHeader(page);
+  const tabs = page.getByRole('navigation', { name: 'Main' });
+  await expect(tabs.getByRole('link')).toHaveText(['Home', 'Browse', 'Exchanges', 'Hours']);
+  await expect(tabs.getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+  // At the bottom of the screen, under the thumb, with room to tap.
+  const bar = (await tabs.boundingBox())!;
+  expect(bar.y + bar.height).toBeGreaterThan(730);
+  expect(bar.y + bar.height).toBeLessThanOrEqual(741);
+  await expectTapTargets(tabs.getByRole('link'));
+
+  // Browse: a listing is on screen without scrolling.
+  await navigate(page, 'Offers & requests');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Offers and requests');
+  await expect(page.locator('.listing-card').first()).toBeInViewport();
+  await expect(tabs.getByRole('link', { name: 'Browse' })).toHaveAttribute('aria-current', 'page');
+
+  const menu = await openMenu(page);
+  await expect(menu.getByRole('link', { name: 'Account' })).toBeVisible();
+  await expect(menu.getByRole('link', { name: 'My offers & requests' })).toBeVisible();
+  await expect(menu.getByRole('link', { name: 'Browse' })).toHaveCount(0); // never twice
+  await expect(menu.getByText('Tools')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expectTapTargets(menu.getByRole('link'));
+  await expectNoHorizontalScroll(page);
+  await menu.getByRole('link', { name: 'Account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+  await expect(page.getByRole('navigation', { name: 'Menu' })).toBeHidden();
+  await expectAccessible(page);
+});
+
+test('a community builder finds every tool under one heading in the menu', async ({ page }, info) => {
+  await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
+  await expectCompactHeader(page);
+  const menu = await openMenu(page);
+  const tools = menu.getByRole('list', { name: 'Tools' });
+  for (const name of ['Community desk', 'Members', 'Community hours', 'Referrals', 'How it is going']) {
+    const inTools = await tools.getByRole('link', { name, exact: true }).count();
+    const inTabs = await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: name === 'Community desk' ? 'Desk' : name, exact: true }).count();
+    expect(inTools + inTabs, `${name} once, in the tools or the tab bar`).toBe(1);
+  }
+  // Nothing of the site administrator's.
+  await expect(menu.getByRole('link', { name: 'Security' })).toHaveCount(0);
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page);
+  await navigate(page, 'Community hours');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(/hours/i);
+});
+
+test('a visitor sees where to sign in or join, and the header stays small', async ({ page }) => {
+  await page.goto('/');
+  await expectCompactHeader(page);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+  await expect(page.locator('.site-header').getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await page.locator('.site-header').getByRole('link', { name: 'Join' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Join your local time bank');
+  await expectNoHorizontalScroll(page);
+});
