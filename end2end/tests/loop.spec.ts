@@ -44,6 +44,9 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await b.getByRole('button', { name: /Send to Priya Shah/ }).click();
   await expect(b.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(b.locator('.facts').getByText('Waiting for an answer')).toBeVisible();
+  await expect(b.getByRole('status')).toContainText('Waiting for Priya Shah to reply.');
+  // Declining or cancelling sits behind its own control; the reason is asked for only then.
+  await expect(b.getByLabel(/Why\?/)).toBeHidden();
   await expectAccessible(b);
   await expectNoHorizontalScroll(b);
 
@@ -62,6 +65,7 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await a.getByLabel('Minutes').fill('30');
   await a.getByRole('button', { name: 'Record the hours' }).click();
   await expect(a.locator('.facts').getByText('Hours recorded, waiting for confirmation')).toBeVisible();
+  await expect(a.getByRole('status')).toContainText('Waiting for Jack Baird to confirm 1 h 30 min.');
   await expectAccessible(a);
 
   await b.reload();

@@ -88,3 +88,41 @@ test('a visitor sees where to sign in or join, and the header stays small', asyn
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Join your local time bank');
   await expectNoHorizontalScroll(page);
 });
+
+test('a resident offers help and asks for help from Home with short forms', async ({ page }, info) => {
+  const stamp = `${info.project.name.replace(/[^a-z]/g, '')}${Date.now() % 100000}`;
+  await signIn(page, info, 'tam.reid@demo.timeweave.org');
+
+  // Offer help: the kind is already known; only what matters is asked for first.
+  await page.getByRole('link', { name: 'Offer help' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Offer help');
+  await expect(page.getByLabel('Are you offering or asking?')).toHaveCount(0);
+  await expect(page.getByLabel('Tags (optional)')).toBeHidden(); // behind "More details"
+  await page.getByLabel('Title').fill(`Knitting lessons ${stamp}`);
+  await page.getByLabel('Description').fill('Casting on, plain and purl, and a scarf by the end.');
+  await page.getByLabel('Kind of help').selectOption({ label: 'Crafts' });
+  await page.getByLabel('Where would it happen?').selectOption({ label: "At someone's home" });
+  await page.getByRole('button', { name: 'Post it' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Knitting lessons ${stamp}`);
+  await expect(page.locator('.badge')).toHaveText('Offer');
+  // Just posted: nothing to renew.
+  await expect(page.getByRole('button', { name: 'Renew' })).toHaveCount(0);
+  await expectNoHorizontalScroll(page);
+
+  // Ask for help, with a mistake first: it stays "Ask for help" and keeps what was typed.
+  await navigate(page, 'Home');
+  await page.getByRole('link', { name: 'Ask for help' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ask for help');
+  await page.getByLabel('Title').fill(`A lift to the surgery ${stamp}`);
+  await page.getByRole('button', { name: 'Post it' }).click();
+  await expect(page.getByRole('alert')).toContainText('There is a problem');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ask for help');
+  await expect(page.getByLabel('Title')).toHaveValue(`A lift to the surgery ${stamp}`);
+  await expectAccessible(page);
+  await page.getByLabel('Description').fill('Tuesday at 10, back by 12.');
+  await page.getByLabel('Kind of help').selectOption({ index: 1 });
+  await page.getByLabel('Where would it happen?').selectOption({ label: 'Outdoors' });
+  await page.getByRole('button', { name: 'Post it' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`A lift to the surgery ${stamp}`);
+  await expect(page.locator('.badge')).toHaveText('Request');
+});

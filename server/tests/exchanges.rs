@@ -238,6 +238,17 @@ async fn answers_say_offer_or_request_and_opening_the_exchange_reads_its_notices
         sqlx::query("SELECT id FROM listings WHERE title = 'Hedge trimming'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(b.call("start_exchange", &[("listing_id", &request), ("body", "I can bring shears on Saturday")]).await.status, 200);
     let for_request = exchange_id(&app).await;
+    // The page says whose move it is, from each side; only the owner has a main button.
+    let b_name = b.call("current_viewer", &[]).await.json()["display_name"].as_str().unwrap().to_string();
+    let a_name = a.call("current_viewer", &[]).await.json()["display_name"].as_str().unwrap().to_string();
+    let b_page = b.get(&format!("/exchanges/{for_request}")).await.body;
+    assert!(b_page.contains(&format!("Waiting for {a_name} to reply.")), "{b_page}");
+    assert!(!b_page.contains(r#"name="step" value="accept""#));
+    let a_page = a.get(&format!("/exchanges/{for_request}")).await.body;
+    assert!(a_page.contains(&format!("{b_name} is waiting for your answer.")), "{a_page}");
+    assert!(a_page.contains(r#"name="step" value="accept""#));
+    // Declining sits behind its own summary, with its note inside it.
+    assert!(a_page.contains(r#"<details class="step-choice">"#), "{a_page}");
     assert_eq!(a.call("exchange_step", &[("exchange_id", &for_request), ("step", "accept")]).await.status, 200);
     // A offers gardening; B asks for it; A declines.
     let offered = offer(&app, &mut a).await;

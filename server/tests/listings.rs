@@ -279,3 +279,22 @@ async fn browse_pages_are_reused_only_while_they_are_true_on_every_server() {
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     assert!(titles(c.call("browse_listings", &[]).await).is_empty(), "an expired listing left the kept page");
 }
+
+/// "Offer help" and "Ask for help" open the same form with the kind already chosen (a
+/// hidden field) and the optional fields folded away; the plain address still asks.
+#[tokio::test]
+async fn offer_help_and_ask_for_help_are_short_forms_with_the_kind_chosen() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let ask = a.get("/listings/new?kind=request").await.body;
+    assert!(ask.contains("<h1>Ask for help</h1>"), "{ask}");
+    assert!(ask.contains(r#"type="hidden" name="kind" value="request""#), "{ask}");
+    assert!(!ask.contains(r#"<select id="kind""#), "no need to say offer or ask again");
+    assert!(ask.contains(r#"<details class="more-fields""#));
+    let offer = a.get("/listings/new?kind=offer").await.body;
+    assert!(offer.contains("<h1>Offer help</h1>") && offer.contains(r#"name="kind" value="offer""#));
+    let plain = a.get("/listings/new?kind=nonsense").await.body;
+    assert!(plain.contains(r#"<select id="kind""#), "an unknown kind: the full form");
+    let home = a.get("/home").await.body;
+    assert!(home.contains(r#"href="/listings/new?kind=offer""#) && home.contains(r#"href="/listings/new?kind=request""#));
+}

@@ -72,16 +72,18 @@ pub enum Step {
 }
 
 impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Accept => "accept",
+            Step::Decline => "decline",
+            Step::Cancel => "cancel",
+            Step::Record => "record",
+            Step::Confirm => "confirm",
+            Step::Dispute => "dispute",
+        }
+    }
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "accept" => Step::Accept,
-            "decline" => Step::Decline,
-            "cancel" => Step::Cancel,
-            "record" => Step::Record,
-            "confirm" => Step::Confirm,
-            "dispute" => Step::Dispute,
-            _ => return None,
-        })
+        [Step::Accept, Step::Decline, Step::Cancel, Step::Record, Step::Confirm, Step::Dispute].into_iter().find(|x| x.as_str() == s)
     }
 }
 

@@ -75,28 +75,60 @@ pub fn ExchangePage() -> impl IntoView {
     view! {
         <Title text="Exchange"/>
         <Loaded data=data children=move |e| {
-            let notice = done.clone().and_then(|d| ExchangeStatus::parse(&d)).map(|s| match s {
-                ExchangeStatus::Confirmed => "Thank you. The hours have moved: both statements show them.".to_string(),
-                other => format!("Done. Now: {}.", other.label().to_lowercase()),
-            });
+            let words = status_words(&e);
+            let (main_steps, other_steps) = split_steps(e.steps.clone());
+            let confirmed_now = done.as_deref() == Some(ExchangeStatus::Confirmed.as_str());
             view! {
                 <h1>{e.listing_title.clone()}</h1>
-                {notice.map(|n| view! { <Notice>{n}</Notice> })}
-                <ExchangeFacts status=e.status provider_name=e.provider_name.clone() receiver_name=e.receiver_name.clone()
-                    recorded_minutes=e.recorded_minutes reason=e.reason.clone() listing_id=e.listing_id.clone()/>
+                // The state in words, first: after a step it is also the confirmation.
+                {if confirmed_now {
+                    view! { <Notice>"Thank you. The hours have moved: both statements show them."</Notice> }.into_any()
+                } else {
+                    view! { <p class="status-line" role="status">{words}</p> }.into_any()
+                }}
                 {e.can_resolve.then(|| settle_form(e.id.clone(), resolve_error.clone()))}
                 <ErrorSummary error=step_error.clone()/>
-                <NextSteps exchange_id=e.id.clone() steps=e.steps.clone() action=step problem=problem_of(&step_error)/>
-                <ThanksList thanks=e.thanks.clone()/>
+                <NextSteps exchange_id=e.id.clone() steps=main_steps action=step problem=problem_of(&step_error)/>
                 {e.can_thank.then(|| view! {
                     <ThankForm exchange_id=e.id.clone() other_name=e.other_name.clone() action=thank error=thank_error.clone()/>
                 })}
                 <Conversation messages=e.messages.clone() participant=e.i_am_participant exchange_id=e.id.clone()
                     other_name=e.other_name.clone() send=message share=share error=message_error.clone()/>
+                <OtherSteps exchange_id=e.id.clone() steps=other_steps action=step problem=problem_of(&step_error)/>
+                <ThanksList thanks=e.thanks.clone()/>
+                <ExchangeFacts status=e.status provider_name=e.provider_name.clone() receiver_name=e.receiver_name.clone()
+                    recorded_minutes=e.recorded_minutes reason=e.reason.clone() listing_id=e.listing_id.clone()/>
                 <p><a href="/exchanges">"All my exchanges"</a></p>
             }
         }/>
     }
+}
+
+/// Where the exchange stands, in words, from this person's side: whose move it is.
+fn status_words(e: &super::ExchangeView) -> String {
+    let other = &e.other_name;
+    let hours = e.recorded_minutes.map(|m| Minutes(m).display()).unwrap_or_default();
+    if !e.i_am_participant {
+        return e.status.label().to_string();
+    }
+    match e.status {
+        ExchangeStatus::Requested if e.i_am_owner => format!("{other} is waiting for your answer."),
+        ExchangeStatus::Requested => format!("Waiting for {other} to reply."),
+        ExchangeStatus::Accepted => "Agreed. Sort out the details in the messages; once the help has happened, record the hours.".into(),
+        ExchangeStatus::Recorded if e.recorded_by_me => format!("Waiting for {other} to confirm {hours}."),
+        ExchangeStatus::Recorded => format!("{other} recorded {hours}. Please confirm it, or say if something is wrong."),
+        ExchangeStatus::Confirmed => format!("Done: {hours} moved from {} to {}.", e.receiver_name, e.provider_name),
+        ExchangeStatus::Declined if e.i_am_owner => "You said no to this one.".into(),
+        ExchangeStatus::Declined => format!("{other} said no this time."),
+        ExchangeStatus::Cancelled => "This exchange was cancelled.".into(),
+        ExchangeStatus::Disputed => "A community builder is looking at the hours with you both.".into(),
+    }
+}
+
+/// The one step to take now (accept, record, confirm) apart from the others (decline,
+/// cancel, something is wrong), which sit behind their own control.
+fn split_steps(steps: Vec<(String, String)>) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    steps.into_iter().partition(|(name, _)| matches!(name.as_str(), "accept" | "record" | "confirm"))
 }
 
 /// What the exchange is: its state, who helps whom, the hours recorded and any reason given.
@@ -121,32 +153,57 @@ fn ExchangeFacts(
     }
 }
 
-/// The steps a participant may take now, each its own small form.
+/// The step to take now, as the main button (recording asks how long it took).
 #[component]
 fn NextSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAction<ExchangeStep>, problem: FormProblem) -> impl IntoView {
     (!steps.is_empty()).then(move || {
         view! {
-            <section class="card" aria-labelledby="next-heading">
-                <h2 id="next-heading">"What next?"</h2>
+            <section class="card next-step" aria-label="What next">
                 {steps.into_iter().map(|(name, label)| {
-                    let id = exchange_id.clone();
-                    let needs_reason = matches!(name.as_str(), "cancel" | "dispute" | "decline");
                     let record = name == "record";
                     let sp = problem.clone();
                     view! {
                         <ActionForm action=action attr:class="stack step-form" attr:novalidate=true>
-                            <input type="hidden" name="exchange_id" value=id/>
-                            <input type="hidden" name="step" value=name.clone()/>
+                            <input type="hidden" name="exchange_id" value=exchange_id.clone()/>
+                            <input type="hidden" name="step" value=name/>
                             {record.then(|| view! {
                                 <DurationField problem=sp.clone() legend="How long did it take?"
                                     hint="The other person confirms it, then the hours move."/>
                             })}
-                            {needs_reason.then(|| view! {
-                                <TextArea label=if name == "decline" { "A short note (optional)" } else { "Why?" } name="reason"
-                                    problem=sp.clone() rows=2 maxlength=500/>
-                            })}
-                            <button type="submit" class=if needs_reason { "button" } else { "button primary" }>{label}</button>
+                            <button type="submit" class="button primary">{label}</button>
                         </ActionForm>
+                    }
+                }).collect_view()}
+            </section>
+        }
+    })
+}
+
+/// Declining, cancelling or saying something is wrong: each behind its own summary, so the
+/// reason is asked for only when chosen (a `<details>`: no JavaScript needed).
+#[component]
+fn OtherSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAction<ExchangeStep>, problem: FormProblem) -> impl IntoView {
+    (!steps.is_empty()).then(move || {
+        view! {
+            <section class="other-steps" aria-labelledby="other-steps-heading">
+                <h2 id="other-steps-heading">"Other choices"</h2>
+                {steps.into_iter().map(|(name, label)| {
+                    let sp = problem.clone();
+                    // Open again when its reason was refused, so the message is seen.
+                    let open = sp.message_for("reason").is_some()
+                        && sp.value_for("step").as_deref() == Some(name.as_str());
+                    let optional = name == "decline";
+                    view! {
+                        <details class="step-choice" open=open>
+                            <summary class="button">{label.clone()}</summary>
+                            <ActionForm action=action attr:class="stack step-form" attr:novalidate=true>
+                                <input type="hidden" name="exchange_id" value=exchange_id.clone()/>
+                                <input type="hidden" name="step" value=name/>
+                                <TextArea label=if optional { "A short note (optional)" } else { "Why? The other person will see it." } name="reason"
+                                    problem=sp rows=2 maxlength=500/>
+                                <button type="submit" class="button">{label}</button>
+                            </ActionForm>
+                        </details>
                     }
                 }).collect_view()}
             </section>

@@ -155,9 +155,12 @@ fn HomeFor(
                     <dt>"Your area"</dt><dd>{m.locality_name}</dd>
                     <dt>"Membership"</dt><dd>{m.status.label()}</dd>
                 </dl>
+                <p class="actions two-ways">
+                    <a class="button primary" href="/listings/new?kind=offer">"Offer help"</a>
+                    <a class="button primary" href="/listings/new?kind=request">"Ask for help"</a>
+                </p>
                 <p class="actions">
-                    <a class="button primary" href="/listings">"Find offers and requests"</a>
-                    <a class="button" href="/listings/new">"Post an offer or request"</a>
+                    <a class="button" href="/listings">"Find offers and requests"</a>
                     <a class="button" href="/hours">"My hours"</a>
                 </p>
             </section>

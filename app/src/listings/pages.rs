@@ -195,24 +195,51 @@ fn FilterSelect(id: &'static str, label: &'static str, chosen: Option<String>, o
 
 /// The fields of a listing, shared by "post" and "edit".
 #[component]
-fn ListingFields(problem: FormProblem, choices: ListingOptions) -> impl IntoView {
+fn ListingFields(
+    problem: FormProblem,
+    choices: ListingOptions,
+    /// Posting from "Offer help" or "Ask for help": the kind is known, and what is optional
+    /// waits behind "More details".
+    #[prop(optional)]
+    fixed_kind: Option<ListingKind>,
+) -> impl IntoView {
     let kinds = vec![(
         "".to_string(),
         vec![("offer".to_string(), "I can offer help".to_string()), ("request".to_string(), "I would like help".to_string())],
     )];
     let places = vec![("".to_string(), Place::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect())];
     let areas = vec![("".to_string(), choices.localities.clone())];
-    view! {
-        <Select label="Are you offering or asking?" name="kind" problem=problem.clone() groups=kinds/>
-        <Field label="Title" name="title" problem=problem.clone() hint="A few words, like \"Help with gardening\"." required=true/>
-        <TextArea label="Description" name="description" problem=problem.clone() rows=5 maxlength=2000
-            hint="What it involves, and anything people should know." required=true/>
-        <Select label="Kind of help" name="category" problem=problem.clone() groups=category_groups(&choices)/>
-        <Field label="Tags (optional)" name="tags" problem=problem.clone() hint="Up to 5 words, separated by commas, like: lawns, weeding."/>
+    let (title_hint, description_hint) = match fixed_kind {
+        Some(ListingKind::Request) => ("A few words, like \"A lift to the surgery\".", "What you would like a hand with, and when."),
+        _ => ("A few words, like \"Help with gardening\".", "What it involves, and anything people should know."),
+    };
+    let optional = view! {
         <Select label="Area" name="locality" problem=problem.clone() groups=areas value=choices.home_locality.clone()/>
-        <Select label="Where would it happen?" name="place" problem=problem.clone() groups=places/>
+        <Field label="Tags (optional)" name="tags" problem=problem.clone() hint="Up to 5 words, separated by commas, like: lawns, weeding."/>
         <Field label="When are you free? (optional)" name="availability" problem=problem.clone() hint="In your own words, like \"weekday mornings\"."/>
         <Field label="About how long? (optional)" name="estimate" problem=problem.clone() hint="For example 1 h 30 min."/>
+    };
+    // Open "More details" again when one of its fields needs correcting.
+    let optional_problem = ["locality", "tags", "availability", "estimate"].iter().any(|f| problem.message_for(f).is_some());
+    view! {
+        {match fixed_kind {
+            Some(kind) => view! { <input type="hidden" name="kind" value=kind.as_str()/> }.into_any(),
+            None => view! { <Select label="Are you offering or asking?" name="kind" problem=problem.clone() groups=kinds/> }.into_any(),
+        }}
+        <Field label="Title" name="title" problem=problem.clone() hint=title_hint required=true/>
+        <TextArea label="Description" name="description" problem=problem.clone() rows=4 maxlength=2000
+            hint=description_hint required=true/>
+        <Select label="Kind of help" name="category" problem=problem.clone() groups=category_groups(&choices)/>
+        <Select label="Where would it happen?" name="place" problem=problem.clone() groups=places/>
+        {match fixed_kind {
+            Some(_) => view! {
+                <details class="more-fields" open=optional_problem>
+                    <summary>"More details (optional): area, tags, when, how long"</summary>
+                    <div class="stack">{optional}</div>
+                </details>
+            }.into_any(),
+            None => optional.into_any(),
+        }}
     }
 }
 
@@ -221,17 +248,27 @@ pub fn NewListingPage() -> impl IntoView {
     let action = ServerAction::<CreateListing>::new();
     let error = last_error(action);
     let choices = Resource::new_blocking(|| (), |_| listing_choices());
+    // From "Offer help" or "Ask for help" (a form sent back with a mistake keeps its address).
+    let fixed_kind = crate::components::url::query("kind").and_then(|k| ListingKind::parse(&k));
+    let (title, lead) = match fixed_kind {
+        Some(ListingKind::Offer) => ("Offer help", "Say what you can do for a neighbour. Your email and phone number are never shown."),
+        Some(ListingKind::Request) => ("Ask for help", "Say what you would like a hand with. Your email and phone number are never shown."),
+        None => ("Post an offer or request", "Tell people what you can do, or what you'd like a hand with. Your email and phone number are never shown."),
+    };
     view! {
-        <Title text="Post an offer or request"/>
-        <h1>"Post an offer or request"</h1>
-        <p class="lead">"Tell people what you can do, or what you'd like a hand with. Your email and phone number are never shown."</p>
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p class="lead">{lead}</p>
         <Loaded data=choices children=move |c| {
             let error = error.clone();
             let problem = problem_of(&error);
             view! {
                 <ErrorSummary error=error/>
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                    <ListingFields problem=problem choices=c/>
+                    {match fixed_kind {
+                        Some(kind) => view! { <ListingFields problem=problem choices=c fixed_kind=kind/> }.into_any(),
+                        None => view! { <ListingFields problem=problem choices=c/> }.into_any(),
+                    }}
                     <button type="submit" class="button primary">"Post it"</button>
                 </ActionForm>
             }
