@@ -125,9 +125,12 @@ fn status_words(e: &super::ExchangeView) -> String {
     }
 }
 
+/// A step offered: (its name, its button's words).
+type StepChoice = (String, String);
+
 /// The one step to take now (accept, record, confirm) apart from the others (decline,
 /// cancel, something is wrong), which sit behind their own control.
-fn split_steps(steps: Vec<(String, String)>) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn split_steps(steps: Vec<StepChoice>) -> (Vec<StepChoice>, Vec<StepChoice>) {
     steps.into_iter().partition(|(name, _)| matches!(name.as_str(), "accept" | "record" | "confirm"))
 }
 
@@ -161,10 +164,10 @@ fn NextSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAc
             <section class="card next-step" aria-label="What next">
                 {steps.into_iter().map(|(name, label)| {
                     let record = name == "record";
-                    let sp = problem.clone();
+                    let (sp, id) = (problem.clone(), exchange_id.clone());
                     view! {
                         <ActionForm action=action attr:class="stack step-form" attr:novalidate=true>
-                            <input type="hidden" name="exchange_id" value=exchange_id.clone()/>
+                            <input type="hidden" name="exchange_id" value=id/>
                             <input type="hidden" name="step" value=name/>
                             {record.then(|| view! {
                                 <DurationField problem=sp.clone() legend="How long did it take?"
@@ -182,13 +185,18 @@ fn NextSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAc
 /// Declining, cancelling or saying something is wrong: each behind its own summary, so the
 /// reason is asked for only when chosen (a `<details>`: no JavaScript needed).
 #[component]
-fn OtherSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAction<ExchangeStep>, problem: FormProblem) -> impl IntoView {
+fn OtherSteps(
+    exchange_id: String,
+    steps: Vec<(String, String)>,
+    action: ServerAction<ExchangeStep>,
+    problem: FormProblem,
+) -> impl IntoView {
     (!steps.is_empty()).then(move || {
         view! {
             <section class="other-steps" aria-labelledby="other-steps-heading">
                 <h2 id="other-steps-heading">"Other choices"</h2>
                 {steps.into_iter().map(|(name, label)| {
-                    let sp = problem.clone();
+                    let (sp, id) = (problem.clone(), exchange_id.clone());
                     // Open again when its reason was refused, so the message is seen.
                     let open = sp.message_for("reason").is_some()
                         && sp.value_for("step").as_deref() == Some(name.as_str());
@@ -197,7 +205,7 @@ fn OtherSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerA
                         <details class="step-choice" open=open>
                             <summary class="button">{label.clone()}</summary>
                             <ActionForm action=action attr:class="stack step-form" attr:novalidate=true>
-                                <input type="hidden" name="exchange_id" value=exchange_id.clone()/>
+                                <input type="hidden" name="exchange_id" value=id/>
                                 <input type="hidden" name="step" value=name/>
                                 <TextArea label=if optional { "A short note (optional)" } else { "Why? The other person will see it." } name="reason"
                                     problem=sp rows=2 maxlength=500/>

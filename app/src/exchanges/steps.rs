@@ -79,7 +79,8 @@ fn read_step_form(
 ) -> Result<(String, Option<Minutes>, FormProblem), AppError> {
     let (hours, minutes) = (hours.unwrap_or_default(), minutes.unwrap_or_default());
     let reason = reason.unwrap_or_default().trim().to_string();
-    let mut problem = FormProblem::new().keep("step", step.as_str()).keep("reason", &reason).keep("hours", &hours).keep("minutes", &minutes);
+    let mut problem =
+        FormProblem::new().keep("step", step.as_str()).keep("reason", &reason).keep("hours", &hours).keep("minutes", &minutes);
     if matches!(step, Step::Cancel | Step::Dispute) && reason.chars().count() < 3 {
         problem.push("reason", "Say why, in a few words. The other person will see it.");
     }

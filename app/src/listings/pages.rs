@@ -253,7 +253,10 @@ pub fn NewListingPage() -> impl IntoView {
     let (title, lead) = match fixed_kind {
         Some(ListingKind::Offer) => ("Offer help", "Say what you can do for a neighbour. Your email and phone number are never shown."),
         Some(ListingKind::Request) => ("Ask for help", "Say what you would like a hand with. Your email and phone number are never shown."),
-        None => ("Post an offer or request", "Tell people what you can do, or what you'd like a hand with. Your email and phone number are never shown."),
+        None => (
+            "Post an offer or request",
+            "Tell people what you can do, or what you'd like a hand with. Your email and phone number are never shown.",
+        ),
     };
     view! {
         <Title text=title/>
