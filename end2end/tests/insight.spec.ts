@@ -19,7 +19,7 @@ for (const width of [360, 1280]) {
   test(`a builder reads the dashboard, downloads a table and opens the quarterly report at ${width} px`, async ({ browser }, info) => {
     test.setTimeout(120_000);
     const b = await as(browser, info, 'morag.campbell@demo.timeweave.org', width);
-    await expect(b.getByRole('link', { name: 'How it is going' })).toHaveCount(1);
+    await expect(b.getByRole('link', { name: 'How it is going', includeHidden: true })).toHaveCount(1);
     await b.goto('/insight');
     await ready(b, info);
     await expect(b.getByRole('heading', { level: 1 })).toContainText('How it is going');
@@ -82,7 +82,7 @@ test('an organisation lead sees their referrals in figures, and residents see no
   await lead.context().close();
 
   const resident = await as(browser, info, 'tam.reid@demo.timeweave.org', 360);
-  await expect(resident.getByRole('link', { name: 'How it is going' })).toHaveCount(0);
+  await expect(resident.getByRole('link', { name: 'How it is going', includeHidden: true })).toHaveCount(0);
   const res = await resident.goto('/insight');
   expect(res?.status()).toBe(403);
   await expect(resident.getByText('These figures are for community builders')).toBeVisible();
