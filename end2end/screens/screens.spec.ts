@@ -9,6 +9,7 @@ const out = (name: string) => `../docs/screens/${name}.png`;
 async function shot(page: Page, name: string, path?: string) {
   if (path) await page.goto(path);
   await page.waitForLoadState('load');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: out(name) });
 }
 
@@ -33,13 +34,14 @@ test('a resident', async ({ page }, info) => {
   const first = page.locator('.listing-card a').first();
   await first.click();
   await shot(page, 'resident-listing');
-  await shot(page, 'resident-post', '/listings/new');
+  // Answering it starts an exchange: its page, from the side waiting for a reply.
+  await page.getByLabel('Your message').fill('I could do that. Would Tuesday suit you?');
+  await page.getByRole('button', { name: /^Send to / }).click();
+  await page.waitForURL(/\/exchanges\//);
+  await shot(page, 'resident-exchange');
   await shot(page, 'resident-exchanges', '/exchanges');
-  const exchange = page.locator('main a[href^="/exchanges/"]').first();
-  if (await exchange.count()) {
-    await exchange.click();
-    await shot(page, 'resident-exchange');
-  }
+  await shot(page, 'resident-offer-help', '/listings/new?kind=offer');
+  await shot(page, 'resident-post', '/listings/new');
   await shot(page, 'resident-hours', '/hours');
   await shot(page, 'resident-notifications', '/notifications');
   await shot(page, 'resident-account', '/account');

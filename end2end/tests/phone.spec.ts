@@ -47,6 +47,11 @@ test('a resident has four places one tap away and the rest behind the menu', asy
   await expect(page.locator('.listing-card').first()).toBeInViewport();
   await expect(tabs.getByRole('link', { name: 'Browse' })).toHaveAttribute('aria-current', 'page');
 
+  // The current tab's bold word stays on one line (the bar does not grow).
+  await navigate(page, 'Exchanges');
+  await expect(tabs.getByRole('link', { name: 'Exchanges' })).toHaveAttribute('aria-current', 'page');
+  expect((await tabs.boundingBox())!.height).toBeLessThanOrEqual(64);
+
   const menu = await openMenu(page);
   await expect(menu.getByRole('link', { name: 'Account' })).toBeVisible();
   await expect(menu.getByRole('link', { name: 'My offers & requests' })).toBeVisible();
