@@ -425,6 +425,43 @@ async fn contact_details_stay_hidden_until_shared() {
     assert!(!c.call("get_exchange", &[("id", &ex)]).await.body.contains(&a_email));
 }
 
+/// Home's glance: the balance, what waits for me to act (an answer, a confirmation) and
+/// nothing that waits for the other person; first steps until one has posted something.
+#[tokio::test]
+async fn home_shows_what_waits_for_me_and_first_steps_for_someone_new() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    let glance = |v: serde_json::Value| {
+        (v["balance_minutes"].as_i64().unwrap(), v["waiting"].as_array().unwrap().len(), v["new_member"].as_bool().unwrap())
+    };
+    let (_, waiting, new) = glance(b.call("home_glance", &[]).await.json());
+    assert_eq!((waiting, new), (0, true), "someone new, nothing waiting");
+    let listing = offer(&app, &mut a).await;
+    assert_eq!(b.call("start_exchange", &[("listing_id", &listing), ("body", "Could you come on Friday?")]).await.status, 200);
+    let ex = exchange_for(&app, &listing).await;
+    // A must answer; B waits (nothing for B to do).
+    let a_view = a.call("home_glance", &[]).await.json();
+    assert_eq!(glance(a_view.clone()).1, 1);
+    assert_eq!(a_view["waiting"][0]["id"], ex.as_str());
+    assert!(!glance(a_view).2, "A has posted: no first steps");
+    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, 0);
+    // Accepted and recorded by A: now B must confirm.
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "accept")]).await.status, 200);
+    assert_eq!(glance(a.call("home_glance", &[]).await.json()).1, 0);
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "record"), ("hours", "1"), ("minutes", "0")]).await.status, 200);
+    assert_eq!(glance(a.call("home_glance", &[]).await.json()).1, 0, "A recorded: waits for B");
+    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, 1);
+    assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
+    let (a_balance, a_waiting, _) = glance(a.call("home_glance", &[]).await.json());
+    let (b_balance, b_waiting, _) = glance(b.call("home_glance", &[]).await.json());
+    assert_eq!((a_waiting, b_waiting), (0, 0));
+    assert_eq!(a_balance - b_balance, 120, "the hour moved from B to A");
+    // The page shows it.
+    let home = b.get("/home").await.body;
+    assert!(home.contains("First steps") && home.contains("href=\"/hours\""), "{home}");
+}
+
 /// Every exchange, notification and profile server function × every kind of caller.
 #[tokio::test]
 async fn people_authorisation_matrix() {
@@ -443,6 +480,7 @@ async fn people_authorisation_matrix() {
             ("start_exchange", vec![("listing_id", &listing), ("body", "")], &members),
             ("listing_matches", vec![("id", &listing)], &members),
             ("home_suggestions", vec![], &members),
+            ("home_glance", vec![], &members),
             ("my_notifications", vec![], &anyone_with_a_role),
             ("mark_notifications_read", vec![], &anyone_with_a_role),
             ("set_email_frequency", vec![("frequency", "")], &anyone_with_a_role),

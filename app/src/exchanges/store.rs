@@ -300,6 +300,36 @@ struct MineRow {
     other_name: String,
 }
 
+impl MineRow {
+    fn into_row(self) -> ExchangeRow {
+        ExchangeRow {
+            id: self.id,
+            listing_title: self.title,
+            other_name: self.other_name,
+            status: ExchangeStatus::parse(&self.status).unwrap_or(ExchangeStatus::Cancelled),
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// The exchanges waiting for `user` to act: a response to their listing to answer, or hours
+/// the other person recorded to confirm. Oldest first (the longest waiting); at most 20.
+pub async fn waiting_for(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppError> {
+    Ok(sqlx::query_as::<_, MineRow>(
+        "SELECT e.id, e.status, e.updated_at, l.title, CASE WHEN e.provider_id = $1 THEN r.display_name ELSE p.display_name END AS other_name
+         FROM exchanges e JOIN listings l ON l.id = e.listing_id JOIN users p ON p.id = e.provider_id JOIN users r ON r.id = e.receiver_id
+         WHERE (e.status = 'requested' AND e.owner_id = $1)
+            OR (e.status = 'recorded' AND (e.owner_id = $1 OR e.asker_id = $1) AND e.recorded_by <> $1)
+         ORDER BY e.updated_at, e.id LIMIT 20",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(MineRow::into_row)
+    .collect())
+}
+
 /// A member's exchanges (either side), most recently active first; at most 100.
 pub async fn mine(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppError> {
     Ok(sqlx::query_as::<_, MineRow>(
@@ -311,12 +341,6 @@ pub async fn mine(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppError> {
     .fetch_all(&db.pool)
     .await?
     .into_iter()
-    .map(|r| ExchangeRow {
-        id: r.id,
-        listing_title: r.title,
-        other_name: r.other_name,
-        status: ExchangeStatus::parse(&r.status).unwrap_or(ExchangeStatus::Cancelled),
-        updated_at: r.updated_at,
-    })
+    .map(MineRow::into_row)
     .collect())
 }

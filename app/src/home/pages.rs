@@ -72,15 +72,62 @@ pub fn HomePage() -> impl IntoView {
             let suggestions = if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
             let notices = if member { crate::community::noticeboard().await.unwrap_or_default() } else { vec![] };
             let wellbeing = if member { crate::referrals::my_wellbeing().await.ok().flatten() } else { None };
-            Ok::<_, AppError>((viewer, suggestions, notices, wellbeing))
+            let glance = if member { Some(super::home_glance().await?) } else { None };
+            Ok::<_, AppError>((viewer, suggestions, notices, (wellbeing, glance)))
         },
     );
     view! {
         <Title text="Home"/>
-        <Loaded data=data children=|(viewer, (requests, offers), notices, wellbeing)| match viewer {
-            Some(v) => view! { <HomeFor viewer=v requests=requests offers=offers notices=notices wellbeing=wellbeing/> }.into_any(),
+        <Loaded data=data children=|(viewer, (requests, offers), notices, (wellbeing, glance))| match viewer {
+            Some(v) => view! { <HomeFor viewer=v requests=requests offers=offers notices=notices wellbeing=wellbeing glance=glance/> }.into_any(),
             None => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
         }/>
+    }
+}
+
+/// A resident's first screen: the balance, the two ways in, what waits for them, and for
+/// someone new, the first steps.
+#[component]
+fn AtAGlance(glance: super::Glance, user_id: String) -> impl IntoView {
+    use crate::exchanges::domain::ExchangeStatus;
+    let balance = crate::ledger::domain::Minutes(glance.balance_minutes).display();
+    view! {
+        <section class="card glance" aria-label="At a glance">
+            <a class="balance-link" href="/hours">
+                <span>"Your hours"</span>
+                <strong>{balance.clone()}</strong>
+            </a>
+            <p class="actions two-ways">
+                <a class="button primary" href="/listings/new?kind=offer">"Offer help"</a>
+                <a class="button primary" href="/listings/new?kind=request">"Ask for help"</a>
+            </p>
+        </section>
+        {(!glance.waiting.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="waiting-heading">
+                <h2 id="waiting-heading">"Waiting for you"</h2>
+                <ul class="plain-list">
+                    {glance.waiting.into_iter().map(|w| {
+                        let what = match w.status {
+                            ExchangeStatus::Recorded => format!("{} recorded the hours: please confirm", w.other_name),
+                            _ => format!("{} is waiting for your answer", w.other_name),
+                        };
+                        view! {
+                            <li><a href=format!("/exchanges/{}", w.id)>{w.listing_title}</a><br/><span class="meta">{what}</span></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {glance.new_member.then(|| view! {
+            <section class="card" aria-labelledby="first-steps-heading">
+                <h2 id="first-steps-heading">"First steps"</h2>
+                <ol class="steps">
+                    <li><a href="/listings/new?kind=offer">"Say what you can offer"</a>": reading, baking, gardening, a lift, a chat."</li>
+                    <li><a href=format!("/members/{user_id}")>"Write a few words about you"</a>" so neighbours know who they are meeting."</li>
+                    <li>"You have "{balance}" to start with. Spend them when you would like a hand: "<a href="/listings">"see what is offered"</a>"."</li>
+                </ol>
+            </section>
+        })}
     }
 }
 
@@ -91,6 +138,7 @@ fn HomeFor(
     offers: Vec<crate::listings::Suggestion>,
     notices: Vec<crate::community::AnnouncementView>,
     wellbeing: Option<crate::referrals::WellbeingDue>,
+    glance: Option<super::Glance>,
 ) -> impl IntoView {
     let status = viewer.membership.as_ref().map(|m| m.status);
     if viewer.is_waiting() {
@@ -119,6 +167,7 @@ fn HomeFor(
     let needs_second_factor = viewer.needs_second_factor;
     view! {
         <h1>"Hello, "{viewer.display_name.clone()}</h1>
+        {glance.map(|g| view! { <AtAGlance glance=g user_id=viewer.user_id.clone()/> })}
         {crate::components::url::query("wellbeing").map(|_| view! {
             <div class="notice" role="status">"Thank you for your answers."</div>
         })}
@@ -155,10 +204,6 @@ fn HomeFor(
                     <dt>"Your area"</dt><dd>{m.locality_name}</dd>
                     <dt>"Membership"</dt><dd>{m.status.label()}</dd>
                 </dl>
-                <p class="actions two-ways">
-                    <a class="button primary" href="/listings/new?kind=offer">"Offer help"</a>
-                    <a class="button primary" href="/listings/new?kind=request">"Ask for help"</a>
-                </p>
                 <p class="actions">
                     <a class="button" href="/listings">"Find offers and requests"</a>
                     <a class="button" href="/hours">"My hours"</a>
