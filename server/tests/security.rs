@@ -339,7 +339,11 @@ async fn textareas_show_any_typed_value_as_text_and_only_in_the_browser_that_typ
     assert!(html.contains("&lt;/textarea&gt;"));
 }
 
-#[tokio::test]
+// On a multi-threaded runtime, as the server runs in production: on the test's default
+// single thread (client and server sharing it) this test's first request has, about one run
+// in ten of the whole file, never been answered while other tests ran alongside; alone it
+// never stalled in 40 runs. Cause not found yet: see the note in docs/ARCHITECTURE.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crafted_error_link_cannot_put_anything_on_a_page() {
     use base64::Engine;
     let app = TestApp::spawn().await;
