@@ -117,19 +117,19 @@ pub fn next(status: ExchangeStatus, step: Step, sides: Sides) -> Result<Exchange
 /// label). Nothing but recording is offered once the hours are confirmed.
 pub fn available_steps(status: ExchangeStatus, sides: Sides) -> Vec<(&'static str, &'static str)> {
     let mut steps = vec![];
-    for (step, name, label) in [
-        (Step::Accept, "accept", "Accept"),
-        (Step::Decline, "decline", "Decline"),
-        (Step::Confirm, "confirm", "Confirm the hours"),
-        (Step::Dispute, "dispute", "Something is wrong"),
-        (Step::Cancel, "cancel", "Cancel the exchange"),
+    for (step, label) in [
+        (Step::Accept, "Accept"),
+        (Step::Decline, "Decline"),
+        (Step::Confirm, "Confirm the hours"),
+        (Step::Dispute, "Something is wrong"),
+        (Step::Cancel, "Cancel the exchange"),
     ] {
         if status != ExchangeStatus::Confirmed && next(status, step, sides).is_ok() {
-            steps.push((name, label));
+            steps.push((step.as_str(), label));
         }
     }
     if next(status, Step::Record, sides).is_ok() {
-        steps.push(("record", "Record the hours"));
+        steps.push((Step::Record.as_str(), "Record the hours"));
     }
     steps
 }

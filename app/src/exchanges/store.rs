@@ -300,6 +300,18 @@ struct MineRow {
     other_name: String,
 }
 
+/// The query for [`MineRow`]s as seen by the member bound to `$1`, with the given filter
+/// and order (a literal, so the whole query is one constant string).
+macro_rules! mine_rows {
+    ($rest:literal) => {
+        concat!(
+            "SELECT e.id, e.status, e.updated_at, l.title, CASE WHEN e.provider_id = $1 THEN r.display_name ELSE p.display_name END AS other_name
+             FROM exchanges e JOIN listings l ON l.id = e.listing_id JOIN users p ON p.id = e.provider_id JOIN users r ON r.id = e.receiver_id ",
+            $rest
+        )
+    };
+}
+
 impl MineRow {
     fn into_row(self) -> ExchangeRow {
         ExchangeRow {
@@ -315,13 +327,11 @@ impl MineRow {
 /// The exchanges waiting for `user` to act: a response to their listing to answer, or hours
 /// the other person recorded to confirm. Oldest first (the longest waiting); at most 20.
 pub async fn waiting_for(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppError> {
-    Ok(sqlx::query_as::<_, MineRow>(
-        "SELECT e.id, e.status, e.updated_at, l.title, CASE WHEN e.provider_id = $1 THEN r.display_name ELSE p.display_name END AS other_name
-         FROM exchanges e JOIN listings l ON l.id = e.listing_id JOIN users p ON p.id = e.provider_id JOIN users r ON r.id = e.receiver_id
-         WHERE (e.status = 'requested' AND e.owner_id = $1)
-            OR (e.status = 'recorded' AND (e.owner_id = $1 OR e.asker_id = $1) AND e.recorded_by <> $1)
-         ORDER BY e.updated_at, e.id LIMIT 20",
-    )
+    Ok(sqlx::query_as::<_, MineRow>(mine_rows!(
+        "WHERE (e.status = 'requested' AND e.owner_id = $1)
+                OR (e.status = 'recorded' AND (e.owner_id = $1 OR e.asker_id = $1) AND e.recorded_by <> $1)
+             ORDER BY e.updated_at, e.id LIMIT 20"
+    ))
     .bind(user)
     .fetch_all(&db.pool)
     .await?
@@ -332,15 +342,11 @@ pub async fn waiting_for(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppErr
 
 /// A member's exchanges (either side), most recently active first; at most 100.
 pub async fn mine(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppError> {
-    Ok(sqlx::query_as::<_, MineRow>(
-        "SELECT e.id, e.status, e.updated_at, l.title, CASE WHEN e.provider_id = $1 THEN r.display_name ELSE p.display_name END AS other_name
-         FROM exchanges e JOIN listings l ON l.id = e.listing_id JOIN users p ON p.id = e.provider_id JOIN users r ON r.id = e.receiver_id
-         WHERE e.owner_id = $1 OR e.asker_id = $1 ORDER BY e.updated_at DESC, e.id LIMIT 100",
-    )
-    .bind(user)
-    .fetch_all(&db.pool)
-    .await?
-    .into_iter()
-    .map(MineRow::into_row)
-    .collect())
+    Ok(sqlx::query_as::<_, MineRow>(mine_rows!("WHERE e.owner_id = $1 OR e.asker_id = $1 ORDER BY e.updated_at DESC, e.id LIMIT 100"))
+        .bind(user)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(MineRow::into_row)
+        .collect())
 }

@@ -199,8 +199,7 @@ fn ListingFields(
     problem: FormProblem,
     choices: ListingOptions,
     /// Posting from "Offer help" or "Ask for help": the kind is known, and what is optional
-    /// waits behind "More details".
-    #[prop(optional)]
+    /// waits behind "More details". `None`: the full form (posting from browse, editing).
     fixed_kind: Option<ListingKind>,
 ) -> impl IntoView {
     let kinds = vec![(
@@ -268,10 +267,7 @@ pub fn NewListingPage() -> impl IntoView {
             view! {
                 <ErrorSummary error=error/>
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                    {match fixed_kind {
-                        Some(kind) => view! { <ListingFields problem=problem choices=c fixed_kind=kind/> }.into_any(),
-                        None => view! { <ListingFields problem=problem choices=c/> }.into_any(),
-                    }}
+                    <ListingFields problem=problem choices=c fixed_kind=fixed_kind/>
                     <button type="submit" class="button primary">"Post it"</button>
                 </ActionForm>
             }
@@ -303,7 +299,7 @@ pub fn EditListingPage() -> impl IntoView {
                 <ErrorSummary error=error/>
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>
                     <input type="hidden" name="id" value=d.card.id.clone()/>
-                    <ListingFields problem=problem choices=c/>
+                    <ListingFields problem=problem choices=c fixed_kind=None/>
                     <button type="submit" class="button primary">"Save changes"</button>
                 </ActionForm>
                 <p><a href=back>"Back to the listing"</a></p>
