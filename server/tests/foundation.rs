@@ -436,3 +436,51 @@ async fn two_servers_on_one_database_share_sessions_and_data() {
     assert_eq!(b.call("sign_out", &[]).await.status, 200);
     assert_eq!(a.call("current_viewer", &[]).await.json(), serde_json::Value::Null);
 }
+
+/// Many pages drawn at once, as a busy server draws them, each answered in full.
+///
+/// A page is drawn only when every part of it has loaded (async server rendering); a lost
+/// wake-up anywhere in that would leave a request unanswered for ever. The count of rounds
+/// can be raised to hunt for a rare one: `TIMEWEAVE_STRESS_ROUNDS=50`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_drawn_at_the_same_time_are_all_answered() {
+    let app = TestApp::spawn().await;
+    let resident = app.as_actor(Actor::Resident).await;
+    let builder = app.as_actor(Actor::NetworkBuilder).await;
+    let rounds: usize = std::env::var("TIMEWEAVE_STRESS_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let pages = [
+        (None, "/"),
+        (None, "/join?__err=%3Cb%3Ex%3C%2Fb%3E"),
+        (None, "/insight"),
+        (None, "/sign-in"),
+        (None, "/listings"),
+        (resident.session.clone(), "/home"),
+        (resident.session.clone(), "/listings"),
+        (resident.session.clone(), "/exchanges"),
+        (resident.session.clone(), "/hours"),
+        (builder.session.clone(), "/community"),
+        (builder.session.clone(), "/insight"),
+        (builder.session.clone(), "/community/members"),
+    ];
+    let mut stalled = vec![];
+    for _ in 0..rounds {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..4 {
+            for (session, path) in pages.iter().cloned() {
+                let mut c = app.client_for(&app.base, session);
+                set.spawn(async move {
+                    let answered = tokio::time::timeout(std::time::Duration::from_secs(20), c.get(path)).await;
+                    (path, answered.map(|r| r.status).ok())
+                });
+            }
+        }
+        while let Some(done) = set.join_next().await {
+            let (path, status) = done.expect("task");
+            match status {
+                Some(s) => assert!(s < 500, "{path}: {s}"),
+                None => stalled.push(path),
+            }
+        }
+    }
+    assert!(stalled.is_empty(), "never answered: {stalled:?}");
+}

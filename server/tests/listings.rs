@@ -158,14 +158,22 @@ async fn listings_authorisation_matrix() {
     let id = post(&app, &mut owner, "offer", "Reading together", "Reading the paper aloud.", "reading").await;
     let members = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder];
     // Members of the network read a listing; so do the builders of its area and site
-    // admins, who moderate it.
+    // admins, who moderate it. Where the network lets visitors look (the default), anyone
+    // may browse and read an open listing (first names only: see the visitors' test).
     let readers = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin];
+    let everyone = Actor::ALL.to_vec();
     let mut failures = vec![];
-    for actor in Actor::ALL {
+    for (actor, visitors) in Actor::ALL.iter().flat_map(|a| [(*a, true), (*a, false)]) {
+        sqlx::query("UPDATE networks SET visitors_browse = $1 WHERE id = $2")
+            .bind(visitors as i64)
+            .bind(&app.network_id)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
         let rows: Vec<(&str, Vec<(&str, &str)>, &Vec<Actor>)> = vec![
             ("listing_choices", vec![], &members),
-            ("browse_listings", vec![], &members),
-            ("get_listing", vec![("id", &id)], &readers),
+            ("browse_listings", vec![], if visitors { &everyone } else { &members }),
+            ("get_listing", vec![("id", &id)], if visitors { &everyone } else { &readers }),
             ("my_listings", vec![], &members),
             (
                 "create_listing",
@@ -188,7 +196,7 @@ async fn listings_authorisation_matrix() {
             let r = c.call(endpoint, args).await;
             let refused = matches!(r.status, 401 | 403);
             if refused == allowed.contains(&actor) {
-                failures.push(format!("{endpoint} as {actor:?}: status {} ({})", r.status, r.body));
+                failures.push(format!("{endpoint} as {actor:?} (visitors may look: {visitors}): status {} ({})", r.status, r.body));
             }
         }
         // Nobody but the owner may change it.
@@ -297,4 +305,119 @@ async fn offer_help_and_ask_for_help_are_short_forms_with_the_kind_chosen() {
     assert!(plain.contains(r#"<select id="kind""#), "an unknown kind: the full form");
     let home = a.get("/home").await.body;
     assert!(home.contains(r#"href="/listings/new?kind=offer""#) && home.contains(r#"href="/listings/new?kind=request""#));
+}
+
+/// Looking before joining (issue 19): a visitor, or a member waiting for approval, browses
+/// and reads open listings with the owner's first name only, is asked to join to answer,
+/// and comes back to the listing after joining; the network can turn it off.
+#[tokio::test]
+async fn visitors_look_before_joining_with_first_names_only_and_come_back_after() {
+    let app = TestApp::spawn().await;
+    let pool = &app.state.db.pool;
+    let mut owner = app.as_actor(Actor::Resident).await;
+    let id = post(&app, &mut owner, "offer", "Help with the garden", "Weeding and planting.", "gardening").await;
+    let paused = post(&app, &mut owner, "request", "Someone to read with", "The paper, aloud.", "reading").await;
+    assert_eq!(owner.call("change_listing", &[("id", &paused), ("change", "pause")]).await.status, 200);
+    sqlx::query("UPDATE users SET display_name = 'Agnes Murray' WHERE email LIKE 'resident-%'").execute(pool).await.unwrap();
+    // A member sees the whole name (and warms the browse cache with it).
+    let r = owner.call("browse_listings", &[]).await;
+    assert_eq!(r.json()["cards"][0]["owner_name"], "Agnes Murray");
+
+    let mut visitor = app.client();
+    let r = visitor.call("browse_listings", &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cards = r.json()["cards"].as_array().unwrap().clone();
+    assert_eq!(cards.len(), 1, "the paused listing is not shown: {cards:?}");
+    assert_eq!(cards[0]["owner_name"], "Agnes");
+    assert_eq!(r.json()["looker"], serde_json::json!({"Visitor": {"waiting": false}}));
+    assert!(!r.body.contains("Murray") && !r.body.contains("@test.example"), "{}", r.body);
+
+    let page = visitor.get("/listings").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Help with the garden") && page.body.contains("Join to take part"), "{}", page.body);
+    assert!(!page.body.contains("Murray") && !page.body.contains("Post an offer"), "{}", page.body);
+
+    let page = visitor.get(&format!("/listings/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Agnes") && !page.body.contains("Murray"), "{}", page.body);
+    assert!(!page.body.contains("/members/") && !page.body.contains("Report this listing"), "{}", page.body);
+    let back_here = format!("/join?next=%2Flistings%2F{id}");
+    assert!(page.body.contains(&back_here), "a way to join that comes back: {}", page.body);
+    assert_eq!(visitor.get(&format!("/listings/{paused}")).await.status, 404);
+    assert_eq!(visitor.call("get_listing", &[("id", &paused)]).await.status, 404);
+    // Answering still needs a member.
+    assert_eq!(visitor.call("start_exchange", &[("listing_id", &id), ("body", "Hello")]).await.status, 401);
+
+    // Joining from there: the confirmation link, then signing in, bring them back.
+    let next = format!("/listings/{id}");
+    let airdrie = app.locality("Airdrie");
+    let r = visitor
+        .call(
+            "join",
+            &[
+                ("display_name", "Jean Brown"),
+                ("email", "jean@example.org"),
+                ("password", common::PASSWORD),
+                ("locality", &airdrie),
+                ("code_of_conduct", "yes"),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let email = app.last_email_to("jean@example.org").await.expect("email");
+    assert!(email.contains(&format!("&next=%2Flistings%2F{id}")), "{email}");
+    let token = app.emailed_token("jean@example.org", "/confirm-email").await;
+    let r = visitor.call("confirm_email", &[("token", &token), ("next", &next)]).await;
+    assert_eq!(r.location(), Some(format!("/sign-in?confirmed=1&next=%2Flistings%2F{id}")));
+    let r = visitor.call("sign_in", &[("email", "jean@example.org"), ("password", common::PASSWORD), ("next", &next)]).await;
+    assert_eq!(r.location().as_deref(), Some(next.as_str()));
+    // Waiting for approval: still looking, told what they wait for.
+    let r = visitor.call("browse_listings", &[]).await;
+    assert_eq!(r.json()["looker"], serde_json::json!({"Visitor": {"waiting": true}}));
+    let page = visitor.get(&next).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("welcomed you in") && !page.body.contains("Murray"), "{}", page.body);
+    // A link elsewhere is not followed.
+    let r = app.client().call("confirm_email", &[("token", "x"), ("next", "//evil.example")]).await;
+    assert_eq!(r.status, 404);
+
+    // The network turns it off: visitors are asked to sign in, waiting members wait.
+    sqlx::query("UPDATE networks SET visitors_browse = 0 WHERE id = $1").bind(&app.network_id).execute(pool).await.unwrap();
+    let mut stranger = app.client();
+    assert_eq!(stranger.call("browse_listings", &[]).await.status, 401);
+    assert_eq!(stranger.call("get_listing", &[("id", &id)]).await.status, 401);
+    let page = stranger.get("/listings").await;
+    assert_eq!(page.status, 401);
+    assert!(page.body.contains("/sign-in?next=%2Flistings") && page.body.contains("/join?next=%2Flistings"), "{}", page.body);
+    assert_eq!(visitor.call("browse_listings", &[]).await.status, 403);
+    assert_eq!(owner.call("browse_listings", &[]).await.status, 200);
+}
+
+/// Several time banks open to visitors: the visitor chooses one, and sees only its listings.
+#[tokio::test]
+async fn a_visitor_chooses_among_several_time_banks() {
+    let app = TestApp::spawn().await;
+    let pool = &app.state.db.pool;
+    let mut owner = app.as_actor(Actor::Resident).await;
+    post(&app, &mut owner, "offer", "Help with the garden", "Weeding and planting.", "gardening").await;
+    let other = app::util::new_id();
+    sqlx::query("INSERT INTO networks (id, slug, name, requires_approval, created_at) VALUES ($1, 'another', 'Another Time Bank', 1, 0)")
+        .bind(&other)
+        .execute(pool)
+        .await
+        .unwrap();
+    let mut visitor = app.client();
+    let r = visitor.call("browse_listings", &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["cards"].as_array().unwrap().len(), 0);
+    assert_eq!(r.json()["choose_network"].as_array().unwrap().len(), 2);
+    let page = visitor.get("/listings").await;
+    assert!(page.body.contains("Choose a time bank") && page.body.contains("/listings?network=another"), "{}", page.body);
+    let r = visitor.call("browse_listings", &[("filters[network]", "test")]).await;
+    assert_eq!(r.json()["cards"][0]["title"], "Help with the garden");
+    assert_eq!(r.json()["network"], serde_json::json!(["test", "Test Time Bank"]));
+    let r = visitor.call("browse_listings", &[("filters[network]", "another")]).await;
+    assert_eq!(r.json()["cards"].as_array().unwrap().len(), 0);
+    assert_eq!(visitor.call("browse_listings", &[("filters[network]", "nowhere")]).await.status, 401);
 }

@@ -51,14 +51,17 @@ pub(crate) async fn send_confirmation(
     user_id: &str,
     email: &str,
     name: &str,
+    next: Option<&str>,
 ) -> Result<(), AppError> {
     let token = store::issue_token(tx, user_id, store::TokenPurpose::ConfirmEmail).await?;
+    // Where to go after signing in, when they joined from somewhere (a listing they saw).
+    let next = next.map(|n| format!("&next={}", crate::components::url::urlencode(&safe_next(Some(n))))).unwrap_or_default();
     crate::email::queue(
         tx,
         email,
         "Confirm your email for Timeweave",
         &format!(
-            "Hello {name},\n\nPlease confirm your email address for Timeweave by opening this link:\n\n{}/confirm-email?token={token}\n\nThe link works once and for 7 days.\n",
+            "Hello {name},\n\nPlease confirm your email address for Timeweave by opening this link:\n\n{}/confirm-email?token={token}{next}\n\nThe link works once and for 7 days.\n",
             st.config.public_url
         ),
     )
@@ -96,7 +99,7 @@ async fn event(st: &crate::platform::state::AppState, kind: crate::platform::eve
 
 /// Confirms an email address with the single-use link from the welcome email.
 #[server(endpoint = "confirm_email")]
-pub async fn confirm_email(token: String) -> Result<(), AppError> {
+pub async fn confirm_email(token: String, next: Option<String>) -> Result<(), AppError> {
     finish(async {
         let st = state()?;
         let mut tx = st.db.pool.begin().await?;
@@ -107,7 +110,13 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
         };
         store::mark_email_confirmed(&mut tx, &user_id).await?;
         tx.commit().await?;
-        leptos_axum::redirect("/sign-in?confirmed=1");
+        match next.as_deref().filter(|n| !n.is_empty()) {
+            Some(n) => leptos_axum::redirect(&format!(
+                "/sign-in?confirmed=1&next={}",
+                crate::components::url::urlencode(&safe_next(Some(n)))
+            )),
+            None => leptos_axum::redirect("/sign-in?confirmed=1"),
+        }
         Ok(())
     }.await)
 }
@@ -141,7 +150,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             throttle::password_right(&st, attempt, parsed.as_str(), &client).await?;
             if !account.email_confirmed {
                 let mut tx = st.db.pool.begin().await?;
-                send_confirmation(&mut tx, &st, &account.id, parsed.as_str(), &account.display_name).await?;
+                send_confirmation(&mut tx, &st, &account.id, parsed.as_str(), &account.display_name, next.as_deref()).await?;
                 tx.commit().await?;
                 let mut p = keep();
                 p.summary = "Please confirm your email address first. We have just sent you a new link.".into();

@@ -42,6 +42,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmail>::new();
     let error = last_error(action);
     let token = query("token").unwrap_or_default();
+    let next = query("next");
     view! {
         <Title text="Confirm your email"/>
         <h1>"Confirm your email"</h1>
@@ -49,6 +50,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         <p>"Press the button to confirm this is your email address."</p>
         <ActionForm action=action attr:class="stack">
             <input type="hidden" name="token" value=token/>
+            {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
             <button type="submit" class="button primary">"Confirm my email"</button>
         </ActionForm>
     }

@@ -302,6 +302,8 @@ pub struct NetworkSettings {
     pub auto_confirm_days: i64,
     pub listing_expiry_days: i64,
     pub see_other_localities: bool,
+    /// People who are not (yet) members may look at open listings (first names only).
+    pub visitors_browse: bool,
     /// Referrals: the target for first contact (working days), when the wellbeing
     /// follow-up is due (weeks after joining), and how long personal details of closed
     /// referrals are kept (months).
@@ -314,7 +316,7 @@ impl NetworkSettings {
     /// One line for the audit trail.
     pub fn summary(&self) -> String {
         format!(
-            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; other localities visible: {}; first contact within {} working days; follow-up after {} weeks; referral details kept {} months",
+            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; other localities visible: {}; visitors may look: {}; first contact within {} working days; follow-up after {} weeks; referral details kept {} months",
             yes_no(self.requires_approval),
             self.starting_credit_minutes,
             self.starting_credit_source,
@@ -323,6 +325,7 @@ impl NetworkSettings {
             self.auto_confirm_days,
             self.listing_expiry_days,
             yes_no(self.see_other_localities),
+            yes_no(self.visitors_browse),
             self.first_contact_days,
             self.follow_up_weeks,
             self.referral_retention_months
@@ -340,6 +343,7 @@ impl NetworkSettings {
         auto_confirm_days: &str,
         listing_expiry_days: &str,
         see_other_localities: bool,
+        visitors_browse: bool,
         referrals: [&str; 3],
         problem: &mut FormProblem,
     ) -> Option<NetworkSettings> {
@@ -370,6 +374,7 @@ impl NetworkSettings {
             auto_confirm_days: confirm?,
             listing_expiry_days: expiry?,
             see_other_localities,
+            visitors_browse,
             first_contact_days: first_contact?,
             follow_up_weeks: follow_up?,
             referral_retention_months: retention?,
@@ -446,10 +451,10 @@ mod tests {
     #[test]
     fn settings_are_read_in_hours_and_days() {
         let mut p = FormProblem::new();
-        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", false, ["5", "12", "24"], &mut p).expect("valid");
+        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", false, true, ["5", "12", "24"], &mut p).expect("valid");
         assert_eq!((s.starting_credit_minutes, s.default_floor_minutes, s.default_ceiling_minutes), (120, -600, 6000));
         let mut p = FormProblem::new();
-        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, ["0", "12", "24"], &mut p).is_none());
+        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, true, ["0", "12", "24"], &mut p).is_none());
         for f in [
             "starting_credit",
             "starting_credit_source",

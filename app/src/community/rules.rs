@@ -42,6 +42,7 @@ pub async fn update_network_settings(
     auto_confirm_days: String,
     listing_expiry_days: String,
     see_other_localities: Option<String>,
+    visitors_browse: Option<String>,
     first_contact_days: Option<String>,
     follow_up_weeks: Option<String>,
     referral_retention_months: Option<String>,
@@ -67,6 +68,7 @@ pub async fn update_network_settings(
                     ("auto_confirm_days", &auto_confirm_days),
                     ("listing_expiry_days", &listing_expiry_days),
                     ("see_other_localities", see_other_localities.as_deref().unwrap_or("")),
+                    ("visitors_browse", visitors_browse.as_deref().unwrap_or("")),
                     ("first_contact_days", &first_contact_days),
                     ("follow_up_weeks", &follow_up_weeks),
                     ("referral_retention_months", &referral_retention_months),
@@ -81,6 +83,7 @@ pub async fn update_network_settings(
                 &auto_confirm_days,
                 &listing_expiry_days,
                 see_other_localities.is_some(),
+                visitors_browse.is_some(),
                 [&first_contact_days, &follow_up_weeks, &referral_retention_months],
                 &mut problem,
             );

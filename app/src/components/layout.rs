@@ -162,11 +162,16 @@ pub fn NotFound() -> impl IntoView {
 pub fn SignInPrompt() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::platform::request::set_page_status(401);
+    // Both ways bring them back here afterwards.
+    let here = crate::components::url::urlencode(&crate::components::url::current_path_and_query());
     view! {
         <Title text="Please sign in"/>
         <h1>"Please sign in"</h1>
         <p>"You need to sign in to see this page."</p>
-        <p><a href="/sign-in" class="button">"Sign in"</a></p>
+        <p class="actions">
+            <a href=format!("/sign-in?next={here}") class="button primary">"Sign in"</a>
+            <a href=format!("/join?next={here}") class="button">"New here? Join"</a>
+        </p>
     }
 }
 

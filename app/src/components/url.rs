@@ -23,3 +23,16 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// This page's path and query (`/listings?q=garden`): where to come back to after joining
+/// or signing in.
+pub fn current_path_and_query() -> String {
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", search.trim_start_matches('?'))
+    }
+}

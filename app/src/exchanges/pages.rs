@@ -5,10 +5,10 @@ use super::domain::ExchangeStatus;
 use super::{get_exchange, my_exchanges, ExchangeStep, MessageView, SendMessage, ShareContact, StartExchange, Thank};
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
 use crate::components::layout::Loaded;
-use crate::components::url::{param, query};
+use crate::components::url::{param, query, urlencode};
 use crate::error::{AppError, FormProblem};
 use crate::ledger::domain::Minutes;
-use crate::listings::domain::ListingKind;
+use crate::listings::domain::{ListingKind, Looker};
 use crate::listings::pages::{done_message, ListingView};
 use crate::listings::{get_listing, listing_matches};
 use crate::util::format_date;
@@ -327,6 +327,37 @@ pub fn MyExchangesPage() -> impl IntoView {
 /// A listing's page (`/listings/:id`): the listing and its matches (one resource for both),
 /// with the "I can help" / "I'd like this" form for other members while it is open. It
 /// lives here because it joins listings with exchanges, and listings sits below exchanges.
+/// Where a member would answer a listing: for a visitor, the way to join (and back here
+/// afterwards); for a member waiting for approval, what they are waiting for.
+#[component]
+fn JoinToRespond(kind: ListingKind, owner_name: String, waiting: bool) -> impl IntoView {
+    let question = match kind {
+        ListingKind::Offer => format!("Would you like {owner_name}'s help?"),
+        ListingKind::Request => format!("Could you help {owner_name}?"),
+    };
+    if waiting {
+        return view! {
+            <section class="card respond" aria-labelledby="respond-heading">
+                <h2 id="respond-heading">{question}</h2>
+                <p>"You can answer once a community builder has welcomed you in. We will email you when you can."</p>
+            </section>
+        }
+        .into_any();
+    }
+    let here = crate::components::url::current_path_and_query();
+    view! {
+        <section class="card respond" aria-labelledby="respond-heading">
+            <h2 id="respond-heading">{question}</h2>
+            <p>"Join the time bank to answer. It is free: every hour you give earns an hour you can use. We bring you back here afterwards."</p>
+            <p class="actions">
+                <a class="button primary" href=format!("/join?next={}", urlencode(&here))>"Join to answer"</a>
+                <a class="button" href=format!("/sign-in?next={}", urlencode(&here))>"I am a member: sign in"</a>
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn ListingPage() -> impl IntoView {
     let id = param("id");
@@ -342,9 +373,17 @@ pub fn ListingPage() -> impl IntoView {
     view! {
         <Loaded data=data children=move |(d, matches)| {
             let c = d.card.clone();
+            let looker = d.looker;
             view! {
                 <ListingView detail=d matches=matches done=done>
-                    <StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
+                    {match looker {
+                        Looker::Member => view! {
+                            <StartExchangeForm listing_id=c.id.clone() kind=c.kind owner_name=c.owner_name.clone()/>
+                        }.into_any(),
+                        Looker::Visitor { waiting } => view! {
+                            <JoinToRespond kind=c.kind owner_name=c.owner_name.clone() waiting=waiting/>
+                        }.into_any(),
+                    }}
                 </ListingView>
             }
         }/>

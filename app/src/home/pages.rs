@@ -38,6 +38,11 @@ pub fn Landing() -> impl IntoView {
                         <section class="card">
                             <h2>{n.name}</h2>
                             <p>"Local groups in: "{n.localities.into_iter().map(|l| l.name).collect::<Vec<_>>().join(", ")}</p>
+                            {n.browse.map(|slug| view! {
+                                <p><a class="button" href=format!("/listings?network={}", crate::components::url::urlencode(&slug))>
+                                    "See what people offer"
+                                </a></p>
+                            })}
                         </section>
                     }).collect_view()}
                 }

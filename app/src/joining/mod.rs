@@ -35,6 +35,7 @@ struct JoinForm<'a> {
     code_of_conduct: Option<&'a str>,
     about: Option<String>,
     invite: Option<&'a str>,
+    next: Option<&'a str>,
 }
 
 /// Joins a network: makes the account and a membership (pending where the network vets
@@ -48,6 +49,7 @@ pub async fn join(
     code_of_conduct: Option<String>,
     about: Option<String>,
     invite: Option<String>,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async {
@@ -71,10 +73,13 @@ pub async fn join(
                 code_of_conduct: code_of_conduct.as_deref(),
                 about,
                 invite: invite.as_deref(),
+                next: next.as_deref(),
             };
             let joiner = check_form(&st, form, invitation.is_some()).await?;
             let referral = invitation.as_ref().map(|(referral, _, _, from)| (referral.as_str(), *from));
-            let new_member = make_account(&st, &joiner, referral).await?;
+            // Where they were looking before they joined: the confirmation link brings them back.
+            let next = next.as_deref().filter(|n| !n.is_empty()).map(|n| crate::auth::safe_next(Some(n)));
+            let new_member = make_account(&st, &joiner, referral, next.as_deref()).await?;
             // Where no approval is needed the member is active now: their welcome hours follow
             // (once: the transfer id is fixed per member). Approval gives them otherwise.
             if let (Some(user_id), false) = (new_member, joiner.requires_approval) {
@@ -92,14 +97,15 @@ pub async fn join(
 #[cfg(feature = "ssr")]
 async fn check_form(st: &crate::platform::state::AppState, form: JoinForm<'_>, invited: bool) -> Result<Joiner, AppError> {
     use domain::{DisplayName, Email, NewPassword};
-    let JoinForm { display_name, email, password, locality, code_of_conduct, about, invite } = form;
+    let JoinForm { display_name, email, password, locality, code_of_conduct, about, invite, next } = form;
     let mut problem = FormProblem::new()
         .keep("display_name", display_name)
         .keep("email", email)
         .keep("locality", &locality)
         .keep("code_of_conduct", code_of_conduct.unwrap_or(""))
         .keep("about", about.as_deref().unwrap_or(""))
-        .keep("invite", invite.unwrap_or(""));
+        .keep("invite", invite.unwrap_or(""))
+        .keep("next", next.unwrap_or(""));
     let about = about.unwrap_or_default().trim().to_string();
     if about.chars().count() > 1000 || crate::util::has_control_chars(&about) {
         problem.push("about", "Keep it to 1000 ordinary characters.");
@@ -143,6 +149,7 @@ async fn make_account(
     st: &crate::platform::state::AppState,
     joiner: &Joiner,
     referral: Option<(&str, crate::referrals::domain::Status)>,
+    next: Option<&str>,
 ) -> Result<Option<String>, AppError> {
     use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
     let hash = crate::auth::password::hash(joiner.password.expose().to_string()).await?;
@@ -175,7 +182,7 @@ async fn make_account(
         },
     )
     .await?;
-    crate::auth::send_confirmation(&mut tx, st, &user_id, email, joiner.name.as_str()).await?;
+    crate::auth::send_confirmation(&mut tx, st, &user_id, email, joiner.name.as_str(), next).await?;
     if let Some((referral, from)) = referral {
         if !crate::referrals::joined_by_invitation(&mut tx, referral, from, &user_id).await? {
             return Err(AppError::Conflict("This invitation was changed just now. Ask your community builder for a new one.".into()));

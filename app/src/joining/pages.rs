@@ -15,6 +15,8 @@ pub fn JoinPage() -> impl IntoView {
     let problem = problem_of(&error);
     let choices = Resource::new_blocking(|| (), |_| join_choices());
     let invite = query("invite").or_else(|| problem.value_for("invite")).filter(|i| !i.is_empty());
+    // Where they were looking (a listing, the offers): they come back there after joining.
+    let next = query("next").or_else(|| problem.value_for("next")).filter(|n| n.starts_with('/'));
     view! {
         <Title text="Join"/>
         <h1>"Join your local time bank"</h1>
@@ -23,14 +25,19 @@ pub fn JoinPage() -> impl IntoView {
             <Notice>"Your community builder invited you: once you join you can start straight away, no need to wait for approval."</Notice>
         })}
         <Loaded data=choices children=move |networks| {
-            let (error, problem, invite) = (error.clone(), problem.clone(), invite.clone());
+            let (error, problem, invite, next) = (error.clone(), problem.clone(), invite.clone(), next.clone());
             let groups = networks
                 .into_iter()
                 .map(|n| (n.name, n.localities.into_iter().map(|l| (l.id, l.name)).collect()))
                 .collect::<Vec<_>>();
+            let sign_in = match &next {
+                Some(n) => format!("/sign-in?next={}", crate::components::url::urlencode(n)),
+                None => "/sign-in".to_string(),
+            };
             view! {
                 <ErrorSummary error=error/>
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                    {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                     <Field label="Your name" name="display_name" problem=problem.clone() autocomplete="name"
                         hint="The name other members will see. Your first name is fine." required=true/>
                     <Field label="Email address" name="email" kind="email" problem=problem.clone()
@@ -53,7 +60,7 @@ pub fn JoinPage() -> impl IntoView {
                         label=view! { "I have read and agree to the "<a href="/code-of-conduct" target="_blank">"code of conduct"</a> }.into_any()/>
                     <button type="submit" class="button primary">"Join"</button>
                 </ActionForm>
-                <p>"Already a member? "<a href="/sign-in">"Sign in"</a></p>
+                <p>"Already a member? "<a href=sign_in>"Sign in"</a></p>
             }
         }/>
     }

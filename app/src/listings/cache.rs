@@ -26,6 +26,8 @@ pub struct Key {
     /// The viewer's own area: "my area first", and networks that keep each area's listings
     /// to its own members.
     home_locality: String,
+    /// Drawn for a visitor (first names only) rather than a member.
+    visitor: bool,
     filters: BrowseFilters,
     per_page: u32,
 }
@@ -33,11 +35,11 @@ pub struct Key {
 impl Key {
     /// The key of a page. The search words are kept as typed, since the kept page holds the
     /// form showing them; page one is the page when none is asked for.
-    pub fn new(network_id: &str, home_locality: &str, filters: &BrowseFilters, per_page: u32) -> Key {
+    pub fn new(network_id: &str, home_locality: &str, visitor: bool, filters: &BrowseFilters, per_page: u32) -> Key {
         let mut filters = filters.clone();
         filters.page = Some(filters.page.unwrap_or(1).max(1));
         filters.per = None;
-        Key { network_id: network_id.into(), home_locality: home_locality.into(), filters, per_page }
+        Key { network_id: network_id.into(), home_locality: home_locality.into(), visitor, filters, per_page }
     }
 }
 
@@ -101,6 +103,9 @@ mod tests {
 
     fn view(n: usize) -> BrowseView {
         BrowseView {
+            looker: crate::listings::domain::Looker::Member,
+            network: Default::default(),
+            choose_network: vec![],
             cards: Default::default(),
             has_more: n > 0,
             choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: "l".into() }),
@@ -109,7 +114,7 @@ mod tests {
     }
 
     fn key(q: &str, page: Option<u32>) -> Key {
-        Key::new("n", "l", &BrowseFilters { q: Some(q.into()), page, ..Default::default() }, 20)
+        Key::new("n", "l", false, &BrowseFilters { q: Some(q.into()), page, ..Default::default() }, 20)
     }
 
     #[test]
@@ -128,7 +133,7 @@ mod tests {
         assert_eq!(key("garden hedge", None), key("garden hedge", Some(1)));
         assert_ne!(key("Garden hedge", None), key("garden hedge", None), "the kept form shows the words as typed");
         assert_ne!(key("garden", Some(1)), key("garden", Some(2)));
-        let other_area = Key::new("n", "m", &BrowseFilters { q: Some("garden".into()), ..Default::default() }, 20);
+        let other_area = Key::new("n", "m", false, &BrowseFilters { q: Some("garden".into()), ..Default::default() }, 20);
         assert_ne!(key("garden", None), other_area);
     }
 

@@ -321,8 +321,53 @@ pub fn prefix_range(term: &str) -> (String, String) {
     (term.to_string(), to.into_iter().collect())
 }
 
+/// Who is looking at a network's listings, as the server decided from the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Looker {
+    /// An active member of the network: everything members see.
+    Member,
+    /// Someone looking before joining (`waiting`: a member not yet approved), where the
+    /// network lets visitors look: open listings, with first names only.
+    Visitor { waiting: bool },
+}
+
+impl Looker {
+    pub fn is_visitor(self) -> bool {
+        matches!(self, Looker::Visitor { .. })
+    }
+}
+
+/// Words before a first name that are not the name itself.
+const TITLES: [&str; 10] = ["dr", "mr", "mrs", "ms", "miss", "mx", "rev", "prof", "sir", "dame"];
+
+/// The name a visitor sees for a member: the first name only, never a surname (a title
+/// such as "Dr" is passed over; a name that is only a title shows as it is).
+pub fn visitor_name(display_name: &str) -> String {
+    let mut words = display_name.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let is_title = |w: &str| TITLES.contains(&w.trim_end_matches('.').to_lowercase().as_str());
+    if is_title(first) {
+        if let Some(next) = words.next() {
+            return next.to_string();
+        }
+    }
+    first.to_string()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn visitors_see_first_names_only() {
+        use super::visitor_name;
+        assert_eq!(visitor_name("Agnes Murray"), "Agnes");
+        assert_eq!(visitor_name("  Tam   Reid "), "Tam");
+        assert_eq!(visitor_name("Dr. Aileen Scott"), "Aileen");
+        assert_eq!(visitor_name("Mrs Jean McAllister-Brown"), "Jean");
+        assert_eq!(visitor_name("Priya"), "Priya");
+        assert_eq!(visitor_name("Dr"), "Dr");
+        assert_eq!(visitor_name(""), "");
+    }
+
     #[test]
     fn renewing_is_offered_only_near_the_end_or_after_it() {
         use super::{owner_changes, ListingChange::*, ListingStatus, RENEW_WINDOW};

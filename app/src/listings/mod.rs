@@ -13,13 +13,13 @@ pub mod pages;
 pub mod store;
 
 use crate::error::AppError;
-use domain::{ListingKind, ListingStatus, Place};
+use domain::{ListingKind, ListingStatus, Looker, Place};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::{
-    networks::domain::require_active_member,
+    networks::domain::{require_active_member, MembershipStatus},
     platform::request::{finish, signed_in},
     platform::state::state,
 };
@@ -63,6 +63,9 @@ pub struct ListingDetail {
     pub category_id: String,
     pub locality_id: String,
     pub is_owner: bool,
+    /// A visitor sees the owner's first name only, and no way to their profile (`owner_id`
+    /// is left empty for them).
+    pub looker: Looker,
 }
 
 /// What the browse page filters by (all optional; from the address bar).
@@ -77,6 +80,8 @@ pub struct BrowseFilters {
     pub page: Option<u32>,
     /// Listings per page: 20 unless asked (10 to 50).
     pub per: Option<u32>,
+    /// For visitors: which time bank to look at (its short name), where there are several.
+    pub network: Option<String>,
 }
 
 /// What the listing form and the filters offer.
@@ -98,6 +103,12 @@ pub struct BrowseView {
     /// `pages::browse_body_html`; only ever set on the server.
     #[serde(skip)]
     pub html: std::sync::Arc<str>,
+    /// Who is looking: members get the ways to post; visitors the way to join.
+    pub looker: Looker,
+    /// The time bank shown (for visitors, who choose it): short name and name.
+    pub network: (String, String),
+    /// For a visitor who has not chosen among several time banks: the ones to choose from.
+    pub choose_network: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -120,37 +131,141 @@ pub async fn listing_choices() -> Result<ListingOptions, AppError> {
     )
 }
 
-/// Open listings of the member's network, filtered and searched. Served from the browse
-/// cache while the network's listings are unchanged (see `cache`).
+/// Open listings of a network, filtered and searched: a member's own network; for a
+/// visitor (or a member waiting for approval) a network that lets visitors look, with
+/// first names only. Served from the browse cache while the network's listings are
+/// unchanged (see `cache`).
 #[server(endpoint = "browse_listings")]
 pub async fn browse_listings(filters: Option<BrowseFilters>) -> Result<BrowseView, AppError> {
     finish(
         async {
             let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
             let filters = filters.unwrap_or_default();
-            let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
-            let key = cache::Key::new(&m.network_id, &m.locality_id, &filters, per_page);
-            let started = crate::util::now();
-            if let Some(page) = m.browse_version.and_then(|v| st.browse_cache.get(&key, v, started)) {
-                return Ok(page);
-            }
-            // One after the other: running them side by side on two connections measured
-            // slower under load (more thread hand-offs for the same work).
-            let (cards, has_more) = store::browse(&st.db, &m.network_id, &filters, &m.locality_id, per_page).await?;
-            let choices = choices_for(&st, m).await?;
-            let mut view =
-                BrowseView { cards: std::sync::Arc::new(cards), has_more, choices: std::sync::Arc::new(choices), html: "".into() };
-            view.html = pages::browse_body_html(&filters, &view).into();
-            if let Some(version) = m.browse_version {
-                let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
-                st.browse_cache.put(key, version, valid_until, view.clone());
-            }
-            Ok(view)
+            let viewer = crate::platform::request::viewer().await?;
+            let sight = match viewer.as_ref() {
+                Some(v) if v.membership.as_ref().is_some_and(|m| m.status == MembershipStatus::Active) => {
+                    let m = require_active_member(v)?;
+                    Sight {
+                        network_id: m.network_id.clone(),
+                        network: (String::new(), m.network_name.clone()),
+                        home_locality: m.locality_id.clone(),
+                        version: m.browse_version,
+                        looker: Looker::Member,
+                    }
+                }
+                _ => match visitor_sight(&st, viewer.as_ref(), filters.network.as_deref(), filters.locality.as_deref()).await? {
+                    Ok(sight) => sight,
+                    Err(choose_network) => return Ok(BrowseView::choosing(choose_network)),
+                },
+            };
+            browse_as(&st, sight, filters).await
         }
         .await,
     )
+}
+
+/// Which network someone browses, as whom, and what the cache needs to know.
+#[cfg(feature = "ssr")]
+struct Sight {
+    network_id: String,
+    network: (String, String),
+    /// A member's own area (or the area a visitor chose): "my area first", and networks
+    /// that keep each area's listings to its own members.
+    home_locality: String,
+    version: Option<i64>,
+    looker: Looker,
+}
+
+/// The network a visitor looks at: the one they asked for (a member waiting for approval:
+/// their own), or the only one open to visitors; `Err` with the choices when several are
+/// open and none was asked for. Refused where the network does not let visitors look.
+#[cfg(feature = "ssr")]
+async fn visitor_sight(
+    st: &crate::platform::state::AppState,
+    viewer: Option<&crate::networks::domain::Viewer>,
+    asked: Option<&str>,
+    locality: Option<&str>,
+) -> Result<Result<Sight, Vec<(String, String)>>, AppError> {
+    let membership = viewer.and_then(|v| v.membership.as_ref());
+    let waiting = membership.is_some_and(|m| m.status == MembershipStatus::Pending);
+    let refused = || match viewer {
+        Some(v) if membership.is_some() => require_active_member(v).map(|_| ()).unwrap_err(),
+        Some(_) => AppError::Forbidden("This time bank shows its listings to its members only.".into()),
+        None => AppError::Unauthenticated,
+    };
+    if membership.is_some() && !waiting {
+        return Err(refused());
+    }
+    let asked = if waiting { membership.map(|m| m.network_id.as_str()) } else { asked.filter(|a| !a.is_empty()) };
+    let mut open = store::open_networks(&st.db, asked).await?;
+    if open.len() > 1 && asked.is_none() {
+        return Ok(Err(open.into_iter().map(|n| (n.slug, n.name)).collect()));
+    }
+    let Some(n) = open.pop() else { return Err(refused()) };
+    Ok(Ok(Sight {
+        network_id: n.id,
+        network: (n.slug, n.name),
+        home_locality: locality.unwrap_or("").to_string(),
+        version: n.version,
+        looker: Looker::Visitor { waiting },
+    }))
+}
+
+/// One page of results for `sight`, from the cache when it is still true.
+#[cfg(feature = "ssr")]
+async fn browse_as(st: &crate::platform::state::AppState, sight: Sight, filters: BrowseFilters) -> Result<BrowseView, AppError> {
+    let per_page = filters.per.unwrap_or(PER_PAGE).clamp(10, 50);
+    let visitor = sight.looker.is_visitor();
+    let key = cache::Key::new(&sight.network_id, &sight.home_locality, visitor, &filters, per_page);
+    let started = crate::util::now();
+    let with_looker = |mut view: BrowseView| {
+        view.looker = sight.looker;
+        view.network = sight.network.clone();
+        view
+    };
+    if let Some(page) = sight.version.and_then(|v| st.browse_cache.get(&key, v, started)) {
+        return Ok(with_looker(page));
+    }
+    // One after the other: running them side by side on two connections measured
+    // slower under load (more thread hand-offs for the same work).
+    let (mut cards, has_more) = store::browse(&st.db, &sight.network_id, &filters, &sight.home_locality, per_page).await?;
+    if visitor {
+        for card in &mut cards {
+            card.owner_name = domain::visitor_name(&card.owner_name);
+        }
+    }
+    let (categories, localities) = store::choices(&st.db, &sight.network_id).await?;
+    let choices = ListingOptions { categories, localities, home_locality: sight.home_locality.clone() };
+    let mut view = with_looker(BrowseView {
+        cards: std::sync::Arc::new(cards),
+        has_more,
+        choices: std::sync::Arc::new(choices),
+        html: "".into(),
+        looker: sight.looker,
+        network: sight.network.clone(),
+        choose_network: vec![],
+    });
+    view.html = pages::browse_body_html(&filters, &view).into();
+    if let Some(version) = sight.version {
+        let valid_until = store::next_expiry(&st.db, &sight.network_id, started).await?;
+        st.browse_cache.put(key, version, valid_until, view.clone());
+    }
+    Ok(view)
+}
+
+impl BrowseView {
+    /// Nothing to show yet: the visitor chooses a time bank first.
+    pub fn choosing(networks: Vec<(String, String)>) -> BrowseView {
+        BrowseView {
+            cards: Default::default(),
+            has_more: false,
+            choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: String::new() }),
+            html: "".into(),
+            looker: Looker::Visitor { waiting: false },
+            network: Default::default(),
+            choose_network: networks,
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -204,16 +319,23 @@ pub async fn create_listing(
     )
 }
 
-/// One listing, for members of its network.
+/// One listing, for members of its network and the builders of its area; for visitors
+/// (and members waiting for approval) where its network lets them look, if it is open,
+/// with the owner's first name only.
 #[server(endpoint = "get_listing")]
 pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
     finish(
         async {
             let st = state()?;
-            let viewer = signed_in().await?;
+            let viewer = crate::platform::request::viewer().await?;
             let Some((mut detail, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
-            // Members of its network, and the builders of its area (who moderate it).
-            let builds_here = crate::networks::domain::require_builder_for(&viewer, &network, &detail.locality_id).is_ok();
+            let member = viewer.as_ref().and_then(|v| v.membership.as_ref()).filter(|m| m.status == MembershipStatus::Active);
+            let builds_here =
+                viewer.as_ref().is_some_and(|v| crate::networks::domain::require_builder_for(v, &network, &detail.locality_id).is_ok());
+            if member.is_none() && !builds_here {
+                return visitor_listing(&st, viewer.as_ref(), detail, &network).await;
+            }
+            let viewer = viewer.ok_or(AppError::Unauthenticated)?;
             if !builds_here {
                 let m = require_active_member(&viewer)?;
                 if network != m.network_id {
@@ -232,6 +354,31 @@ pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
         }
         .await,
     )
+}
+
+/// A listing as a visitor sees it: only an open one, in a network that lets visitors look
+/// (a member waiting for approval: their own network), with the owner's first name.
+#[cfg(feature = "ssr")]
+async fn visitor_listing(
+    st: &crate::platform::state::AppState,
+    viewer: Option<&crate::networks::domain::Viewer>,
+    mut detail: ListingDetail,
+    network: &str,
+) -> Result<ListingDetail, AppError> {
+    let sight = match visitor_sight(st, viewer, Some(network), None).await? {
+        Ok(sight) if sight.network_id == network => sight,
+        // Waiting to join another network, or several to choose from: not this one.
+        _ => return Err(AppError::not_found("listing")),
+    };
+    let c = &detail.card;
+    let showing = c.status == ListingStatus::Open && c.expires_at > crate::util::now() && !c.hidden;
+    if !showing || !crate::ledger::queries::is_active_member(&st.db, network, &detail.owner_id).await? {
+        return Err(AppError::not_found("listing"));
+    }
+    detail.card.owner_name = domain::visitor_name(&detail.card.owner_name);
+    detail.owner_id = String::new();
+    detail.looker = sight.looker;
+    Ok(detail)
 }
 
 /// Changes a listing's content: its owner only.

@@ -4,7 +4,7 @@
 // components are unused in the browser build.
 #![cfg_attr(not(feature = "ssr"), allow(dead_code))]
 
-use super::domain::{ListingKind, ListingStatus, Place};
+use super::domain::{ListingKind, ListingStatus, Looker, Place};
 use super::{
     browse_listings, get_listing, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingDetail,
     ListingOptions, Suggestion, UpdateListing,
@@ -80,18 +80,72 @@ pub fn ListingsPage() -> impl IntoView {
         sort: query("sort"),
         page: query("page").and_then(|p| p.parse().ok()),
         per: query("per").and_then(|p| p.parse().ok()),
+        network: query("network"),
     };
     let data = Resource::new_blocking(move || filters.clone(), |f| browse_listings(Some(f)));
     view! {
         <Title text="Offers and requests"/>
         <h1>"Offers and requests"</h1>
-        <p class="actions">
-            <a class="button primary" href="/listings/new">"Post an offer or request"</a>
-            <a class="button" href="/my-listings">"My listings"</a>
-        </p>
-        // Drawn by `BrowseBody` once per kept page (see `browse_listings`).
-        <Loaded data=data children=|v| view! { <div class="browse" inner_html=v.html/> }/>
+        <Loaded data=data children=|v| view! {
+            <BrowseActions looker=v.looker network=v.network.clone()/>
+            <NetworkChoice networks=v.choose_network.clone()/>
+            // Drawn by `BrowseBody` once per kept page (see `browse_listings`).
+            <div class="browse" inner_html=v.html/>
+        }/>
     }
+}
+
+/// Above the results: a member's ways to post; a visitor's invitation to join (and a
+/// member waiting for approval, what they are waiting for).
+#[component]
+fn BrowseActions(looker: Looker, network: (String, String)) -> impl IntoView {
+    match looker {
+        Looker::Member => view! {
+            <p class="actions">
+                <a class="button primary" href="/listings/new">"Post an offer or request"</a>
+                <a class="button" href="/my-listings">"My listings"</a>
+            </p>
+        }
+        .into_any(),
+        Looker::Visitor { waiting: true } => view! {
+            <p class="notice" role="status">
+                "A community builder will look at your joining soon. Until then you can look around; "
+                "you can post and answer once you are welcomed in."
+            </p>
+        }
+        .into_any(),
+        Looker::Visitor { waiting: false } => {
+            let here = crate::components::url::current_path_and_query();
+            view! {
+                <div class="visitor-intro">
+                    <p>
+                        "What people in "<strong>{network.1}</strong>" offer and ask for. "
+                        "Every hour you give earns an hour you can use."
+                    </p>
+                    <p class="actions">
+                        <a class="button primary" href=format!("/join?next={}", urlencode(&here))>"Join to take part"</a>
+                        <a class="button" href=format!("/sign-in?next={}", urlencode(&here))>"Sign in"</a>
+                    </p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// For a visitor where several time banks let visitors look: which one.
+#[component]
+fn NetworkChoice(networks: Vec<(String, String)>) -> impl IntoView {
+    (!networks.is_empty()).then(|| {
+        view! {
+            <h2>"Choose a time bank"</h2>
+            <ul class="link-list">
+                {networks.into_iter().map(|(slug, name)| view! {
+                    <li><a href=format!("/listings?network={}", urlencode(&slug))>{name}</a></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// The search form, the results and the pager of the browse page as HTML: drawn once per
@@ -116,6 +170,7 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
             ("category", &filters.category),
             ("locality", &filters.locality),
             ("sort", &filters.sort),
+            ("network", &filters.network),
         ] {
             if let Some(val) = val {
                 parts.push(format!("{k}={}", urlencode(val)));
@@ -130,6 +185,7 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
     let filters_open = filters.kind.is_some() || filters.category.is_some() || filters.locality.is_some() || filters.sort.is_some();
     view! {
         <form method="get" action="/listings" class="stack filters" role="search" aria-label="Find offers and requests">
+            {filters.network.clone().map(|n| view! { <input type="hidden" name="network" value=n/> })}
             <div class="field">
                 <label for="q">"Search"</label>
                 <input id="q" name="q" type="search" value=filters.q.clone() placeholder="For example: gardening"/>
@@ -383,7 +439,11 @@ pub fn ListingView(
         <h1>{c.title.clone()}</h1>
         <p class="description">{d.description.clone()}</p>
         <dl class="facts card">
-            <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd><a href=format!("/members/{}", d.owner_id)>{c.owner_name.clone()}</a></dd>
+            <dt>{if c.kind == ListingKind::Offer { "Offered by" } else { "Asked by" }}</dt><dd>{if d.looker.is_visitor() {
+                view! { {c.owner_name.clone()} }.into_any()
+            } else {
+                view! { <a href=format!("/members/{}", d.owner_id)>{c.owner_name.clone()}</a> }.into_any()
+            }}</dd>
             <dt>"Kind of help"</dt><dd>{c.category_name.clone()}</dd>
             <dt>"Area"</dt><dd>{c.locality_name.clone()}</dd>
             <dt>"Where"</dt><dd>{c.place.label()}</dd>
@@ -399,7 +459,7 @@ pub fn ListingView(
         {d.is_owner.then(|| view! { <OwnerActions id=c.id.clone() status=c.status expires_at=c.expires_at now=now/> })}
         {respond.map(|children| children())}
         <Matches items=matches kind=c.kind/>
-        {(!d.is_owner).then(|| view! {
+        {(!d.is_owner && !d.looker.is_visitor()).then(|| view! {
             <p class="report-link"><a href=format!("/report?kind=listing&id={}", c.id)>"Report this listing"</a></p>
         })}
         <p><a href="/listings" class="back-link">"Back to offers and requests"</a></p>

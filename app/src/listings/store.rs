@@ -35,6 +35,28 @@ pub async fn categories(db: &Db, network_id: &str) -> Result<Vec<Category>, AppE
 
 /// The network's open categories and its localities, in one round trip (the browse page and
 /// the listing form need both on every request).
+/// A network that lets visitors look at its listings, with what browsing needs of it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OpenNetwork {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    /// Its browse cache number (`browse_versions`), if it has one.
+    pub version: Option<i64>,
+}
+
+/// The networks visitors may browse, by name; with `only` (a network's slug or id) just that one.
+pub async fn open_networks(db: &Db, only: Option<&str>) -> Result<Vec<OpenNetwork>, AppError> {
+    let rows = sqlx::query_as::<_, OpenNetwork>(
+        "SELECT n.id, n.slug, n.name, v.version FROM networks n LEFT JOIN browse_versions v ON v.network_id = n.id
+         WHERE n.visitors_browse = 1 AND ($1 = '' OR n.slug = $1 OR n.id = $1) ORDER BY n.name",
+    )
+    .bind(only.unwrap_or(""))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows)
+}
+
 pub async fn choices(db: &Db, network_id: &str) -> Result<(Vec<Category>, Vec<(String, String)>), AppError> {
     #[derive(sqlx::FromRow)]
     struct ChoiceRow {
@@ -270,6 +292,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, A
                 category_id: c.category_id,
                 locality_id: c.locality_id,
                 is_owner: false,
+                looker: super::domain::Looker::Member,
             },
             c.network_id,
         )

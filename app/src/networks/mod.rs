@@ -23,6 +23,8 @@ pub struct LocalityChoice {
 pub struct NetworkChoice {
     pub id: String,
     pub name: String,
+    /// Where visitors may look at its listings: its short name for `/listings?network=`.
+    pub browse: Option<String>,
     pub localities: Vec<LocalityChoice>,
 }
 

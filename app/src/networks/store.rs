@@ -187,19 +187,33 @@ async fn viewer_from_row(db: &Db, r: ViewerRow, second_factor: bool) -> Result<V
 
 /// Networks and their localities, for the join form.
 pub async fn network_choices(db: &Db) -> Result<Vec<NetworkChoice>, AppError> {
-    let rows = sqlx::query_as::<_, (String, String, String, String)>(
-        "SELECT n.id AS network_id, n.name AS network_name, l.id AS locality_id, l.name AS locality_name
+    #[derive(sqlx::FromRow)]
+    struct ChoiceRow {
+        network_id: String,
+        network_name: String,
+        slug: String,
+        visitors_browse: i64,
+        locality_id: String,
+        locality_name: String,
+    }
+    let rows = sqlx::query_as::<_, ChoiceRow>(
+        "SELECT n.id AS network_id, n.name AS network_name, n.slug, n.visitors_browse, l.id AS locality_id, l.name AS locality_name
          FROM networks n JOIN localities l ON l.network_id = n.id ORDER BY n.name, l.name",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut out: Vec<NetworkChoice> = Vec::new();
-    for (network_id, network_name, locality_id, locality_name) in rows {
-        if out.last().is_none_or(|n| n.id != network_id) {
-            out.push(NetworkChoice { id: network_id.clone(), name: network_name, localities: vec![] });
+    for r in rows {
+        if out.last().is_none_or(|n| n.id != r.network_id) {
+            out.push(NetworkChoice {
+                id: r.network_id.clone(),
+                name: r.network_name,
+                browse: flag(r.visitors_browse).then_some(r.slug),
+                localities: vec![],
+            });
         }
         if let Some(last) = out.last_mut() {
-            last.localities.push(LocalityChoice { id: locality_id, name: locality_name });
+            last.localities.push(LocalityChoice { id: r.locality_id, name: r.locality_name });
         }
     }
     Ok(out)

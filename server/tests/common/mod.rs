@@ -196,7 +196,8 @@ impl TestApp {
         for r in rows {
             let body: String = r.get("body");
             if let Some(line) = body.lines().find(|l| l.contains(path)) {
-                return line.split("token=").nth(1).expect("token in link").trim().to_string();
+                let rest = line.split("token=").nth(1).expect("token in link");
+                return rest.split('&').next().unwrap_or(rest).trim().to_string();
             }
         }
         panic!("no email to {to} with a {path} link");

@@ -128,6 +128,8 @@ fn rules_section(d: &SettingsView, f: &SettingsForms) -> impl IntoView {
                     hint="Then names, contact details and notes are erased; the anonymous numbers stay."/>
                 <Checkbox name="see_other_localities" problem=sp.clone() checked=s.see_other_localities
                     label=view! { "Members see listings from every locality of the network" }.into_any()/>
+                <Checkbox name="visitors_browse" problem=sp.clone() checked=s.visitors_browse
+                    label=view! { "People who have not joined yet can look at open listings (first names and areas only)" }.into_any()/>
                 <button type="submit" class="button primary">"Save the rules"</button>
             </ActionForm>
         </section>
