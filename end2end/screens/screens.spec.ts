@@ -23,6 +23,9 @@ test('a visitor', async ({ page }, info) => {
   await shot(page, 'visitor-start', '/');
   await shot(page, 'visitor-join', '/join');
   await shot(page, 'visitor-sign-in', '/sign-in');
+  await shot(page, 'visitor-browse', '/listings');
+  await page.locator('.listing-card a').first().click();
+  await shot(page, 'visitor-listing');
   await ready(page, info);
 });
 

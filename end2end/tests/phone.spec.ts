@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, navigate, signIn } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, navigate, ready, signIn, uniqueEmail } from './helpers';
 
 // The shell on a 360 × 740 phone, JavaScript on and off: a header no taller than 64 px, a
 // resident's four places one tap away at the bottom, everything else behind a menu that
@@ -91,6 +91,55 @@ test('a visitor sees where to sign in or join, and the header stays small', asyn
   await expect(page.locator('.site-header').getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.locator('.site-header').getByRole('link', { name: 'Join' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Join your local time bank');
+  await expectNoHorizontalScroll(page);
+});
+
+test('a visitor looks at what people offer, joins from a listing and comes back to it', async ({ page }, info) => {
+  const email = uniqueEmail(`look${info.project.name.replace(/[^a-z]/g, '')}`);
+  await page.goto('/');
+  await page.getByRole('link', { name: 'See what people offer' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Offers and requests');
+  await ready(page, info);
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  await expect(page.getByRole('link', { name: 'Post an offer or request' })).toHaveCount(0);
+  // First names only: the owner is the card's last fact before any estimate.
+  const cards = page.locator('.listing-card');
+  await expect(cards.first()).toBeVisible();
+  for (const meta of await cards.locator('.meta').allInnerTexts()) {
+    const owner = meta.split(' · ')[2];
+    expect(owner.trim(), `surname shown in "${meta}"`).not.toContain(' ');
+  }
+  // Searching works for visitors too.
+  await page.getByLabel('Search').fill('garden');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await expect(page).toHaveURL(/q=garden/);
+  await cards.first().getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 2, name: /Would you like .*'s help\?|Could you help .*\?/ })).toBeVisible();
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  const listing = new URL(page.url()).pathname;
+
+  await page.getByRole('link', { name: 'Join to answer' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Join your local time bank');
+  await page.getByLabel('Your name').fill('Jean Brown');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Choose a password').fill('kettle harbour violet');
+  await page.getByLabel('Where do you live?').selectOption({ label: 'Coatbridge' });
+  await page.getByLabel(/I have read and agree/).check();
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+  await page.goto('/outbox');
+  await page.locator('article', { hasText: email }).first().getByRole('link', { name: /confirm-email/ }).click();
+  await ready(page, info);
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill('kettle harbour violet');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Back at the listing, waiting for a community builder to welcome them in.
+  await expect(page).toHaveURL(new RegExp(`${listing}$`));
+  await expect(page.getByText('You can answer once a community builder has welcomed you in.')).toBeVisible();
   await expectNoHorizontalScroll(page);
 });
 

@@ -45,7 +45,7 @@ pub async fn open_state(mut config: Config, site_addr: SocketAddr) -> anyhow::Re
 
 /// The whole application as an axum router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let https = state.config.https();
     let pkg_dir = format!("{}/{}", state.leptos_options.site_root, state.leptos_options.site_pkg_dir);
     // Hashed asset names never change content, so browsers may keep them for a year.
@@ -114,6 +114,19 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(axum::middleware::from_fn(move |req: Request<Body>, next| security::security_headers(https, req, next)))
         .with_state(state)
+}
+
+/// The application's routes, worked out once per process by rendering the app in Leptos'
+/// route-listing mode, then shared by every router made in it.
+///
+/// Once, not per router: with several servers in one process (the integration tests start
+/// one per test), listing the routes on one thread while another thread drew a page made
+/// that page, now and then, never finish (its first `Suspense` was never woken; the
+/// server went on answering everything else). Found with
+/// `foundation::first_pages_of_servers_starting_side_by_side_are_all_answered`.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The largest body any request may carry (the longest form, a referral, is a few KiB;

@@ -484,3 +484,43 @@ async fn pages_drawn_at_the_same_time_are_all_answered() {
     }
     assert!(stalled.is_empty(), "never answered: {stalled:?}");
 }
+
+/// Servers starting side by side in one process (as the tests start them), each drawing its
+/// first pages at once, on both kinds of runtime: every page is answered.
+///
+/// Leptos suppresses every resource in the process while routes are being listed (a global
+/// flag, `leptos_server::SuppressResourceLoad`), so a page drawn on one thread while another
+/// thread listed routes waited for ever. Routes are now listed once per process
+/// (`server::router`); before that this failed within a few rounds.
+#[test]
+fn first_pages_of_servers_starting_side_by_side_are_all_answered() {
+    let rounds: usize = std::env::var("TIMEWEAVE_STRESS_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(4);
+    for round in 0..rounds {
+        let servers: Vec<_> = (0..6)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let runtime = if i % 2 == 0 {
+                        tokio::runtime::Builder::new_current_thread().enable_all().build()
+                    } else {
+                        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()
+                    };
+                    runtime.expect("runtime").block_on(async move {
+                        let app = TestApp::spawn().await;
+                        let mut stalled = vec![];
+                        for path in ["/sign-in", "/insight", "/join?__err=%3Cb%3Ex", "/"] {
+                            let answered = tokio::time::timeout(std::time::Duration::from_secs(20), app.client().get(path)).await;
+                            if answered.is_err() {
+                                stalled.push(path);
+                            }
+                        }
+                        stalled
+                    })
+                })
+            })
+            .collect();
+        for (i, server) in servers.into_iter().enumerate() {
+            let stalled = server.join().expect("server thread");
+            assert!(stalled.is_empty(), "round {round}, server {i}: never answered: {stalled:?}");
+        }
+    }
+}
