@@ -334,7 +334,11 @@ async fn visitors_look_before_joining_with_first_names_only_and_come_back_after(
 
     let page = visitor.get("/listings").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Help with the garden") && page.body.contains("Join to take part"), "{}", page.body);
+    assert!(
+        page.body.contains("Help with the garden") && page.body.contains("/join?next=%2Flistings\">Join</a> to take part"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Murray") && !page.body.contains("Post an offer"), "{}", page.body);
 
     let page = visitor.get(&format!("/listings/{id}")).await;

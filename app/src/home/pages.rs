@@ -28,9 +28,11 @@ pub fn Landing() -> impl IntoView {
                         {if signed_in {
                             view! { <a class="button primary" href="/home">"Go to your home page"</a> }.into_any()
                         } else {
+                            let look = networks.iter().any(|n| n.browse.is_some());
                             view! {
                                 <a class="button primary" href="/join">"Join"</a>
                                 <a class="button" href="/sign-in">"Sign in"</a>
+                                {look.then(|| view! { <a class="button" href="/listings">"See what people offer"</a> })}
                             }.into_any()
                         }}
                     </p>

@@ -115,18 +115,13 @@ fn BrowseActions(looker: Looker, network: (String, String)) -> impl IntoView {
         }
         .into_any(),
         Looker::Visitor { waiting: false } => {
+            // Short, so the listings start on the first screen; the header has Sign in too.
             let here = crate::components::url::current_path_and_query();
             view! {
-                <div class="visitor-intro">
-                    <p>
-                        "What people in "<strong>{network.1}</strong>" offer and ask for. "
-                        "Every hour you give earns an hour you can use."
-                    </p>
-                    <p class="actions">
-                        <a class="button primary" href=format!("/join?next={}", urlencode(&here))>"Join to take part"</a>
-                        <a class="button" href=format!("/sign-in?next={}", urlencode(&here))>"Sign in"</a>
-                    </p>
-                </div>
+                <p class="visitor-intro">
+                    "What people in "<strong>{network.1}</strong>" offer and ask for. "
+                    <a href=format!("/join?next={}", urlencode(&here))>"Join"</a>" to take part: every hour you give earns an hour."
+                </p>
             }
             .into_any()
         }
