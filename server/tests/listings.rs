@@ -386,8 +386,13 @@ async fn visitors_look_before_joining_with_first_names_only_and_come_back_after(
     let r = app.client().call("confirm_email", &[("token", "x"), ("next", "//evil.example")]).await;
     assert_eq!(r.status, 404);
 
+    // Members are told, where they post, who can see it.
+    let told = "People who have not joined yet can see open listings too";
+    assert!(owner.get("/listings/new?kind=offer").await.body.contains(told));
+
     // The network turns it off: visitors are asked to sign in, waiting members wait.
     sqlx::query("UPDATE networks SET visitors_browse = 0 WHERE id = $1").bind(&app.network_id).execute(pool).await.unwrap();
+    assert!(!owner.get("/listings/new?kind=offer").await.body.contains(told));
     let mut stranger = app.client();
     assert_eq!(stranger.call("browse_listings", &[]).await.status, 401);
     assert_eq!(stranger.call("get_listing", &[("id", &id)]).await.status, 401);

@@ -90,6 +90,10 @@ pub struct ListingOptions {
     pub categories: Vec<Category>,
     pub localities: Vec<(String, String)>,
     pub home_locality: String,
+    /// The network lets visitors look at open listings (first name and area only): said
+    /// on the listing form, so nobody posts without knowing.
+    #[serde(default)]
+    pub visitors_see: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +118,8 @@ pub struct BrowseView {
 #[cfg(feature = "ssr")]
 async fn choices_for(st: &crate::platform::state::AppState, m: &crate::networks::domain::Membership) -> Result<ListingOptions, AppError> {
     let (categories, localities) = store::choices(&st.db, &m.network_id).await?;
-    Ok(ListingOptions { categories, localities, home_locality: m.locality_id.clone() })
+    let visitors_see = !store::open_networks(&st.db, Some(&m.network_id)).await?.is_empty();
+    Ok(ListingOptions { categories, localities, home_locality: m.locality_id.clone(), visitors_see })
 }
 
 /// Categories and areas for the listing form.
@@ -235,7 +240,7 @@ async fn browse_as(st: &crate::platform::state::AppState, sight: Sight, filters:
         }
     }
     let (categories, localities) = store::choices(&st.db, &sight.network_id).await?;
-    let choices = ListingOptions { categories, localities, home_locality: sight.home_locality.clone() };
+    let choices = ListingOptions { categories, localities, home_locality: sight.home_locality.clone(), visitors_see: false };
     let mut view = with_looker(BrowseView {
         cards: std::sync::Arc::new(cards),
         has_more,
@@ -259,7 +264,7 @@ impl BrowseView {
         BrowseView {
             cards: Default::default(),
             has_more: false,
-            choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: String::new() }),
+            choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: String::new(), visitors_see: false }),
             html: "".into(),
             looker: Looker::Visitor { waiting: false },
             network: Default::default(),

@@ -315,8 +315,12 @@ pub fn NewListingPage() -> impl IntoView {
         <Loaded data=choices children=move |c| {
             let error = error.clone();
             let problem = problem_of(&error);
+            let visitors_see = c.visitors_see;
             view! {
                 <ErrorSummary error=error/>
+                {visitors_see.then(|| view! {
+                    <p class="hint">"People who have not joined yet can see open listings too, with your first name and area only."</p>
+                })}
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>
                     <ListingFields problem=problem choices=c fixed_kind=fixed_kind/>
                     <button type="submit" class="button primary">"Post it"</button>
