@@ -516,3 +516,86 @@ async fn a_confirmation_cut_short_by_a_crash_is_finished_by_the_jobs() {
     let report = app::ledger::store::verify(&app.state.db).await.unwrap();
     assert!(report.faults.is_empty(), "{:?}", report.faults);
 }
+
+/// Every `id` on a page once: a label, a hint or an error link that points at an id used
+/// twice reaches the wrong field. Checked on the pages each kind of member opens, the
+/// exchange page (several step forms, each with a reason) included, and on that page
+/// after a refused reason (that step's form alone shows the message and keeps the id the
+/// error summary links to).
+#[tokio::test]
+async fn no_page_holds_the_same_id_twice() {
+    fn repeated_ids(html: &str) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        let mut twice = vec![];
+        for part in html.split(" id=\"").skip(1) {
+            let id = part.split('"').next().unwrap_or("").to_string();
+            if !seen.insert(id.clone()) {
+                twice.push(id);
+            }
+        }
+        twice
+    }
+    let app = TestApp::spawn().await;
+    let mut owner = app.as_actor(Actor::Resident).await;
+    let listing = offer(&app, &mut owner).await;
+    let mut helper = app.as_actor(Actor::WishawResident).await;
+    assert_eq!(helper.call("start_exchange", &[("listing_id", &listing), ("body", "Hello")]).await.status, 200);
+    let exchange = exchange_id(&app).await;
+    let mut builder = app.as_actor(Actor::NetworkBuilder).await;
+    let mut visitor = app.client();
+    let member_pages = [
+        "/home".to_string(),
+        "/listings".into(),
+        format!("/listings/{listing}"),
+        "/listings/new".into(),
+        "/listings/new?kind=offer".into(),
+        "/my-listings".into(),
+        "/exchanges".into(),
+        format!("/exchanges/{exchange}"),
+        "/hours".into(),
+        "/hours/give".into(),
+        "/notifications".into(),
+        "/account".into(),
+    ];
+    let mut failures = vec![];
+    for (who, c) in [("owner", &mut owner), ("helper", &mut helper)] {
+        for page in &member_pages {
+            let r = c.get(page).await;
+            let twice = repeated_ids(&r.body);
+            if !twice.is_empty() {
+                failures.push(format!("{page} as {who}: {twice:?}"));
+            }
+        }
+    }
+    for page in ["/community", "/community/members", "/community/settings", "/community/hours", "/insight"] {
+        let twice = repeated_ids(&builder.get(page).await.body);
+        if !twice.is_empty() {
+            failures.push(format!("{page} as a builder: {twice:?}"));
+        }
+    }
+    for page in ["/", "/join", "/sign-in", "/listings", &format!("/listings/{listing}"), "/refer-yourself"] {
+        let twice = repeated_ids(&visitor.get(page).await.body);
+        if !twice.is_empty() {
+            failures.push(format!("{page} as a visitor: {twice:?}"));
+        }
+    }
+    // A refused reason, with JavaScript off: back on the page with that step's form open.
+    let r = owner
+        .post_form("exchange_step", &format!("/exchanges/{exchange}"), &[("exchange_id", &exchange), ("step", "cancel"), ("reason", "")])
+        .await;
+    let back = r.location().expect("back to the page");
+    let back = back.strip_prefix(&app.base).unwrap_or(&back).to_string();
+    let page = owner.get(&back).await;
+    assert!(page.body.matches("class=\"step-choice\"").count() >= 2, "several step forms: {}", page.body);
+    assert!(
+        page.body.contains("<details open class=\"step-choice\"><summary class=\"button\">Cancel"),
+        "the cancel form is open again: {}",
+        page.body
+    );
+    let twice = repeated_ids(&page.body);
+    if !twice.is_empty() {
+        failures.push(format!("{back} after a refused reason: {twice:?}"));
+    }
+    assert_eq!(page.body.matches("field-error").count(), 1, "one message, by its own form: {}", page.body);
+    assert!(failures.is_empty(), "ids used twice:\n{}", failures.join("\n"));
+}

@@ -50,7 +50,8 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
 
 /// The label, hint and error shared by every kind of field, and the ids that tie them to it.
 struct Chrome {
-    name: &'static str,
+    /// The control's `id` (its name unless a page holds the same field twice).
+    name: String,
     hint: Option<&'static str>,
     error: Option<String>,
     invalid: bool,
@@ -60,16 +61,21 @@ struct Chrome {
 
 impl Chrome {
     fn new(name: &'static str, problem: &FormProblem, hint: Option<&'static str>) -> Self {
+        Self::with_id(name, name.to_string(), problem, hint)
+    }
+
+    fn with_id(name: &'static str, id: String, problem: &FormProblem, hint: Option<&'static str>) -> Self {
         let error = problem.message_for(name);
+        let name = id;
         let ids: Vec<String> =
             [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))].into_iter().flatten().collect();
         Chrome { name, hint, invalid: error.is_some(), error, described: (!ids.is_empty()).then(|| ids.join(" ")) }
     }
 
     fn render(self, label: &'static str) -> impl IntoView {
-        let name = self.name;
+        let name = self.name.clone();
         view! {
-            <label for=name>{label}</label>
+            <label for=name.clone()>{label}</label>
             {self.hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{h}</p> })}
             {self.error.map(|e| view! {
                 <p class="field-error" id=format!("{name}-error")><span class="visually-hidden">"Error: "</span>{e}</p>
@@ -170,15 +176,19 @@ pub fn TextArea(
     #[prop(optional)] required: bool,
     #[prop(default = 3)] rows: u32,
     #[prop(optional)] maxlength: Option<u32>,
+    /// Where a page holds the same field in several forms, each but one needs its own id.
+    #[prop(optional)]
+    id: Option<String>,
 ) -> impl IntoView {
     let value = textarea_text(&problem.value_for(name).unwrap_or_default());
-    let chrome = Chrome::new(name, &problem, hint);
+    let id = id.unwrap_or_else(|| name.to_string());
+    let chrome = Chrome::with_id(name, id.clone(), &problem, hint);
     let (invalid, described) = (chrome.invalid, chrome.described.clone());
     view! {
         <div class="field" class:has-error=invalid>
             {chrome.render(label)}
             <textarea
-                id=name
+                id=id
                 name=name
                 rows=rows
                 maxlength=maxlength

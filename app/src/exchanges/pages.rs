@@ -196,10 +196,14 @@ fn OtherSteps(
             <section class="other-steps" aria-labelledby="other-steps-heading">
                 <h2 id="other-steps-heading">"Other choices"</h2>
                 {steps.into_iter().map(|(name, label)| {
-                    let (sp, id) = (problem.clone(), exchange_id.clone());
-                    // Open again when its reason was refused, so the message is seen.
-                    let open = sp.message_for("reason").is_some()
-                        && sp.value_for("step").as_deref() == Some(name.as_str());
+                    let id = exchange_id.clone();
+                    // Open again when its reason was refused, so the message is seen; the
+                    // message and what was typed belong to that step's form only, and only
+                    // it keeps the plain id the error summary links to.
+                    let refused_here = problem.value_for("step").as_deref() == Some(name.as_str());
+                    let open = refused_here && problem.message_for("reason").is_some();
+                    let sp = if refused_here { problem.clone() } else { FormProblem::new() };
+                    let field_id = (!refused_here).then(|| format!("reason-{name}"));
                     let optional = name == "decline";
                     view! {
                         <details class="step-choice" open=open>
@@ -208,7 +212,7 @@ fn OtherSteps(
                                 <input type="hidden" name="exchange_id" value=id/>
                                 <input type="hidden" name="step" value=name/>
                                 <TextArea label=if optional { "A short note (optional)" } else { "Why? The other person will see it." } name="reason"
-                                    problem=sp rows=2 maxlength=500/>
+                                    problem=sp rows=2 maxlength=500 id=field_id.unwrap_or_else(|| "reason".into())/>
                                 <button type="submit" class="button">{label}</button>
                             </ActionForm>
                         </details>

@@ -108,7 +108,12 @@ mod tests {
             choose_network: vec![],
             cards: Default::default(),
             has_more: n > 0,
-            choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: "l".into(), visitors_see: false }),
+            choices: std::sync::Arc::new(ListingOptions {
+                categories: vec![],
+                localities: vec![],
+                home_locality: "l".into(),
+                visitors_see: false,
+            }),
             html: "".into(),
         }
     }

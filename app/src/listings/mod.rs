@@ -264,7 +264,12 @@ impl BrowseView {
         BrowseView {
             cards: Default::default(),
             has_more: false,
-            choices: std::sync::Arc::new(ListingOptions { categories: vec![], localities: vec![], home_locality: String::new(), visitors_see: false }),
+            choices: std::sync::Arc::new(ListingOptions {
+                categories: vec![],
+                localities: vec![],
+                home_locality: String::new(),
+                visitors_see: false,
+            }),
             html: "".into(),
             looker: Looker::Visitor { waiting: false },
             network: Default::default(),
