@@ -480,6 +480,7 @@ async fn people_authorisation_matrix() {
             ("start_exchange", vec![("listing_id", &listing), ("body", "")], &members),
             ("listing_matches", vec![("id", &listing)], &members),
             ("home_suggestions", vec![], &members),
+            ("new_near_me", vec![], &members),
             ("home_glance", vec![], &members),
             ("my_notifications", vec![], &anyone_with_a_role),
             ("mark_notifications_read", vec![], &anyone_with_a_role),
@@ -598,4 +599,30 @@ async fn no_page_holds_the_same_id_twice() {
     }
     assert_eq!(page.body.matches("field-error").count(), 1, "one message, by its own form: {}", page.body);
     assert!(failures.is_empty(), "ids used twice:\n{}", failures.join("\n"));
+}
+
+/// Home suggests from the member's own listings; when those match too little (someone new
+/// has none), it shows what is new in their own area instead: never their own listings,
+/// never another area's, nothing twice.
+#[tokio::test]
+async fn home_shows_what_is_new_near_you_when_little_matches() {
+    let app = TestApp::spawn().await;
+    let mut neighbour = app.as_actor(Actor::Resident).await;
+    post_in(&app, &mut neighbour, "gardening", "offer", "Hedge trimming", "Airdrie").await;
+    post_in(&app, &mut neighbour, "reading", "request", "Someone to read with", "Airdrie").await;
+    let mut far = app.as_actor(Actor::WishawResident).await;
+    post_in(&app, &mut far, "gardening", "offer", "Lawn mowing in Wishaw", "Wishaw").await;
+    let mut newcomer = app.as_actor(Actor::Resident).await;
+    post_in(&app, &mut newcomer, "baking", "offer", "My own baking lessons", "Airdrie").await;
+    let home = newcomer.get("/home").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("New near you"), "{}", home.body);
+    assert!(home.body.contains("Hedge trimming") && home.body.contains("Someone to read with"), "{}", home.body);
+    assert!(home.body.contains("new in Airdrie · asks for Reading"), "{}", home.body);
+    let main = home.body.split("<main").nth(1).unwrap_or("");
+    assert!(!main.contains("Lawn mowing in Wishaw"), "another area's: {main}");
+    assert!(!main.contains("My own baking lessons"), "their own: {main}");
+    // Skipping what Home shows already.
+    let r = newcomer.call("new_near_me", &[]).await;
+    assert_eq!(r.json().as_array().map(|a| a.len()), Some(2), "{}", r.body);
 }

@@ -76,7 +76,16 @@ pub fn HomePage() -> impl IntoView {
         |_| async {
             let viewer = current_viewer().await?;
             let member = viewer.as_ref().is_some_and(|v| v.has(Role::Resident));
-            let suggestions = if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
+            let (requests, offers) =
+                if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
+            // Too little matched their own listings (or they have none yet): what is new nearby.
+            let near = if member && requests.len() + offers.len() < 3 {
+                let shown = requests.iter().chain(&offers).map(|s| s.card.id.clone()).collect();
+                crate::listings::new_near_me(Some(shown)).await.unwrap_or_default()
+            } else {
+                vec![]
+            };
+            let suggestions = (requests, offers, near);
             let notices = if member { crate::community::noticeboard().await.unwrap_or_default() } else { vec![] };
             let wellbeing = if member { crate::referrals::my_wellbeing().await.ok().flatten() } else { None };
             let glance = if member { Some(super::home_glance().await?) } else { None };
@@ -85,8 +94,8 @@ pub fn HomePage() -> impl IntoView {
     );
     view! {
         <Title text="Home"/>
-        <Loaded data=data children=|(viewer, (requests, offers), notices, (wellbeing, glance))| match viewer {
-            Some(v) => view! { <HomeFor viewer=v requests=requests offers=offers notices=notices wellbeing=wellbeing glance=glance/> }.into_any(),
+        <Loaded data=data children=|(viewer, (requests, offers, near), notices, (wellbeing, glance))| match viewer {
+            Some(v) => view! { <HomeFor viewer=v requests=requests offers=offers near=near notices=notices wellbeing=wellbeing glance=glance/> }.into_any(),
             None => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
         }/>
     }
@@ -143,6 +152,7 @@ fn HomeFor(
     viewer: Viewer,
     requests: Vec<crate::listings::Suggestion>,
     offers: Vec<crate::listings::Suggestion>,
+    near: Vec<crate::listings::Suggestion>,
     notices: Vec<crate::community::AnnouncementView>,
     wellbeing: Option<crate::referrals::WellbeingDue>,
     glance: Option<super::Glance>,
@@ -168,6 +178,7 @@ fn HomeFor(
         };
     }
     let membership = viewer.membership.clone();
+    let has_membership = membership.is_some();
     let scopes = viewer.builder_of.clone();
     let professional = viewer.professional.clone();
     let is_admin = viewer.has(Role::SiteAdmin);
@@ -191,6 +202,7 @@ fn HomeFor(
                 <a href="/account/two-step">"Set up two-step sign-in"</a>
             </div>
         })}
+        {has_membership.then(|| view! { <HomeSuggestions requests=requests offers=offers near=near/> })}
         {(!notices.is_empty()).then(|| view! {
             <section class="card noticeboard" aria-labelledby="notices-heading">
                 <h2 id="notices-heading">"Noticeboard"</h2>
@@ -211,12 +223,7 @@ fn HomeFor(
                     <dt>"Your area"</dt><dd>{m.locality_name}</dd>
                     <dt>"Membership"</dt><dd>{m.status.label()}</dd>
                 </dl>
-                <p class="actions">
-                    <a class="button" href="/listings">"Find offers and requests"</a>
-                    <a class="button" href="/hours">"My hours"</a>
-                </p>
             </section>
-            <HomeSuggestions requests=requests offers=offers/>
         })}
         {(!scopes.is_empty()).then(|| view! {
             <section class="card">
@@ -270,9 +277,14 @@ pub fn CodeOfConduct() -> impl IntoView {
     }
 }
 
-/// "Requests you could help with" and "offers you might like", from the member's own listings.
+/// "Requests you could help with" and "offers you might like", from the member's own
+/// listings; and "new near you" when those are few.
 #[component]
-fn HomeSuggestions(requests: Vec<crate::listings::Suggestion>, offers: Vec<crate::listings::Suggestion>) -> impl IntoView {
+fn HomeSuggestions(
+    requests: Vec<crate::listings::Suggestion>,
+    offers: Vec<crate::listings::Suggestion>,
+    near: Vec<crate::listings::Suggestion>,
+) -> impl IntoView {
     view! {
         {(!requests.is_empty()).then(|| view! {
             <section aria-labelledby="could-help-heading">
@@ -284,6 +296,13 @@ fn HomeSuggestions(requests: Vec<crate::listings::Suggestion>, offers: Vec<crate
             <section aria-labelledby="might-like-heading">
                 <h2 id="might-like-heading">"Offers you might like"</h2>
                 <crate::listings::pages::SuggestionList items=offers/>
+            </section>
+        })}
+        {(!near.is_empty()).then(|| view! {
+            <section aria-labelledby="near-heading">
+                <h2 id="near-heading">"New near you"</h2>
+                <crate::listings::pages::SuggestionList items=near/>
+                <p><a href="/listings?sort=near">"See everything near you"</a></p>
             </section>
         })}
     }

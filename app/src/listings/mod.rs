@@ -473,6 +473,36 @@ pub struct Suggestion {
     pub reason: String,
 }
 
+/// The newest offers and requests in the member's own area (not their own), for Home when
+/// their own listings suggest too little; `skip`: listings Home shows already.
+#[server(endpoint = "new_near_me")]
+pub async fn new_near_me(skip: Option<Vec<String>>) -> Result<Vec<Suggestion>, AppError> {
+    finish(
+        async {
+            let skip = skip.unwrap_or_default();
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let m = require_active_member(&viewer)?;
+            let limit = 3;
+            let cards =
+                store::newest_in_area(&st.db, &m.network_id, &m.locality_id, &viewer.user_id, limit + skip.len().min(6) as i64).await?;
+            Ok(cards
+                .into_iter()
+                .filter(|c| !skip.contains(&c.id))
+                .take(limit as usize)
+                .map(|card| {
+                    let what = match card.kind {
+                        ListingKind::Offer => format!("offers {}", card.category_name),
+                        ListingKind::Request => format!("asks for {}", card.category_name),
+                    };
+                    Suggestion { reason: format!("new in {} · {what}", card.locality_name), card }
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 fn opposite(kind: ListingKind) -> ListingKind {
     match kind {

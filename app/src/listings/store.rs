@@ -523,6 +523,34 @@ pub async fn suggestions(
         .collect())
 }
 
+/// The newest open listings in an area, offers and requests, not the viewer's own: what
+/// Home shows when the viewer's own listings match too little (or they have none yet).
+/// Walks `listings_area_newest` newest first and stops at the limit.
+pub async fn newest_in_area(
+    db: &Db,
+    network_id: &str,
+    locality_id: &str,
+    exclude_owner: &str,
+    limit: i64,
+) -> Result<Vec<ListingCard>, AppError> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS}
+         WHERE l.network_id = $1 AND l.locality_id = $2 AND l.status = 'open' AND l.expires_at + 0 > $3 AND l.owner_id <> $4
+           AND l.hidden_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM memberships sm WHERE sm.user_id = l.owner_id AND sm.network_id = l.network_id AND sm.status = 'suspended')
+         ORDER BY l.created_at DESC, l.id DESC LIMIT $5"
+    );
+    let rows = sqlx::query_as::<_, CardRow>(&sql)
+        .bind(network_id)
+        .bind(locality_id)
+        .bind(now())
+        .bind(exclude_owner)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(card).collect())
+}
+
 /// One read of `suggestions`: the viewer's own area, or (where the network shows them) the others.
 #[allow(clippy::too_many_arguments)]
 async fn suggestions_in(
