@@ -626,3 +626,35 @@ async fn home_shows_what_is_new_near_you_when_little_matches() {
     let r = newcomer.call("new_near_me", &[]).await;
     assert_eq!(r.json().as_array().map(|a| a.len()), Some(2), "{}", r.body);
 }
+
+/// "About you" is written from Account too (issue 19), back to Account with what was typed
+/// kept when it is refused; people with no membership (staff only) have no profile to fill.
+#[tokio::test]
+async fn about_you_is_written_from_account() {
+    let app = TestApp::spawn().await;
+    let mut c = app.as_actor(Actor::Resident).await;
+    let me = user_of(&mut c).await;
+    let page = c.get("/account").await;
+    assert!(page.body.contains("About you") && page.body.contains("name=\"about\""), "{}", page.body);
+    let r = c.post_form("set_about", "/account", &[("about", "I grow tomatoes and like a blether."), ("from", "account")]).await;
+    assert_eq!(r.location().as_deref(), Some("/account?changed=about"));
+    let page = c.get("/account?changed=about").await;
+    assert!(page.body.contains("Saved: your profile shows it now.") && page.body.contains("I grow tomatoes"), "{}", page.body);
+    assert!(c.get(&format!("/members/{me}")).await.body.contains("I grow tomatoes and like a blether."));
+    // Too long: back to Account, the message by the field, the words kept.
+    let long = "tomatoes ".repeat(80);
+    let r = c.post_form("set_about", "/account", &[("about", &long), ("from", "account")]).await;
+    let back = r.location().expect("back");
+    let back = back.strip_prefix(&app.base).unwrap_or(&back).to_string();
+    assert!(back.starts_with("/account"), "{back}");
+    let page = c.get(&back).await;
+    assert!(page.body.contains("Keep it under 500 characters") && page.body.contains("tomatoes tomatoes"), "{}", page.body);
+    assert!(c.get(&format!("/members/{me}")).await.body.contains("I grow tomatoes and like a blether."), "nothing half-written");
+    // From the profile page it still goes back to the profile.
+    let r = c.post_form("set_about", &format!("/members/{me}"), &[("about", "Tomatoes.")]).await;
+    assert_eq!(r.location(), Some(format!("/members/{me}?saved=1")));
+    let mut staff = app.as_actor(Actor::Professional).await;
+    let page = staff.get("/account").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("About you"), "{}", page.body);
+}

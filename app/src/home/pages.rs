@@ -104,7 +104,7 @@ pub fn HomePage() -> impl IntoView {
 /// A resident's first screen: the balance, the two ways in, what waits for them, and for
 /// someone new, the first steps.
 #[component]
-fn AtAGlance(glance: super::Glance, user_id: String) -> impl IntoView {
+fn AtAGlance(glance: super::Glance) -> impl IntoView {
     use crate::exchanges::domain::ExchangeStatus;
     let balance = crate::ledger::domain::Minutes(glance.balance_minutes).display();
     view! {
@@ -139,7 +139,7 @@ fn AtAGlance(glance: super::Glance, user_id: String) -> impl IntoView {
                 <h2 id="first-steps-heading">"First steps"</h2>
                 <ol class="steps">
                     <li><a href="/listings/new?kind=offer">"Say what you can offer"</a>": reading, baking, gardening, a lift, a chat."</li>
-                    <li><a href=format!("/members/{user_id}")>"Write a few words about you"</a>" so neighbours know who they are meeting."</li>
+                    <li><a href="/account#about-heading">"Write a few words about you"</a>" so neighbours know who they are meeting."</li>
                     <li>"You have "{balance}" to start with. Spend them when you would like a hand: "<a href="/listings">"see what is offered"</a>"."</li>
                 </ol>
             </section>
@@ -185,7 +185,7 @@ fn HomeFor(
     let needs_second_factor = viewer.needs_second_factor;
     view! {
         <h1>"Hello, "{viewer.display_name.clone()}</h1>
-        {glance.map(|g| view! { <AtAGlance glance=g user_id=viewer.user_id.clone()/> })}
+        {glance.map(|g| view! { <AtAGlance glance=g/> })}
         {crate::components::url::query("wellbeing").map(|_| view! {
             <div class="notice" role="status">"Thank you for your answers."</div>
         })}

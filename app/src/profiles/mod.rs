@@ -90,7 +90,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
 
 /// A few lines about yourself for your profile.
 #[server(endpoint = "set_about")]
-pub async fn set_about(about: String) -> Result<(), AppError> {
+pub async fn set_about(about: String, from: Option<String>) -> Result<(), AppError> {
     crate::platform::request::finish(
         async {
             let st = crate::platform::state::state()?;
@@ -105,7 +105,12 @@ pub async fn set_about(about: String) -> Result<(), AppError> {
                     .unwrap_err());
             }
             store::set_about(&st.db, &viewer.user_id, &text).await?;
-            leptos_axum::redirect(&format!("/members/{}?saved=1", viewer.user_id));
+            // Written from Account: back there; from the profile page: back to the profile.
+            if from.as_deref() == Some("account") {
+                leptos_axum::redirect("/account?changed=about");
+            } else {
+                leptos_axum::redirect(&format!("/members/{}?saved=1", viewer.user_id));
+            }
             Ok(())
         }
         .await,
