@@ -153,7 +153,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=auth::pages::ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password/sent") view=auth::pages::ResetSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=auth::pages::ResetPasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=auth::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=profiles::pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/code") view=auth::pages::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/unlock") view=auth::pages::UnlockPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/security") view=security::pages::SecurityEventsPage ssr=SsrMode::Async/>

@@ -1,15 +1,10 @@
 //! Pages for confirming an email, signing in (with two-step sign-in), and passwords. The
 //! join page is `crate::joining::pages`.
 
-use super::{
-    two_step, ChangePassword, ConfirmEmail, DisableTwoStep, EnableTwoStep, RequestPasswordReset, ResetPassword, SignIn, SignInCode,
-    UnlockSignIn,
-};
-use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, TextArea};
-use crate::components::layout::{Loaded, PageError};
+use super::{two_step, ConfirmEmail, DisableTwoStep, EnableTwoStep, RequestPasswordReset, ResetPassword, SignIn, SignInCode, UnlockSignIn};
+use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice};
+use crate::components::layout::Loaded;
 use crate::components::url::query;
-use crate::networks::current_viewer;
-use crate::networks::domain::MembershipStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -146,88 +141,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 hint="At least 8 characters. Three or four random words work well." required=true/>
             <button type="submit" class="button primary">"Save my new password"</button>
         </ActionForm>
-    }
-}
-
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
-    let error = last_error(action);
-    let problem = problem_of(&error);
-    let changed = query("changed");
-    let about_action = ServerAction::<crate::profiles::SetAbout>::new();
-    let about_error = last_error(about_action);
-    // One resource: who is signed in and, for members, what their profile says about them.
-    let data = Resource::new_blocking(
-        || (),
-        |_| async {
-            let viewer = current_viewer().await?;
-            let member = viewer.as_ref().and_then(|v| v.membership.as_ref()).is_some_and(|m| m.status == MembershipStatus::Active);
-            let about = match (&viewer, member) {
-                (Some(v), true) => crate::profiles::member_profile(v.user_id.clone()).await.ok().map(|p| p.about),
-                _ => None,
-            };
-            Ok::<_, crate::error::AppError>((viewer, about))
-        },
-    );
-    view! {
-        <Title text="Your account"/>
-        <Loaded data=data children=move |(viewer, about)| {
-            let (error, problem) = (error.clone(), problem.clone());
-            let changed = changed.clone();
-            let about_error = about_error.clone();
-            let viewer = match viewer {
-                Some(v) => v,
-                None => return view! { <PageError error=crate::error::AppError::Unauthenticated/> }.into_any(),
-            };
-            if viewer.is_waiting() {
-                return view! { <PageError error=crate::error::AppError::Forbidden("Your membership is waiting for approval.".into())/> }.into_any();
-            }
-            view! {
-                <h1>"Your account"</h1>
-                {match changed.as_deref() {
-                    Some("about") => Some(view! { <Notice>"Saved: your profile shows it now."</Notice> }),
-                    Some(_) => Some(view! { <Notice>"Your password has been changed. You have been signed out everywhere else."</Notice> }),
-                    None => None,
-                }}
-                <dl class="facts">
-                    <dt>"Name"</dt><dd>{viewer.display_name.clone()}</dd>
-                    <dt>"Email"</dt><dd>{viewer.email.clone().unwrap_or_else(|| "None".into())}</dd>
-                </dl>
-                {about.map(|about| {
-                    // First time: what the profile says; after a mistake: what was typed.
-                    let mut ap = problem_of(&about_error);
-                    if about_error.is_none() {
-                        ap = ap.keep("about", &about);
-                    }
-                    view! {
-                        <section aria-labelledby="about-heading">
-                            <h2 id="about-heading">"About you"</h2>
-                            <p>"Neighbours read this on "<a href=format!("/members/{}", viewer.user_id)>"your profile"</a>
-                                " before they meet you. Visitors who have not joined never see it."</p>
-                            <ErrorSummary error=about_error.clone()/>
-                            <ActionForm action=about_action attr:class="stack" attr:novalidate=true>
-                                <input type="hidden" name="from" value="account"/>
-                                <TextArea label="A few words about you" name="about" problem=ap rows=4 maxlength=500
-                                    hint="What you enjoy, what you can help with, when you are usually free."/>
-                                <button type="submit" class="button primary">"Save"</button>
-                            </ActionForm>
-                        </section>
-                    }
-                })}
-                <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
-                <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
-                <h2>"Change your password"</h2>
-                <ErrorSummary error=error.clone()/>
-                <ActionForm action=action attr:class="stack" attr:novalidate=true>
-                    <Field label="Current password" name="current_password" kind="password" problem=problem.clone() autocomplete="current-password" required=true/>
-                    <Field label="New password" name="new_password" kind="password" problem=problem.clone() autocomplete="new-password"
-                        hint="At least 8 characters. Three or four random words work well." required=true/>
-                    <button type="submit" class="button primary">"Change password"</button>
-                </ActionForm>
-            }
-            .into_any()
-        }/>
     }
 }
 
