@@ -163,14 +163,14 @@ pub fn SignInPrompt() -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::platform::request::set_page_status(401);
     // Both ways bring them back here afterwards.
-    let here = crate::components::url::urlencode(&crate::components::url::current_path_and_query());
+    use crate::components::url::then_back_here;
     view! {
         <Title text="Please sign in"/>
         <h1>"Please sign in"</h1>
         <p>"You need to sign in to see this page."</p>
         <p class="actions">
-            <a href=format!("/sign-in?next={here}") class="button primary">"Sign in"</a>
-            <a href=format!("/join?next={here}") class="button">"New here? Join"</a>
+            <a href=then_back_here("/sign-in") class="button primary">"Sign in"</a>
+            <a href=then_back_here("/join") class="button">"New here? Join"</a>
         </p>
     }
 }

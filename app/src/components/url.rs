@@ -36,3 +36,8 @@ pub fn current_path_and_query() -> String {
         format!("{path}?{}", search.trim_start_matches('?'))
     }
 }
+
+/// `path` with `?next=` set to this page, so joining or signing in brings people back here.
+pub fn then_back_here(path: &str) -> String {
+    format!("{path}?next={}", urlencode(&current_path_and_query()))
+}

@@ -5,7 +5,7 @@ use super::domain::ExchangeStatus;
 use super::{get_exchange, my_exchanges, ExchangeStep, MessageView, SendMessage, ShareContact, StartExchange, Thank};
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
 use crate::components::layout::Loaded;
-use crate::components::url::{param, query, urlencode};
+use crate::components::url::{param, query};
 use crate::error::{AppError, FormProblem};
 use crate::ledger::domain::Minutes;
 use crate::listings::domain::{ListingKind, Looker};
@@ -328,9 +328,6 @@ pub fn MyExchangesPage() -> impl IntoView {
     }
 }
 
-/// A listing's page (`/listings/:id`): the listing and its matches (one resource for both),
-/// with the "I can help" / "I'd like this" form for other members while it is open. It
-/// lives here because it joins listings with exchanges, and listings sits below exchanges.
 /// Where a member would answer a listing: for a visitor, the way to join (and back here
 /// afterwards); for a member waiting for approval, what they are waiting for.
 #[component]
@@ -348,20 +345,23 @@ fn JoinToRespond(kind: ListingKind, owner_name: String, waiting: bool) -> impl I
         }
         .into_any();
     }
-    let here = crate::components::url::current_path_and_query();
+    use crate::components::url::then_back_here;
     view! {
         <section class="card respond" aria-labelledby="respond-heading">
             <h2 id="respond-heading">{question}</h2>
             <p>"Join the time bank to answer. It is free: every hour you give earns an hour you can use. We bring you back here afterwards."</p>
             <p class="actions">
-                <a class="button primary" href=format!("/join?next={}", urlencode(&here))>"Join to answer"</a>
-                <a class="button" href=format!("/sign-in?next={}", urlencode(&here))>"I am a member: sign in"</a>
+                <a class="button primary" href=then_back_here("/join")>"Join to answer"</a>
+                <a class="button" href=then_back_here("/sign-in")>"I am a member: sign in"</a>
             </p>
         </section>
     }
     .into_any()
 }
 
+/// A listing's page (`/listings/:id`): the listing and its matches (one resource for both),
+/// with the "I can help" / "I'd like this" form for other members while it is open. It
+/// lives here because it joins listings with exchanges, and listings sits below exchanges.
 #[component]
 pub fn ListingPage() -> impl IntoView {
     let id = param("id");

@@ -78,8 +78,8 @@ pub async fn join(
             let joiner = check_form(&st, form, invitation.is_some()).await?;
             let referral = invitation.as_ref().map(|(referral, _, _, from)| (referral.as_str(), *from));
             // Where they were looking before they joined: the confirmation link brings them back.
-            let next = next.as_deref().filter(|n| !n.is_empty()).map(|n| crate::auth::safe_next(Some(n)));
-            let new_member = make_account(&st, &joiner, referral, next.as_deref()).await?;
+            let next = next.as_deref().filter(|n| !n.is_empty());
+            let new_member = make_account(&st, &joiner, referral, next).await?;
             // Where no approval is needed the member is active now: their welcome hours follow
             // (once: the transfer id is fixed per member). Approval gives them otherwise.
             if let (Some(user_id), false) = (new_member, joiner.requires_approval) {

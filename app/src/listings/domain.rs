@@ -321,6 +321,14 @@ pub fn prefix_range(term: &str) -> (String, String) {
     (term.to_string(), to.into_iter().collect())
 }
 
+/// What a listing is, in a suggestion's reason: "offers Gardening", "asks for Reading".
+pub fn offers_or_asks(kind: ListingKind, category: &str) -> String {
+    match kind {
+        ListingKind::Offer => format!("offers {category}"),
+        ListingKind::Request => format!("asks for {category}"),
+    }
+}
+
 /// Who is looking at a network's listings, as the server decided from the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Looker {

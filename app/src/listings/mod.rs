@@ -194,7 +194,7 @@ async fn visitor_sight(
     let membership = viewer.and_then(|v| v.membership.as_ref());
     let waiting = membership.is_some_and(|m| m.status == MembershipStatus::Pending);
     let refused = || match viewer {
-        Some(v) if membership.is_some() => require_active_member(v).map(|_| ()).unwrap_err(),
+        Some(v) if membership.is_some() => require_active_member(v).err().unwrap_or_else(AppError::forbidden),
         Some(_) => AppError::Forbidden("This time bank shows its listings to its members only.".into()),
         None => AppError::Unauthenticated,
     };
@@ -223,13 +223,10 @@ async fn browse_as(st: &crate::platform::state::AppState, sight: Sight, filters:
     let visitor = sight.looker.is_visitor();
     let key = cache::Key::new(&sight.network_id, &sight.home_locality, visitor, &filters, per_page);
     let started = crate::util::now();
-    let with_looker = |mut view: BrowseView| {
-        view.looker = sight.looker;
-        view.network = sight.network.clone();
-        view
-    };
-    if let Some(page) = sight.version.and_then(|v| st.browse_cache.get(&key, v, started)) {
-        return Ok(with_looker(page));
+    if let Some(mut page) = sight.version.and_then(|v| st.browse_cache.get(&key, v, started)) {
+        // Kept for every visitor alike: who is looking (waiting or not) is this request's.
+        page.looker = sight.looker;
+        return Ok(page);
     }
     // One after the other: running them side by side on two connections measured
     // slower under load (more thread hand-offs for the same work).
@@ -241,7 +238,7 @@ async fn browse_as(st: &crate::platform::state::AppState, sight: Sight, filters:
     }
     let (categories, localities) = store::choices(&st.db, &sight.network_id).await?;
     let choices = ListingOptions { categories, localities, home_locality: sight.home_locality.clone(), visitors_see: false };
-    let mut view = with_looker(BrowseView {
+    let mut view = BrowseView {
         cards: std::sync::Arc::new(cards),
         has_more,
         choices: std::sync::Arc::new(choices),
@@ -249,7 +246,7 @@ async fn browse_as(st: &crate::platform::state::AppState, sight: Sight, filters:
         looker: sight.looker,
         network: sight.network.clone(),
         choose_network: vec![],
-    });
+    };
     view.html = pages::browse_body_html(&filters, &view).into();
     if let Some(version) = sight.version {
         let valid_until = store::next_expiry(&st.db, &sight.network_id, started).await?;
@@ -491,10 +488,7 @@ pub async fn new_near_me(skip: Option<Vec<String>>) -> Result<Vec<Suggestion>, A
                 .filter(|c| !skip.contains(&c.id))
                 .take(limit as usize)
                 .map(|card| {
-                    let what = match card.kind {
-                        ListingKind::Offer => format!("offers {}", card.category_name),
-                        ListingKind::Request => format!("asks for {}", card.category_name),
-                    };
+                    let what = domain::offers_or_asks(card.kind, &card.category_name);
                     Suggestion { reason: format!("new in {} · {what}", card.locality_name), card }
                 })
                 .collect())

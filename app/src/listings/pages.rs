@@ -116,11 +116,10 @@ fn BrowseActions(looker: Looker, network: (String, String)) -> impl IntoView {
         .into_any(),
         Looker::Visitor { waiting: false } => {
             // Short, so the listings start on the first screen; the header has Sign in too.
-            let here = crate::components::url::current_path_and_query();
             view! {
                 <p class="visitor-intro">
                     "What people in "<strong>{network.1}</strong>" offer and ask for. "
-                    <a href=format!("/join?next={}", urlencode(&here))>"Join"</a>" to take part: every hour you give earns an hour."
+                    <a href=crate::components::url::then_back_here("/join")>"Join"</a>" to take part: every hour you give earns an hour."
                 </p>
             }
             .into_any()

@@ -42,10 +42,7 @@ pub async fn suggestions(
     Ok(found
         .into_iter()
         .map(|(card, same_area)| {
-            let what = match kind {
-                ListingKind::Offer => format!("offers {}", card.category_name),
-                ListingKind::Request => format!("asks for {}", card.category_name),
-            };
+            let what = crate::listings::domain::offers_or_asks(kind, &card.category_name);
             let reason =
                 if same_area { format!("also in {} · {what}", card.locality_name) } else { format!("{} · {what}", card.locality_name) };
             (card, reason)
