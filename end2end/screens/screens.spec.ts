@@ -66,3 +66,15 @@ test('a health and care professional', async ({ page }, info) => {
   await shot(page, 'referrer-referrals', '/referrals');
   await shot(page, 'referrer-new', '/referrals/new');
 });
+
+test('with no connection', async ({ page, context }, info) => {
+  await signIn(page, info, 'priya.shah@demo.timeweave.org');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.goto('/hours');
+  await page.waitForLoadState('load');
+  await context.setOffline(true);
+  await shot(page, 'offline-hours-copy', '/hours');
+  await shot(page, 'offline', '/listings');
+  await context.setOffline(false);
+});

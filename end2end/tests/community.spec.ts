@@ -89,7 +89,7 @@ for (const [label, viewport] of [
     await tam.getByLabel('Title').fill(title);
     await tam.getByLabel('Description').fill('I will do your garden for ten pounds an hour.');
     await tam.getByLabel('Kind of help').selectOption({ label: 'Gardening' });
-    await tam.getByLabel('Where would it happen?').selectOption({ label: 'Outdoors' });
+    await tam.getByLabel('Where would it happen?').selectOption({ label: 'Out and about: a lift, errands, a walk' });
     await tam.getByRole('button', { name: 'Post it' }).click();
     await expect(tam.getByRole('heading', { level: 1 })).toHaveText(title);
     await tam.context().close();

@@ -175,7 +175,7 @@ test('a resident offers help and asks for help from Home with short forms', asyn
   await expectAccessible(page);
   await page.getByLabel('Description').fill('Tuesday at 10, back by 12.');
   await page.getByLabel('Kind of help').selectOption({ index: 1 });
-  await page.getByLabel('Where would it happen?').selectOption({ label: 'Outdoors' });
+  await page.getByLabel('Where would it happen?').selectOption({ label: 'Out and about: a lift, errands, a walk' });
   await page.getByRole('button', { name: 'Post it' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`A lift to the surgery ${stamp}`);
   await expect(page.locator('.badge')).toHaveText('Request');

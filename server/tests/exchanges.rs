@@ -440,18 +440,25 @@ async fn home_shows_what_waits_for_me_and_first_steps_for_someone_new() {
     let listing = offer(&app, &mut a).await;
     assert_eq!(b.call("start_exchange", &[("listing_id", &listing), ("body", "Could you come on Friday?")]).await.status, 200);
     let ex = exchange_for(&app, &listing).await;
+    // What waits for each of them follows the one rule of whose move it is.
+    use app::exchanges::domain::{whose_move, ExchangeStatus::*, Sides, Turn};
+    let a_side = |recorded: bool| Sides { is_owner: true, recorded_by_me: recorded };
+    let b_side = |recorded: bool| Sides { is_owner: false, recorded_by_me: recorded };
+    let expected = |status, sides| usize::from(whose_move(status, sides) == Turn::Mine);
     // A must answer; B waits (nothing for B to do).
     let a_view = a.call("home_glance", &[]).await.json();
-    assert_eq!(glance(a_view.clone()).1, 1);
+    assert_eq!(glance(a_view.clone()).1, expected(Requested, a_side(false)));
     assert_eq!(a_view["waiting"][0]["id"], ex.as_str());
     assert!(!glance(a_view).2, "A has posted: no first steps");
-    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, 0);
-    // Accepted and recorded by A: now B must confirm.
+    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, expected(Requested, b_side(false)));
+    // Accepted: either may record, nobody is waited for. Recorded by A: now B must confirm.
     assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "accept")]).await.status, 200);
-    assert_eq!(glance(a.call("home_glance", &[]).await.json()).1, 0);
+    assert_eq!(glance(a.call("home_glance", &[]).await.json()).1, expected(Accepted, a_side(false)));
+    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, expected(Accepted, b_side(false)));
     assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "record"), ("hours", "1"), ("minutes", "0")]).await.status, 200);
-    assert_eq!(glance(a.call("home_glance", &[]).await.json()).1, 0, "A recorded: waits for B");
-    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, 1);
+    assert_eq!(glance(a.call("home_glance", &[]).await.json()).1, expected(Recorded, a_side(true)), "A recorded: waits for B");
+    assert_eq!(glance(b.call("home_glance", &[]).await.json()).1, expected(Recorded, b_side(false)));
+    assert_eq!(expected(Recorded, b_side(false)), 1, "the rule itself: B confirms what A recorded");
     assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
     let (a_balance, a_waiting, _) = glance(a.call("home_glance", &[]).await.json());
     let (b_balance, b_waiting, _) = glance(b.call("home_glance", &[]).await.json());
@@ -625,6 +632,40 @@ async fn home_shows_what_is_new_near_you_when_little_matches() {
     // Skipping what Home shows already.
     let r = newcomer.call("new_near_me", &[]).await;
     assert_eq!(r.json().as_array().map(|a| a.len()), Some(2), "{}", r.body);
+}
+
+/// Home's suggestions are kept between visits, but only while they are true: a listing
+/// posted, paused or changed through another server shows on this one's next Home at once,
+/// and so does the member's own first listing (no more first steps).
+#[tokio::test]
+async fn home_suggestions_are_kept_only_while_true_on_every_server() {
+    let app = TestApp::spawn().await;
+    let mut neighbour = app.as_actor(Actor::Resident).await;
+    post_in(&app, &mut neighbour, "gardening", "offer", "Hedge trimming", "Airdrie").await;
+    let mut newcomer = app.as_actor(Actor::Resident).await;
+    let second = app.spawn_second_server().await;
+    let mut neighbour2 = app.client_for(&second, neighbour.session.clone());
+    let main_of = |body: String| body.split("<main").nth(1).unwrap_or("").to_string();
+
+    assert!(app.state.home_picks.is_empty());
+    let home = main_of(newcomer.get("/home").await.body);
+    assert!(home.contains("Hedge trimming") && home.contains("First steps"), "{home}");
+    assert_eq!(app.state.home_picks.len(), 1, "kept");
+    assert!(main_of(newcomer.get("/home").await.body).contains("Hedge trimming"));
+
+    // Posted through the other server: shown here at once.
+    post_in(&app, &mut neighbour2, "cooking", "request", "Soup for a poorly neighbour", "Airdrie").await;
+    let home = main_of(newcomer.get("/home").await.body);
+    assert!(home.contains("Soup for a poorly neighbour") && home.contains("Hedge trimming"), "{home}");
+    // Paused through the other server: gone here at once.
+    let hedge: String =
+        sqlx::query_scalar("SELECT id FROM listings WHERE title = 'Hedge trimming'").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(neighbour2.call("change_listing", &[("id", &hedge), ("change", "pause")]).await.status, 200);
+    assert!(!main_of(newcomer.get("/home").await.body).contains("Hedge trimming"));
+    // Their own first listing: the first steps go.
+    post_in(&app, &mut newcomer, "gardening", "request", "Help with my hedge", "Airdrie").await;
+    let home = main_of(newcomer.get("/home").await.body);
+    assert!(!home.contains("First steps"), "{home}");
 }
 
 /// "About you" is written from Account too (issue 19), back to Account with what was typed

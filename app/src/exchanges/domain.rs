@@ -113,6 +113,36 @@ pub fn next(status: ExchangeStatus, step: Step, sides: Sides) -> Result<Exchange
     }
 }
 
+/// Whose move an exchange waits for, seen from one participant's side. This is the one
+/// statement of the rule: the exchange page's words, Home's "Waiting for you" and the
+/// store's `waiting_for` query (checked against this in the tests) all follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// This person must answer (the listing's owner) or confirm (hours the other recorded).
+    Mine,
+    /// The other participant must answer or confirm.
+    Theirs,
+    /// Agreed: either may record the hours once the help has happened.
+    Either,
+    /// A community builder is settling a dispute.
+    Builder,
+    /// Finished: confirmed, declined or cancelled.
+    Nobody,
+}
+
+pub fn whose_move(status: ExchangeStatus, sides: Sides) -> Turn {
+    use ExchangeStatus::*;
+    match status {
+        Requested if sides.is_owner => Turn::Mine,
+        Requested => Turn::Theirs,
+        Accepted => Turn::Either,
+        Recorded if sides.recorded_by_me => Turn::Theirs,
+        Recorded => Turn::Mine,
+        Disputed => Turn::Builder,
+        Confirmed | Declined | Cancelled => Turn::Nobody,
+    }
+}
+
 /// The steps a participant may take now, in the order the page offers them: (step, button
 /// label). Nothing but recording is offered once the hours are confirmed.
 pub fn available_steps(status: ExchangeStatus, sides: Sides) -> Vec<(&'static str, &'static str)> {
@@ -183,6 +213,22 @@ mod tests {
         assert!(next(Confirmed, Step::Cancel, OWNER).is_err());
         assert!(next(Declined, Step::Accept, OWNER).is_err());
         assert!(next(Disputed, Step::Confirm, OWNER).is_err());
+    }
+
+    /// It is my move exactly when I can take a step that moves the exchange on and that only
+    /// one side may take (answer, confirm).
+    #[test]
+    fn whose_move_agrees_with_the_steps() {
+        let only_one_side = [Step::Accept, Step::Confirm];
+        for status in ExchangeStatus::ALL {
+            for sides in [OWNER, ASKER, RECORDER] {
+                let can = |who: Sides| status != Confirmed && only_one_side.iter().any(|step| next(status, *step, who).is_ok());
+                assert_eq!(whose_move(status, sides) == Turn::Mine, can(sides), "{status:?} {sides:?}");
+            }
+        }
+        assert_eq!(whose_move(Recorded, Sides { is_owner: true, recorded_by_me: true }), Turn::Theirs);
+        assert_eq!(whose_move(Accepted, OWNER), Turn::Either);
+        assert_eq!(whose_move(Disputed, ASKER), Turn::Builder);
     }
 
     #[test]

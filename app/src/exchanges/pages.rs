@@ -1,7 +1,7 @@
 //! Responding to a listing, one exchange (messages and next steps), "my exchanges", and a
 //! listing's page, which joins the listing (from `listings`) with the way to respond.
 
-use super::domain::ExchangeStatus;
+use super::domain::{whose_move, ExchangeStatus, Sides, Turn};
 use super::{get_exchange, my_exchanges, ExchangeStep, MessageView, SendMessage, ShareContact, StartExchange, Thank};
 use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
 use crate::components::layout::Loaded;
@@ -111,17 +111,20 @@ fn status_words(e: &super::ExchangeView) -> String {
     if !e.i_am_participant {
         return e.status.label().to_string();
     }
-    match e.status {
-        ExchangeStatus::Requested if e.i_am_owner => format!("{other} is waiting for your answer."),
-        ExchangeStatus::Requested => format!("Waiting for {other} to reply."),
-        ExchangeStatus::Accepted => "Agreed. Sort out the details in the messages; once the help has happened, record the hours.".into(),
-        ExchangeStatus::Recorded if e.recorded_by_me => format!("Waiting for {other} to confirm {hours}."),
-        ExchangeStatus::Recorded => format!("{other} recorded {hours}. Please confirm it, or say if something is wrong."),
-        ExchangeStatus::Confirmed => format!("Done: {hours} moved from {} to {}.", e.receiver_name, e.provider_name),
-        ExchangeStatus::Declined if e.i_am_owner => "You said no to this one.".into(),
-        ExchangeStatus::Declined => format!("{other} said no this time."),
-        ExchangeStatus::Cancelled => "This exchange was cancelled.".into(),
-        ExchangeStatus::Disputed => "A community builder is looking at the hours with you both.".into(),
+    let sides = Sides { is_owner: e.i_am_owner, recorded_by_me: e.recorded_by_me };
+    match (e.status, whose_move(e.status, sides)) {
+        (ExchangeStatus::Requested, Turn::Mine) => format!("{other} is waiting for your answer."),
+        (ExchangeStatus::Requested, _) => format!("Waiting for {other} to reply."),
+        (ExchangeStatus::Accepted, _) => {
+            "Agreed. Sort out the details in the messages; once the help has happened, record the hours.".into()
+        }
+        (ExchangeStatus::Recorded, Turn::Theirs) => format!("Waiting for {other} to confirm {hours}."),
+        (ExchangeStatus::Recorded, _) => format!("{other} recorded {hours}. Please confirm it, or say if something is wrong."),
+        (ExchangeStatus::Confirmed, _) => format!("Done: {hours} moved from {} to {}.", e.receiver_name, e.provider_name),
+        (ExchangeStatus::Declined, _) if e.i_am_owner => "You said no to this one.".into(),
+        (ExchangeStatus::Declined, _) => format!("{other} said no this time."),
+        (ExchangeStatus::Cancelled, _) => "This exchange was cancelled.".into(),
+        (ExchangeStatus::Disputed, _) => "A community builder is looking at the hours with you both.".into(),
     }
 }
 

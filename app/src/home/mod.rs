@@ -1,8 +1,9 @@
 //! The start page for visitors, the home page for signed-in people (which is also the
 //! "waiting for approval" page for pending members), and the code of conduct.
 //!
-//! Home's own data is [`home_glance`]: the balance, what waits for this member to act, and
-//! whether they have posted anything yet (for a new member's first steps).
+//! Home's own data is [`home_glance`]: the balance, what waits for this member to act,
+//! whether they have posted anything yet (for a new member's first steps), and the
+//! suggestions (`listings::home_picks`).
 
 pub mod pages;
 
@@ -19,6 +20,8 @@ pub struct Glance {
     pub waiting: Vec<ExchangeRow>,
     /// Has never posted an offer or request: show the first steps.
     pub new_member: bool,
+    /// What Home suggests (kept between visits while the network's listings are unchanged).
+    pub picks: crate::listings::Picks,
 }
 
 /// The balance, what waits for the member, and whether they are new.
@@ -32,8 +35,8 @@ pub async fn home_glance() -> Result<Glance, AppError> {
             let me = crate::ledger::store::AccountRef::Member(viewer.user_id.clone());
             let balance_minutes = crate::ledger::store::balance(&st.db, &m.network_id, &me).await?;
             let waiting = crate::exchanges::store::waiting_for(&st.db, &viewer.user_id).await?;
-            let new_member = !crate::listings::store::has_any(&st.db, &viewer.user_id).await?;
-            Ok(Glance { balance_minutes, waiting, new_member })
+            let picks = crate::listings::home_picks().await?;
+            Ok(Glance { balance_minutes, waiting, new_member: !picks.has_posted, picks })
         }
         .await,
     )

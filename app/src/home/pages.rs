@@ -70,32 +70,22 @@ pub fn Landing() -> impl IntoView {
 #[component]
 pub fn HomePage() -> impl IntoView {
     // One resource for the page (no resources created inside another's Suspend): the
-    // viewer, and for active members their suggestions.
+    // viewer, and for active members the noticeboard and what `home_glance` gathers.
     let data = Resource::new_blocking(
         || (),
         |_| async {
             let viewer = current_viewer().await?;
             let member = viewer.as_ref().is_some_and(|v| v.has(Role::Resident));
-            let (requests, offers) =
-                if member { crate::listings::home_suggestions().await.unwrap_or_default() } else { Default::default() };
-            // Too little matched their own listings (or they have none yet): what is new nearby.
-            let near = if member && requests.len() + offers.len() < 3 {
-                let shown = requests.iter().chain(&offers).map(|s| s.card.id.clone()).collect();
-                crate::listings::new_near_me(Some(shown)).await.unwrap_or_default()
-            } else {
-                vec![]
-            };
-            let suggestions = (requests, offers, near);
             let notices = if member { crate::community::noticeboard().await.unwrap_or_default() } else { vec![] };
             let wellbeing = if member { crate::referrals::my_wellbeing().await.ok().flatten() } else { None };
             let glance = if member { Some(super::home_glance().await?) } else { None };
-            Ok::<_, AppError>((viewer, suggestions, notices, (wellbeing, glance)))
+            Ok::<_, AppError>((viewer, notices, wellbeing, glance))
         },
     );
     view! {
         <Title text="Home"/>
-        <Loaded data=data children=|(viewer, (requests, offers, near), notices, (wellbeing, glance))| match viewer {
-            Some(v) => view! { <HomeFor viewer=v requests=requests offers=offers near=near notices=notices wellbeing=wellbeing glance=glance/> }.into_any(),
+        <Loaded data=data children=|(viewer, notices, wellbeing, glance)| match viewer {
+            Some(v) => view! { <HomeFor viewer=v notices=notices wellbeing=wellbeing glance=glance/> }.into_any(),
             None => view! { <PageError error=AppError::Unauthenticated/> }.into_any(),
         }/>
     }
@@ -150,9 +140,6 @@ fn AtAGlance(glance: super::Glance) -> impl IntoView {
 #[component]
 fn HomeFor(
     viewer: Viewer,
-    requests: Vec<crate::listings::Suggestion>,
-    offers: Vec<crate::listings::Suggestion>,
-    near: Vec<crate::listings::Suggestion>,
     notices: Vec<crate::community::AnnouncementView>,
     wellbeing: Option<crate::referrals::WellbeingDue>,
     glance: Option<super::Glance>,
@@ -179,6 +166,13 @@ fn HomeFor(
     }
     let membership = viewer.membership.clone();
     let has_membership = membership.is_some();
+    let (glance, picks) = match glance {
+        Some(mut g) => {
+            let picks = std::mem::take(&mut g.picks);
+            (Some(g), picks)
+        }
+        None => (None, Default::default()),
+    };
     let scopes = viewer.builder_of.clone();
     let professional = viewer.professional.clone();
     let is_admin = viewer.has(Role::SiteAdmin);
@@ -202,7 +196,7 @@ fn HomeFor(
                 <a href="/account/two-step">"Set up two-step sign-in"</a>
             </div>
         })}
-        {has_membership.then(|| view! { <HomeSuggestions requests=requests offers=offers near=near/> })}
+        {has_membership.then(|| view! { <HomeSuggestions requests=picks.requests offers=picks.offers near=picks.near/> })}
         {(!notices.is_empty()).then(|| view! {
             <section class="card noticeboard" aria-labelledby="notices-heading">
                 <h2 id="notices-heading">"Noticeboard"</h2>
@@ -274,6 +268,26 @@ pub fn CodeOfConduct() -> impl IntoView {
             <li>"Record the hours honestly, and let a community builder know if something goes wrong."</li>
             <li>"Never ask for or accept money for a time bank exchange."</li>
         </ul>
+    }
+}
+
+/// What the service worker shows when the phone has no connection and it holds no copy of
+/// the page asked for. Kept by the service worker as drawn for a visitor (no name in the
+/// header), so it says nothing about whoever was signed in.
+#[component]
+pub fn OfflinePage() -> impl IntoView {
+    view! {
+        <Title text="No connection"/>
+        <h1>"No connection just now"</h1>
+        <p class="lead">"Your phone is not connected to the internet, so this page can't be loaded."</p>
+        <ul class="steps">
+            <li>"Check that mobile data or Wi-Fi is on, then try again."</li>
+            <li>"If you were signed in, your hours and your exchanges, as you last saw them, can be opened without a connection:"</li>
+        </ul>
+        <p class="actions">
+            <a class="button" href="/hours">"My hours (last seen)"</a>
+            <a class="button" href="/exchanges">"My exchanges (last seen)"</a>
+        </p>
     }
 }
 

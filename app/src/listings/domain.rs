@@ -65,7 +65,7 @@ impl Place {
             Place::Home => "At someone's home",
             Place::Venue => "At a venue or community centre",
             Place::Online => "Online or by phone",
-            Place::Outdoors => "Outdoors",
+            Place::Outdoors => "Out and about: a lift, errands, a walk",
         }
     }
 }

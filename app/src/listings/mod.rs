@@ -1,5 +1,5 @@
 //! Offers and requests: listing, editing, pausing, closing and renewing; browsing with
-//! filters and ranked text search; "my listings"; suggestions and matches.
+//! filters and ranked text search; "my listings"; suggestions and matches (`suggest`).
 //!
 //! `domain` holds the rules and the search tokenizer (pure), `store` the SQL (server),
 //! `pages` the screens. Every server function here needs an active member of a network,
@@ -11,11 +11,13 @@ pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
+mod suggest;
 
 use crate::error::AppError;
 use domain::{ListingKind, ListingStatus, Looker, Place};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+pub use suggest::*;
 
 #[cfg(feature = "ssr")]
 use crate::{
@@ -458,98 +460,6 @@ pub async fn my_listings() -> Result<Vec<ListingCard>, AppError> {
             let viewer = signed_in().await?;
             require_active_member(&viewer)?;
             store::mine(&st.db, &viewer.user_id).await
-        }
-        .await,
-    )
-}
-
-/// A suggested listing and why, in words ("also in Airdrie · offers Gardening").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Suggestion {
-    pub card: ListingCard,
-    pub reason: String,
-}
-
-/// The newest offers and requests in the member's own area (not their own), for Home when
-/// their own listings suggest too little; `skip`: listings Home shows already.
-#[server(endpoint = "new_near_me")]
-pub async fn new_near_me(skip: Option<Vec<String>>) -> Result<Vec<Suggestion>, AppError> {
-    finish(
-        async {
-            let skip = skip.unwrap_or_default();
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
-            let limit = 3;
-            let cards =
-                store::newest_in_area(&st.db, &m.network_id, &m.locality_id, &viewer.user_id, limit + skip.len().min(6) as i64).await?;
-            Ok(cards
-                .into_iter()
-                .filter(|c| !skip.contains(&c.id))
-                .take(limit as usize)
-                .map(|card| {
-                    let what = domain::offers_or_asks(card.kind, &card.category_name);
-                    Suggestion { reason: format!("new in {} · {what}", card.locality_name), card }
-                })
-                .collect())
-        }
-        .await,
-    )
-}
-
-#[cfg(feature = "ssr")]
-fn opposite(kind: ListingKind) -> ListingKind {
-    match kind {
-        ListingKind::Offer => ListingKind::Request,
-        ListingKind::Request => ListingKind::Offer,
-    }
-}
-
-/// For a request, offers that could meet it; for an offer, requests it could meet.
-#[server(endpoint = "listing_matches")]
-pub async fn listing_matches(id: String) -> Result<Vec<Suggestion>, AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
-            let Some((d, network)) = store::get(&st.db, &id).await? else { return Err(AppError::not_found("listing")) };
-            if network != m.network_id {
-                return Err(AppError::not_found("listing"));
-            }
-            let found = store::suggestions(
-                &st.db,
-                &network,
-                opposite(d.card.kind),
-                std::slice::from_ref(&d.category_id),
-                &d.locality_id,
-                &d.owner_id,
-                5,
-            )
-            .await?;
-            Ok(found.into_iter().filter(|(c, _)| c.id != id).map(|(card, reason)| Suggestion { card, reason }).collect())
-        }
-        .await,
-    )
-}
-
-/// For the home page: requests you could help with (matching what you offer) and offers
-/// you might like (matching what you asked for).
-#[server(endpoint = "home_suggestions")]
-pub async fn home_suggestions() -> Result<(Vec<Suggestion>, Vec<Suggestion>), AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
-            let wrap = |v: Vec<(ListingCard, String)>| v.into_iter().map(|(card, reason)| Suggestion { card, reason }).collect::<Vec<_>>();
-            let my_offers = store::my_categories(&st.db, &viewer.user_id, ListingKind::Offer).await?;
-            let my_requests = store::my_categories(&st.db, &viewer.user_id, ListingKind::Request).await?;
-            let requests =
-                store::suggestions(&st.db, &m.network_id, ListingKind::Request, &my_offers, &m.locality_id, &viewer.user_id, 3).await?;
-            let offers =
-                store::suggestions(&st.db, &m.network_id, ListingKind::Offer, &my_requests, &m.locality_id, &viewer.user_id, 3).await?;
-            Ok((wrap(requests), wrap(offers)))
         }
         .await,
     )

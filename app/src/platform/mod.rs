@@ -8,6 +8,7 @@ pub mod direct;
 pub mod events;
 pub mod flags;
 pub mod form_state;
+pub mod kept;
 pub mod limits;
 pub mod request;
 pub mod secrets;

@@ -1,11 +1,14 @@
 //! What every request handler and server function can reach: the database and the settings.
 //! Nothing else lives in the server's memory but the ledger writer's queue (requests still
-//! waiting for their answer) and the browse cache (pages used only while the database says
-//! they are current), so any number of servers can share one PostgreSQL.
+//! waiting for their answer) and what `platform::kept` holds (browse pages and Home's
+//! suggestions, used only while the database says they are current), so any number of servers can share one PostgreSQL.
 
 use super::{config::Config, db::Db};
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+
+/// Members whose Home suggestions are kept at most (each a few kilobytes).
+const HOME_PICKS_KEPT: usize = 4096;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -16,13 +19,22 @@ pub struct AppState {
     pub ledger: crate::ledger::writer::LedgerWriter,
     /// Recent browse pages, checked against the database on every use.
     pub browse_cache: Arc<crate::listings::cache::BrowseCache>,
+    /// Home's suggestions per member (user, network, area), checked the same way.
+    pub home_picks: Arc<crate::platform::kept::Kept<(String, String, String), crate::listings::Picks>>,
 }
 
 impl AppState {
     /// Builds the state and starts the ledger writer on the current Tokio runtime.
     pub fn new(db: Db, config: Config, leptos_options: LeptosOptions) -> AppState {
         let ledger = crate::ledger::writer::LedgerWriter::start(db.clone());
-        AppState { db, config: Arc::new(config), leptos_options, ledger, browse_cache: Default::default() }
+        AppState {
+            db,
+            config: Arc::new(config),
+            leptos_options,
+            ledger,
+            browse_cache: Arc::new(crate::listings::cache::browse_cache()),
+            home_picks: Arc::new(crate::platform::kept::Kept::with_capacity(HOME_PICKS_KEPT)),
+        }
     }
 }
 

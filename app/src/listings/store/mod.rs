@@ -302,7 +302,6 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<(ListingDetail, String)>, A
     }))
 }
 
-/// A member's own listings, newest first, whatever their state.
 /// Whether someone has ever posted a listing (for a new member's first steps).
 pub async fn has_any(db: &Db, owner_id: &str) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM listings WHERE owner_id = $1 LIMIT 1")
@@ -312,6 +311,7 @@ pub async fn has_any(db: &Db, owner_id: &str) -> Result<bool, AppError> {
         .is_some())
 }
 
+/// A member's own listings, newest first, whatever their state.
 pub async fn mine(db: &Db, owner_id: &str) -> Result<Vec<ListingCard>, AppError> {
     Ok(sqlx::query_as::<_, CardRow>(&format!(
         "SELECT {CARD_COLUMNS} FROM listings l {CARD_JOINS} WHERE l.owner_id = $1 ORDER BY l.created_at DESC, l.id DESC"
