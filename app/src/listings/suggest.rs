@@ -2,14 +2,16 @@
 //! "you could help with" and "you might like"), what is new near them, and Home's picks
 //! kept between visits.
 
-use super::domain::{self, ListingKind};
 use super::ListingCard;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::store;
+use super::{
+    domain::{self, ListingKind},
+    store,
+};
 #[cfg(feature = "ssr")]
 use crate::{
     networks::domain::require_active_member,
