@@ -70,6 +70,14 @@ pub fn format_date(at: EpochSecs) -> String {
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
+/// "12 March 2026" for a `YYYY-MM-DD` date; anything else as it is.
+pub fn format_iso_date(date: &str) -> String {
+    match parse_iso_date(date) {
+        Some((y, m, d)) => format_date(days_from_civil(y, m, d) * DAY),
+        None => date.to_string(),
+    }
+}
+
 /// "12 March 2026, 14:05 UTC" for an epoch time.
 pub fn format_date_time(at: EpochSecs) -> String {
     let secs = at.rem_euclid(DAY);

@@ -72,6 +72,9 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   await b.getByLabel('How many starter hours?').selectOption('2');
   await save(b, info, 'Give starter hours');
   await expect(b.getByRole('status')).toContainText('Starter hours given');
+  // Once per referral: the form gives way to what was given, so it cannot be pressed again.
+  await expect(b.getByRole('button', { name: 'Give starter hours' })).toHaveCount(0);
+  await expect(b.getByText('given from the community pool')).toBeVisible();
   await b.getByLabel('With which member?').selectOption({ label: 'Agnes Murray' });
   await b.getByLabel('Who helped whom?').selectOption('received');
   await b.getByLabel('Hours', { exact: true }).fill('1');

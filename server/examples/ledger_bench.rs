@@ -235,6 +235,7 @@ async fn seed(state: &AppState) -> anyhow::Result<(String, Vec<String>, String, 
         reverses_id: None,
         reason: Some("Bench".into()),
         recorded_by: None,
+        happened_on: None,
         audit: vec![],
     };
     apply(&state.db, &fill).await?;

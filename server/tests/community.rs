@@ -109,6 +109,9 @@ async fn approving_lets_a_member_post_and_gives_welcome_hours_declining_emails_t
     let desk = b.call("builder_desk", &[]).await.json();
     let waiting = desk["pending"].as_array().unwrap();
     assert!(waiting.iter().any(|p| p["user_id"] == jean.as_str() && p["about"].as_str().unwrap().contains("bake")), "{desk}");
+    // Not a member yet: their record says when they asked, not "member since".
+    let record = b.get(&format!("/community/members/{jean}")).await.body;
+    assert!(record.contains("Asked to join") && !record.contains("Member since"), "{record}");
     // A builder of another locality cannot decide; declining needs a message.
     let mut w = app.as_actor(Actor::WishawBuilder).await;
     assert_eq!(w.call("decide_membership", &[("user_id", &jean), ("decision", "approve"), ("message", "")]).await.status, 403);
@@ -120,6 +123,7 @@ async fn approving_lets_a_member_post_and_gives_welcome_hours_declining_emails_t
     // Twice is refused, not repeated.
     assert_eq!(b.call("decide_membership", &[("user_id", &jean), ("decision", "approve"), ("message", "")]).await.status, 409);
     assert_eq!(app.balance(&jean).await, 120, "welcome hours once, on approval");
+    assert!(b.get(&format!("/community/members/{jean}")).await.body.contains("Member since"));
     assert!(emailed(&app, "jean@example.org", "coffee morning").await);
     // Now they can post.
     offer(&app, &mut j, "Fresh scones").await;
@@ -185,6 +189,14 @@ async fn a_reported_listing_hidden_by_a_builder_leaves_search_and_the_reporter_i
         200
     );
     assert_eq!(search(&mut reporter, "cash gardening").await.len(), 1);
+    // A listing that shows cannot be "restored": only hiding is offered, and only it is taken.
+    let r = reporter.call("report", &[("subject_kind", "listing"), ("subject_id", &listing), ("reason", "Once more")]).await;
+    assert_eq!(r.status, 200);
+    let third: String = sqlx::query("SELECT id FROM reports WHERE status = 'open'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let page = b.get(&format!("/community/reports/{third}")).await.body;
+    assert!(page.contains("Hide the listing") && !page.contains("Restore the listing"), "{page}");
+    let r = b.call("moderate", &[("report_id", &third), ("action", "restore"), ("reason", "Nothing to restore")]).await;
+    assert_ne!(r.status, 200, "{}", r.body);
     assert_eq!(audit_count(&app, "hide_listing").await, 1);
     assert_eq!(audit_count(&app, "restore_listing").await, 1);
 }
@@ -401,6 +413,7 @@ async fn rules_categories_announcements_and_assisted_joining() {
         ("ceiling", "50"),
         ("auto_confirm_days", "10"),
         ("listing_expiry_days", "30"),
+        ("record_days_back", "7"),
     ];
     assert_eq!(lb.call("update_network_settings", &rules).await.status, 403, "a locality builder cannot change the network's rules");
     let r = nb.call("update_network_settings", &rules).await;
@@ -409,6 +422,33 @@ async fn rules_categories_announcements_and_assisted_joining() {
     assert_eq!(s["settings"]["default_floor_minutes"], -300);
     assert_eq!(s["settings"]["see_other_localities"], false);
     assert_eq!(s["settings"]["listing_expiry_days"], 30);
+    assert_eq!(s["settings"]["record_days_back"], 7);
+    // Help recorded on paper is dated to the day it happened, within the network's 7 days.
+    let (giver, _) = app.make_user(Actor::Resident).await;
+    let (receiver, _) = app.make_user(Actor::Resident).await;
+    let day = |days_ago: i64| app::util::iso_date(app::util::now() - days_ago * app::util::DAY);
+    let on_paper = |id: &'static str, date: String| {
+        vec![
+            ("transfer_id", id.to_string()),
+            ("giver", giver.clone()),
+            ("receiver1", receiver.clone()),
+            ("hours", "1".into()),
+            ("minutes", "".into()),
+            ("memo", "Shopping trip".into()),
+            ("happened_on", date),
+        ]
+    };
+    let args = on_paper("paper-0001", day(10));
+    let r = lb.call("record_hours", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("up to 7 days"), "{}", r.body);
+    assert_eq!(app.balance(&giver).await, 0, "nothing moved");
+    let args = on_paper("paper-0002", day(5));
+    let r = lb.call("record_hours", &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let dated: Option<String> =
+        sqlx::query_scalar("SELECT happened_on FROM transfers WHERE id = 'paper-0002'").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(dated, Some(day(5)));
     // Listings from other localities are now out of sight; new listings last 30 days.
     let mut airdrie = app.as_actor(Actor::Resident).await;
     let mut wishaw = app.as_actor(Actor::WishawResident).await;

@@ -634,6 +634,57 @@ async fn home_shows_what_is_new_near_you_when_little_matches() {
     assert_eq!(r.json().as_array().map(|a| a.len()), Some(2), "{}", r.body);
 }
 
+async fn step(c: &mut Client, args: Vec<(String, String)>) -> common::Resp {
+    let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.call("exchange_step", &refs).await
+}
+
+/// Hours can be dated to the day the help happened: never after today, never further back
+/// than the network allows (refused on the form, nothing changed), and the date travels
+/// with the hours into the ledger, the statement and the CSV.
+#[tokio::test]
+async fn help_is_dated_to_the_day_it_happened() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let mut b = app.as_actor(Actor::Resident).await;
+    let listing = offer(&app, &mut a).await;
+    assert_eq!(b.call("start_exchange", &[("listing_id", &listing), ("body", "Could you come on Friday?")]).await.status, 200);
+    let ex = exchange_for(&app, &listing).await;
+    assert_eq!(a.call("exchange_step", &[("exchange_id", &ex), ("step", "accept")]).await.status, 200);
+    let day = |days_ago: i64| app::util::iso_date(app::util::now() - days_ago * app::util::DAY);
+    let record = |date: String| {
+        vec![
+            ("exchange_id".to_string(), ex.clone()),
+            ("step".into(), "record".into()),
+            ("hours".into(), "1".into()),
+            ("minutes".into(), "30".into()),
+            ("happened_on".into(), date),
+        ]
+    };
+    for (date, words) in [(day(-1), "after today"), (day(61), "up to 60 days"), ("31/11/2026".to_string(), "year-month-day")] {
+        let r = step(&mut a, record(date.clone())).await;
+        assert_eq!(r.status, 422, "{date}: {}", r.body);
+        assert!(r.body.contains(words), "{date}: {}", r.body);
+    }
+    let status: String = sqlx::query_scalar("SELECT status FROM exchanges WHERE id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(status, "accepted", "nothing was recorded");
+    let three_days_ago = day(3);
+    assert_eq!(step(&mut a, record(three_days_ago.clone())).await.status, 200);
+    let page = b.get(&format!("/exchanges/{ex}")).await.body;
+    assert!(page.contains("Help happened on") && page.contains(&app::util::format_iso_date(&three_days_ago)), "{page}");
+    assert_eq!(b.call("exchange_step", &[("exchange_id", &ex), ("step", "confirm")]).await.status, 200);
+    let dated: Option<String> = sqlx::query_scalar("SELECT happened_on FROM transfers WHERE exchange_id = $1")
+        .bind(&ex)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(dated.as_deref(), Some(three_days_ago.as_str()));
+    let words = format!("help on {}", app::util::format_iso_date(&three_days_ago));
+    assert!(b.get("/hours").await.body.contains(&words));
+    assert!(a.get("/hours/statement.csv").await.body.contains(&words));
+    assert!(app::ledger::store::verify(&app.state.db).await.unwrap().faults.is_empty());
+}
+
 /// Home's suggestions are kept between visits, but only while they are true: a listing
 /// posted, paused or changed through another server shows on this one's next Home at once,
 /// and so does the member's own first listing (no more first steps).

@@ -233,6 +233,7 @@ async fn welcome_hours_come_once_when_no_approval_is_needed() {
         reverses_id: None,
         reason: Some("Fill".into()),
         recorded_by: None,
+        happened_on: None,
         audit: vec![],
     };
     app::ledger::store::apply(&app.state.db, &seed).await.unwrap();
@@ -284,6 +285,7 @@ async fn ledger_authorisation_matrix() {
         reverses_id: None,
         reason: None,
         recorded_by: None,
+        happened_on: None,
         audit: vec![],
     };
     app::ledger::store::apply(&app.state.db, &t).await.unwrap();

@@ -93,6 +93,7 @@ async fn transfer(app: &TestApp, kind: &str, legs: Vec<(AccountRef, i64)>, excha
         reverses_id: reverses.map(str::to_string),
         reason: Some("seeded for the insight test".into()),
         recorded_by: None,
+        happened_on: None,
         audit: vec![],
     };
     let out = apply(&app.state.db, &t).await.expect("apply");
@@ -679,6 +680,16 @@ async fn small_numbers_are_hidden_and_cannot_be_worked_out_from_totals() {
     let page = builder.get(&format!("/insight?{q}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("fewer than 5") && page.body.contains("withheld"));
+    // Never an empty chart: in a small area every chart has a bar to show, or is replaced by
+    // a sentence saying why there is none.
+    let wishaw = app.locality("Wishaw");
+    let small = builder.get(&format!("/insight?{q}&locality={wishaw}")).await.body;
+    let (charts, notes) = (small.matches("<figure class=\"chart\"").count(), small.matches("class=\"chart-note\"").count());
+    assert!(charts + notes >= 3, "every chart is drawn or explained: {charts} drawn, {notes} explained");
+    for (i, fig) in small.split("<figure class=\"chart\"").skip(1).enumerate() {
+        let fig = fig.split("</figure>").next().unwrap_or("");
+        assert!(bar_heights(fig).iter().any(|h| *h > 0.0), "chart {i} draws nothing: {fig}");
+    }
     // The Airdrie view hides the self-referral and the 10 from Airdrie Health Centre.
     let airdrie = app.locality("Airdrie");
     let (_, orgs) = csv(&mut builder, "referrals-by-organisation", &format!("{q}&locality={airdrie}")).await;
@@ -757,4 +768,12 @@ async fn each_caller_sees_only_their_own_figures() {
     let page = lead.get(&format!("/insight?{q}")).await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("Seeded Person"));
+}
+
+/// The heights of the bars drawn in a piece of a page (`height="…" class="bar"`).
+fn bar_heights(fig: &str) -> Vec<f64> {
+    fig.split("class=\"bar\"")
+        .filter_map(|before| before.rsplit("height=\"").next())
+        .filter_map(|rest| rest.split('"').next()?.parse::<f64>().ok())
+        .collect()
 }

@@ -25,6 +25,7 @@ fn transfer(id: impl Into<String>, network_id: &str, kind: &str, legs: Vec<(Acco
         reverses_id: None,
         reason: None,
         recorded_by: None,
+        happened_on: None,
         audit: vec![],
     }
 }
@@ -176,6 +177,28 @@ fn store_matches_the_model() {
     let report = rt.block_on(store::verify(&app.state.db)).unwrap();
     assert!(report.faults.is_empty(), "{:?}", report.faults);
     assert!(report.transfers > 0);
+}
+
+/// The day help happened is part of a transfer's content: changed afterwards, it shows.
+#[tokio::test]
+async fn the_day_help_happened_is_sealed_with_the_transfer() {
+    let app = TestApp::spawn().await;
+    let (a, _) = app.make_user(Actor::Resident).await;
+    let (b, _) = app.make_user(Actor::Resident).await;
+    let t = NewTransfer {
+        happened_on: Some("2026-11-20".into()),
+        ..transfer("dated", &app.network_id, "exchange", vec![(AccountRef::Member(a.clone()), -60), (AccountRef::Member(b.clone()), 60)])
+    };
+    assert_eq!(store::apply(&app.state.db, &t).await.unwrap(), Outcome::Applied { seq: 1 });
+    let plain = transfer("undated", &app.network_id, "exchange", vec![(AccountRef::Member(a), -30), (AccountRef::Member(b), 30)]);
+    assert_eq!(store::apply(&app.state.db, &plain).await.unwrap(), Outcome::Applied { seq: 2 });
+    assert!(store::verify(&app.state.db).await.unwrap().faults.is_empty());
+    // The same id asking for another day is not the same transfer.
+    let other_day = NewTransfer { happened_on: Some("2026-11-21".into()), ..t.clone() };
+    assert!(matches!(store::apply(&app.state.db, &other_day).await.unwrap(), Outcome::Refused(_)), "same id, other content");
+    sqlx::query("UPDATE transfers SET happened_on = '2026-11-21' WHERE id = 'dated'").execute(&app.state.db.pool).await.unwrap();
+    let faults = store::verify(&app.state.db).await.unwrap().faults;
+    assert!(faults.iter().any(|f| f.contains("dated") && f.contains("hash")), "{faults:?}");
 }
 
 #[tokio::test]

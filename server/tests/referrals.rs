@@ -282,16 +282,14 @@ async fn each_caller_sees_exactly_what_is_allowed_and_every_read_is_logged() {
     }
 
     // Every function that changes a referral, for every caller who may not.
-    let tid = app::util::new_id();
     let writes: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("move_referral", vec![("id", &id), ("action", "accept"), ("note", "")]),
         ("referral_join", vec![("id", &id), ("display_name", "Margaret Reid"), ("agreed", "yes")]),
-        ("grant_starter_hours", vec![("id", &id), ("transfer_id", &tid), ("starter", "2")]),
+        ("grant_starter_hours", vec![("id", &id), ("starter", "2")]),
         (
             "record_first_exchange",
             vec![
                 ("id", &id),
-                ("transfer_id", &tid),
                 ("other_member", "x"),
                 ("direction", "gave"),
                 ("hours", "1"),
@@ -393,27 +391,33 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
     // The pool has hours to give once a member has given some.
     let mut giver = app.as_actor(Actor::Resident).await;
     ok(giver.call("donate_to_pool", &[("transfer_id", "donate-for-starters"), ("hours", "3"), ("minutes", ""), ("memo", "")]).await);
-    let tid = app::util::new_id();
-    ok(b.call("grant_starter_hours", &[("id", &id), ("transfer_id", &tid), ("starter", "2")]).await);
-    ok(b.call("grant_starter_hours", &[("id", &id), ("transfer_id", &tid), ("starter", "2")]).await);
+    // Pressed twice, and again from a page drawn before (another amount): once.
+    ok(b.call("grant_starter_hours", &[("id", &id), ("starter", "2")]).await);
+    ok(b.call("grant_starter_hours", &[("id", &id), ("starter", "2")]).await);
+    ok(b.call("grant_starter_hours", &[("id", &id), ("starter", "3")]).await);
     assert_eq!(app.balance(&member).await - before, 120, "two starter hours, once");
+    let page = b.get(&format!("/referrals/{id}")).await.body;
+    assert!(page.contains("given from the community pool") && !page.contains("Give starter hours"), "{page}");
+    // No client may take the id the server keeps for them (it would block the real ones).
+    let r = giver
+        .call("donate_to_pool", &[("transfer_id", &format!("starter-{id}")), ("hours", "1"), ("minutes", ""), ("memo", "")])
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
     let (helper, _) = app.make_user(Actor::Resident).await;
-    let tid = app::util::new_id();
-    ok(b.call(
-        "record_first_exchange",
-        &[
-            ("id", &id),
-            ("transfer_id", &tid),
-            ("other_member", &helper),
-            ("direction", "received"),
-            ("hours", "1"),
-            ("minutes", "30"),
-            ("memo", "Walk round the park"),
-            ("supported_by", "Anne"),
-        ],
-    )
-    .await);
+    let first = [
+        ("id", id.as_str()),
+        ("other_member", helper.as_str()),
+        ("direction", "received"),
+        ("hours", "1"),
+        ("minutes", "30"),
+        ("memo", "Walk round the park"),
+        ("supported_by", "Anne"),
+    ];
+    ok(b.call("record_first_exchange", &first).await);
     assert_eq!(status_of(&app, &id).await, "active");
+    assert_eq!(app.balance(&helper).await, 90);
+    // Sent again (a second press, an old page): refused, and nothing moves twice.
+    assert_eq!(b.call("record_first_exchange", &first).await.status, 409);
     assert_eq!(app.balance(&helper).await, 90);
     ok(b.call(
         "record_outcome",
@@ -498,8 +502,7 @@ async fn withdrawing_consent_hides_the_details_from_builders() {
     assert_eq!(status_of(&app, &id2).await, "closed", "past joining the referrer cannot withdraw, so it closes");
     let seen = b.call("referral_detail", &[("id", &id2)]).await;
     assert!(!seen.body.contains("Agnes") && !seen.body.contains("Met at the surgery"), "{}", seen.body);
-    let tid = app::util::new_id();
-    assert_eq!(b.call("grant_starter_hours", &[("id", &id2), ("transfer_id", &tid), ("starter", "2")]).await.status, 409);
+    assert_eq!(b.call("grant_starter_hours", &[("id", &id2), ("starter", "2")]).await.status, 409);
 }
 
 #[tokio::test]
@@ -605,6 +608,12 @@ async fn exports_as_json_and_fhir_with_the_codes_and_a_log_line() {
     let task = of("Task");
     assert_eq!(task["status"], "requested");
     assert_eq!(task["focus"]["reference"], format!("urn:uuid:{}", sr["id"].as_str().unwrap()));
+    // On the referral's page: interests by name, and the copies offered to builders only.
+    let page = b.get(&format!("/referrals/{id}")).await.body;
+    assert!(page.contains("Gardening") && !page.contains("social-connection"), "{page}");
+    assert!(page.contains("Copy for GP systems") && page.contains("/fhir.json"), "{page}");
+    let theirs = referrer.get(&format!("/referrals/{id}")).await.body;
+    assert!(!theirs.contains("/fhir.json") && !theirs.contains("/export.json"), "{theirs}");
     // The referrer may take it into their system too; the JSON of everything is for builders.
     assert_eq!(referrer.get(&format!("/referrals/{id}/fhir.json")).await.status, 200);
     assert_eq!(referrer.get(&format!("/referrals/{id}/export.json")).await.status, 403);

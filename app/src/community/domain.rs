@@ -97,15 +97,17 @@ impl Moderation {
         }
     }
 
-    /// The actions that make sense for a report about `subject` in `status`.
-    pub fn choices(subject: ReportSubject, status: ReportStatus) -> Vec<(&'static str, &'static str)> {
+    /// The actions that make sense for a report about `subject` in `status`: a listing is
+    /// hidden only while it shows, and restored only while it is hidden.
+    pub fn choices(subject: ReportSubject, status: ReportStatus, listing_hidden: bool) -> Vec<(&'static str, &'static str)> {
         let mut out = vec![];
         if status == ReportStatus::Open {
             out.push(("review", "Take into review"));
         }
-        if subject == ReportSubject::Listing {
-            out.push(("hide", "Hide the listing"));
-            out.push(("restore", "Restore the listing"));
+        match (subject, listing_hidden) {
+            (ReportSubject::Listing, false) => out.push(("hide", "Hide the listing")),
+            (ReportSubject::Listing, true) => out.push(("restore", "Restore the listing")),
+            _ => {}
         }
         out.push(("warn", "Warn the member"));
         out.push(("suspend", "Suspend the member"));
@@ -301,6 +303,8 @@ pub struct NetworkSettings {
     pub default_ceiling_minutes: i64,
     pub auto_confirm_days: i64,
     pub listing_expiry_days: i64,
+    /// How many days back members and builders may date the help they record.
+    pub record_days_back: i64,
     pub see_other_localities: bool,
     /// People who are not (yet) members may look at open listings (first names only).
     pub visitors_browse: bool,
@@ -316,7 +320,7 @@ impl NetworkSettings {
     /// One line for the audit trail.
     pub fn summary(&self) -> String {
         format!(
-            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; other localities visible: {}; visitors may look: {}; first contact within {} working days; follow-up after {} weeks; referral details kept {} months",
+            "approval: {}; starting credit: {} min from the {}; limits: {} to {} min; auto-confirm after {} days; listings last {} days; help dated up to {} days back; other localities visible: {}; visitors may look: {}; first contact within {} working days; follow-up after {} weeks; referral details kept {} months",
             yes_no(self.requires_approval),
             self.starting_credit_minutes,
             self.starting_credit_source,
@@ -324,6 +328,7 @@ impl NetworkSettings {
             self.default_ceiling_minutes,
             self.auto_confirm_days,
             self.listing_expiry_days,
+            self.record_days_back,
             yes_no(self.see_other_localities),
             yes_no(self.visitors_browse),
             self.first_contact_days,
@@ -342,6 +347,7 @@ impl NetworkSettings {
         ceiling_hours: &str,
         auto_confirm_days: &str,
         listing_expiry_days: &str,
+        record_days_back: &str,
         see_other_localities: bool,
         visitors_browse: bool,
         referrals: [&str; 3],
@@ -359,6 +365,7 @@ impl NetworkSettings {
         let ceiling = hours_field(problem, "ceiling", ceiling_hours, 60, 1000 * 60);
         let confirm = days_field(problem, "auto_confirm_days", auto_confirm_days, 1, 60);
         let expiry = days_field(problem, "listing_expiry_days", listing_expiry_days, 7, 365);
+        let days_back = days_field(problem, "record_days_back", record_days_back, 1, 366);
         let first_contact = count_field(problem, "first_contact_days", referrals[0], 1, 30, "working days");
         let follow_up = count_field(problem, "follow_up_weeks", referrals[1], 4, 52, "weeks");
         let retention = count_field(problem, "referral_retention_months", referrals[2], 6, 120, "months");
@@ -373,6 +380,7 @@ impl NetworkSettings {
             default_ceiling_minutes: ceiling?,
             auto_confirm_days: confirm?,
             listing_expiry_days: expiry?,
+            record_days_back: days_back?,
             see_other_localities,
             visitors_browse,
             first_contact_days: first_contact?,
@@ -451,10 +459,10 @@ mod tests {
     #[test]
     fn settings_are_read_in_hours_and_days() {
         let mut p = FormProblem::new();
-        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", false, true, ["5", "12", "24"], &mut p).expect("valid");
+        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", "60", false, true, ["5", "12", "24"], &mut p).expect("valid");
         assert_eq!((s.starting_credit_minutes, s.default_floor_minutes, s.default_ceiling_minutes), (120, -600, 6000));
         let mut p = FormProblem::new();
-        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", false, true, ["0", "12", "24"], &mut p).is_none());
+        assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", "0", false, true, ["0", "12", "24"], &mut p).is_none());
         for f in [
             "starting_credit",
             "starting_credit_source",
@@ -472,6 +480,13 @@ mod tests {
     fn only_review_leaves_a_report_unresolved() {
         assert_eq!(Moderation::Review.status_after(), ReportStatus::InReview);
         assert_eq!(Moderation::Dismiss.status_after(), ReportStatus::Resolved);
-        assert!(!Moderation::choices(ReportSubject::Profile, ReportStatus::Open).iter().any(|(k, _)| *k == "hide"));
+        assert!(!Moderation::choices(ReportSubject::Profile, ReportStatus::Open, false).iter().any(|(k, _)| *k == "hide"));
+    }
+
+    #[test]
+    fn a_listing_is_hidden_while_it_shows_and_restored_while_hidden() {
+        let keys = |hidden| Moderation::choices(ReportSubject::Listing, ReportStatus::InReview, hidden).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert!(keys(false).contains(&"hide") && !keys(false).contains(&"restore"));
+        assert!(keys(true).contains(&"restore") && !keys(true).contains(&"hide"));
     }
 }

@@ -41,6 +41,7 @@ pub async fn update_network_settings(
     ceiling: String,
     auto_confirm_days: String,
     listing_expiry_days: String,
+    record_days_back: Option<String>,
     see_other_localities: Option<String>,
     visitors_browse: Option<String>,
     first_contact_days: Option<String>,
@@ -57,6 +58,7 @@ pub async fn update_network_settings(
             let first_contact_days = first_contact_days.unwrap_or_else(|| current.first_contact_days.to_string());
             let follow_up_weeks = follow_up_weeks.unwrap_or_else(|| current.follow_up_weeks.to_string());
             let referral_retention_months = referral_retention_months.unwrap_or_else(|| current.referral_retention_months.to_string());
+            let record_days_back = record_days_back.unwrap_or_else(|| current.record_days_back.to_string());
             let mut problem = keep(
                 FormProblem::new(),
                 &[
@@ -67,6 +69,7 @@ pub async fn update_network_settings(
                     ("ceiling", &ceiling),
                     ("auto_confirm_days", &auto_confirm_days),
                     ("listing_expiry_days", &listing_expiry_days),
+                    ("record_days_back", &record_days_back),
                     ("see_other_localities", see_other_localities.as_deref().unwrap_or("")),
                     ("visitors_browse", visitors_browse.as_deref().unwrap_or("")),
                     ("first_contact_days", &first_contact_days),
@@ -82,6 +85,7 @@ pub async fn update_network_settings(
                 &ceiling,
                 &auto_confirm_days,
                 &listing_expiry_days,
+                &record_days_back,
                 see_other_localities.is_some(),
                 visitors_browse.is_some(),
                 [&first_contact_days, &follow_up_weeks, &referral_retention_months],

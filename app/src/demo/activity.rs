@@ -100,6 +100,7 @@ pub async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)],
         reverses_id: None,
         reason: (kind == TransferKind::Grant).then(|| "Starter hours for a new member referred by their GP".to_string()),
         recorded_by: by.cloned(),
+        happened_on: None,
         audit: vec![],
     };
     let member = |u: &String| AccountRef::Member(u.clone());

@@ -67,6 +67,8 @@ pub struct ExchangeView {
     pub i_am_participant: bool,
     pub i_am_owner: bool,
     pub recorded_minutes: Option<i64>,
+    /// The day the help happened (`YYYY-MM-DD`), when not the day the hours were recorded.
+    pub happened_on: Option<String>,
     pub recorded_by_me: bool,
     pub reason: Option<String>,
     pub messages: Vec<MessageView>,

@@ -3,7 +3,7 @@
 
 use super::domain::{whose_move, ExchangeStatus, Sides, Turn};
 use super::{get_exchange, my_exchanges, ExchangeStep, MessageView, SendMessage, ShareContact, StartExchange, Thank};
-use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Notice, Select, TextArea};
+use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
 use crate::components::layout::Loaded;
 use crate::components::url::{param, query};
 use crate::error::{AppError, FormProblem};
@@ -97,7 +97,8 @@ pub fn ExchangePage() -> impl IntoView {
                 <OtherSteps exchange_id=e.id.clone() steps=other_steps action=step problem=problem_of(&step_error)/>
                 <ThanksList thanks=e.thanks.clone()/>
                 <ExchangeFacts status=e.status provider_name=e.provider_name.clone() receiver_name=e.receiver_name.clone()
-                    recorded_minutes=e.recorded_minutes reason=e.reason.clone() listing_id=e.listing_id.clone()/>
+                    recorded_minutes=e.recorded_minutes happened_on=e.happened_on.clone() reason=e.reason.clone()
+                    listing_id=e.listing_id.clone()/>
                 <p><a href="/exchanges">"All my exchanges"</a></p>
             }
         }/>
@@ -144,6 +145,7 @@ fn ExchangeFacts(
     provider_name: String,
     receiver_name: String,
     recorded_minutes: Option<i64>,
+    happened_on: Option<String>,
     reason: Option<String>,
     listing_id: String,
 ) -> impl IntoView {
@@ -153,6 +155,7 @@ fn ExchangeFacts(
             <dt>"Helping"</dt><dd>{provider_name}</dd>
             <dt>"Helped"</dt><dd>{receiver_name}</dd>
             {recorded_minutes.map(|m| view! { <dt>"Hours recorded"</dt><dd>{Minutes(m).display()}</dd> })}
+            {happened_on.map(|d| view! { <dt>"Help happened on"</dt><dd>{crate::util::format_iso_date(&d)}</dd> })}
             {reason.map(|r| view! { <dt>"Reason given"</dt><dd>{r}</dd> })}
         </dl>
         <p><a href=format!("/listings/{listing_id}")>"See the listing"</a></p>
@@ -175,6 +178,8 @@ fn NextSteps(exchange_id: String, steps: Vec<(String, String)>, action: ServerAc
                             {record.then(|| view! {
                                 <DurationField problem=sp.clone() legend="How long did it take?"
                                     hint="The other person confirms it, then the hours move."/>
+                                <Field label="When did it happen?" name="happened_on" kind="date" problem=sp.clone()
+                                    hint="Leave it empty if it was today."/>
                             })}
                             <button type="submit" class="button primary">{label}</button>
                         </ActionForm>

@@ -51,6 +51,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
                 i_am_participant: participant,
                 i_am_owner,
                 recorded_minutes: e.recorded_minutes,
+                happened_on: e.happened_on.clone(),
                 recorded_by_me,
                 reason: e.reason.clone(),
                 messages,

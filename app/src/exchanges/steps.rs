@@ -20,6 +20,7 @@ pub async fn exchange_step(
     reason: Option<String>,
     hours: Option<String>,
     minutes: Option<String>,
+    happened_on: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async {
@@ -33,7 +34,8 @@ pub async fn exchange_step(
                 recorded_by_me: row.exchange.recorded_by.as_deref() == Some(viewer.user_id.as_str()),
             };
             let to = next(status, step, sides).map_err(|m| AppError::Conflict(m.to_string()))?;
-            let (reason, amount, problem) = read_step_form(step, reason, hours, minutes)?;
+            let days_back = if step == Step::Record { crate::networks::store::record_days_back(&st.db, &row.exchange.network_id).await? } else { 0 };
+            let (reason, amount, happened_on, problem) = read_step_form(step, reason, hours, minutes, happened_on, days_back)?;
             if step == Step::Confirm {
                 if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id), vec![]).await? {
                     let mut p = problem;
@@ -48,6 +50,7 @@ pub async fn exchange_step(
                     at: crate::util::now(),
                     reason: &reason,
                     recorded_minutes: amount.map(|m| m.0).unwrap_or(0),
+                    happened_on: happened_on.as_deref(),
                     by: &viewer.user_id,
                 };
                 let responder_offered = row.exchange.asker_id == row.exchange.provider_id;
@@ -68,19 +71,25 @@ pub async fn exchange_step(
     )
 }
 
-/// The step form's reason (trimmed) and hours: checked, with what was typed kept in the
-/// problem (also for a refusal later on).
+/// The step form's reason (trimmed), hours and the day the help happened: checked, with
+/// what was typed kept in the problem (also for a refusal later on).
 #[cfg(feature = "ssr")]
 fn read_step_form(
     step: Step,
     reason: Option<String>,
     hours: Option<String>,
     minutes: Option<String>,
-) -> Result<(String, Option<Minutes>, FormProblem), AppError> {
-    let (hours, minutes) = (hours.unwrap_or_default(), minutes.unwrap_or_default());
+    happened_on: Option<String>,
+    days_back: i64,
+) -> Result<(String, Option<Minutes>, Option<String>, FormProblem), AppError> {
+    let (hours, minutes, happened) = (hours.unwrap_or_default(), minutes.unwrap_or_default(), happened_on.unwrap_or_default());
     let reason = reason.unwrap_or_default().trim().to_string();
-    let mut problem =
-        FormProblem::new().keep("step", step.as_str()).keep("reason", &reason).keep("hours", &hours).keep("minutes", &minutes);
+    let mut problem = FormProblem::new()
+        .keep("step", step.as_str())
+        .keep("reason", &reason)
+        .keep("hours", &hours)
+        .keep("minutes", &minutes)
+        .keep("happened_on", &happened);
     if matches!(step, Step::Cancel | Step::Dispute) && reason.chars().count() < 3 {
         problem.push("reason", "Say why, in a few words. The other person will see it.");
     }
@@ -88,8 +97,13 @@ fn read_step_form(
         problem.push("reason", "Keep it under 500 characters.");
     }
     let amount = if step == Step::Record { Minutes::from_parts(&hours, &minutes).map_err(|m| problem.push("hours", m)).ok() } else { None };
+    let happened_on = if step == Step::Record {
+        crate::ledger::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok().flatten()
+    } else {
+        None
+    };
     problem.clone().into_result()?;
-    Ok((reason, amount, problem))
+    Ok((reason, amount, happened_on, problem))
 }
 
 /// What the other side is told after a step. `responder_offered`: the person who
@@ -126,6 +140,7 @@ fn exchange_transfer(e: &Exchange) -> crate::ledger::store::NewTransfer {
         reverses_id: None,
         reason: None,
         recorded_by: e.recorded_by.clone(),
+        happened_on: e.happened_on.clone(),
         audit: vec![],
     }
 }

@@ -9,7 +9,7 @@ use sqlx::{Any, Executor, Transaction};
 
 /// The columns of `exchanges` the application reads.
 const EXCHANGE_COLUMNS: &str =
-    "e.id, e.network_id, e.listing_id, e.title, e.owner_id, e.asker_id, e.provider_id, e.receiver_id, e.status, e.recorded_minutes, e.recorded_by, e.reason";
+    "e.id, e.network_id, e.listing_id, e.title, e.owner_id, e.asker_id, e.provider_id, e.receiver_id, e.status, e.recorded_minutes, e.recorded_by, e.reason, e.happened_on";
 
 /// One exchange as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -31,6 +31,8 @@ pub struct Exchange {
     pub recorded_minutes: Option<i64>,
     pub recorded_by: Option<String>,
     pub reason: Option<String>,
+    /// The day the help happened, when it was not the day the hours were recorded.
+    pub happened_on: Option<String>,
 }
 
 impl Exchange {
@@ -169,6 +171,8 @@ pub struct StepChange<'a> {
     pub at: i64,
     pub reason: &'a str,
     pub recorded_minutes: i64,
+    /// With the hours: the day the help happened, if not today.
+    pub happened_on: Option<&'a str>,
     pub by: &'a str,
 }
 
@@ -179,7 +183,8 @@ pub async fn apply_step(tx: &mut Transaction<'_, Any>, c: &StepChange<'_>) -> Re
             reason = CASE WHEN $3 = '' THEN reason ELSE $3 END,
             recorded_minutes = CASE WHEN $4 > 0 THEN $4 ELSE recorded_minutes END,
             recorded_by = CASE WHEN $4 > 0 THEN $5 ELSE recorded_by END,
-            recorded_at = CASE WHEN $4 > 0 THEN $2 ELSE recorded_at END
+            recorded_at = CASE WHEN $4 > 0 THEN $2 ELSE recorded_at END,
+            happened_on = CASE WHEN $4 > 0 THEN $8 ELSE happened_on END
      WHERE id = $6 AND status = $7",
     )
     .bind(c.to.as_str())
@@ -189,6 +194,7 @@ pub async fn apply_step(tx: &mut Transaction<'_, Any>, c: &StepChange<'_>) -> Re
     .bind(c.by)
     .bind(c.id)
     .bind(c.from.as_str())
+    .bind(c.happened_on)
     .execute(&mut **tx)
     .await?
     .rows_affected()

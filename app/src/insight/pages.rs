@@ -212,6 +212,16 @@ fn BarChart(chart: Chart, table: Table) -> impl IntoView {
     let labels: Vec<String> = table.rows.iter().map(|r| r[0].display()).collect();
     let cells: Vec<Cell> = table.rows.iter().map(|r| r[chart.column].clone()).collect();
     let values: Vec<Option<f64>> = cells.iter().map(|c| c.number()).collect();
+    if values.iter().all(|v| v.is_none_or(|x| x <= 0.0)) {
+        // Nothing to draw: every figure is 0, small or withheld. Say so, never an empty chart.
+        return view! {
+            <p class="chart-note">
+                <strong>{chart.title.clone()}</strong>
+                ": no chart, because every figure here is 0, or fewer than 5 or withheld to protect people's privacy. The table below says which."
+            </p>
+        }
+        .into_any();
+    }
     let (top, lengths) = bar_lengths(&values);
     let title_id = format!("{}-chart-{}", table.slug, chart.column);
     let summary = format!("{}: a bar chart of the \u{201c}{}\u{201d} column of the table below.", chart.title, table.columns[chart.column]);

@@ -40,7 +40,12 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
     w.write_record(["Date", "What", "With", "Note", "Change", "Balance after", "Change (minutes)", "Balance after (minutes)"])
         .map_err(io)?;
     for l in summary.statement.iter().rev() {
-        let note = [Some(l.memo.clone()), l.reason.clone(), l.recorded_by.as_ref().map(|b| format!("recorded by {b}"))]
+        let note = [
+            Some(l.memo.clone()),
+            l.reason.clone(),
+            l.happened_on.as_deref().map(|d| format!("help on {}", crate::util::format_iso_date(d))),
+            l.recorded_by.as_ref().map(|b| format!("recorded by {b}")),
+        ]
             .into_iter()
             .flatten()
             .filter(|s| !s.is_empty())

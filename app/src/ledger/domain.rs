@@ -486,8 +486,43 @@ impl Model {
     }
 }
 
+/// The day help happened, read from a form's date (`YYYY-MM-DD`, as a date picker sends
+/// it): empty or today means the day it is recorded (`None`); never after today, and at most
+/// `days_back` days before it (the network's setting). `now` in Unix seconds, dates in UTC.
+pub fn happened_on(input: &str, now: i64, days_back: i64) -> Result<Option<String>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let Some((y, m, d)) = crate::util::parse_iso_date(input) else {
+        return Err("Write the date as year-month-day, for example 2026-11-30.".into());
+    };
+    let day = crate::util::days_from_civil(y, m, d);
+    let today = now.div_euclid(crate::util::DAY);
+    if day > today {
+        return Err("The help can't have happened after today.".into());
+    }
+    if today - day > days_back {
+        return Err(format!("Help can be recorded up to {days_back} days after it happened. A community builder can help with older hours."));
+    }
+    Ok((day != today).then(|| format!("{y:04}-{m:02}-{d:02}")))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn help_is_dated_today_by_default_never_ahead_and_not_too_long_ago() {
+        let now = crate::util::days_from_civil(2026, 12, 6) * crate::util::DAY + 15 * 3600;
+        assert_eq!(super::happened_on("", now, 60), Ok(None));
+        assert_eq!(super::happened_on("2026-12-06", now, 60), Ok(None), "today is the default");
+        assert_eq!(super::happened_on(" 2026-12-01 ", now, 60), Ok(Some("2026-12-01".into())));
+        assert_eq!(super::happened_on("2026-10-07", now, 60), Ok(Some("2026-10-07".into())), "60 days back");
+        assert!(super::happened_on("2026-10-06", now, 60).is_err(), "61 days back");
+        assert!(super::happened_on("2026-12-07", now, 60).is_err(), "tomorrow");
+        assert!(super::happened_on("06/12/2026", now, 60).is_err());
+        assert!(super::happened_on("2026-02-30", now, 400).is_err());
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -59,6 +59,8 @@ pub const PER_PAGE: u32 = 25;
 pub struct StatementLine {
     pub transfer_id: String,
     pub recorded_at: i64,
+    /// The day the help happened (`YYYY-MM-DD`), when not the day it was recorded.
+    pub happened_on: Option<String>,
     pub kind: TransferKind,
     pub memo: String,
     /// The other side, in words: "Agnes Murray", "the community pool", "Ann, Bob and 2 more".
@@ -169,6 +171,10 @@ pub struct TransferView {
 
 const EXCHANGE_TRANSFER_PREFIX: &str = "exchange-";
 const WELCOME_TRANSFER_PREFIX: &str = "welcome-";
+const STARTER_TRANSFER_PREFIX: &str = "starter-";
+const FIRST_EXCHANGE_TRANSFER_PREFIX: &str = "first-exchange-";
+/// Ids only the server makes: a client's form may never use one (it could block the real one).
+const SERVER_MADE: [&str; 4] = [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX, STARTER_TRANSFER_PREFIX, FIRST_EXCHANGE_TRANSFER_PREFIX];
 
 /// The id of an exchange's one transfer (fixed, so it is posted once).
 pub fn exchange_transfer_id(exchange_id: &str) -> String {
@@ -178,6 +184,16 @@ pub fn exchange_transfer_id(exchange_id: &str) -> String {
 /// The id of a member's welcome hours (fixed, so they are given once).
 pub fn welcome_transfer_id(network_id: &str, user_id: &str) -> String {
     format!("{WELCOME_TRANSFER_PREFIX}{network_id}-{user_id}")
+}
+
+/// The id of a referral's starter hours (fixed, so they are given once per referral).
+pub fn starter_transfer_id(referral_id: &str) -> String {
+    format!("{STARTER_TRANSFER_PREFIX}{referral_id}")
+}
+
+/// The id of a referral's supported first exchange (fixed, so it is recorded once).
+pub fn first_exchange_transfer_id(referral_id: &str) -> String {
+    format!("{FIRST_EXCHANGE_TRANSFER_PREFIX}{referral_id}")
 }
 
 /// A fresh id for a form that moves hours: sent with the form, so pressing the button twice
@@ -199,7 +215,7 @@ pub fn fresh_transfer_id() -> String {
 #[cfg(feature = "ssr")]
 pub(crate) fn check_transfer_id(id: &str) -> Result<(), AppError> {
     // Ids the server makes itself (an exchange's, a welcome's) are out of a client's reach.
-    let reserved = [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX].iter().any(|p| id.starts_with(p));
+    let reserved = SERVER_MADE.iter().any(|p| id.starts_with(p));
     let ok = !reserved && (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
@@ -268,6 +284,7 @@ pub(crate) fn new_transfer(id: &str, network_id: &str, kind: TransferKind, legs:
         reverses_id: None,
         reason: None,
         recorded_by: Some(viewer.user_id.clone()),
+        happened_on: None,
         audit: vec![],
     }
 }
@@ -313,6 +330,7 @@ pub async fn grant_starting_credit(st: &AppState, network_id: &str, user_id: &st
         reverses_id: None,
         reason: None,
         recorded_by: None,
+        happened_on: None,
         audit: vec![],
     };
     let outcome = st.ledger.apply(t).await?;

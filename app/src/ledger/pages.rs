@@ -127,6 +127,7 @@ fn Statement(
                                     {l.reason.clone().map(|r| view! { <p class="memo">"Reason: "{r}</p> })}
                                     <p class="meta">
                                         {format_date(l.recorded_at)}
+                                        {l.happened_on.as_deref().map(|d| format!(" · help on {}", crate::util::format_iso_date(d)))}
                                         {l.recorded_by.clone().map(|b| format!(" · recorded by {b}"))}
                                         " · balance after: "{hours(l.balance_after_minutes)}
                                         {l.reversed.then_some(" · reversed later")}
@@ -313,6 +314,8 @@ pub fn CommunityHoursPage() -> impl IntoView {
                         <DurationField problem=p.clone() legend="How long, for each person?"
                             hint="In a group session each person receives this much, and the giver earns it once for each."/>
                         <Field label="What was the help?" name="memo" problem=p.clone() hint="For example: Shopping trip."/>
+                        <Field label="When did it happen?" name="happened_on" kind="date" problem=p.clone()
+                            hint="Leave it empty if it was today."/>
                         <button type="submit" class="button primary">"Record the hours"</button>
                     </ActionForm>
                 </section>

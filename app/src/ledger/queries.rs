@@ -83,6 +83,7 @@ async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> 
                 reversed: reversed.contains(&id),
                 transfer_id: id,
                 recorded_at: r.recorded_at,
+                happened_on: r.happened_on,
                 kind,
                 memo: r.memo,
                 amount_minutes: amount,

@@ -48,12 +48,14 @@ pub async fn record_hours(
     hours: String,
     minutes: String,
     memo: String,
+    happened_on: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async {
             let st = state()?;
             let viewer = signed_in().await?;
             crate::networks::domain::require_some_builder(&viewer)?;
+            let happened = happened_on.unwrap_or_default();
             check_transfer_id(&transfer_id)?;
             let others = [&receiver2, &receiver3, &receiver4];
             let mut problem = FormProblem::new()
@@ -61,7 +63,8 @@ pub async fn record_hours(
                 .keep("receiver1", &receiver1)
                 .keep("hours", &hours)
                 .keep("minutes", &minutes)
-                .keep("memo", &memo);
+                .keep("memo", &memo)
+                .keep("happened_on", &happened);
             for (i, r) in others.iter().enumerate() {
                 problem = problem.keep(&format!("receiver{}", i + 2), r.as_deref().unwrap_or(""));
             }
@@ -102,6 +105,10 @@ pub async fn record_hours(
                 network = Some(n.clone());
             }
             let network = network.ok_or_else(|| crate::error::unexpected("record: no network"))?;
+            // The day it happened, within the network's limit (known once the members are).
+            let days_back = crate::networks::store::record_days_back(&st.db, &network).await?;
+            let happened_on = super::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok();
+            problem.clone().into_result()?;
             // Each receiver got `amount` of help; the giver earns it once per receiver.
             let mut legs = vec![(AccountRef::Member(giver.clone()), amount.0 * receivers.len() as i64)];
             legs.extend(receivers.iter().map(|r| (AccountRef::Member(r.clone()), -amount.0)));
@@ -112,6 +119,7 @@ pub async fn record_hours(
                 .filter_map(|who| places.get(who).map(|(n, l, _)| audit_on(&viewer, AuditAction::RecordOnBehalf, n, l, who, &memo)))
                 .collect();
             t.memo = memo;
+            t.happened_on = happened_on.flatten();
             apply_or_explain(&st, t, problem).await?;
             leptos_axum::redirect("/community/hours?done=recorded");
             Ok(())

@@ -374,3 +374,12 @@ pub async fn create_member(
     .await?;
     Ok(user_id)
 }
+
+/// How many days back the network lets help be dated (`networks.record_days_back`).
+pub async fn record_days_back(db: &Db, network_id: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT record_days_back FROM networks WHERE id = $1")
+        .bind(network_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .unwrap_or(60))
+}

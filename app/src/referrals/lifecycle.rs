@@ -153,9 +153,11 @@ pub async fn referral_join(id: String, display_name: String, agreed: Option<Stri
     )
 }
 
-/// Starter hours from the community pool for the new member.
+/// Starter hours from the community pool for the new member: once per referral (the
+/// transfer's id is made from the referral's, so pressing twice, or again from an old page,
+/// moves nothing more).
 #[server(endpoint = "grant_starter_hours")]
-pub async fn grant_starter_hours(id: String, transfer_id: String, starter: String) -> Result<(), AppError> {
+pub async fn grant_starter_hours(id: String, starter: String) -> Result<(), AppError> {
     finish(
         async {
             use crate::audit::domain::AuditAction;
@@ -171,7 +173,11 @@ pub async fn grant_starter_hours(id: String, transfer_id: String, starter: Strin
             let Some(member) = r.member_id.clone() else {
                 return Err(AppError::Conflict("Sign the person up first; then you can give them starter hours.".into()));
             };
-            crate::ledger::check_transfer_id(&transfer_id)?;
+            let transfer_id = crate::ledger::starter_transfer_id(&r.id);
+            if crate::ledger::store::reads::transfer(&st.db, &transfer_id).await?.is_some() {
+                leptos_axum::redirect(&format!("/referrals/{}?done=starter", r.id));
+                return Ok(());
+            }
             let mut problem = FormProblem::new().keep("starter", &starter);
             let amount = match starter.trim().parse::<i64>() {
                 Ok(h) if (1..=10).contains(&h) => Some(crate::ledger::domain::Minutes(h * 60)),
@@ -210,12 +216,12 @@ pub async fn grant_starter_hours(id: String, transfer_id: String, starter: Strin
 }
 
 /// Records the first exchange (supported: a builder or trusted member went along), posts
-/// its hours, and moves the referral to "active".
+/// its hours, and moves the referral to "active". Once: only while the referral says
+/// "joined", and under a transfer id made from the referral's.
 #[server(endpoint = "record_first_exchange")]
 #[allow(clippy::too_many_arguments)]
 pub async fn record_first_exchange(
     id: String,
-    transfer_id: String,
     other_member: String,
     direction: String,
     hours: String,
@@ -235,7 +241,8 @@ pub async fn record_first_exchange(
             else {
                 return Err(AppError::Conflict("The first exchange is recorded once the person has joined.".into()));
             };
-            crate::ledger::check_transfer_id(&transfer_id)?;
+            // One first exchange per referral, whatever page it was sent from.
+            let transfer_id = crate::ledger::first_exchange_transfer_id(&r.id);
             let mut problem = FormProblem::new()
                 .keep("other_member", &other_member)
                 .keep("direction", &direction)

@@ -172,7 +172,8 @@ pub struct ReferralView {
     pub moves: Vec<Move>,
     /// Other active members of the locality, for recording the first exchange.
     pub locality_members: Vec<Choice>,
-    pub new_transfer_id: String,
+    /// Builders only: the starter hours given, if they were (minutes, when).
+    pub starter_given: Option<(i64, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,6 +66,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             let builder = rel.acts_as_builder();
             let hidden = r.erased_at.is_some() || (builder && r.consent_withdrawn_at.is_some());
             let (age_days, overdue) = clock(r.created_at, r.status, r.first_contact_days);
+            let interests = if hidden { vec![] } else { store::interest_names(&st.db, &r.interests).await? };
             let person = (!hidden).then(|| PersonDetails {
                 name: r.person_name.clone(),
                 date_of_birth: r.date_of_birth.clone(),
@@ -73,7 +74,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                 phone: r.phone.clone(),
                 contact_by: domain::contact_label(&r.contact_by).to_string(),
                 what_matters: r.what_matters.clone(),
-                interests: r.interests.clone(),
+                interests,
                 access_needs: r.access_needs.clone(),
                 risk_notes: r.risk_notes.clone(),
             });
@@ -117,6 +118,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                 (vec![], vec![])
             };
             let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
+            let starter_given = if builder && r.member_id.is_some() { starter_given(&st, &r.id).await? } else { None };
             Ok(ReferralView {
                 id: r.id.clone(),
                 relation: rel,
@@ -150,9 +152,18 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                 follow_up_due: if builder { follow_up_due } else { None },
                 moves,
                 locality_members,
-                new_transfer_id: crate::util::new_id(),
+                starter_given,
             })
         }
         .await,
     )
+}
+
+/// The starter hours given for a referral, if they were: (minutes, when).
+#[cfg(feature = "ssr")]
+async fn starter_given(st: &crate::platform::state::AppState, referral_id: &str) -> Result<Option<(i64, i64)>, AppError> {
+    let id = crate::ledger::starter_transfer_id(referral_id);
+    let Some(t) = crate::ledger::store::reads::transfer(&st.db, &id).await? else { return Ok(None) };
+    let legs = crate::ledger::store::reads::transfer_legs(&st.db, &id).await?;
+    Ok(Some((legs.iter().map(|l| l.amount_minutes).max().unwrap_or(0), t.recorded_at)))
 }

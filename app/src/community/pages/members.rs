@@ -83,7 +83,9 @@ fn member_facts(m: &MemberRecordView) -> impl IntoView {
         <dl class="facts">
             <dt>"Status"</dt><dd>{m.status.label()}{(!m.status_reason.is_empty()).then(|| format!(": {}", m.status_reason))}</dd>
             <dt>"Area"</dt><dd>{m.locality.clone()}</dd>
-            <dt>"Member since"</dt><dd>{format_date(m.joined_at)}</dd>
+            // Not a member until approved: until then, when they asked.
+            <dt>{if m.status == MembershipStatus::Pending { "Asked to join" } else { "Member since" }}</dt>
+            <dd>{format_date(m.joined_at)}</dd>
             <dt>"Email"</dt><dd>{m.email.clone().unwrap_or_else(|| "None: joined on paper".into())}</dd>
             {m.joined_by.clone().map(|b| view! {
                 <dt>"Signed up by"</dt>

@@ -32,7 +32,7 @@ fn report_detail_view(r: ReportView, action: ServerAction<Moderate>, error: Opti
         ReportSubject::Message => String::new(),
     };
     let choices: Vec<(String, String)> =
-        Moderation::choices(r.subject, r.status).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Moderation::choices(r.subject, r.status, r.listing_hidden).into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     view! {
         <h1>{format!("{} by {}", r.subject.label(), r.subject_name)}</h1>
         <dl class="facts">

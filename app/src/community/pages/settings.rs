@@ -118,6 +118,9 @@ fn rules_section(d: &SettingsView, f: &SettingsForms) -> impl IntoView {
                     inputmode="numeric" value=s.auto_confirm_days.to_string()/>
                 <Field label="Listings last (days)" name="listing_expiry_days" problem=sp.clone()
                     inputmode="numeric" value=s.listing_expiry_days.to_string()/>
+                <Field label="Help can be dated up to (days back)" name="record_days_back" problem=sp.clone()
+                    inputmode="numeric" value=s.record_days_back.to_string()
+                    hint="When members or builders record hours for help that happened earlier."/>
                 <Field label="Referrals: first contact within (working days)" name="first_contact_days" problem=sp.clone()
                     inputmode="numeric" value=s.first_contact_days.to_string()
                     hint="Referrals older than this without contact are marked overdue in the queue."/>

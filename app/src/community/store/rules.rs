@@ -16,6 +16,7 @@ struct SettingsRow {
     default_ceiling_minutes: i64,
     auto_confirm_days: i64,
     listing_expiry_days: i64,
+    record_days_back: i64,
     see_other_localities: i64,
     visitors_browse: i64,
     first_contact_days: i64,
@@ -28,7 +29,7 @@ pub async fn settings(db: &Db, network_id: &str) -> Result<Option<(String, Netwo
     let row = sqlx::query_as::<_, SettingsRow>(
         "SELECT name, requires_approval, starting_credit_minutes, starting_credit_source, default_floor_minutes, default_ceiling_minutes,
                 auto_confirm_days, listing_expiry_days, see_other_localities, visitors_browse, first_contact_days, follow_up_weeks,
-                referral_retention_months FROM networks WHERE id = $1",
+                referral_retention_months, record_days_back FROM networks WHERE id = $1",
     )
     .bind(network_id)
     .fetch_optional(&db.pool)
@@ -44,6 +45,7 @@ pub async fn settings(db: &Db, network_id: &str) -> Result<Option<(String, Netwo
                 default_ceiling_minutes: r.default_ceiling_minutes,
                 auto_confirm_days: r.auto_confirm_days,
                 listing_expiry_days: r.listing_expiry_days,
+                record_days_back: r.record_days_back,
                 see_other_localities: flag(r.see_other_localities),
                 visitors_browse: flag(r.visitors_browse),
                 first_contact_days: r.first_contact_days,
@@ -58,7 +60,8 @@ pub async fn save_settings(tx: &mut Transaction<'_, Any>, network_id: &str, s: &
     sqlx::query(
         "UPDATE networks SET requires_approval = $1, starting_credit_minutes = $2, starting_credit_source = $3, default_floor_minutes = $4,
                 default_ceiling_minutes = $5, auto_confirm_days = $6, listing_expiry_days = $7, see_other_localities = $8,
-                first_contact_days = $10, follow_up_weeks = $11, referral_retention_months = $12, visitors_browse = $13 WHERE id = $9",
+                first_contact_days = $10, follow_up_weeks = $11, referral_retention_months = $12, visitors_browse = $13,
+                record_days_back = $14 WHERE id = $9",
     )
     .bind(s.requires_approval as i64)
     .bind(s.starting_credit_minutes)
@@ -73,6 +76,7 @@ pub async fn save_settings(tx: &mut Transaction<'_, Any>, network_id: &str, s: &
     .bind(s.follow_up_weeks)
     .bind(s.referral_retention_months)
     .bind(s.visitors_browse as i64)
+    .bind(s.record_days_back)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -102,8 +102,8 @@ pub(super) fn by_kind(help: &Help, exact: bool) -> Table {
     }
     Table {
         slug: "by-kind".into(),
-        title: "Every hour moved in the ledger, by kind".into(),
-        note: "From the ledger itself, including the network and pool accounts. A transfer undone by a builder is taken off its kind. Hours moved by fewer than 5 transfers are not shown.".into(),
+        title: "All hours that moved, by what they were for".into(),
+        note: "Help between members, welcome hours, gifts to the community pool and what the pool gave out, and builders' corrections, from the hours records themselves. A transfer undone by a builder is taken off its kind. Hours moved by fewer than 5 transfers are not shown.".into(),
         columns: vec!["Kind".into(), "Hours".into()],
         rows: KINDS
             .iter()

@@ -53,12 +53,12 @@ impl Cell {
         }
     }
 
-    /// As shown on the page.
+    /// As shown on the page (hours as the rest of the app writes them: "5 h 48 min").
     pub fn display(&self) -> String {
         match self {
             Cell::Text(s) | Cell::Blank(s) => s.clone(),
             Cell::Count(n) => thousands(*n),
-            Cell::Hours(m) => hours_text(*m),
+            Cell::Hours(m) => crate::ledger::domain::Minutes(*m).display(),
             Cell::Rate(r) => format!("{r:.1}"),
             Cell::Share(p) => format!("{p:.0}%"),
             Cell::Days(d) => format!("{d:.1}"),

@@ -98,8 +98,10 @@ proptest! {
 
 #[test]
 fn cells_read_well() {
-    assert_eq!(Cell::Hours(90).display(), "1.5");
-    assert_eq!(Cell::Hours(123_456 * 60).display(), "123,456.0");
+    assert_eq!(Cell::Hours(90).display(), "1 h 30 min");
+    assert_eq!(Cell::Hours(348).display(), "5 h 48 min");
+    assert_eq!(Cell::Hours(90).csv(), "1.5", "files keep plain numbers for spreadsheets");
+    assert_eq!(Cell::Hours(123_456 * 60).csv(), "123456.0");
     assert_eq!(Cell::Hours(123_456 * 60).csv(), "123456.0");
     assert_eq!(Cell::Count(12_345).display(), "12,345");
     assert_eq!(Cell::Hidden(Vis::FewerThan5).display(), "fewer than 5");

@@ -133,6 +133,7 @@ fn asked(network_id: &str, batch: &[&NewTransfer]) -> Vec<(Vec<Leg>, String)> {
                 t.reverses_id.as_deref(),
                 t.reason.as_deref(),
                 t.recorded_by.as_deref(),
+                t.happened_on.as_deref(),
             );
             (legs, content)
         })
@@ -297,8 +298,8 @@ async fn insert_transfers(
     for chunk in accepted.chunks(CHUNK / 2) {
         let sql = format!(
             "INSERT INTO transfers (id, network_id, seq, kind, memo, category, exchange_id, reverses_id, reason, recorded_by,
-                                    recorded_at, content_hash, prev_hash, hash) VALUES {}",
-            value_rows(chunk.len(), 14, 0)
+                                    recorded_at, content_hash, prev_hash, hash, happened_on) VALUES {}",
+            value_rows(chunk.len(), 15, 0)
         );
         let mut q = sqlx::query(&sql);
         for a in chunk {
@@ -316,7 +317,8 @@ async fn insert_transfers(
                 .bind(recorded_at)
                 .bind(&a.content)
                 .bind(&a.prev_hash)
-                .bind(&a.hash);
+                .bind(&a.hash)
+                .bind(&a.t.happened_on);
         }
         q.execute(&mut **tx).await?;
     }

@@ -59,6 +59,8 @@ pub struct NewTransfer {
     pub reverses_id: Option<String>,
     pub reason: Option<String>,
     pub recorded_by: Option<String>,
+    /// The day the help happened (`YYYY-MM-DD`) when it was not the day it is recorded.
+    pub happened_on: Option<String>,
     /// The audit-trail line for a builder's action (grant, correction, reversal, recording
     /// on behalf): written in the same transaction as the transfer, only if it is applied.
     /// Not part of the transfer's content or hash.
@@ -87,7 +89,8 @@ fn sha(parts: &[&str]) -> String {
     hex::encode(h.finalize())
 }
 
-/// The hash of a transfer's content: everything but when it was recorded.
+/// The hash of a transfer's content: everything but when it was recorded. The day help
+/// happened is hashed only when given, so transfers made before it existed keep their hash.
 #[allow(clippy::too_many_arguments)]
 pub fn content_hash(
     id: &str,
@@ -100,12 +103,20 @@ pub fn content_hash(
     reverses_id: Option<&str>,
     reason: Option<&str>,
     recorded_by: Option<&str>,
+    happened_on: Option<&str>,
 ) -> String {
     let mut sorted = legs.to_vec();
     sorted.sort();
     let legs_text = sorted.iter().map(|l| format!("{}={}", l.account, l.amount_minutes)).collect::<Vec<_>>().join(";");
     let opt = |o: Option<&str>| o.map(|s| format!("+{s}")).unwrap_or_else(|| "-".into());
-    sha(&[id, network_id, kind, &legs_text, memo, &opt(category), &opt(exchange_id), &opt(reverses_id), &opt(reason), &opt(recorded_by)])
+    let (category, exchange_id, reverses_id, reason, recorded_by) =
+        (opt(category), opt(exchange_id), opt(reverses_id), opt(reason), opt(recorded_by));
+    let mut parts: Vec<&str> = vec![id, network_id, kind, &legs_text, memo, &category, &exchange_id, &reverses_id, &reason, &recorded_by];
+    let happened = happened_on.map(|d| format!("happened:{d}"));
+    if let Some(h) = &happened {
+        parts.push(h);
+    }
+    sha(&parts)
 }
 
 pub fn chain_hash(prev_hash: &str, seq: i64, content_hash: &str, recorded_at: i64) -> String {
@@ -266,6 +277,7 @@ pub async fn reversal_of(
         reverses_id: Some(original.to_string()),
         reason: Some(reason.to_string()),
         recorded_by: recorded_by.map(str::to_string),
+        happened_on: None,
         audit: vec![],
     }))
 }

@@ -26,6 +26,7 @@ pub struct StatementRow {
     pub memo: String,
     pub reason: Option<String>,
     pub recorded_at: i64,
+    pub happened_on: Option<String>,
     pub reverses_id: Option<String>,
     pub recorded_by_name: Option<String>,
 }
@@ -120,7 +121,7 @@ pub async fn help_totals(db: &Db, account_id: &str) -> Result<(i64, i64), AppErr
 /// An account's statement lines, newest first.
 pub async fn statement_rows(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT e.transfer_id, e.amount_minutes, e.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.reverses_id,
+        "SELECT e.transfer_id, e.amount_minutes, e.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.happened_on, t.reverses_id,
                 rb.display_name AS recorded_by_name
          FROM entries e JOIN transfers t ON t.id = e.transfer_id LEFT JOIN users rb ON rb.id = t.recorded_by
          WHERE e.account_id = $1 ORDER BY e.seq DESC LIMIT $2 OFFSET $3",

@@ -37,6 +37,7 @@ struct TransferRow {
     reason: Option<String>,
     recorded_by: Option<String>,
     recorded_at: i64,
+    happened_on: Option<String>,
     content_hash: String,
     prev_hash: String,
     hash: String,
@@ -76,7 +77,8 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, AppError> {
 async fn verify_network(db: &Db, n: &NetworkRow, report: &mut VerifyReport) -> Result<(), AppError> {
     let network_id = &n.id;
     let transfers: Vec<TransferRow> = sqlx::query_as(
-        "SELECT id, seq, kind, memo, category, exchange_id, reverses_id, reason, recorded_by, recorded_at, content_hash, prev_hash, hash
+        "SELECT id, seq, kind, memo, category, exchange_id, reverses_id, reason, recorded_by, recorded_at, happened_on, content_hash,
+                prev_hash, hash
          FROM transfers WHERE network_id = $1 ORDER BY seq",
     )
     .bind(network_id)
@@ -162,6 +164,7 @@ fn check_chain(
             t.reverses_id.as_deref(),
             t.reason.as_deref(),
             t.recorded_by.as_deref(),
+            t.happened_on.as_deref(),
         );
         if content != t.content_hash {
             report.faults.push(format!("transfer {id}: content does not match its hash (altered?)"));

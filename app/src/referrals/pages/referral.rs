@@ -92,10 +92,10 @@ pub fn ReferralPage() -> impl IntoView {
                     <SignUpSection id=r.id.clone() person=r.person.clone() join=join invite=invite error=join_e/>
                 })}
                 {(builder && r.member_id.is_some() && matches!(r.status, Status::Joined | Status::Active)).then(|| view! {
-                    <StarterSection id=r.id.clone() transfer_id=r.new_transfer_id.clone() action=starter error=starter_e/>
+                    <StarterSection id=r.id.clone() given=r.starter_given action=starter error=starter_e/>
                 })}
                 {(builder && r.status == Status::Joined).then(|| view! {
-                    <FirstExchangeSection id=r.id.clone() transfer_id=format!("{}-first", r.new_transfer_id)
+                    <FirstExchangeSection id=r.id.clone()
                         members=r.locality_members.clone() action=first error=first_e/>
                 })}
                 {(builder && r.member_id.is_some()).then(|| view! {
@@ -103,10 +103,10 @@ pub fn ReferralPage() -> impl IntoView {
                         open=open action=outcome error=outcome_e/>
                 })}
                 {(!r.history.is_empty()).then(|| view! { <HistorySection history=r.history.clone()/> })}
-                {open.then(|| view! {
+                {(open && builder).then(|| view! {
                     <p class="actions">
-                        {builder.then(|| view! { <a class="button" href=format!("/referrals/{}/export.json", r.id)>"Everything held about them (JSON)"</a> })}
-                        <a class="button" href=format!("/referrals/{}/fhir.json", r.id)>"For GP and council systems (FHIR R4)"</a>
+                        <a class="button" href=format!("/referrals/{}/export.json", r.id)>"Everything held about them (JSON)"</a>
+                        <a class="button" href=format!("/referrals/{}/fhir.json", r.id)>"Copy for GP systems"</a>
                     </p>
                 })}
                 {(builder && r.erased_at.is_none()).then(|| view! { <EraseSection id=r.id.clone() action=erase error=erase_e/> })}
@@ -230,23 +230,40 @@ fn SignUpSection(
     }
 }
 
-/// Starter hours from the community pool.
+/// Starter hours from the community pool: the form until they are given, then what was given.
 #[component]
-fn StarterSection(id: String, transfer_id: String, action: ServerAction<GrantStarterHours>, error: Option<AppError>) -> impl IntoView {
+fn StarterSection(
+    id: String,
+    given: Option<(i64, i64)>,
+    action: ServerAction<GrantStarterHours>,
+    error: Option<AppError>,
+) -> impl IntoView {
     let p = problem_of(&error);
     let choices: Vec<(String, String)> = (1..=5).map(|h| (h.to_string(), format!("{h} hour{}", if h == 1 { "" } else { "s" }))).collect();
-    view! {
-        <section class="card" aria-labelledby="starter-heading">
-            <h2 id="starter-heading">"Starter hours"</h2>
+    let body = match given {
+        Some((minutes, at)) => view! {
+            <p>
+                <strong>{crate::ledger::domain::Minutes(minutes).display()}</strong>" given from the community pool on "
+                {format_date(at)}". Starter hours are given once per referral."
+            </p>
+        }
+        .into_any(),
+        None => view! {
             <p>"Give them hours from the community pool so they can ask for help before they have given any."</p>
             <ErrorSummary error=error.clone()/>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="transfer_id" value=transfer_id/>
                 <Select label="How many starter hours?" name="starter" problem=p value="2".to_string()
                     groups=vec![("Hours from the pool".into(), choices)]/>
                 <button type="submit" class="button">"Give starter hours"</button>
             </ActionForm>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card" aria-labelledby="starter-heading">
+            <h2 id="starter-heading">"Starter hours"</h2>
+            {body}
         </section>
     }
 }
@@ -255,7 +272,6 @@ fn StarterSection(id: String, transfer_id: String, action: ServerAction<GrantSta
 #[component]
 fn FirstExchangeSection(
     id: String,
-    transfer_id: String,
     members: Vec<Choice>,
     action: ServerAction<RecordFirstExchange>,
     error: Option<AppError>,
@@ -268,7 +284,6 @@ fn FirstExchangeSection(
             <ErrorSummary error=error.clone()/>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="transfer_id" value=transfer_id/>
                 <Select label="With which member?" name="other_member" problem=p.clone() groups=vec![("Members of this area".into(), members)]/>
                 <Select label="Who helped whom?" name="direction" problem=p.clone()
                     groups=vec![("Direction".into(), vec![

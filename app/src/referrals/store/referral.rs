@@ -431,3 +431,21 @@ pub async fn interests(db: &Db) -> Result<Vec<InterestRow>, AppError> {
     .fetch_all(&db.pool)
     .await?)
 }
+
+/// The names of site-wide interests (retired ones too: an old referral keeps its words), in
+/// the order of `ids`; an id no longer known is shown as it is.
+pub async fn interest_names(db: &Db, ids: &[String]) -> Result<Vec<String>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT id, name FROM categories WHERE network_id IS NULL AND id IN ({})",
+        crate::platform::db::placeholders(ids.len(), 0)
+    );
+    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+    for id in ids {
+        q = q.bind(id);
+    }
+    let names: std::collections::HashMap<String, String> = q.fetch_all(&db.pool).await?.into_iter().collect();
+    Ok(ids.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone())).collect())
+}
