@@ -666,7 +666,8 @@ async fn help_is_dated_to_the_day_it_happened() {
         assert_eq!(r.status, 422, "{date}: {}", r.body);
         assert!(r.body.contains(words), "{date}: {}", r.body);
     }
-    let status: String = sqlx::query_scalar("SELECT status FROM exchanges WHERE id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap();
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM exchanges WHERE id = $1").bind(&ex).fetch_one(&app.state.db.pool).await.unwrap();
     assert_eq!(status, "accepted", "nothing was recorded");
     let three_days_ago = day(3);
     assert_eq!(step(&mut a, record(three_days_ago.clone())).await.status, 200);

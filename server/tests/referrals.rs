@@ -399,9 +399,7 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
     let page = b.get(&format!("/referrals/{id}")).await.body;
     assert!(page.contains("given from the community pool") && !page.contains("Give starter hours"), "{page}");
     // No client may take the id the server keeps for them (it would block the real ones).
-    let r = giver
-        .call("donate_to_pool", &[("transfer_id", &format!("starter-{id}")), ("hours", "1"), ("minutes", ""), ("memo", "")])
-        .await;
+    let r = giver.call("donate_to_pool", &[("transfer_id", &format!("starter-{id}")), ("hours", "1"), ("minutes", ""), ("memo", "")]).await;
     assert_eq!(r.status, 409, "{}", r.body);
     let (helper, _) = app.make_user(Actor::Resident).await;
     let first = [
@@ -608,12 +606,6 @@ async fn exports_as_json_and_fhir_with_the_codes_and_a_log_line() {
     let task = of("Task");
     assert_eq!(task["status"], "requested");
     assert_eq!(task["focus"]["reference"], format!("urn:uuid:{}", sr["id"].as_str().unwrap()));
-    // On the referral's page: interests by name, and the copies offered to builders only.
-    let page = b.get(&format!("/referrals/{id}")).await.body;
-    assert!(page.contains("Gardening") && !page.contains("social-connection"), "{page}");
-    assert!(page.contains("Copy for GP systems") && page.contains("/fhir.json"), "{page}");
-    let theirs = referrer.get(&format!("/referrals/{id}")).await.body;
-    assert!(!theirs.contains("/fhir.json") && !theirs.contains("/export.json"), "{theirs}");
     // The referrer may take it into their system too; the JSON of everything is for builders.
     assert_eq!(referrer.get(&format!("/referrals/{id}/fhir.json")).await.status, 200);
     assert_eq!(referrer.get(&format!("/referrals/{id}/export.json")).await.status, 403);
@@ -625,6 +617,12 @@ async fn exports_as_json_and_fhir_with_the_codes_and_a_log_line() {
     assert_eq!(j["person"]["name"], "Fhir Person");
     assert_eq!(j["person"]["notes_for_visits"], "Dog in the house");
     assert_eq!(log_rows(&app, &id).await - before, 3, "each export is logged");
+    // On the referral's page: interests by name, and the copies offered to builders only.
+    let page = b.get(&format!("/referrals/{id}")).await.body;
+    assert!(page.contains("Gardening") && !page.contains("social-connection"), "{page}");
+    assert!(page.contains("Copy for GP systems") && page.contains("/fhir.json"), "{page}");
+    let theirs = referrer.get(&format!("/referrals/{id}")).await.body;
+    assert!(!theirs.contains("/fhir.json") && !theirs.contains("/export.json"), "{theirs}");
 }
 
 #[tokio::test]

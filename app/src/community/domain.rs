@@ -459,7 +459,8 @@ mod tests {
     #[test]
     fn settings_are_read_in_hours_and_days() {
         let mut p = FormProblem::new();
-        let s = NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", "60", false, true, ["5", "12", "24"], &mut p).expect("valid");
+        let s =
+            NetworkSettings::parse(true, "2", "pool", "10", "100", "7", "60", "60", false, true, ["5", "12", "24"], &mut p).expect("valid");
         assert_eq!((s.starting_credit_minutes, s.default_floor_minutes, s.default_ceiling_minutes), (120, -600, 6000));
         let mut p = FormProblem::new();
         assert!(NetworkSettings::parse(true, "-1", "x", "ten", "0", "0", "1000", "0", false, true, ["0", "12", "24"], &mut p).is_none());
@@ -485,7 +486,9 @@ mod tests {
 
     #[test]
     fn a_listing_is_hidden_while_it_shows_and_restored_while_hidden() {
-        let keys = |hidden| Moderation::choices(ReportSubject::Listing, ReportStatus::InReview, hidden).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        let keys = |hidden| {
+            Moderation::choices(ReportSubject::Listing, ReportStatus::InReview, hidden).into_iter().map(|(k, _)| k).collect::<Vec<_>>()
+        };
         assert!(keys(false).contains(&"hide") && !keys(false).contains(&"restore"));
         assert!(keys(true).contains(&"restore") && !keys(true).contains(&"hide"));
     }

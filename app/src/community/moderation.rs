@@ -80,8 +80,9 @@ pub async fn moderate(report_id: String, action: String, reason: String) -> Resu
                 return Err(AppError::Forbidden("This report is about you: another community builder must decide it.".into()));
             }
             let mut problem = keep(FormProblem::new(), &[("action", &action), ("reason", &reason)]);
-            let m = Moderation::parse(&action)
-                .filter(|m| Moderation::choices(r.subject, r.status, r.listing_hidden).iter().any(|(k, _)| Moderation::parse(k) == Some(*m)));
+            let m = Moderation::parse(&action).filter(|m| {
+                Moderation::choices(r.subject, r.status, r.listing_hidden).iter().any(|(k, _)| Moderation::parse(k) == Some(*m))
+            });
             if m.is_none() {
                 problem.push("action", "Choose what to do from the list.");
             }

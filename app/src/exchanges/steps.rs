@@ -34,7 +34,8 @@ pub async fn exchange_step(
                 recorded_by_me: row.exchange.recorded_by.as_deref() == Some(viewer.user_id.as_str()),
             };
             let to = next(status, step, sides).map_err(|m| AppError::Conflict(m.to_string()))?;
-            let days_back = if step == Step::Record { crate::networks::store::record_days_back(&st.db, &row.exchange.network_id).await? } else { 0 };
+            let days_back =
+                if step == Step::Record { crate::networks::store::record_days_back(&st.db, &row.exchange.network_id).await? } else { 0 };
             let (reason, amount, happened_on, problem) = read_step_form(step, reason, hours, minutes, happened_on, days_back)?;
             if step == Step::Confirm {
                 if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id), vec![]).await? {
@@ -98,7 +99,10 @@ fn read_step_form(
     }
     let amount = if step == Step::Record { Minutes::from_parts(&hours, &minutes).map_err(|m| problem.push("hours", m)).ok() } else { None };
     let happened_on = if step == Step::Record {
-        crate::ledger::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok().flatten()
+        crate::ledger::domain::happened_on(&happened, crate::util::now(), days_back)
+            .map_err(|m| problem.push("happened_on", m))
+            .ok()
+            .flatten()
     } else {
         None
     };

@@ -46,11 +46,11 @@ async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) 
             l.happened_on.as_deref().map(|d| format!("help on {}", crate::util::format_iso_date(d))),
             l.recorded_by.as_ref().map(|b| format!("recorded by {b}")),
         ]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("; ");
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
         w.write_record([
             crate::util::format_date(l.recorded_at),
             l.kind.label().to_string(),

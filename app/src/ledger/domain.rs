@@ -503,7 +503,9 @@ pub fn happened_on(input: &str, now: i64, days_back: i64) -> Result<Option<Strin
         return Err("The help can't have happened after today.".into());
     }
     if today - day > days_back {
-        return Err(format!("Help can be recorded up to {days_back} days after it happened. A community builder can help with older hours."));
+        return Err(format!(
+            "Help can be recorded up to {days_back} days after it happened. A community builder can help with older hours."
+        ));
     }
     Ok((day != today).then(|| format!("{y:04}-{m:02}-{d:02}")))
 }

@@ -174,6 +174,7 @@ const WELCOME_TRANSFER_PREFIX: &str = "welcome-";
 const STARTER_TRANSFER_PREFIX: &str = "starter-";
 const FIRST_EXCHANGE_TRANSFER_PREFIX: &str = "first-exchange-";
 /// Ids only the server makes: a client's form may never use one (it could block the real one).
+#[cfg(feature = "ssr")]
 const SERVER_MADE: [&str; 4] = [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX, STARTER_TRANSFER_PREFIX, FIRST_EXCHANGE_TRANSFER_PREFIX];
 
 /// The id of an exchange's one transfer (fixed, so it is posted once).

@@ -107,7 +107,8 @@ pub async fn record_hours(
             let network = network.ok_or_else(|| crate::error::unexpected("record: no network"))?;
             // The day it happened, within the network's limit (known once the members are).
             let days_back = crate::networks::store::record_days_back(&st.db, &network).await?;
-            let happened_on = super::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok();
+            let happened_on =
+                super::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok();
             problem.clone().into_result()?;
             // Each receiver got `amount` of help; the giver earns it once per receiver.
             let mut legs = vec![(AccountRef::Member(giver.clone()), amount.0 * receivers.len() as i64)];

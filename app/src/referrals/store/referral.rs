@@ -438,10 +438,8 @@ pub async fn interest_names(db: &Db, ids: &[String]) -> Result<Vec<String>, AppE
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!(
-        "SELECT id, name FROM categories WHERE network_id IS NULL AND id IN ({})",
-        crate::platform::db::placeholders(ids.len(), 0)
-    );
+    let sql =
+        format!("SELECT id, name FROM categories WHERE network_id IS NULL AND id IN ({})", crate::platform::db::placeholders(ids.len(), 0));
     let mut q = sqlx::query_as::<_, (String, String)>(&sql);
     for id in ids {
         q = q.bind(id);
