@@ -34,8 +34,9 @@ pub async fn exchange_step(
                 recorded_by_me: row.exchange.recorded_by.as_deref() == Some(viewer.user_id.as_str()),
             };
             let to = next(status, step, sides).map_err(|m| AppError::Conflict(m.to_string()))?;
-            let days_back =
-                if step == Step::Record { crate::networks::store::record_days_back(&st.db, &row.exchange.network_id).await? } else { 0 };
+            // The network's limit back matters only when a day is given.
+            let dated = step == Step::Record && happened_on.as_deref().is_some_and(|d| !d.trim().is_empty());
+            let days_back = if dated { crate::networks::store::record_days_back(&st.db, &row.exchange.network_id).await? } else { 0 };
             let (reason, amount, happened_on, problem) = read_step_form(step, reason, hours, minutes, happened_on, days_back)?;
             if step == Step::Confirm {
                 if let Err(r) = confirm_exchange(&st, &exchange_id, &viewer.display_name, Some(&viewer.user_id), vec![]).await? {

@@ -105,8 +105,9 @@ pub async fn record_hours(
                 network = Some(n.clone());
             }
             let network = network.ok_or_else(|| crate::error::unexpected("record: no network"))?;
-            // The day it happened, within the network's limit (known once the members are).
-            let days_back = crate::networks::store::record_days_back(&st.db, &network).await?;
+            // The day it happened, within the network's limit (known once the members are;
+            // read only when a day is given: most help is recorded the day it happens).
+            let days_back = if happened.trim().is_empty() { 0 } else { crate::networks::store::record_days_back(&st.db, &network).await? };
             let happened_on =
                 super::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok();
             problem.clone().into_result()?;
