@@ -75,23 +75,39 @@ pub async fn audit(tx: &mut Transaction<'_, Any>, e: &AuditEntry) -> Result<(), 
 }
 
 pub async fn audit_at(tx: &mut Transaction<'_, Any>, e: &AuditEntry, at: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, network_id, locality_id, actor_id, action, subject_user_id, subject, reason, before_value, after_value, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(new_id())
-    .bind(&e.network_id)
-    .bind(&e.locality_id)
-    .bind(&e.actor_id)
-    .bind(e.action.as_str())
-    .bind(&e.subject_user_id)
-    .bind(&e.subject)
-    .bind(&e.reason)
-    .bind(&e.before)
-    .bind(&e.after)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
+    audit_many(tx, std::slice::from_ref(e), at).await
+}
+
+/// Audit lines per statement: 11 values each, well under both engines' limits.
+const AUDIT_CHUNK: usize = 200;
+
+/// Several audit lines at once, a few multi-row statements rather than one per line: the
+/// ledger writer adds the lines of a whole batch of transfers inside its one transaction,
+/// where every round trip holds up every transfer behind it.
+pub async fn audit_many(tx: &mut Transaction<'_, Any>, entries: &[AuditEntry], at: i64) -> Result<(), sqlx::Error> {
+    for chunk in entries.chunks(AUDIT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO audit_log (id, network_id, locality_id, actor_id, action, subject_user_id, subject, reason, before_value, after_value, at)
+             VALUES {}",
+            crate::platform::db::value_rows(chunk.len(), 11, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(new_id())
+                .bind(&e.network_id)
+                .bind(&e.locality_id)
+                .bind(&e.actor_id)
+                .bind(e.action.as_str())
+                .bind(&e.subject_user_id)
+                .bind(&e.subject)
+                .bind(&e.reason)
+                .bind(&e.before)
+                .bind(&e.after)
+                .bind(at);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

@@ -328,6 +328,7 @@ async fn insert_transfers(
 /// The builders' audit lines of the accepted transfers, naming the transfer and the balances
 /// it left unless the line says otherwise.
 async fn write_audit(tx: &mut Transaction<'_, Any>, accepted: &[Accepted<'_>], recorded_at: i64) -> Result<(), sqlx::Error> {
+    let mut lines = vec![];
     for a in accepted {
         for entry in &a.t.audit {
             let mut entry = entry.clone();
@@ -342,10 +343,10 @@ async fn write_audit(tx: &mut Transaction<'_, Any>, accepted: &[Accepted<'_>], r
                     .collect::<Vec<_>>()
                     .join("; ");
             }
-            crate::audit::store::audit_at(tx, &entry, recorded_at).await?;
+            lines.push(entry);
         }
     }
-    Ok(())
+    crate::audit::store::audit_many(tx, &lines, recorded_at).await
 }
 
 async fn insert_entries(tx: &mut Transaction<'_, Any>, accepted: &[Accepted<'_>]) -> Result<(), sqlx::Error> {
