@@ -144,7 +144,7 @@ fn AboutPerson(p: PersonDetails) -> impl IntoView {
     view! {
         <section aria-labelledby="person-heading">
             <h2 id="person-heading">"About the person"</h2>
-            <dl class="facts">
+            <dl class="facts stacked">
                 <dt>"Name"</dt><dd>{p.name}</dd>
                 <dt>"Date of birth"</dt><dd>{p.date_of_birth}</dd>
                 <dt>"Contact by"</dt><dd>{p.contact_by}</dd>
