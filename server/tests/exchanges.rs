@@ -488,6 +488,7 @@ async fn people_authorisation_matrix() {
             ("listing_matches", vec![("id", &listing)], &members),
             ("home_suggestions", vec![], &members),
             ("new_near_me", vec![], &members),
+            ("home_picks", vec![], &members),
             ("home_glance", vec![], &members),
             ("my_notifications", vec![], &anyone_with_a_role),
             ("mark_notifications_read", vec![], &anyone_with_a_role),
