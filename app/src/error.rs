@@ -12,6 +12,9 @@
 use serde::{Deserialize, Serialize};
 use server_fn_compat::*;
 
+/// The end of the value name under which a field's choices are kept.
+const CHOICES: &str = "__choices";
+
 /// A form that could not be accepted: one message per field, and the values to put back.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormProblem {
@@ -39,6 +42,19 @@ impl FormProblem {
     pub fn keep(mut self, name: &str, value: &str) -> Self {
         self.values.push((name.to_string(), value.chars().take(4000).collect()));
         self
+    }
+    /// Keeps the people (id, words) a field found, for the form to offer as choices.
+    pub fn keep_choices(&mut self, name: &str, choices: Vec<(String, String)>) {
+        let joined = choices.into_iter().map(|(id, label)| format!("{id}\u{1f}{label}")).collect::<Vec<_>>().join("\u{1e}");
+        self.values.push((format!("{name}{CHOICES}"), joined));
+    }
+    /// The choices [`Self::keep_choices`] kept for a field.
+    pub fn choices_for(&self, name: &str) -> Vec<(String, String)> {
+        self.value_for(&format!("{name}{CHOICES}"))
+            .map(|v| {
+                v.split('\u{1e}').filter_map(|c| c.split_once('\u{1f}')).map(|(id, label)| (id.to_string(), label.to_string())).collect()
+            })
+            .unwrap_or_default()
     }
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.summary.is_empty()

@@ -244,3 +244,21 @@ fn the_function_counter_counts() {
         ["pub async fn a(x: &str) -> String {", "    let s = \"}{\";", "    format!(\"{s}\")", "}", "fn b();"].map(str::to_string).into();
     assert_eq!(functions(&lines), vec![("a".to_string(), 1, 4)]);
 }
+
+/// A page that shows its own `<h1>` before its data loads passes `titled=true` to
+/// `Loaded`, so a refusal or an error under it is a second-level heading, not a second `<h1>`.
+#[test]
+fn a_page_has_one_main_heading_even_when_refused() {
+    let mut offenders = vec![];
+    for s in sources().iter().filter(|s| !matches!(s.rel.as_str(), "components/layout.rs" | "floor_plan.rs")) {
+        for (name, start, len) in functions(&s.lines) {
+            let body = s.lines[start - 1..start - 1 + len].join("\n");
+            let (Some(h1), Some(loaded)) = (body.find("<h1"), body.find("<Loaded")) else { continue };
+            let tag_end = body[loaded..].find("children").map(|e| loaded + e).unwrap_or(body.len());
+            if h1 < loaded && !body[loaded..tag_end].contains("titled=true") {
+                offenders.push(format!("{}:{start} fn {name}", s.rel));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "pages with an <h1> before <Loaded> but no titled=true:\n{}", offenders.join("\n"));
+}

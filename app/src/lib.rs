@@ -208,10 +208,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/outbox") view=email::pages::OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals") view=referrals::pages::ReferralsPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/new") view=referrals::pages::NewReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals/new/:step") view=referrals::pages::NewReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/:id") view=referrals::pages::ReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/wellbeing") view=referrals::pages::WellbeingPage ssr=SsrMode::Async/>
                     <Route path=path!("/refer-yourself") view=referrals::pages::SelfReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/refer-yourself/sent") view=referrals::pages::SelfReferralSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/refer-yourself/:step") view=referrals::pages::SelfReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/professionals/join") view=professionals::pages::ProfessionalJoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/professionals") view=professionals::pages::AdminProfessionalsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/referral-log") view=referrals::pages::ReferralLogPage ssr=SsrMode::Async/>

@@ -57,6 +57,16 @@ test('a community builder', async ({ page }, info) => {
   await menu(page, 'builder-menu');
   await shot(page, 'builder-desk', '/community');
   await shot(page, 'builder-members', '/community/members');
+  await shot(page, 'builder-members-found', '/community/members?q=mur');
+  // Recording hours: a member found by typing; a name several people match offers them.
+  await page.goto('/community/hours');
+  await page.getByLabel('Who gave the help?').fill('a');
+  await page.getByLabel('Who received it?').fill('Agnes');
+  await page.getByRole('button', { name: 'Record the hours' }).click();
+  await page.waitForLoadState('load');
+  await page.getByLabel('Who gave the help?').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: out('builder-record-hours-choices') });
+  await shot(page, 'builder-referrals', '/referrals');
 });
 
 test('a health and care professional', async ({ page }, info) => {
@@ -65,6 +75,29 @@ test('a health and care professional', async ({ page }, info) => {
   await menu(page, 'referrer-menu');
   await shot(page, 'referrer-referrals', '/referrals');
   await shot(page, 'referrer-new', '/referrals/new');
+  // The referral form in steps: each a short page.
+  await page.getByLabel("The person's name").fill('Jean Example');
+  await page.getByLabel('Day').fill('3');
+  await page.getByLabel('Month').fill('9');
+  await page.getByLabel('Year').fill('1941');
+  await page.getByLabel('Where they live').selectOption({ index: 1 });
+  await page.getByLabel('How would they like to be contacted?').selectOption('phone');
+  await page.getByLabel('Phone number').fill('01236 555 019');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/what-matters/);
+  await page.getByLabel('What matters to the person?').fill('Company on a Sunday, and help with the garden.');
+  await shot(page, 'referrer-new-what-matters');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/needs/);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/consent/);
+  await shot(page, 'referrer-new-consent');
+  await page.getByLabel('The person agreed to be referred to the time bank.').check();
+  await page.getByLabel("The person agreed to share these details with the time bank's community builders for their area.").check();
+  await page.getByLabel('How did they give consent?').selectOption('verbal');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(/check/);
+  await shot(page, 'referrer-new-check');
 });
 
 test('with no connection', async ({ page, context }, info) => {

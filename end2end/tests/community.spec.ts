@@ -129,8 +129,21 @@ for (const [label, viewport] of [
     await ready(page, info);
     // Giver and receiver swap between the phone and desktop runs, so balances stay in range.
     const [giver, receiver] = label === 'phone' ? ['Jack Baird', 'Priya Shah'] : ['Priya Shah', 'Jack Baird'];
-    await page.getByLabel('Who gave the help?').selectOption({ label: giver });
-    await page.getByLabel('Who received it?').selectOption({ label: receiver });
+    // Members are found by typing part of a name. With JavaScript the browser suggests
+    // them as one types and the one chosen is sent; without it the server reads the name.
+    const [giverInput, receiverInput] = [page.getByLabel('Who gave the help?'), page.getByLabel('Who received it?')];
+    if (info.project.use.javaScriptEnabled !== false) {
+      await giverInput.pressSequentially(giver.split(' ')[0].slice(0, 4), { delay: 50 });
+      await expect.poll(async () => page.locator('#giver-suggestions option').evaluateAll(
+        (os, name) => os.map(o => (o as HTMLOptionElement).value).filter(v => v.startsWith(name as string)), giver)).toHaveLength(1);
+      const suggestion = await page.locator('#giver-suggestions option').evaluateAll(
+        (os, name) => os.map(o => (o as HTMLOptionElement).value).find(v => v.startsWith(name as string)), giver);
+      await giverInput.fill(suggestion as string);
+      await expect(page.locator('input[name="giver_pick"]')).not.toHaveValue('');
+    } else {
+      await giverInput.fill(giver.split(' ')[1]); // the surname alone names one member
+    }
+    await receiverInput.fill(receiver);
     await page.getByLabel('Hours', { exact: true }).fill('2');
     await page.getByLabel('What was the help?').fill(reason.record);
     await page.getByRole('button', { name: 'Record the hours' }).click();

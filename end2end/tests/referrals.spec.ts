@@ -27,28 +27,62 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   const person = `Margaret Test ${Date.now() % 100000}`;
   const pro = await as(browser, info, 'ewan.docherty@demo.timeweave.org');
 
-  // The form: refused without both consents, with what was typed kept.
+  // The form in five short steps. A step's problems come back on its own page with what
+  // was typed kept; the answers wait on the server, never in the address.
   await pro.goto('/referrals/new');
   await ready(pro, info);
+  await expect(pro.getByText('Step 1 of 5')).toBeVisible();
   await expectNoHorizontalScroll(pro);
+  await expectAccessible(pro);
   await pro.getByLabel("The person's name").fill(person);
-  await pro.getByLabel('Date of birth').fill('1946-05-14');
+  await pro.getByLabel('Day').fill('14');
+  await pro.getByLabel('Month').fill('13');
+  await pro.getByLabel('Year').fill('1946');
   await pro.getByLabel('Where they live').selectOption({ label: 'Airdrie' });
   await pro.getByLabel('How would they like to be contacted?').selectOption('phone');
   await pro.getByLabel('Phone number').fill('01236 555 012');
+  await save(pro, info, 'Continue');
+  await expect(pro.getByRole('alert')).toContainText('day, the month and the year');
+  await expect(pro.getByLabel("The person's name")).toHaveValue(person);
+  await expect(pro.getByLabel('Month')).toHaveValue('13');
+  await expectAccessible(pro);
+  await pro.getByLabel('Month').fill('5');
+  await save(pro, info, 'Continue');
+  await expect(pro.getByText('Step 2 of 5')).toBeVisible();
+  expect(pro.url()).not.toContain(encodeURIComponent(person.split(' ')[0]));
   await pro.getByLabel('What matters to the person?').fill('She would like to get out more; she loved gardening.');
   await pro.getByLabel('Gardening', { exact: true }).check();
+  await save(pro, info, 'Continue');
+  await expect(pro.getByText('Step 3 of 5')).toBeVisible();
+  await save(pro, info, 'Continue');
+  await expect(pro.getByText('Step 4 of 5')).toBeVisible();
+  // Consent is asked plainly, each part on its own; without it nothing goes further.
   await pro.getByLabel('How did they give consent?').selectOption('verbal');
-  await save(pro, info, 'Send the referral');
-  await expect(pro.getByRole('alert')).toContainText('We cannot take a referral without both consents');
-  await expect(pro.getByLabel("The person's name")).toHaveValue(person);
-  await expectAccessible(pro);
+  await save(pro, info, 'Continue');
+  await expect(pro.getByRole('alert')).toContainText('The person must agree to be referred');
   await pro.getByLabel('The person agreed to be referred to the time bank.').check();
   await pro.getByLabel("The person agreed to share these details with the time bank's community builders for their area.").check();
-  await pro.getByLabel('How did they give consent?').selectOption('verbal');
+  await save(pro, info, 'Continue');
+  // Check and send: every answer in words, each part with a way to change it.
+  await expect(pro.getByText('Step 5 of 5')).toBeVisible();
+  await expect(pro.getByText('14 May 1946')).toBeVisible();
+  await expect(pro.getByText('Gardening', { exact: true })).toBeVisible();
+  await expectNoHorizontalScroll(pro);
+  await expectAccessible(pro);
+  await pro.getByRole('link', { name: 'Change what matters' }).click();
+  await ready(pro, info);
+  await pro.getByLabel('What matters to the person?').fill('She would like to get out more; she loved her garden.');
+  await save(pro, info, 'Continue');
+  await expect(pro.getByText('Step 5 of 5')).toBeVisible();
+  await expect(pro.getByText('she loved her garden')).toBeVisible();
   await save(pro, info, 'Send the referral');
   await expect(pro.getByRole('heading', { level: 1 })).toHaveText(`Referral: ${person}`);
   await expect(pro.getByRole('status')).toContainText('gone to the community builders');
+  // The draft is gone once sent: a new referral starts empty.
+  await pro.goto('/referrals/new');
+  await expect(pro.getByLabel("The person's name")).toHaveValue('');
+  await pro.goBack();
+  await ready(pro, info);
   const referralUrl = pro.url().split('?')[0];
 
   // Airdrie's builder finds it in the queue and takes it forward.
@@ -75,7 +109,7 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   // Once per referral: the form gives way to what was given, so it cannot be pressed again.
   await expect(b.getByRole('button', { name: 'Give starter hours' })).toHaveCount(0);
   await expect(b.getByText('given from the community pool')).toBeVisible();
-  await b.getByLabel('With which member?').selectOption({ label: 'Agnes Murray' });
+  await b.getByLabel('With which member of the area?').fill('Agnes Murray');
   await b.getByLabel('Who helped whom?').selectOption('received');
   await b.getByLabel('Hours', { exact: true }).fill('1');
   await b.getByLabel('What was it?').fill('Walk round the park');
@@ -127,18 +161,33 @@ test('people can ask to be put in touch themselves, and consent is required', as
   await ready(page, info);
   await expectNoHorizontalScroll(page);
   await expectAccessible(page);
+  await expect(page.getByRole('heading', { level: 2, name: 'About you' })).toBeVisible();
   await page.getByLabel('Your name').fill('Walter Self');
-  await page.getByLabel('Date of birth').fill('1950-01-02');
+  await page.getByLabel('Day').fill('2');
+  await page.getByLabel('Month').fill('1');
+  await page.getByLabel('Year').fill('1950');
   await page.getByLabel('Where you live').selectOption({ label: 'Wishaw' });
   await page.getByLabel('How would you like us to contact you?').selectOption('phone');
   await page.getByLabel('Phone number').fill('01698 555 123');
-  await page.getByLabel('What matters to you?').fill('Company, and someone to help with my tablet.');
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForLoadState('load');
-  await expect(page.getByRole('alert')).toContainText('without both consents');
+  await page.getByLabel('What matters to you?').fill('Company, and someone to help with my tablet.');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForLoadState('load');
+  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await expect(page.getByLabel('Notes for whoever visits (optional)')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForLoadState('load');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForLoadState('load');
+  await expect(page.getByRole('alert')).toContainText('Tick to say you agree to be referred');
   await expectAccessible(page);
   await page.getByLabel('I agree to be referred to the time bank.').check();
   await page.getByLabel("I agree that the time bank's community builders for my area may see these details.").check();
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForLoadState('load');
+  await expect(page.getByText('Step 5 of 5')).toBeVisible();
+  await expect(page.getByText('2 January 1950')).toBeVisible();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Thank you');
 });

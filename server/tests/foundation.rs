@@ -359,7 +359,7 @@ async fn builders_see_only_the_members_they_look_after() {
     let (_, _) = app.make_user(Actor::Resident).await; // Airdrie
     let (_, _) = app.make_user(Actor::WishawResident).await;
     let names = |r: common::Resp| -> Vec<String> {
-        r.json().as_array().unwrap().iter().map(|m| m["display_name"].as_str().unwrap().to_string()).collect()
+        r.json()["rows"].as_array().unwrap().iter().map(|m| m["display_name"].as_str().unwrap().to_string()).collect()
     };
     let mut airdrie = app.as_actor(Actor::AirdrieBuilder).await;
     let seen = names(airdrie.call("community_members", &[]).await);
@@ -523,4 +523,38 @@ fn first_pages_of_servers_starting_side_by_side_are_all_answered() {
             assert!(stalled.is_empty(), "round {round}, server {i}: never answered: {stalled:?}");
         }
     }
+}
+
+/// Finding a member by typing: part of a name, an email or a phone number; only the members
+/// the builder looks after; wildcards taken literally; residents may not search.
+#[tokio::test]
+async fn builders_find_members_by_name_email_or_phone_within_their_scope() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_email) = app.make_user(Actor::Resident).await; // Airdrie, named "resident"
+    let _ = app.make_user(Actor::WishawResident).await;
+    let _ = app.make_user(Actor::Pending).await;
+    sqlx::query("UPDATE users SET phone = '07700900123' WHERE id = $1").bind(&ann).execute(&app.state.db.pool).await.unwrap();
+    let names = |r: common::Resp| -> Vec<String> {
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json().as_array().unwrap().iter().map(|h| h["display_name"].as_str().unwrap().to_string()).collect()
+    };
+    let mut airdrie = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(names(airdrie.call("find_members", &[("q", "RESID")]).await), vec!["resident"]);
+    assert_eq!(names(airdrie.call("find_members", &[("q", &ann_email[..14])]).await), vec!["resident"]);
+    assert_eq!(names(airdrie.call("find_members", &[("q", "+44 7700 900 123")]).await), vec!["resident"]);
+    assert_eq!(names(airdrie.call("find_members", &[("q", "900123")]).await), vec!["resident"]);
+    assert!(names(airdrie.call("find_members", &[("q", "res%nt")]).await).is_empty(), "% is a character, not a wildcard");
+    assert!(names(airdrie.call("find_members", &[("q", "res_dent")]).await).is_empty(), "_ is a character, not a wildcard");
+    assert!(names(airdrie.call("find_members", &[("q", "wishaw")]).await).is_empty(), "another area's member");
+    assert!(names(airdrie.call("find_members", &[("q", "pending")]).await).is_empty(), "waiting members cannot be chosen");
+    let mut network = app.as_actor(Actor::NetworkBuilder).await;
+    let seen = names(network.call("find_members", &[("q", "resident")]).await);
+    assert!(seen.contains(&"resident".to_string()) && seen.contains(&"wishaw-resident".to_string()), "{seen:?}");
+    // The members page searches the same way and counts what it found.
+    let r = airdrie.call("community_members", &[("q", "resid")]).await;
+    assert_eq!((r.json()["total"].as_i64(), r.json()["rows"].as_array().map(|a| a.len())), (Some(1), Some(1)), "{}", r.body);
+    let r = airdrie.call("community_members", &[("q", "pend")]).await;
+    assert_eq!(r.json()["waiting"].as_i64(), Some(1), "{}", r.body);
+    let mut resident = app.as_actor(Actor::Resident).await;
+    assert_eq!(resident.call("find_members", &[("q", "resid")]).await.status, 403);
 }

@@ -445,3 +445,43 @@ async fn sixty_four_clients_through_two_servers_keep_every_invariant() {
     }
     assert!(acked.len() > 500, "most requests should succeed: {}", acked.len());
 }
+
+/// A builder records hours for members found by typing: a name two people share comes back
+/// as a choice between them (with nothing typed lost), and the one chosen is recorded.
+#[tokio::test]
+async fn members_found_by_typing_are_chosen_between_when_a_name_is_shared() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_email) = app.make_user(Actor::Resident).await; // both named "resident"
+    let (bob, _) = app.make_user(Actor::Resident).await;
+    let (_, builder_email) = app.make_user(Actor::AirdrieBuilder).await;
+    let mut b = sign_in(&app, &builder_email).await;
+    let form = |giver: &str, pick: &str, tid: &str| {
+        vec![
+            ("transfer_id".to_string(), tid.to_string()),
+            ("giver".into(), giver.to_string()),
+            ("giver_pick".into(), pick.to_string()),
+            ("receiver1".into(), bob.clone()),
+            ("hours".into(), "1".into()),
+            ("minutes".into(), "".into()),
+            ("memo".into(), "Lift to the clinic".into()),
+        ]
+    };
+    let id = tid();
+    let r = call(&mut b, form("Resident", "", &id)).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("2 members match") && r.body.contains(&ann) && r.body.contains(&ann_email), "{}", r.body);
+    assert!(r.body.contains("Lift to the clinic"), "what was typed comes back: {}", r.body);
+    let r = call(&mut b, form("nobody-of-that-name", "", &id)).await;
+    assert!(r.status == 422 && r.body.contains("No member here matches"), "{}", r.body);
+    let r = call(&mut b, form("Resident", &ann, &id)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!((app.balance(&ann).await, app.balance(&bob).await), (60, -60));
+    // An email typed in full names one person.
+    let r = call(&mut b, form(&ann_email, "", &tid())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.balance(&ann).await, 120);
+}
+
+async fn call(b: &mut Client, form: Vec<(String, String)>) -> common::Resp {
+    b.call("record_hours", &form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await
+}

@@ -176,7 +176,7 @@ pub fn TwoStepPage() -> impl IntoView {
     view! {
         <Title text="Two-step sign-in"/>
         <h1>"Two-step sign-in"</h1>
-        <Loaded data=data children=move |d| {
+        <Loaded titled=true data=data children=move |d| {
             let notice = match done.as_deref() {
                 Some("on") => Some("Two-step sign-in is on. From now on you will be asked for a code when you sign in."),
                 Some("off") => Some("Two-step sign-in is off."),

@@ -122,6 +122,7 @@ pub async fn member_record(user_id: String) -> Result<MemberRecordView, AppError
                 user_id,
                 name: place.name,
                 email: place.email,
+                phone: place.phone,
                 locality: place.locality_name,
                 status: place.status,
                 status_reason: place.status_reason,
@@ -297,10 +298,17 @@ pub async fn add_member_note(user_id: String, body: String) -> Result<(), AppErr
     )
 }
 
-/// Assisted joining: a builder signs up someone with no email or phone (the person agreed on
-/// a paper form). They cannot sign in; builders record their exchanges for them.
+/// Assisted joining: a builder signs up someone with no email or smartphone (the person
+/// agreed on a paper form). They cannot sign in; builders record their exchanges for them,
+/// finding them by name or by the phone number kept here.
 #[server(endpoint = "assisted_join")]
-pub async fn assisted_join(display_name: String, locality: String, about: String, paper_consent: Option<String>) -> Result<(), AppError> {
+pub async fn assisted_join(
+    display_name: String,
+    locality: String,
+    about: String,
+    phone: Option<String>,
+    paper_consent: Option<String>,
+) -> Result<(), AppError> {
     finish(
         async {
             let st = state()?;
@@ -312,9 +320,15 @@ pub async fn assisted_join(display_name: String, locality: String, about: String
                     ("display_name", &display_name),
                     ("locality", &locality),
                     ("about", &about),
+                    ("phone", phone.as_deref().unwrap_or("")),
                     ("paper_consent", paper_consent.as_deref().unwrap_or("")),
                 ],
             );
+            let phone = phone.unwrap_or_default();
+            let digits = crate::networks::find::phone_digits(&phone).len();
+            if !phone.trim().is_empty() && (!(7..=15).contains(&digits) || phone.chars().any(|c| c.is_alphabetic())) {
+                problem.push("phone", "Enter a phone number like 01236 123456 or 07700 900123, or leave it empty.");
+            }
             let name = crate::auth::domain::DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();
             let network = crate::networks::store::locality_network(&st.db, &locality).await?;
             match &network {
@@ -335,7 +349,7 @@ pub async fn assisted_join(display_name: String, locality: String, about: String
             use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
             let user_id = create_member(
                 &mut tx,
-                &NewAccount { display_name: name.as_str(), email: None, password_hash: None },
+                &NewAccount { display_name: name.as_str(), phone: phone.trim(), ..Default::default() },
                 &NewMembership {
                     network_id: &network_id,
                     locality_id: &locality,

@@ -104,6 +104,8 @@ pub struct MemberRecordView {
     pub user_id: String,
     pub name: String,
     pub email: Option<String>,
+    /// Digits, '' when not known.
+    pub phone: String,
     pub locality: String,
     pub status: MembershipStatus,
     pub status_reason: String,

@@ -166,6 +166,72 @@ pub fn Select(
     }
 }
 
+/// A member found by typing part of their name, email or phone number, where a drop-down
+/// of the whole network would not do. The server reads the box (`networks::read_member`);
+/// when it matched several people they come back as choices under it, so it works without
+/// JavaScript. With JavaScript, `/find-member.js` (about 2 KiB) suggests members as one
+/// types and sends the one chosen as `{name}_pick`.
+#[component]
+pub fn MemberField(
+    label: &'static str,
+    name: &'static str,
+    problem: FormProblem,
+    #[prop(default = "Type part of their name, email or phone number.")] hint: &'static str,
+    /// May be left empty.
+    #[prop(optional)]
+    optional: bool,
+    /// The server function suggestions come from.
+    #[prop(default = "/api/find_members")]
+    find: &'static str,
+    /// Other fields sent with each search, as a query string ("locality=…").
+    #[prop(optional)]
+    find_with: Option<String>,
+) -> impl IntoView {
+    let typed = problem.value_for(name).unwrap_or_default();
+    let choices = problem.choices_for(name);
+    let pick = format!("{name}_pick");
+    let chrome = Chrome::new(name, &problem, Some(hint));
+    let (invalid, described) = (chrome.invalid, chrome.described.clone());
+    view! {
+        <div class="field member-field" class:has-error=invalid>
+            {chrome.render(label)}
+            <input
+                id=name
+                name=name
+                type="text"
+                value=typed
+                autocomplete="off"
+                spellcheck="false"
+                required=!optional
+                data-find=find
+                data-find-with=find_with
+                data-pick=pick.clone()
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described
+            />
+            {if choices.is_empty() {
+                view! { <input type="hidden" name=pick value=""/> }.into_any()
+            } else {
+                view! {
+                    <fieldset class="field member-choices">
+                        <legend>"Which one do you mean?"</legend>
+                        {choices.into_iter().enumerate().map(|(i, (id, text))| {
+                            let input_id = format!("{pick}-{i}");
+                            view! {
+                                <div class="radio">
+                                    <input type="radio" id=input_id.clone() name=pick.clone() value=id/>
+                                    <label for=input_id>{text}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                }.into_any()
+            }}
+            <script type="module" src="/find-member.js"></script>
+        </div>
+    }
+}
+
 /// A labelled box for a few lines of text.
 #[component]
 pub fn TextArea(
@@ -179,8 +245,11 @@ pub fn TextArea(
     /// Where a page holds the same field in several forms, each but one needs its own id.
     #[prop(optional)]
     id: Option<String>,
+    /// The text when the form is first shown (what was typed after a failed post wins).
+    #[prop(optional)]
+    value: Option<String>,
 ) -> impl IntoView {
-    let value = textarea_text(&problem.value_for(name).unwrap_or_default());
+    let value = textarea_text(&problem.value_for(name).or(value).unwrap_or_default());
     let id = id.unwrap_or_else(|| name.to_string());
     let chrome = Chrome::with_id(name, id.clone(), &problem, hint);
     let (invalid, described) = (chrome.invalid, chrome.described.clone());
@@ -245,6 +314,52 @@ pub fn DurationField(
                     <label for="minutes">"Minutes"</label>
                     <input id="minutes" name="minutes" type="text" inputmode="numeric" size="3" value=minutes autocomplete="off"/>
                 </div>
+            </div>
+        </fieldset>
+    }
+}
+
+/// A date a person knows by heart (a date of birth) as three boxes, day, month and year,
+/// as GOV.UK asks for it: a phone's date picker is slow for a year long past, and its
+/// format differs from phone to phone. Posts `{prefix}_day`, `_month`, `_year`; its
+/// problem is reported under `field`, whose id the first box carries.
+#[component]
+pub fn DateParts(
+    legend: &'static str,
+    field: &'static str,
+    prefix: &'static str,
+    problem: FormProblem,
+    #[prop(optional)] hint: Option<&'static str>,
+    /// (day, month, year) when the form is first shown.
+    #[prop(optional)]
+    value: Option<[String; 3]>,
+) -> impl IntoView {
+    let error = problem.message_for(field);
+    let invalid = error.is_some();
+    let hint_id = format!("{field}-hint");
+    let error_id = format!("{field}-error");
+    let described: Vec<String> = [hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())].into_iter().flatten().collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let value = value.unwrap_or_default();
+    let parts = [("day", "Day", 2u32), ("month", "Month", 2), ("year", "Year", 4)];
+    view! {
+        <fieldset class="field date-parts" class:has-error=invalid role="group" aria-describedby=described>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <div class="date-boxes">
+                {parts.into_iter().enumerate().map(|(i, (part, label, size))| {
+                    let name = format!("{prefix}_{part}");
+                    let id = if i == 0 { field.to_string() } else { name.clone() };
+                    let shown = problem.value_for(&name).unwrap_or_else(|| value[i].clone());
+                    view! {
+                        <div class=format!("date-{part}")>
+                            <label for=id.clone()>{label}</label>
+                            <input id=id name=name type="text" inputmode="numeric" maxlength=size value=shown
+                                autocomplete="off" aria-invalid=invalid.then_some("true")/>
+                        </div>
+                    }
+                }).collect_view()}
             </div>
         </fieldset>
     }

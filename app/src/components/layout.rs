@@ -159,14 +159,19 @@ pub fn NotFound() -> impl IntoView {
 
 /// A page that needs someone signed in, shown to a visitor.
 #[component]
-pub fn SignInPrompt() -> impl IntoView {
+pub fn SignInPrompt(
+    /// The page shows its own `<h1>`: this is a second-level heading under it.
+    #[prop(optional)]
+    titled: bool,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::platform::request::set_page_status(401);
     // Both ways bring them back here afterwards.
     use crate::components::url::then_back_here;
+    let heading = if titled { view! { <h2>"Please sign in"</h2> }.into_any() } else { view! { <h1>"Please sign in"</h1> }.into_any() };
     view! {
         <Title text="Please sign in"/>
-        <h1>"Please sign in"</h1>
+        {heading}
         <p>"You need to sign in to see this page."</p>
         <p class="actions">
             <a href=then_back_here("/sign-in") class="button primary">"Sign in"</a>
@@ -177,20 +182,26 @@ pub fn SignInPrompt() -> impl IntoView {
 
 /// Shows an error that stopped a page loading, with the right status.
 #[component]
-pub fn PageError(error: crate::error::AppError) -> impl IntoView {
+pub fn PageError(
+    error: crate::error::AppError,
+    /// The page already shows its own `<h1>`: the error is a second-level heading under it.
+    #[prop(optional)]
+    titled: bool,
+) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::platform::request::set_page_status(error.status());
     if error == crate::error::AppError::Unauthenticated {
-        return view! { <SignInPrompt/> }.into_any();
+        return view! { <SignInPrompt titled=titled/> }.into_any();
     }
     let title = match error.status() {
         403 => "Not available to you",
         404 => "Not found",
         _ => "Something went wrong",
     };
+    let heading = if titled { view! { <h2>{title}</h2> }.into_any() } else { view! { <h1>{title}</h1> }.into_any() };
     view! {
         <Title text=title/>
-        <h1>{title}</h1>
+        {heading}
         <p role="alert">{error.to_string()}</p>
         <p><a href="/home" class="button">"Go to your home page"</a></p>
     }
@@ -205,7 +216,13 @@ pub fn PageError(error: crate::error::AppError) -> impl IntoView {
 /// view! { <Title text="Exchange"/> <Loaded data=data let:exchange> … </Loaded> }
 /// ```
 #[component]
-pub fn Loaded<T, V, F>(data: Resource<Result<T, crate::error::AppError>>, children: F) -> impl IntoView
+pub fn Loaded<T, V, F>(
+    data: Resource<Result<T, crate::error::AppError>>,
+    children: F,
+    /// The page shows its own `<h1>` above this (an error is then an `<h2>` under it).
+    #[prop(optional)]
+    titled: bool,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
@@ -219,7 +236,7 @@ where
                 Suspend::new(async move {
                     match data.await {
                         Ok(value) => children(value).into_any(),
-                        Err(error) => view! { <PageError error=error/> }.into_any(),
+                        Err(error) => view! { <PageError error=error titled=titled/> }.into_any(),
                     }
                 })
             }}

@@ -61,7 +61,7 @@ pub async fn create_admin(db: &Db, email: &str, display_name: &str, password: &s
     let (user_id, new) = match existing {
         Some(account) => (account.id, false),
         None => {
-            let account = NewAccount { display_name, email: Some(email.as_str()), password_hash: Some(&hash) };
+            let account = NewAccount { display_name, email: Some(email.as_str()), password_hash: Some(&hash), ..Default::default() };
             (insert_account(&mut tx, &account).await?, true)
         }
     };

@@ -120,7 +120,8 @@ async fn seed_locality(tx: &mut Transaction<'_, Any>, hash: &str, people: &mut P
 /// An account made `days_ago`, its email confirmed then; returns (id, email).
 async fn add_user(tx: &mut Transaction<'_, Any>, hash: &str, name: &str, admin: bool, days_ago: i64) -> Result<(String, String), AppError> {
     let email = email_for(name);
-    let id = insert_account(tx, &NewAccount { display_name: name, email: Some(&email), password_hash: Some(hash) }).await?;
+    let id = insert_account(tx, &NewAccount { display_name: name, email: Some(&email), password_hash: Some(hash), ..Default::default() })
+        .await?;
     store::confirm_and_backdate_account(tx, &id, now() - days_ago * DAY, admin).await?;
     Ok((id, email))
 }
@@ -139,7 +140,7 @@ async fn add_member(
     let email = email_for(name);
     let id = create_member(
         tx,
-        &NewAccount { display_name: name, email: Some(&email), password_hash: Some(hash) },
+        &NewAccount { display_name: name, email: Some(&email), password_hash: Some(hash), ..Default::default() },
         &NewMembership {
             network_id: &people.network_id,
             locality_id: &people.locality_ids[locality],

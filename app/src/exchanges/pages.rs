@@ -316,7 +316,7 @@ pub fn MyExchangesPage() -> impl IntoView {
     view! {
         <Title text="My exchanges"/>
         <h1>"My exchanges"</h1>
-        <Loaded data=data children=|rows| {
+        <Loaded titled=true data=data children=|rows| {
             if rows.is_empty() {
                 return view! {
                     <p>"No exchanges yet. Find something in "<a href="/listings">"offers and requests"</a>" and get in touch."</p>

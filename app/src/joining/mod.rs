@@ -173,7 +173,7 @@ async fn make_account(
     }
     let user_id = create_member(
         &mut tx,
-        &NewAccount { display_name: joiner.name.as_str(), email: Some(email), password_hash: Some(&hash) },
+        &NewAccount { display_name: joiner.name.as_str(), email: Some(email), password_hash: Some(&hash), ..Default::default() },
         &NewMembership {
             network_id: &joiner.network_id,
             locality_id: &joiner.locality,

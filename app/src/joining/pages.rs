@@ -24,7 +24,7 @@ pub fn JoinPage() -> impl IntoView {
         {invite.is_some().then(|| view! {
             <Notice>"Your community builder invited you: once you join you can start straight away, no need to wait for approval."</Notice>
         })}
-        <Loaded data=choices children=move |networks| {
+        <Loaded titled=true data=choices children=move |networks| {
             let (error, problem, invite, next) = (error.clone(), problem.clone(), invite.clone(), next.clone());
             let groups = networks
                 .into_iter()

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The builders' hours page: pool, network account, organisations, members to pick.
+/// The builders' hours page: pool, network account, organisations.
 #[server(endpoint = "community_hours")]
 pub async fn community_hours() -> Result<CommunityHoursView, AppError> {
     finish(
@@ -15,16 +15,8 @@ pub async fn community_hours() -> Result<CommunityHoursView, AppError> {
             let (network, whole) = crate::networks::store::builder_network(&st.db, &viewer, None).await?;
             let (network_minutes, pool_minutes) = queries::network_balances(&st.db, &network).await?;
             let organisations = queries::organisation_accounts(&st.db, &network).await?;
-            let mut members = vec![];
-            if whole {
-                members = picks(queries::members_for_picking(&st.db, &network, None).await?);
-            } else {
-                for s in viewer.builder_of.iter().filter(|s| s.network_id == network) {
-                    members.extend(picks(queries::members_for_picking(&st.db, &network, s.locality_id.as_deref()).await?));
-                }
-            }
             let network_name = store::reads::network_name(&st.db, &network).await?;
-            Ok(CommunityHoursView { network_name, pool_minutes, network_minutes, organisations, members, whole_network: whole })
+            Ok(CommunityHoursView { network_name, pool_minutes, network_minutes, organisations, whole_network: whole })
         }
         .await,
     )
@@ -33,7 +25,12 @@ pub async fn community_hours() -> Result<CommunityHoursView, AppError> {
 /// A whole-network builder opens an account for an organisation (a care home, a charity,
 /// a community group) and names a member to act for it.
 #[server(endpoint = "add_organisation_account")]
-pub async fn add_organisation_account(name: String, kind: String, named_member: String) -> Result<(), AppError> {
+pub async fn add_organisation_account(
+    name: String,
+    kind: String,
+    named_member: String,
+    named_member_pick: Option<String>,
+) -> Result<(), AppError> {
     finish(
         async {
             let st = state()?;
@@ -51,14 +48,21 @@ pub async fn add_organisation_account(name: String, kind: String, named_member: 
             if kind.is_empty() || kind.chars().count() > 60 {
                 problem.push("org_kind", "Say what kind of organisation it is, for example \"Care home\".");
             }
-            if named_member.is_empty() {
-                problem.push("named_member", "Choose the member who will act for it.");
-            }
+            let within =
+                crate::networks::store::Within { builder: Some(&viewer), network: Some(&network), active_only: true, ..Default::default() };
+            let member = crate::networks::read_member(
+                &st.db,
+                &within,
+                &mut problem,
+                "named_member",
+                &named_member,
+                named_member_pick.as_deref(),
+                Some("Type the name of the member who will act for it."),
+            )
+            .await?;
             problem.clone().into_result()?;
-            let (member_network, member_locality, _) = member_in_scope(&st, &viewer, &named_member).await?;
-            if member_network != network {
-                return Err(AppError::invalid("named_member", "Choose a member of this time bank."));
-            }
+            let member = member.ok_or_else(|| crate::error::unexpected("organisation: member missing"))?;
+            let (named_member, member_locality) = (member.hit.user_id, member.locality_id);
             let audit = AuditEntry::new(&viewer.user_id, AuditAction::OrganisationAccount)
                 .on_member(&network, &member_locality, &named_member)
                 .change("", format!("{name} ({kind}), acted for by this member"));
@@ -87,8 +91,7 @@ pub async fn organisation_hours(organisation_id: String, page: Option<u32>) -> R
                 PER_PAGE,
             )
             .await?;
-            let members = picks(queries::members_for_picking(&st.db, &network, None).await?);
-            Ok(OrganisationHoursView { organisation: org, summary, members })
+            Ok(OrganisationHoursView { organisation: org, summary })
         }
         .await,
     )
@@ -122,6 +125,7 @@ pub async fn organisation_gives(
     transfer_id: String,
     organisation_id: String,
     user_id: String,
+    user_id_pick: Option<String>,
     hours: String,
     minutes: String,
     memo: String,
@@ -139,12 +143,20 @@ pub async fn organisation_gives(
             if memo.is_empty() {
                 problem.push("memo", "Say what the help was, for example \"Tea and chat with residents\".");
             }
-            let member = if user_id.is_empty() { None } else { queries::member_place(&st.db, &user_id).await? };
-            let active = !user_id.is_empty() && queries::is_active_member(&st.db, &network, &user_id).await?;
-            match &member {
-                _ if user_id == viewer.user_id => problem.push("user_id", "You cannot give the organisation's hours to yourself."),
-                Some((n, _, _)) if *n == network && active => {}
-                _ => problem.push("user_id", "Choose the member who helped."),
+            let within = crate::networks::store::Within { network: Some(&network), active_only: true, ..Default::default() };
+            let member = crate::networks::read_member(
+                &st.db,
+                &within,
+                &mut problem,
+                "user_id",
+                &user_id,
+                user_id_pick.as_deref(),
+                Some("Type the name of the member who helped."),
+            )
+            .await?;
+            let user_id = member.map(|m| m.hit.user_id).unwrap_or_default();
+            if user_id == viewer.user_id {
+                problem.push("user_id", "You cannot give the organisation's hours to yourself.");
             }
             problem.clone().into_result()?;
             let amount = amount.ok_or_else(|| crate::error::unexpected("org: amount missing"))?;
@@ -159,6 +171,25 @@ pub async fn organisation_gives(
             apply_or_explain(&st, t, problem).await?;
             leptos_axum::redirect(&format!("/hours/organisations/{organisation_id}?done=given"));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Suggestions as someone named for an organisation types the name of a member who helped:
+/// active members of its time bank, names and areas only.
+#[server(endpoint = "organisation_find_members")]
+pub async fn organisation_find_members(organisation_id: String, q: String) -> Result<Vec<crate::networks::find::MemberHit>, AppError> {
+    finish(
+        async {
+            use crate::networks::find::{MemberSearch, MOST_CHOICES};
+            let st = state()?;
+            let viewer = signed_in().await?;
+            let (network, _) = organisation_for(&st, &viewer, &organisation_id).await?;
+            let Some(search) = MemberSearch::parse(&q) else { return Ok(vec![]) };
+            let within = crate::networks::store::Within { network: Some(&network), active_only: true, ..Default::default() };
+            let found = crate::networks::store::find_members(&st.db, &within, Some(&search), MOST_CHOICES as i64, 0).await?;
+            Ok(found.into_iter().map(|f| f.hit).collect())
         }
         .await,
     )

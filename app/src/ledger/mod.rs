@@ -126,14 +126,6 @@ pub struct MemberHoursView {
     pub pool_minutes: i64,
 }
 
-/// A member to pick in a builder's form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Pick {
-    pub id: String,
-    pub name: String,
-    pub locality: String,
-}
-
 /// The builders' hours page: the pool, the network account, organisations and members.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommunityHoursView {
@@ -141,7 +133,6 @@ pub struct CommunityHoursView {
     pub pool_minutes: i64,
     pub network_minutes: i64,
     pub organisations: Vec<OrgAccount>,
-    pub members: Vec<Pick>,
     /// May this builder act for the whole network (organisation accounts)?
     pub whole_network: bool,
 }
@@ -151,7 +142,6 @@ pub struct CommunityHoursView {
 pub struct OrganisationHoursView {
     pub organisation: OrgAccount,
     pub summary: AccountSummary,
-    pub members: Vec<Pick>,
 }
 
 /// The transfer a builder is about to reverse, for the confirmation page.
@@ -304,11 +294,6 @@ async fn member_in_scope(st: &AppState, viewer: &Viewer, user_id: &str) -> Resul
     };
     require_builder_for(viewer, &network, &locality)?;
     Ok((network, locality, name))
-}
-
-#[cfg(feature = "ssr")]
-fn picks(rows: Vec<(String, String, String)>) -> Vec<Pick> {
-    rows.into_iter().map(|(id, name, locality)| Pick { id, name, locality }).collect()
 }
 
 /// Gives a new member the network's welcome hours, once (the transfer id is fixed per

@@ -5,10 +5,10 @@
 use super::domain::{Minutes, TransferKind};
 use super::{
     community_hours, fresh_transfer_id, member_hours, my_hours, organisation_hours, transfer_for_reversal, AccountSummary,
-    AddOrganisationAccount, AdjustBalance, DonateToPool, GrantFromPool, OrganisationGives, Pick, RecordHours, ReverseTransfer,
-    SetAccountLimits, StatementLine,
+    AddOrganisationAccount, AdjustBalance, DonateToPool, GrantFromPool, OrganisationGives, RecordHours, ReverseTransfer, SetAccountLimits,
+    StatementLine,
 };
-use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
+use crate::components::forms::{last_error, problem_of, DurationField, ErrorSummary, Field, MemberField, Notice, Select, TextArea};
 use crate::components::layout::Loaded;
 use crate::components::url::{param, query};
 use crate::util::format_date;
@@ -32,22 +32,6 @@ fn limits_text(s: &AccountSummary) -> String {
         (Some(_), None) => "The balance cannot go below zero.".into(),
         _ => "No limits apply.".into(),
     }
-}
-
-/// Members grouped by area, for pick lists.
-fn groups(members: &[Pick]) -> Vec<(String, Vec<(String, String)>)> {
-    let mut out: Vec<(String, Vec<(String, String)>)> = vec![];
-    let mut sorted: Vec<&Pick> = members.iter().collect();
-    sorted.sort_by(|a, b| (&a.locality, &a.name).cmp(&(&b.locality, &b.name)));
-    for m in sorted {
-        if out.last().map(|(l, _)| l != &m.locality).unwrap_or(true) {
-            out.push((m.locality.clone(), vec![]));
-        }
-        if let Some((_, v)) = out.last_mut() {
-            v.push((m.id.clone(), m.name.clone()));
-        }
-    }
-    out
 }
 
 /// The balance at the top of a statement page.
@@ -258,7 +242,8 @@ pub fn OrganisationPage() -> impl IntoView {
                     <ActionForm action=action attr:class="stack" attr:novalidate=true>
                         <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
                         <input type="hidden" name="organisation_id" value=d.organisation.id.clone()/>
-                        <Select label="Who helped?" name="user_id" problem=problem.clone() groups=groups(&d.members)/>
+                        <MemberField label="Who helped?" name="user_id" problem=problem.clone() hint="Type part of their name."
+                            find="/api/organisation_find_members" find_with=format!("organisation_id={}", d.organisation.id)/>
                         <DurationField problem=problem.clone()/>
                         <Field label="What was the help?" name="memo" problem=problem.clone() hint="For example: Tea and a chat with residents."/>
                         <button type="submit" class="button primary">"Give the hours"</button>
@@ -287,8 +272,6 @@ pub fn CommunityHoursPage() -> impl IntoView {
             let org_error = org_error.clone();
             let p = problem_of(&record_error);
             let op = problem_of(&org_error);
-            let member_groups = groups(&d.members);
-            let org_groups = member_groups.clone();
             view! {
                 <h1>"Hours in "{d.network_name.clone()}</h1>
                 <Done/>
@@ -303,14 +286,12 @@ pub fn CommunityHoursPage() -> impl IntoView {
                     <ErrorSummary error=record_error/>
                     <ActionForm action=record attr:class="stack" attr:novalidate=true>
                         <input type="hidden" name="transfer_id" value=fresh_transfer_id()/>
-                        <Select label="Who gave the help?" name="giver" problem=p.clone() groups=member_groups.clone()/>
-                        <Select label="Who received it?" name="receiver1" problem=p.clone() groups=member_groups.clone()/>
-                        <Select label="Anyone else who received help in the same session? (optional)" name="receiver2" problem=p.clone()
-                            groups=member_groups.clone() empty_choice="Nobody else"/>
-                        <Select label="And another? (optional)" name="receiver3" problem=p.clone()
-                            groups=member_groups.clone() empty_choice="Nobody else"/>
-                        <Select label="And another? (optional)" name="receiver4" problem=p.clone()
-                            groups=member_groups.clone() empty_choice="Nobody else"/>
+                        <MemberField label="Who gave the help?" name="giver" problem=p.clone()/>
+                        <MemberField label="Who received it?" name="receiver1" problem=p.clone()/>
+                        <MemberField label="Anyone else who received help in the same session? (optional)" name="receiver2"
+                            problem=p.clone() optional=true/>
+                        <MemberField label="And another? (optional)" name="receiver3" problem=p.clone() optional=true/>
+                        <MemberField label="And another? (optional)" name="receiver4" problem=p.clone() optional=true/>
                         <DurationField problem=p.clone() legend="How long, for each person?"
                             hint="In a group session each person receives this much, and the giver earns it once for each."/>
                         <Field label="What was the help?" name="memo" problem=p.clone() hint="For example: Shopping trip."/>
@@ -343,7 +324,7 @@ pub fn CommunityHoursPage() -> impl IntoView {
                         <ActionForm action=add_org attr:class="stack" attr:novalidate=true>
                             <Field label="Organisation name" name="org_name" problem=op.clone()/>
                             <Field label="What kind of organisation?" name="org_kind" problem=op.clone() hint="For example: Care home, Charity, Community group."/>
-                            <Select label="Who acts for it?" name="named_member" problem=op.clone() groups=org_groups.clone()/>
+                            <MemberField label="Who acts for it?" name="named_member" problem=op.clone()/>
                             <button type="submit" class="button">"Open the account"</button>
                         </ActionForm>
                     })}

@@ -3,9 +3,7 @@
 //! (entries, with the running balance each one left), never from a second copy; the SQL is
 //! in `store::reads`, this module puts the pieces together.
 
-pub use super::store::reads::{
-    help_totals, is_active_member, limit_changes, member_place, member_places, members_for_picking, network_balances,
-};
+pub use super::store::reads::{help_totals, is_active_member, limit_changes, member_place, member_places, network_balances};
 
 use super::domain::{effective_limits, TransferKind};
 use super::store::{reads, AccountRef};

@@ -3,6 +3,8 @@
 
 #[allow(unused_imports)]
 use super::*;
+#[cfg(feature = "ssr")]
+use crate::networks::read_member;
 
 /// A member gives some of their hours to the community pool.
 #[server(endpoint = "donate_to_pool")]
@@ -41,10 +43,15 @@ pub async fn donate_to_pool(transfer_id: String, hours: String, minutes: String,
 pub async fn record_hours(
     transfer_id: String,
     giver: String,
+    giver_pick: Option<String>,
     receiver1: String,
+    receiver1_pick: Option<String>,
     receiver2: Option<String>,
+    receiver2_pick: Option<String>,
     receiver3: Option<String>,
+    receiver3_pick: Option<String>,
     receiver4: Option<String>,
+    receiver4_pick: Option<String>,
     hours: String,
     minutes: String,
     memo: String,
@@ -57,7 +64,7 @@ pub async fn record_hours(
             crate::networks::domain::require_some_builder(&viewer)?;
             let happened = happened_on.unwrap_or_default();
             check_transfer_id(&transfer_id)?;
-            let others = [&receiver2, &receiver3, &receiver4];
+            let others = [(&receiver2, &receiver2_pick), (&receiver3, &receiver3_pick), (&receiver4, &receiver4_pick)];
             let mut problem = FormProblem::new()
                 .keep("giver", &giver)
                 .keep("receiver1", &receiver1)
@@ -65,20 +72,37 @@ pub async fn record_hours(
                 .keep("minutes", &minutes)
                 .keep("memo", &memo)
                 .keep("happened_on", &happened);
-            for (i, r) in others.iter().enumerate() {
+            for (i, (r, _)) in others.iter().enumerate() {
                 problem = problem.keep(&format!("receiver{}", i + 2), r.as_deref().unwrap_or(""));
             }
+            // Each person is found by what the builder typed (or chose from the suggestions).
+            let within = crate::networks::store::Within { builder: Some(&viewer), active_only: true, ..Default::default() };
+            let db = &st.db;
+            let found = |f: Option<crate::networks::store::FoundMember>| f.map(|f| f.hit.user_id);
+            let giver = found(
+                read_member(db, &within, &mut problem, "giver", &giver, giver_pick.as_deref(), Some("Type the name of who gave the help."))
+                    .await?,
+            );
             let mut receivers: Vec<String> = vec![];
-            if receiver1.is_empty() {
-                problem.push("receiver1", "Choose who received the help.");
-            } else {
-                receivers.push(receiver1.clone());
+            let first = read_member(
+                db,
+                &within,
+                &mut problem,
+                "receiver1",
+                &receiver1,
+                receiver1_pick.as_deref(),
+                Some("Type the name of who received the help."),
+            )
+            .await?;
+            receivers.extend(found(first));
+            for (field, (typed, pick)) in ["receiver2", "receiver3", "receiver4"].into_iter().zip(others) {
+                let typed = typed.as_deref().unwrap_or("");
+                receivers.extend(found(read_member(db, &within, &mut problem, field, typed, pick.as_deref(), None).await?));
             }
-            receivers.extend(others.iter().filter_map(|r| r.as_ref().filter(|r| !r.is_empty()).cloned()));
-            if giver.is_empty() {
-                problem.push("giver", "Choose who gave the help.");
-            } else if receivers.contains(&giver) {
-                problem.push("giver", "Someone cannot give help to themselves.");
+            if let Some(g) = &giver {
+                if receivers.contains(g) {
+                    problem.push("giver", "Someone cannot give help to themselves.");
+                }
             }
             let mut sorted = receivers.clone();
             sorted.sort();
@@ -86,6 +110,7 @@ pub async fn record_hours(
             if sorted.len() != receivers.len() {
                 problem.push("receiver1", "Each person can be chosen once.");
             }
+            let giver = giver.unwrap_or_default();
             let amount = read_amount(&mut problem, &hours, &minutes);
             let memo = read_memo(&mut problem, &memo);
             if memo.is_empty() {

@@ -86,7 +86,7 @@ pub fn ListingsPage() -> impl IntoView {
     view! {
         <Title text="Offers and requests"/>
         <h1>"Offers and requests"</h1>
-        <Loaded data=data children=|v| view! {
+        <Loaded titled=true data=data children=|v| view! {
             <BrowseActions looker=v.looker network=v.network.clone()/>
             <NetworkChoice networks=v.choose_network.clone()/>
             // Drawn by `BrowseBody` once per kept page (see `browse_listings`).
@@ -311,7 +311,7 @@ pub fn NewListingPage() -> impl IntoView {
         <Title text=title/>
         <h1>{title}</h1>
         <p class="lead">{lead}</p>
-        <Loaded data=choices children=move |c| {
+        <Loaded titled=true data=choices children=move |c| {
             let error = error.clone();
             let problem = problem_of(&error);
             let visitors_see = c.visitors_see;
@@ -341,7 +341,7 @@ pub fn EditListingPage() -> impl IntoView {
     view! {
         <Title text="Change your listing"/>
         <h1>"Change your listing"</h1>
-        <Loaded data=data children=move |(d, c)| {
+        <Loaded titled=true data=data children=move |(d, c)| {
             if !d.is_owner {
                 return view! { <PageError error=crate::error::AppError::Forbidden("Only the person who posted this can change it.".into())/> }.into_any();
             }
@@ -473,7 +473,7 @@ pub fn MyListingsPage() -> impl IntoView {
         <h1>"My listings"</h1>
         {done.map(|m| view! { <Notice>{m}</Notice> })}
         <p class="actions"><a class="button primary" href="/listings/new">"Post an offer or request"</a></p>
-        <Loaded data=data children=|cards| {
+        <Loaded titled=true data=data children=|cards| {
             if cards.is_empty() {
                 return view! { <p>"You have not posted anything yet."</p> }.into_any();
             }

@@ -4,6 +4,7 @@
 //! database; the server functions here are what pages call.
 
 pub mod domain;
+pub mod find;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -50,16 +51,142 @@ pub async fn join_choices() -> Result<Vec<NetworkChoice>, AppError> {
     crate::platform::request::finish(store::network_choices(&state.db).await)
 }
 
-/// The members a community builder looks after (site admins: everyone).
+/// One page of the members a builder looks after, found by what they typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersView {
+    pub q: String,
+    pub rows: Vec<MemberRow>,
+    /// How many match (all pages), and how many of those wait for approval.
+    pub total: i64,
+    pub waiting: i64,
+    pub page: u32,
+    pub has_more: bool,
+    /// The search was too short to look for (fewer than two letters or digits).
+    pub too_short: bool,
+}
+
+/// Members on one page of the list.
+pub const MEMBERS_PER_PAGE: i64 = 50;
+
+/// The members a community builder looks after (site admins: everyone), by name, a page
+/// at a time; with `q`, those whose name, email or phone number holds it.
 #[server(endpoint = "community_members")]
-pub async fn community_members() -> Result<Vec<MemberRow>, AppError> {
+pub async fn community_members(q: Option<String>, page: Option<u32>) -> Result<MembersView, AppError> {
     crate::platform::request::finish(
         async {
             let viewer = crate::platform::request::signed_in().await?;
             domain::require_some_builder(&viewer)?;
             let state = crate::platform::state::state()?;
-            store::members_in_scopes(&state.db, &viewer.builder_of, viewer.is_site_admin).await
+            let q = q.unwrap_or_default().trim().chars().take(100).collect::<String>();
+            let search = find::MemberSearch::parse(&q);
+            let too_short = !q.is_empty() && search.is_none();
+            let page = page.unwrap_or(1).max(1);
+            let within = store::Within { builder: Some(&viewer), ..Default::default() };
+            let (total, waiting) = store::count_members(&state.db, &within, search.as_ref()).await?;
+            let offset = (page as i64 - 1) * MEMBERS_PER_PAGE;
+            let found = if too_short {
+                vec![]
+            } else {
+                store::find_members(&state.db, &within, search.as_ref(), MEMBERS_PER_PAGE + 1, offset).await?
+            };
+            let has_more = found.len() as i64 > MEMBERS_PER_PAGE;
+            let rows = found
+                .into_iter()
+                .take(MEMBERS_PER_PAGE as usize)
+                .map(|f| MemberRow {
+                    user_id: f.hit.user_id,
+                    display_name: f.hit.display_name,
+                    locality_name: f.hit.locality_name,
+                    status: f.status,
+                    joined_at: f.joined_at,
+                })
+                .collect();
+            let (total, waiting) = if too_short { (0, 0) } else { (total, waiting) };
+            Ok(MembersView { q, rows, total, waiting, page, has_more, too_short })
         }
         .await,
     )
+}
+
+/// Suggestions as a builder types a member's name, email or phone number: active members
+/// they look after (optionally in one network or area), at most eight.
+#[server(endpoint = "find_members")]
+pub async fn find_members(q: String, network: Option<String>, locality: Option<String>) -> Result<Vec<find::MemberHit>, AppError> {
+    crate::platform::request::finish(
+        async {
+            let viewer = crate::platform::request::signed_in().await?;
+            domain::require_some_builder(&viewer)?;
+            let state = crate::platform::state::state()?;
+            let Some(search) = find::MemberSearch::parse(&q) else { return Ok(vec![]) };
+            let within = store::Within {
+                builder: Some(&viewer),
+                network: network.as_deref().filter(|n| !n.is_empty()),
+                locality: locality.as_deref().filter(|l| !l.is_empty()),
+                active_only: true,
+            };
+            let found = store::find_members(&state.db, &within, Some(&search), find::MOST_CHOICES as i64, 0).await?;
+            Ok(found.into_iter().map(|f| f.hit).collect())
+        }
+        .await,
+    )
+}
+
+/// Reads a "find a member" field of a form ([`crate::components::forms::MemberField`]):
+/// the member chosen from the suggestions or the list (`chosen`), else the one member that
+/// what was typed names. When it names none or several, says so on the field (with the
+/// several to choose from) and gives `None`. An empty field is fine when `missing` is `None`.
+#[cfg(feature = "ssr")]
+pub async fn read_member(
+    db: &crate::platform::db::Db,
+    within: &store::Within<'_>,
+    problem: &mut crate::error::FormProblem,
+    field: &str,
+    typed: &str,
+    chosen: Option<&str>,
+    missing: Option<&str>,
+) -> Result<Option<store::FoundMember>, AppError> {
+    use find::{settle, Found, MemberSearch, MOST_CHOICES};
+    let chosen = chosen.map(str::trim).filter(|c| !c.is_empty());
+    let search = match chosen {
+        Some(id) => MemberSearch { words: vec![], phone: None, area: None, exact: id.to_string() },
+        None if typed.trim().is_empty() => {
+            if let Some(m) = missing {
+                problem.push(field, m);
+            }
+            return Ok(None);
+        }
+        None => match MemberSearch::parse(typed) {
+            Some(s) => s,
+            None => {
+                problem.push(field, "Type at least two letters of their name, or their email or phone number.");
+                return Ok(None);
+            }
+        },
+    };
+    let found = store::find_members(db, within, Some(&search), MOST_CHOICES as i64 + 1, 0).await?;
+    let hits = found.iter().map(|f| f.hit.clone()).collect();
+    match settle(&search, hits) {
+        Found::One(hit) => Ok(found.into_iter().find(|f| f.hit.user_id == hit.user_id)),
+        Found::None if chosen.is_some() => {
+            problem.push(field, "That member cannot be chosen here. Search again.");
+            Ok(None)
+        }
+        Found::None => {
+            problem.push(
+                field,
+                format!("No member here matches \"{}\". Check the spelling, or try their email or phone number.", typed.trim()),
+            );
+            Ok(None)
+        }
+        Found::Several { hits, more } => {
+            let message = if more {
+                format!("More than {MOST_CHOICES} members match \"{}\". Choose one below, or type more of the name.", typed.trim())
+            } else {
+                format!("{} members match \"{}\". Choose one below.", hits.len(), typed.trim())
+            };
+            problem.push(field, message);
+            problem.keep_choices(field, hits.iter().map(|h| (h.user_id.clone(), h.long_label())).collect());
+            Ok(None)
+        }
+    }
 }

@@ -308,10 +308,13 @@ pub async fn builder_network(db: &Db, viewer: &Viewer, asked: Option<&str>) -> R
 
 /// A new account: a user row. Residents joining themselves have an email and password;
 /// people joined by a builder or a referral have neither until they claim the account.
+#[derive(Default)]
 pub struct NewAccount<'a> {
     pub display_name: &'a str,
     pub email: Option<&'a str>,
     pub password_hash: Option<&'a str>,
+    /// A phone number as written ('' when not known); kept as its digits.
+    pub phone: &'a str,
 }
 
 /// How a membership came about.
@@ -333,12 +336,13 @@ pub struct NewMembership<'a> {
 /// Creates the user; returns its id. Run inside the caller's transaction.
 pub async fn insert_account(tx: &mut sqlx::Transaction<'_, sqlx::Any>, a: &NewAccount<'_>) -> Result<String, AppError> {
     let user_id = crate::util::new_id();
-    sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at, phone) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&user_id)
         .bind(a.email)
         .bind(a.display_name)
         .bind(a.password_hash)
         .bind(crate::util::now())
+        .bind(super::find::phone_digits(a.phone))
         .execute(&mut **tx)
         .await?;
     Ok(user_id)
@@ -382,4 +386,150 @@ pub async fn record_days_back(db: &Db, network_id: &str) -> Result<i64, AppError
         .fetch_optional(&db.pool)
         .await?
         .unwrap_or(60))
+}
+
+/// Where a search for a member looks: the members a builder looks after (site admins:
+/// everyone), one network or one area of it, or both at once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Within<'a> {
+    pub builder: Option<&'a Viewer>,
+    pub network: Option<&'a str>,
+    pub locality: Option<&'a str>,
+    /// Only members who can take part now (not waiting or suspended).
+    pub active_only: bool,
+}
+
+/// A member a search found, with where they stand.
+#[derive(Clone, Debug)]
+pub struct FoundMember {
+    pub hit: super::find::MemberHit,
+    pub status: MembershipStatus,
+    pub joined_at: i64,
+    pub network_id: String,
+    pub locality_id: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FoundRow {
+    id: String,
+    display_name: String,
+    email: Option<String>,
+    locality_name: String,
+    status: String,
+    created_at: i64,
+    network_id: String,
+    locality_id: String,
+}
+
+/// The `WHERE` of a member search and its binds, in the order they are numbered.
+fn member_filter(within: &Within, search: Option<&super::find::MemberSearch>) -> (String, Vec<String>) {
+    use super::find::contains_pattern;
+    let mut clauses = vec![];
+    let mut binds: Vec<String> = vec![];
+    if let Some(viewer) = within.builder {
+        let (clause, b) = scope_clause(viewer, "m.network_id", "m.locality_id", 0);
+        clauses.push(clause);
+        binds.extend(b);
+    }
+    let bind = |clauses: &mut Vec<String>, binds: &mut Vec<String>, sql: &str, value: String| {
+        binds.push(value);
+        clauses.push(sql.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(n) = within.network {
+        bind(&mut clauses, &mut binds, "m.network_id = ?", n.to_string());
+    }
+    if let Some(l) = within.locality {
+        bind(&mut clauses, &mut binds, "m.locality_id = ?", l.to_string());
+    }
+    if within.active_only {
+        clauses.push("m.status = 'active'".into());
+    }
+    if let Some(s) = search {
+        // A member's id as it is, or every word in the name or email, or the phone's digits.
+        let mut found = vec![];
+        let mut id = vec![];
+        bind(&mut id, &mut binds, "u.id = ?", s.exact.clone());
+        found.extend(id);
+        // Only builders find people by email or phone number; others by name alone.
+        let staff = within.builder.is_some();
+        if let Some(digits) = s.phone.as_ref().filter(|_| staff) {
+            let mut p = vec![];
+            bind(&mut p, &mut binds, "u.phone LIKE ? ESCAPE '\\'", contains_pattern(digits));
+            found.extend(p);
+        } else if !s.words.is_empty() {
+            let mut words = vec![];
+            let word_sql = if staff {
+                "(lower(u.display_name) LIKE ? ESCAPE '\\' OR lower(COALESCE(u.email, '')) LIKE ? ESCAPE '\\')"
+            } else {
+                "lower(u.display_name) LIKE ? ESCAPE '\\'"
+            };
+            for w in &s.words {
+                bind(&mut words, &mut binds, word_sql, contains_pattern(w));
+            }
+            if let Some(area) = &s.area {
+                bind(&mut words, &mut binds, "lower(l.name) = ?", area.clone());
+            }
+            found.push(format!("({})", words.join(" AND ")));
+        }
+        clauses.push(format!("({})", found.join(" OR ")));
+    }
+    if clauses.is_empty() {
+        clauses.push("1 = 1".into());
+    }
+    (clauses.join(" AND "), binds)
+}
+
+const FOUND_FROM: &str = "FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id";
+
+/// Members matching a search (or all, without one), by name, `limit` from `offset`.
+/// Emails are returned only for builders' searches.
+pub async fn find_members(
+    db: &Db,
+    within: &Within<'_>,
+    search: Option<&super::find::MemberSearch>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FoundMember>, AppError> {
+    let (filter, binds) = member_filter(within, search);
+    let sql = format!(
+        "SELECT u.id, u.display_name, u.email, l.name AS locality_name, m.status, m.created_at, m.network_id, m.locality_id
+         {FOUND_FROM} WHERE {filter} ORDER BY u.display_name, l.name, u.id LIMIT {limit} OFFSET {offset}",
+        limit = limit.clamp(1, 500),
+        offset = offset.max(0)
+    );
+    let mut q = sqlx::query_as::<_, FoundRow>(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let with_email = within.builder.is_some();
+    Ok(q.fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|r| FoundMember {
+            hit: super::find::MemberHit {
+                user_id: r.id,
+                display_name: r.display_name,
+                locality_name: r.locality_name,
+                email: r.email.filter(|_| with_email),
+            },
+            status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Suspended),
+            joined_at: r.created_at,
+            network_id: r.network_id,
+            locality_id: r.locality_id,
+        })
+        .collect())
+}
+
+/// How many members a search finds, and how many of those wait for approval.
+pub async fn count_members(db: &Db, within: &Within<'_>, search: Option<&super::find::MemberSearch>) -> Result<(i64, i64), AppError> {
+    let (filter, binds) = member_filter(within, search);
+    let sql = format!(
+        "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN m.status = 'pending' THEN 1 ELSE 0 END), 0) AS waiting
+         {FOUND_FROM} WHERE {filter}"
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_one(&db.pool).await?)
 }

@@ -18,7 +18,7 @@ pub fn NotificationsPage() -> impl IntoView {
         <Title text="Notifications"/>
         <h1>"Notifications"</h1>
         {saved.then(|| view! { <Notice>"Your email choice is saved."</Notice> })}
-        <Loaded data=data children=move |v| {
+        <Loaded titled=true data=data children=move |v| {
                         let any_unread = v.items.iter().any(|n| n.unread);
                         let f = v.email_frequency.clone();
                         view! {

@@ -207,6 +207,7 @@ async fn create_applicant(
             display_name: a.name.as_str(),
             email: Some(a.email.as_str()),
             password_hash: Some(password_hash),
+            ..Default::default()
         },
     )
     .await?;

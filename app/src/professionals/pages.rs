@@ -50,7 +50,7 @@ pub fn AdminProfessionalsPage() -> impl IntoView {
         <Title text="Professionals"/>
         <h1>"Professionals"</h1>
         {done.then(|| view! { <Notice>"Saved. We emailed them."</Notice> })}
-        <Loaded data=data children=move |list| {
+        <Loaded titled=true data=data children=move |list| {
             let p = problem_of(&error);
             let waiting: Vec<_> = list.iter().filter(|a| a.verified_at.is_none() && a.rejected_reason.is_empty()).cloned().collect();
             let others: Vec<_> = list.iter().filter(|a| a.verified_at.is_some() || !a.rejected_reason.is_empty()).cloned().collect();

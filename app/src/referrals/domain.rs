@@ -346,7 +346,7 @@ impl ReferralInput {
         let mut p = self.keep(FormProblem::new());
         let name = self.person_name.trim();
         if name.is_empty() {
-            p.push("person_name", "Write the person's name.");
+            p.push("person_name", if self_referral { "Write your name." } else { "Write the person's name." });
         } else if name.chars().count() > 100 || crate::util::has_control_chars(name) {
             p.push("person_name", "Keep the name to 100 ordinary characters.");
         }
@@ -376,10 +376,13 @@ impl ReferralInput {
             "email" if email.is_empty() => p.push("email", "Write an email address, or choose another way to be contacted."),
             "through_referrer" if self_referral => p.push("contact_by", "Choose how we should contact you."),
             "phone" | "text" | "email" | "through_referrer" => {}
-            _ => p.push("contact_by", "Choose how the person would like to be contacted."),
+            _ => p.push(
+                "contact_by",
+                if self_referral { "Choose how we should contact you." } else { "Choose how the person would like to be contacted." },
+            ),
         }
         if !localities.iter().any(|l| l == &self.locality) {
-            p.push("locality", "Choose the area the person lives in.");
+            p.push("locality", if self_referral { "Choose the area you live in." } else { "Choose the area the person lives in." });
         }
         let what_matters = self.what_matters.trim();
         if what_matters.is_empty() {

@@ -77,20 +77,7 @@ pub async fn submit_referral(
                 consent_sharing: ticked(consent_sharing),
                 consent_method: consent_method.unwrap_or_default(),
             };
-            let label = format!("{} (referrer)", viewer.display_name);
-            let id = take_referral(
-                &st,
-                &input,
-                false,
-                store::Origin {
-                    source: domain::Source::Professional,
-                    referrer_id: Some(&viewer.user_id),
-                    organisation_id: Some(&p.organisation_id),
-                    consent_recorded_by: &viewer.display_name,
-                    actor_label: &label,
-                },
-            )
-            .await?;
+            let id = refer_as_professional(&st, &viewer, &p, &input).await?;
             leptos_axum::redirect(&format!("/referrals/{id}?done=sent"));
             Ok(())
         }
@@ -117,20 +104,6 @@ pub async fn self_refer(
     finish(
         async {
             let st = state()?;
-            // A public form: limited per address and per email, so nobody can flood a
-            // locality's queue or someone's inbox.
-            let client = crate::platform::request::client_key(st.config.trust_proxy);
-            let target = email.trim().to_lowercase();
-            use crate::platform::limits::{SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL};
-            crate::auth::throttle::request_limits(
-                &st,
-                SELF_REFER_PER_CLIENT,
-                SELF_REFER_PER_EMAIL,
-                &client,
-                &target,
-                "requests to be put in touch",
-            )
-            .await??;
             let input = ReferralInput {
                 person_name,
                 date_of_birth,
@@ -147,24 +120,60 @@ pub async fn self_refer(
                 consent_sharing: ticked(consent_sharing),
                 consent_method: "online".into(),
             };
-            take_referral(
-                &st,
-                &input,
-                true,
-                store::Origin {
-                    source: domain::Source::SelfReferral,
-                    referrer_id: None,
-                    organisation_id: None,
-                    consent_recorded_by: "the person themselves",
-                    actor_label: "the person themselves",
-                },
-            )
-            .await?;
+            refer_self(&st, &input).await?;
             leptos_axum::redirect("/refer-yourself/sent");
             Ok(())
         }
         .await,
     )
+}
+
+/// Takes a professional's referral (the one-page form's and the steps').
+#[cfg(feature = "ssr")]
+pub(super) async fn refer_as_professional(
+    st: &AppState,
+    viewer: &Viewer,
+    p: &crate::networks::domain::Professional,
+    input: &ReferralInput,
+) -> Result<String, AppError> {
+    let label = format!("{} (referrer)", viewer.display_name);
+    take_referral(
+        st,
+        input,
+        false,
+        store::Origin {
+            source: domain::Source::Professional,
+            referrer_id: Some(&viewer.user_id),
+            organisation_id: Some(&p.organisation_id),
+            consent_recorded_by: &viewer.display_name,
+            actor_label: &label,
+        },
+    )
+    .await
+}
+
+/// Takes a self-referral. A public form: limited per address and per email, so nobody can
+/// flood a locality's queue or someone's inbox.
+#[cfg(feature = "ssr")]
+pub(super) async fn refer_self(st: &AppState, input: &ReferralInput) -> Result<String, AppError> {
+    let client = crate::platform::request::client_key(st.config.trust_proxy);
+    let target = input.email.trim().to_lowercase();
+    use crate::platform::limits::{SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL};
+    crate::auth::throttle::request_limits(st, SELF_REFER_PER_CLIENT, SELF_REFER_PER_EMAIL, &client, &target, "requests to be put in touch")
+        .await??;
+    take_referral(
+        st,
+        input,
+        true,
+        store::Origin {
+            source: domain::Source::SelfReferral,
+            referrer_id: None,
+            organisation_id: None,
+            consent_recorded_by: "the person themselves",
+            actor_label: "the person themselves",
+        },
+    )
+    .await
 }
 
 /// Choices for the self-referral form (public).

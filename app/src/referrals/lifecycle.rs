@@ -110,7 +110,7 @@ pub async fn referral_join(id: String, display_name: String, agreed: Option<Stri
             use crate::networks::store::{create_member, JoinedBy, NewAccount, NewMembership};
             let user_id = create_member(
                 &mut tx,
-                &NewAccount { display_name: name.as_str(), email: None, password_hash: None },
+                &NewAccount { display_name: name.as_str(), phone: &r.phone, ..Default::default() },
                 &NewMembership {
                     network_id: &r.network_id,
                     locality_id: &r.locality_id,
@@ -223,6 +223,7 @@ pub async fn grant_starter_hours(id: String, starter: String) -> Result<(), AppE
 pub async fn record_first_exchange(
     id: String,
     other_member: String,
+    other_member_pick: Option<String>,
     direction: String,
     hours: String,
     minutes: String,
@@ -250,11 +251,8 @@ pub async fn record_first_exchange(
                 .keep("minutes", &minutes)
                 .keep("memo", &memo)
                 .keep("supported_by", &supported_by);
-            let place = crate::ledger::queries::member_place(&st.db, &other_member).await?;
-            match &place {
-                Some((n, l, _)) if n == &r.network_id && l == &r.locality_id && other_member != member => {}
-                _ => problem.push("other_member", "Choose the other member from this area."),
-            }
+            let other_member =
+                other_member_of(&st, &viewer, &r, &member, &mut problem, &other_member, other_member_pick.as_deref()).await?;
             let gave = match direction.as_str() {
                 "gave" => Some(true),
                 "received" => Some(false),
@@ -333,6 +331,33 @@ pub async fn record_first_exchange(
         }
         .await,
     )
+}
+
+/// The other member of a first exchange: found by what the builder typed, in the referred
+/// person's area, not the person themselves ('' with the problem noted when not found).
+#[cfg(feature = "ssr")]
+async fn other_member_of(
+    st: &AppState,
+    viewer: &Viewer,
+    r: &store::Referral,
+    member: &str,
+    problem: &mut FormProblem,
+    typed: &str,
+    pick: Option<&str>,
+) -> Result<String, AppError> {
+    let within = crate::networks::store::Within {
+        builder: Some(viewer),
+        network: Some(&r.network_id),
+        locality: Some(&r.locality_id),
+        active_only: true,
+    };
+    let missing = Some("Type the name of the other member, from this area.");
+    let other = crate::networks::read_member(&st.db, &within, problem, "other_member", typed, pick, missing).await?;
+    let other = other.map(|o| o.hit.user_id).unwrap_or_default();
+    if other == member {
+        problem.push("other_member", "Choose another member of the area, not the referred person.");
+    }
+    Ok(other)
 }
 
 /// Wellbeing answers at joining (baseline) or at the follow-up.

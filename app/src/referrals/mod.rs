@@ -16,6 +16,7 @@
 #[cfg(feature = "ssr")]
 pub mod api;
 pub mod domain;
+pub mod draft;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -24,10 +25,12 @@ mod intake;
 mod lifecycle;
 mod privacy;
 mod queues;
+mod steps;
 pub use intake::*;
 pub use lifecycle::*;
 pub use privacy::*;
 pub use queues::*;
+pub use steps::*;
 
 use crate::error::AppError;
 use domain::{Move, Status, Wellbeing};
@@ -170,8 +173,9 @@ pub struct ReferralView {
     pub outcomes: Vec<OutcomeLine>,
     pub follow_up_due: Option<i64>,
     pub moves: Vec<Move>,
-    /// Other active members of the locality, for recording the first exchange.
-    pub locality_members: Vec<Choice>,
+    /// Where the first exchange's other member is looked for ("network=…&locality=…"),
+    /// once the person has joined; builders only.
+    pub area_search: Option<String>,
     /// Builders only: the starter hours given, if they were (minutes, when).
     pub starter_given: Option<(i64, i64)>,
 }

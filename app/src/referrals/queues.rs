@@ -98,25 +98,16 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                     at: e.at,
                 })
                 .collect();
-            let (outcomes, locality_members) = if full {
-                let outcomes = store::outcomes(&st.db, &r.id)
+            let outcomes = if full {
+                store::outcomes(&st.db, &r.id)
                     .await?
                     .into_iter()
                     .map(|o| OutcomeLine { stage: o.stage, scores: o.scores, answered_by: o.answered_by, at: o.at })
-                    .collect();
-                let members = if matches!(r.status, Status::Joined) {
-                    store::locality_members(&st.db, &r.network_id, &r.locality_id, r.member_id.as_deref().unwrap_or_default())
-                        .await?
-                        .into_iter()
-                        .map(|(id, name)| Choice { id, name })
-                        .collect()
-                } else {
-                    vec![]
-                };
-                (outcomes, members)
+                    .collect()
             } else {
-                (vec![], vec![])
+                vec![]
             };
+            let area_search = (full && r.status == Status::Joined).then(|| format!("network={}&locality={}", r.network_id, r.locality_id));
             let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
             let starter_given = if builder && r.member_id.is_some() { starter_given(&st, &r.id).await? } else { None };
             Ok(ReferralView {
@@ -151,7 +142,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                 outcomes,
                 follow_up_due: if builder { follow_up_due } else { None },
                 moves,
-                locality_members,
+                area_search,
                 starter_given,
             })
         }

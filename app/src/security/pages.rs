@@ -38,7 +38,7 @@ pub fn SecurityEventsPage() -> impl IntoView {
     view! {
         <Title text="Security events"/>
         <h1>"Security events"</h1>
-        <Loaded data=data children=|v| view! {
+        <Loaded titled=true data=data children=|v| view! {
             <form method="get" action="/admin/security" class="stack filters">
                 <div class="field">
                     <label for="kind">"Kind of event"</label>

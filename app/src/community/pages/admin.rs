@@ -27,7 +27,7 @@ pub fn AdminNetworksPage() -> impl IntoView {
         <Title text="Networks"/>
         <h1>"Networks"</h1>
         <Done/>
-        <Loaded data=data children=move |nets| networks_view(nets, forms.clone())/>
+        <Loaded titled=true data=data children=move |nets| networks_view(nets, forms.clone())/>
     }
 }
 

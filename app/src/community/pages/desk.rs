@@ -22,6 +22,14 @@ fn desk(d: DeskView) -> impl IntoView {
     view! {
         <h1>"Community desk"</h1>
         <Done/>
+        <form method="get" action="/community/members" class="stack card" role="search" aria-label="Find a member">
+            <div class="field">
+                <label for="desk-find">"Find a member"</label>
+                <p class="hint" id="desk-find-hint">"Part of their name, email or phone number."</p>
+                <input id="desk-find" name="q" type="search" aria-describedby="desk-find-hint" autocomplete="off"/>
+            </div>
+            <button type="submit" class="button primary">"Find"</button>
+        </form>
         <nav class="card" aria-labelledby="desk-tools">
             <h2 id="desk-tools">"Tools"</h2>
             <ul class="tool-links">

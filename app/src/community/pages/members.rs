@@ -87,6 +87,7 @@ fn member_facts(m: &MemberRecordView) -> impl IntoView {
             <dt>{if m.status == MembershipStatus::Pending { "Asked to join" } else { "Member since" }}</dt>
             <dd>{format_date(m.joined_at)}</dd>
             <dt>"Email"</dt><dd>{m.email.clone().unwrap_or_else(|| "None: joined on paper".into())}</dd>
+            {(!m.phone.is_empty()).then(|| view! { <dt>"Phone"</dt><dd>{m.phone.clone()}</dd> })}
             {m.joined_by.clone().map(|b| view! {
                 <dt>"Signed up by"</dt>
                 <dd>{b}{m.paper_consent_at.map(|t| format!(", paper consent noted on {}", format_date(t)))}</dd>
@@ -207,7 +208,7 @@ pub fn AssistedJoinPage() -> impl IntoView {
         <Title text="Sign someone up"/>
         <h1>"Sign someone up on paper"</h1>
         <p class="lead">"For someone without email or a smartphone. They fill in and sign the paper membership form (with the code of conduct and consent to keep their details); you keep it. You then record their exchanges for them."</p>
-        <Loaded data=data children=move |d| {
+        <Loaded titled=true data=data children=move |d| {
             let p = problem_of(&error);
             view! {
                 <ErrorSummary error=error.clone()/>
@@ -216,6 +217,8 @@ pub fn AssistedJoinPage() -> impl IntoView {
                     <Select label="Where they live" name="locality" problem=p.clone() groups=vec![("Areas".into(), d.localities.clone())]/>
                     <TextArea label="A few words about them (optional)" name="about" problem=p.clone() rows=3 maxlength=1000
                         hint="What they would like to offer or get help with. Shown on their profile."/>
+                    <Field label="Their phone number (optional)" name="phone" kind="tel" problem=p.clone() autocomplete="off"
+                        hint="A landline is fine. Only community builders see it, to find them by it."/>
                     <Checkbox name="paper_consent" problem=p.clone()
                         label=view! { "They signed the paper membership and consent form, and I have it." }.into_any()/>
                     <button type="submit" class="button primary">"Sign them up"</button>

@@ -18,6 +18,8 @@ pub struct MemberPlace {
     pub name: String,
     pub status: MembershipStatus,
     pub email: Option<String>,
+    /// Digits, '' when not known.
+    pub phone: String,
     pub about: String,
     pub joined_at: i64,
     pub status_reason: String,
@@ -33,6 +35,7 @@ struct MemberPlaceRow {
     display_name: String,
     status: String,
     email: Option<String>,
+    phone: String,
     about: String,
     created_at: i64,
     status_reason: String,
@@ -49,6 +52,7 @@ impl From<MemberPlaceRow> for MemberPlace {
             name: r.display_name,
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Suspended),
             email: r.email,
+            phone: r.phone,
             about: r.about,
             joined_at: r.created_at,
             status_reason: r.status_reason,
@@ -60,7 +64,7 @@ impl From<MemberPlaceRow> for MemberPlace {
 
 pub async fn member_place(db: &Db, user_id: &str) -> Result<Option<MemberPlace>, AppError> {
     let row = sqlx::query_as::<_, MemberPlaceRow>(
-        "SELECT m.network_id, m.locality_id, l.name AS locality_name, u.display_name, m.status, u.email, m.about, m.created_at,
+        "SELECT m.network_id, m.locality_id, l.name AS locality_name, u.display_name, m.status, u.email, u.phone, m.about, m.created_at,
                 m.status_reason, jb.display_name AS joined_by, m.paper_consent_at
          FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id
          LEFT JOIN users jb ON jb.id = m.joined_by

@@ -234,20 +234,6 @@ pub async fn network_balances(db: &Db, network_id: &str) -> Result<(i64, i64), A
     Ok((get("network"), get("pool")))
 }
 
-/// Active members in a builder's scopes (or a whole network), for the pick lists:
-/// (id, name, locality name).
-pub async fn members_for_picking(db: &Db, network_id: &str, locality: Option<&str>) -> Result<Vec<(String, String, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT u.id, u.display_name, l.name AS locality_name FROM memberships m JOIN users u ON u.id = m.user_id
-         JOIN localities l ON l.id = m.locality_id
-         WHERE m.network_id = $1 AND m.status = 'active' AND ($2 = '' OR m.locality_id = $2) ORDER BY u.display_name",
-    )
-    .bind(network_id)
-    .bind(locality.unwrap_or(""))
-    .fetch_all(&db.pool)
-    .await?)
-}
-
 /// Is this person an active member of the network?
 pub async fn is_active_member(db: &Db, network_id: &str, user_id: &str) -> Result<bool, AppError> {
     Ok(sqlx::query("SELECT 1 AS x FROM memberships WHERE network_id = $1 AND user_id = $2 AND status = 'active'")

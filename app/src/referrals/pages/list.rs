@@ -8,38 +8,34 @@ use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Referrals as cards (they read on a phone without sideways scrolling): the person, where
+/// it stands (overdue flagged, its age against the first-contact target), area, arrival
+/// and who sent it.
 #[component]
-fn QueueTable(items: Vec<QueueItem>, caption: &'static str) -> impl IntoView {
+fn QueueCards(items: Vec<QueueItem>, label: &'static str) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table>
-                <caption>{caption}</caption>
-                <thead>
-                    <tr><th scope="col">"Person"</th><th scope="col">"Area"</th><th scope="col">"Where it stands"</th><th scope="col">"Arrived"</th><th scope="col">"From"</th></tr>
-                </thead>
-                <tbody>
-                    {items.into_iter().map(|q| {
-                        let age = if q.status.awaits_contact() {
-                            format!("{} of {} working days", q.age_days, q.target_days)
-                        } else {
-                            String::new()
-                        };
-                        view! {
-                            <tr class:overdue=q.overdue>
-                                <td><a href=format!("/referrals/{}", q.id)>{q.person_name.clone()}</a>
-                                    {(Urgency::parse(&q.urgency) != Some(Urgency::Routine)).then(|| view! { <span class="badge">{Urgency::parse(&q.urgency).map(|u| u.label()).unwrap_or("")}</span> })}</td>
-                                <td>{q.locality.clone()}</td>
-                                <td>{q.status.label()}
-                                    {q.overdue.then(|| view! { <strong class="overdue-flag">" · overdue"</strong> })}
-                                    {(!age.is_empty()).then(|| view! { <span class="meta">{format!(" · {age}")}</span> })}</td>
-                                <td>{format_date(q.created_at)}</td>
-                                <td>{q.from.clone()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <p class="meta">{label}</p>
+        <ul class="cards referral-cards">
+            {items.into_iter().map(|q| {
+                let age = if q.status.awaits_contact() {
+                    format!("{} of {} working days", q.age_days, q.target_days)
+                } else {
+                    String::new()
+                };
+                let urgency = Urgency::parse(&q.urgency).filter(|u| *u != Urgency::Routine).map(|u| u.label());
+                view! {
+                    <li class="card" class:overdue=q.overdue>
+                        <p class="member-name"><a href=format!("/referrals/{}", q.id)>{q.person_name.clone()}</a>
+                            {urgency.map(|u| view! { " "<span class="badge">{u}</span> })}</p>
+                        <p>{q.status.label()}
+                            {q.overdue.then(|| view! { <strong class="overdue-flag">" · overdue"</strong> })}
+                            {(!age.is_empty()).then(|| view! { <span class="meta">{format!(" · {age}")}</span> })}</p>
+                        <p class="meta">{q.locality.clone()}" · arrived "{format_date(q.created_at)}
+                            {(!q.from.is_empty()).then(|| format!(" · from {}", q.from))}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 
@@ -50,7 +46,7 @@ pub fn ReferralsPage() -> impl IntoView {
     view! {
         <Title text="Referrals"/>
         <h1>"Referrals"</h1>
-        <Loaded data=data children=move |d| {
+        <Loaded titled=true data=data children=move |d| {
                 let overdue = d.queue.iter().filter(|q| q.overdue).count();
                 view! {
                     {d.is_professional.then(|| if d.verified {
@@ -65,7 +61,7 @@ pub fn ReferralsPage() -> impl IntoView {
                             {if d.queue.is_empty() {
                                 view! { <p>"No referrals at the moment."</p> }.into_any()
                             } else {
-                                view! { <QueueTable items=d.queue.clone() caption="Open referrals first, overdue at the top"/> }.into_any()
+                                view! { <QueueCards items=d.queue.clone() label="Open referrals first, overdue at the top."/> }.into_any()
                             }}
                         </section>
                     })}
@@ -75,7 +71,7 @@ pub fn ReferralsPage() -> impl IntoView {
                             {if d.sent.is_empty() {
                                 view! { <p>"None yet."</p> }.into_any()
                             } else {
-                                view! { <QueueTable items=d.sent.clone() caption="Newest first"/> }.into_any()
+                                view! { <QueueCards items=d.sent.clone() label="Newest first."/> }.into_any()
                             }}
                         </section>
                     })}

@@ -22,7 +22,7 @@ pub fn ReferralLogPage() -> impl IntoView {
         <ActionForm action=run attr:class="inline-form">
             <button type="submit" class="button">"Run the retention schedule now"</button>
         </ActionForm>
-        <Loaded data=data children=move |lines| {
+        <Loaded titled=true data=data children=move |lines| {
                 view! {
                     <div class="table-wrap">
                         <table>

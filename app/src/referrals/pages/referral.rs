@@ -3,14 +3,16 @@
 //! answers, exports, erasure, withdrawn consent).
 
 use super::wellbeing::OutcomesSection;
-use crate::components::forms::{last_error, problem_of, Checkbox, DurationField, ErrorSummary, Field, Notice, Select, TextArea};
+use crate::components::forms::{
+    last_error, problem_of, Checkbox, DurationField, ErrorSummary, Field, MemberField, Notice, Select, TextArea,
+};
 use crate::components::layout::Loaded;
 use crate::components::url::{param, query};
 use crate::error::AppError;
 use crate::referrals::domain::{Move, Source, Status};
 use crate::referrals::{
-    referral_detail, Choice, EraseReferral, GrantStarterHours, HistoryLine, InviteReferral, MoveReferral, PersonDetails,
-    RecordFirstExchange, RecordOutcome, ReferralJoin, ReferralView, WithdrawConsent,
+    referral_detail, EraseReferral, GrantStarterHours, HistoryLine, InviteReferral, MoveReferral, PersonDetails, RecordFirstExchange,
+    RecordOutcome, ReferralJoin, ReferralView, WithdrawConsent,
 };
 use crate::util::format_date;
 use leptos::prelude::*;
@@ -21,7 +23,7 @@ fn done_message(done: Option<String>) -> Option<&'static str> {
         "sent" => "Thank you. The referral has gone to the community builders of the person's area. You can follow it here.",
         "accept" => "Accepted. Now make contact with the person.",
         "decline" => "Declined. The referrer has been told.",
-        "contacted" => "Contact recorded.",
+        "contacted" => "Contact recorded. Next: sign them up below, or email them an invitation to join.",
         "could_not_contact" => "Recorded that you could not make contact.",
         "hold" => "Put on hold.",
         "resume" => "Taken off hold.",
@@ -94,9 +96,8 @@ pub fn ReferralPage() -> impl IntoView {
                 {(builder && r.member_id.is_some() && matches!(r.status, Status::Joined | Status::Active)).then(|| view! {
                     <StarterSection id=r.id.clone() given=r.starter_given action=starter error=starter_e/>
                 })}
-                {(builder && r.status == Status::Joined).then(|| view! {
-                    <FirstExchangeSection id=r.id.clone()
-                        members=r.locality_members.clone() action=first error=first_e/>
+                {r.area_search.clone().filter(|_| builder && r.status == Status::Joined).map(|area| view! {
+                    <FirstExchangeSection id=r.id.clone() area=area action=first error=first_e/>
                 })}
                 {(builder && r.member_id.is_some()).then(|| view! {
                     <OutcomesSection id=r.id.clone() outcomes=r.outcomes.clone() follow_up_due=r.follow_up_due
@@ -272,19 +273,19 @@ fn StarterSection(
 #[component]
 fn FirstExchangeSection(
     id: String,
-    members: Vec<Choice>,
+    /// The area's members are looked for in ("network=…&locality=…").
+    area: String,
     action: ServerAction<RecordFirstExchange>,
     error: Option<AppError>,
 ) -> impl IntoView {
     let p = problem_of(&error);
-    let members: Vec<(String, String)> = members.into_iter().map(|m| (m.id, m.name)).collect();
     view! {
         <section class="card" aria-labelledby="first-heading">
             <h2 id="first-heading">"Record their first exchange"</h2>
             <ErrorSummary error=error.clone()/>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <input type="hidden" name="id" value=id/>
-                <Select label="With which member?" name="other_member" problem=p.clone() groups=vec![("Members of this area".into(), members)]/>
+                <MemberField label="With which member of the area?" name="other_member" problem=p.clone() find_with=area/>
                 <Select label="Who helped whom?" name="direction" problem=p.clone()
                     groups=vec![("Direction".into(), vec![
                         ("received".into(), "The referred person was helped".into()),

@@ -98,7 +98,7 @@ pub fn WellbeingPage() -> impl IntoView {
     view! {
         <Title text="How are you doing?"/>
         <h1>"How are you doing?"</h1>
-        <Loaded data=data children=move |due| {
+        <Loaded titled=true data=data children=move |due| {
                     if due.is_none() {
                         return view! { <p>"There are no questions for you at the moment. Thank you."</p> }.into_any();
                     }

@@ -4,13 +4,16 @@
 //! - [`history`]: the history (`referral_events`), the wellbeing answers, and the
 //!   append-only access log (`referral_access_log`);
 //! - [`schedule`]: what the retention and follow-up schedules find due;
-//! - [`partner`]: partner systems' tokens and idempotency keys.
+//! - [`partner`]: partner systems' tokens and idempotency keys;
+//! - [`draft`]: referrals being written in steps (sealed, by the hash of a cookie's token).
 
+mod draft;
 mod history;
 mod partner;
 mod referral;
 mod schedule;
 
+pub use draft::*;
 pub use history::*;
 pub use partner::*;
 pub use referral::*;

@@ -401,20 +401,6 @@ pub async fn builders_of(tx: &mut Transaction<'_, Any>, network_id: &str, locali
     .await?)
 }
 
-/// The other active members of a locality, by name (for recording the first exchange):
-/// (user id, display name).
-pub async fn locality_members(db: &Db, network_id: &str, locality_id: &str, except: &str) -> Result<Vec<(String, String)>, AppError> {
-    Ok(sqlx::query_as::<_, (String, String)>(
-        "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.network_id = $1 AND m.locality_id = $2 AND m.status = 'active' AND u.id <> $3 ORDER BY u.display_name LIMIT 500",
-    )
-    .bind(network_id)
-    .bind(locality_id)
-    .bind(except)
-    .fetch_all(&db.pool)
-    .await?)
-}
-
 /// A site-wide interest the referral forms offer.
 #[derive(sqlx::FromRow)]
 pub struct InterestRow {
