@@ -58,6 +58,15 @@ else
 fi
 
 echo
+echo "## Finding a member by typing, 10,000 members (median / p99 / worst, ms)"
+cargo run --release -q -p server --example member_search_bench -- sqlite
+if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
+  cargo run --release -q -p server --example member_search_bench -- postgres
+else
+  echo "PostgreSQL is not running on 127.0.0.1:5432: skipped the PostgreSQL member search benchmark"
+fi
+
+echo
 echo "## Browse: a signed-in resident's /listings?per=50 with 10,000 listings (wrk, 2 threads, 16 and 64 connections, 15 s)"
 kill $pid 2>/dev/null || true; sleep 1
 cargo build --release -q -p server --example bulk_listings

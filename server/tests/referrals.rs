@@ -841,3 +841,81 @@ async fn join_invited(app: &TestApp, token: &str) -> common::Resp {
     )
     .await
 }
+
+/// The referral form in steps: each step's answers wait on the server, sealed (the person's
+/// details are not in the table as text, nor in any address), a step's problems come back
+/// alone and without the values, another professional cannot read the draft, sending takes
+/// the referral once and forgets the draft.
+#[tokio::test]
+async fn the_form_in_steps_keeps_answers_sealed_on_the_server_and_sends_once() {
+    let app = TestApp::spawn().await;
+    let (mut pro, _, _) = professional(&app).await;
+    let airdrie = app.locality("Airdrie");
+    let step = |name: &'static str, fields: Vec<(&'static str, &str)>| {
+        let mut f = vec![("self_referral", "false"), ("step", name)];
+        f.extend(fields);
+        f.into_iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<(&'static str, String)>>()
+    };
+    // A wrong date comes back on its own step, with only the message.
+    let about = |month: &'static str| {
+        step(
+            "about",
+            vec![
+                ("person_name", "Isobel Steps"),
+                ("dob_day", "14"),
+                ("dob_month", month),
+                ("dob_year", "1946"),
+                ("locality", airdrie.as_str()),
+                ("contact_by", "phone"),
+                ("phone", "01236 555 012"),
+                ("email", ""),
+            ],
+        )
+    };
+    let r = pro.call("save_referral_step", &refs(&about("13"))).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("day, the month and the year") && !r.body.contains("Isobel"), "{}", r.body);
+    let r = pro.call("save_referral_step", &refs(&about("5"))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sealed: String = sqlx::query("SELECT sealed FROM referral_drafts").fetch_one(&app.state.db.pool).await.unwrap().get("sealed");
+    assert!(!sealed.contains("Isobel") && !sealed.contains("01236"), "sealed at rest");
+    // The draft is the writer's own: another professional's page starts empty.
+    let (mut other, _, _) = professional(&app).await;
+    let r = other.call("referral_draft", &[("self_referral", "false")]).await;
+    assert_eq!(r.json()["draft"]["input"]["person_name"], "", "{}", r.body);
+    let r = pro.call("referral_draft", &[("self_referral", "false")]).await;
+    assert_eq!(r.json()["draft"]["input"]["person_name"], "Isobel Steps", "{}", r.body);
+    assert_eq!(r.json()["draft"]["dob"][1], "5");
+    // Sending before every step is answered is refused.
+    assert_eq!(pro.call("send_referral_draft", &[("self_referral", "false")]).await.status, 409);
+    let matters = step("what-matters", vec![("what_matters", "Company on Sundays."), ("interests[gardening]", "yes")]);
+    assert_eq!(pro.call("save_referral_step", &refs(&matters)).await.status, 200);
+    let needs = step("needs", vec![("access_needs", ""), ("risk_notes", "Dog in the house"), ("urgency", "soon")]);
+    assert_eq!(pro.call("save_referral_step", &refs(&needs)).await.status, 200);
+    // Consent is asked on its own step; without it that step says so.
+    let r = pro.call("save_referral_step", &refs(&step("consent", vec![("consent_method", "verbal")]))).await;
+    assert!(r.status == 422 && r.body.contains("consent_referral"), "{}", r.body);
+    let consent = step("consent", vec![("consent_referral", "yes"), ("consent_sharing", "yes"), ("consent_method", "verbal")]);
+    assert_eq!(pro.call("save_referral_step", &refs(&consent)).await.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referrals").await, 0, "nothing is sent before Check and send");
+    let r = pro.call("send_referral_draft", &[("self_referral", "false")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let row = sqlx::query("SELECT date_of_birth, urgency, interests, risk_notes FROM referrals WHERE person_name = 'Isobel Steps'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("date_of_birth"), "1946-05-14");
+    assert_eq!(row.get::<String, _>("urgency"), "soon");
+    assert_eq!(row.get::<String, _>("risk_notes"), "Dog in the house");
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referral_drafts").await, 0, "the draft is forgotten");
+    assert_eq!(pro.call("send_referral_draft", &[("self_referral", "false")]).await.status, 409, "sent once");
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referrals").await, 1);
+    // Residents cannot use the professional's steps; anyone can use the self-referral's.
+    let mut resident = app.as_actor(Actor::Resident).await;
+    assert_eq!(resident.call("save_referral_step", &refs(&about("5"))).await.status, 403);
+    let mut visitor = app.client();
+    let mut mine = about("5");
+    mine[0].1 = "true".into();
+    assert_eq!(visitor.call("save_referral_step", &refs(&mine)).await.status, 200);
+    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referral_drafts WHERE user_id IS NULL AND self_referral = 1").await, 1);
+}

@@ -131,6 +131,12 @@ pub async fn find_members(q: String, network: Option<String>, locality: Option<S
     )
 }
 
+/// A member's id as the server makes them (32 hex digits): never a name anyone types.
+#[cfg(feature = "ssr")]
+fn looks_like_id(s: &str) -> bool {
+    s.len() == 32 && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
 /// Reads a "find a member" field of a form ([`crate::components::forms::MemberField`]):
 /// the member chosen from the suggestions or the list (`chosen`), else the one member that
 /// what was typed names. When it names none or several, says so on the field (with the
@@ -167,7 +173,18 @@ pub async fn read_member(
     let hits = found.iter().map(|f| f.hit.clone()).collect();
     match settle(&search, hits) {
         Found::One(hit) => Ok(found.into_iter().find(|f| f.hit.user_id == hit.user_id)),
-        Found::None if chosen.is_some() => {
+        // An id (chosen, or sent by a script) of someone outside the scope is a refusal;
+        // of someone in it but waiting or suspended, a message on the field.
+        Found::None if chosen.is_some() || looks_like_id(&search.exact) => {
+            let by_id = MemberSearch { words: vec![], phone: None, area: None, exact: search.exact.clone() };
+            let in_scope = store::Within { active_only: false, ..*within };
+            if !store::find_members(db, &in_scope, Some(&by_id), 1, 0).await?.is_empty() {
+                problem.push(field, "That member is waiting for approval or suspended, so cannot be chosen.");
+                return Ok(None);
+            }
+            if !store::find_members(db, &store::Within::default(), Some(&by_id), 1, 0).await?.is_empty() {
+                return Err(AppError::Forbidden("That member is not one you can choose here.".into()));
+            }
             problem.push(field, "That member cannot be chosen here. Search again.");
             Ok(None)
         }

@@ -183,7 +183,11 @@ pub async fn save_referral_step(
             draft.mark_answered(step);
             save(&st, token, user_id.as_deref(), self_referral, &draft).await?;
             if let Some(p) = check(&st, &draft, self_referral).await? {
-                draft.problems_for(step, &p).into_result()?;
+                // The answers are in the draft already: the error carries only the messages
+                // (without JavaScript it travels in the address back to the page).
+                let mut p = draft.problems_for(step, &p);
+                p.values.clear();
+                p.into_result()?;
             }
             let base = steps_base(self_referral);
             let next =
@@ -216,6 +220,7 @@ pub async fn send_referral_draft(self_referral: bool) -> Result<(), AppError> {
                 Err(AppError::Invalid(mut p)) => {
                     p.summary = "Some answers need changing before this can be sent: see the steps marked below.".into();
                     p.fields.clear();
+                    p.values.clear();
                     return Err(AppError::Invalid(p));
                 }
                 Err(e) => return Err(e),
