@@ -58,15 +58,22 @@ test('a community builder', async ({ page }, info) => {
   await shot(page, 'builder-desk', '/community');
   await shot(page, 'builder-members', '/community/members');
   await shot(page, 'builder-members-found', '/community/members?q=mur');
-  // Recording hours: a member found by typing; a name several people match offers them.
-  await page.goto('/community/hours');
-  await page.getByLabel('Who gave the help?').fill('a');
-  await page.getByLabel('Who received it?').fill('Agnes');
-  await page.getByRole('button', { name: 'Record the hours' }).click();
-  await page.waitForLoadState('load');
-  await page.getByLabel('Who gave the help?').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: out('builder-record-hours-choices') });
   await shot(page, 'builder-referrals', '/referrals');
+});
+
+test('a builder for the whole network finds members by typing', async ({ page }, info) => {
+  await signIn(page, info, 'morag.campbell@demo.timeweave.org');
+  // Recording hours: "mu" matches two people, so they are offered to choose from, and
+  // everything else typed is kept.
+  await page.goto('/community/hours');
+  await page.getByLabel('Who gave the help?').fill('mu');
+  await page.getByLabel('Who received it?').fill('Priya');
+  await page.getByLabel('Hours', { exact: true }).fill('1');
+  await page.getByLabel('What was the help?').fill('Shopping trip');
+  await page.getByRole('button', { name: 'Record the hours' }).click();
+  await page.getByText('Which one do you mean?').first().waitFor();
+  await page.evaluate(() => document.querySelector('#giver')?.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: out('builder-record-hours-choices') });
 });
 
 test('a health and care professional', async ({ page }, info) => {

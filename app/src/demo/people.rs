@@ -99,7 +99,7 @@ async fn seed_locality(tx: &mut Transaction<'_, Any>, hash: &str, people: &mut P
     let (bid, bemail) = add_member(tx, hash, people, BUILDERS[i], i, true, 88).await?;
     people.logins.push(DemoLogin { email: bemail, role: format!("community builder, {name}") });
     people.builders.push((bid.clone(), Some(people.locality_ids[i].clone())));
-    people.actives.push((bid, i));
+    people.actives.push((bid.clone(), i));
     for (j, resident) in RESIDENTS[i].iter().enumerate() {
         let days = 80 - (i as i64 * 5 + j as i64 * 3);
         let active = j != 4;
@@ -113,6 +113,21 @@ async fn seed_locality(tx: &mut Transaction<'_, Any>, hash: &str, people: &mut P
         if active {
             people.actives.push((rid, i));
         }
+    }
+    if i == 0 {
+        // Someone signed up on paper: no email, found by their landline.
+        let paper = create_member(
+            tx,
+            &NewAccount { display_name: "Walter Doig", phone: "01236 555 201", ..Default::default() },
+            &NewMembership {
+                network_id: &people.network_id,
+                locality_id: &people.locality_ids[0],
+                about: "Retired joiner. Happy to fix a shelf or a sticking door.",
+                joined_by: JoinedBy::Builder { builder_id: &bid },
+            },
+        )
+        .await?;
+        store::backdate_membership(tx, &paper, &people.network_id, now() - 40 * DAY).await?;
     }
     Ok(())
 }

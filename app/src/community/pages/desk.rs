@@ -22,6 +22,12 @@ fn desk(d: DeskView) -> impl IntoView {
     view! {
         <h1>"Community desk"</h1>
         <Done/>
+        <ul class="desk-counts" aria-label="Waiting for you">
+            <li><a href="#waiting-heading"><strong>{d.pending.len()}</strong>" waiting to join"</a></li>
+            <li><a href="#reports-heading"><strong>{d.reports.len()}</strong>" reports"</a></li>
+            <li><a href="#disputes-heading"><strong>{d.disputes.len()}</strong>" disputes"</a></li>
+            <li><a href="/referrals">"Referrals"</a></li>
+        </ul>
         <form method="get" action="/community/members" class="stack card" role="search" aria-label="Find a member">
             <div class="field">
                 <label for="desk-find">"Find a member"</label>

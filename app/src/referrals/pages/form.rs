@@ -161,7 +161,7 @@ fn step_fields(step: Step, v: &DraftView, p: FormProblem, self_referral: bool) -
         Step::Consent => view! {
             <p>{format!("We need {their} agreement to two things, each on its own.")}</p>
             <fieldset class="field consents">
-                <legend>"Consent"</legend>
+                <legend>{if self_referral { "What you agree to" } else { "What the person agreed to" }}</legend>
                 <Checkbox name="consent_referral" problem=p.clone() checked=d.consent_referral
                     label=if self_referral {
                         view! { "I agree to be referred to the time bank." }.into_any()
