@@ -430,3 +430,28 @@ async fn a_visitor_chooses_among_several_time_banks() {
     assert_eq!(r.json()["cards"].as_array().unwrap().len(), 0);
     assert_eq!(visitor.call("browse_listings", &[("filters[network]", "nowhere")]).await.status, 401);
 }
+
+/// Where a network keeps each area's listings to its own members, a member of another area
+/// cannot open one by its address nor answer it (browse already hides it); the area's
+/// builder and its owner still can; when the network lets areas see each other, both work.
+#[tokio::test]
+async fn another_areas_listing_stays_out_of_reach_where_areas_are_kept_apart() {
+    let app = TestApp::spawn().await;
+    let pool = &app.state.db.pool;
+    let mut owner = app.as_actor(Actor::Resident).await; // Airdrie
+    let id = post(&app, &mut owner, "offer", "Hedge trimming", "Front and back hedges.", "gardening").await;
+    sqlx::query("UPDATE networks SET see_other_localities = 0 WHERE id = $1").bind(&app.network_id).execute(pool).await.unwrap();
+    let mut wishaw = app.as_actor(Actor::WishawResident).await;
+    assert_eq!(wishaw.call("get_listing", &[("id", &id)]).await.status, 404);
+    assert_eq!(wishaw.call("start_exchange", &[("listing_id", &id), ("body", "Could you do mine?")]).await.status, 404);
+    assert_eq!(owner.call("get_listing", &[("id", &id)]).await.status, 200);
+    let mut neighbour = app.as_actor(Actor::Resident).await;
+    assert_eq!(neighbour.call("get_listing", &[("id", &id)]).await.status, 200);
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(builder.call("get_listing", &[("id", &id)]).await.status, 200);
+    assert_eq!(sqlx::query("SELECT COUNT(*) AS n FROM exchanges").fetch_one(pool).await.unwrap().get::<i64, _>("n"), 0);
+    sqlx::query("UPDATE networks SET see_other_localities = 1 WHERE id = $1").bind(&app.network_id).execute(pool).await.unwrap();
+    assert_eq!(wishaw.call("get_listing", &[("id", &id)]).await.status, 200);
+    let r = wishaw.call("start_exchange", &[("listing_id", &id), ("body", "Could you do mine?")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}

@@ -23,6 +23,9 @@ pub async fn start_exchange(listing_id: String, body: String) -> Result<(), AppE
             if listing.owner_id == viewer.user_id {
                 return Err(AppError::Conflict("This is your own listing.".into()));
             }
+            if !crate::listings::member_sees_area(&st, &viewer, &network, &listing.locality_id).await? {
+                return Err(AppError::not_found("listing"));
+            }
             if listing.card.hidden || !crate::ledger::queries::is_active_member(&st.db, &network, &listing.owner_id).await? {
                 return Err(AppError::not_found("listing"));
             }

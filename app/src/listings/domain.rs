@@ -139,6 +139,14 @@ impl ListingChange {
     }
 }
 
+/// May a member living in `home` see a listing of their own network in `area`? Their own
+/// area's always; other areas' when the network lets its areas see each other's
+/// (`networks.see_other_localities`). Browse, suggestions, one listing's page and answering
+/// it all keep to this.
+pub fn area_visible(home: &str, area: &str, areas_see_each_other: bool) -> bool {
+    home == area || areas_see_each_other
+}
+
 /// Whether renewing makes sense now: a closed listing opens again; an open or paused one
 /// is renewed in its last [`RENEW_WINDOW`] or once it has run out, not when just posted.
 pub fn can_renew(status: ListingStatus, expires_at: i64, now: i64) -> bool {

@@ -352,6 +352,9 @@ pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
                 }
             }
             detail.is_owner = detail.owner_id == viewer.user_id;
+            if !detail.is_owner && !builds_here && !member_sees_area(&st, &viewer, &network, &detail.locality_id).await? {
+                return Err(AppError::not_found("listing"));
+            }
             // A hidden listing, or one whose owner is suspended, is gone for everyone else.
             if !detail.is_owner
                 && !builds_here
@@ -363,6 +366,18 @@ pub async fn get_listing(id: String) -> Result<ListingDetail, AppError> {
         }
         .await,
     )
+}
+
+/// Whether a member of this network sees listings of `area` ([`domain::area_visible`]).
+#[cfg(feature = "ssr")]
+pub async fn member_sees_area(
+    st: &crate::platform::state::AppState,
+    viewer: &crate::networks::domain::Viewer,
+    network: &str,
+    area: &str,
+) -> Result<bool, AppError> {
+    let Some(m) = viewer.membership.as_ref().filter(|m| m.network_id == network) else { return Ok(false) };
+    Ok(m.locality_id == area || domain::area_visible(&m.locality_id, area, store::areas_see_each_other(&st.db, network).await?))
 }
 
 /// A listing as a visitor sees it: only an open one, in a network that lets visitors look
