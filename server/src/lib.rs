@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/{*fn_name}", post(|| async { plain(http::StatusCode::NOT_FOUND, "There is nothing at this address.") }))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .route("/community/audit.csv", get(app::audit::csv::audit_csv))
         .route("/insight/{file}", get(app::insight::csv::table_csv))
@@ -181,6 +182,20 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         (http::StatusCode::OK, "ok")
     } else {
         (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// Ready for traffic: the database answers and its schema is the one this binary expects
+/// (a server started against a database another version migrated further, or not yet, is
+/// alive but not ready). For a load balancer's health check; `/healthz` says only "alive".
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.pending_migrations().await {
+        Ok(pending) if pending.is_empty() => (http::StatusCode::OK, "ready".to_string()),
+        Ok(pending) => (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            format!("database schema not current: {} migration(s) not applied", pending.len()),
+        ),
+        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable".to_string()),
     }
 }
 

@@ -558,3 +558,20 @@ async fn builders_find_members_by_name_email_or_phone_within_their_scope() {
     let mut resident = app.as_actor(Actor::Resident).await;
     assert_eq!(resident.call("find_members", &[("q", "resid")]).await.status, 403);
 }
+
+/// `/readyz`: ready while the database answers and has every migration this binary knows;
+/// not ready (503) when one is missing, so a load balancer sends no traffic to it.
+#[tokio::test]
+async fn readyz_says_whether_the_schema_is_current() {
+    let app = TestApp::spawn().await;
+    let r = app.client().get("/readyz").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ready"));
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let r = app.client().get("/readyz").await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(r.body.contains("1 migration(s) not applied"), "{}", r.body);
+    assert_eq!(app.client().get("/healthz").await.status, 200, "still alive");
+}

@@ -132,6 +132,16 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 
+    /// The migrations this binary knows that the database has not applied (successfully),
+    /// by version: empty when the schema is current. For `/readyz`.
+    pub async fn pending_migrations(&self) -> anyhow::Result<Vec<i64>> {
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_all(&self.pool)
+            .await
+            .context("reading the applied migrations")?;
+        Ok(MIGRATOR.iter().map(|m| m.version).filter(|v| !applied.contains(v)).collect())
+    }
+
     /// Applies every pending migration; fails loudly.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         MIGRATOR.run(&self.pool).await.context("applying database migrations (the database was left as it was)")?;
