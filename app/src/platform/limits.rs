@@ -39,6 +39,8 @@ pub const RESET_PER_EMAIL: Rule = Rule { name: "reset:email", max: 3, window_sec
 /// The public self-referral form.
 pub const SELF_REFER_PER_CLIENT: Rule = Rule { name: "selfrefer:client", max: 10, window_secs: HOUR };
 pub const SELF_REFER_PER_EMAIL: Rule = Rule { name: "selfrefer:email", max: 3, window_secs: HOUR };
+/// Starting a self-referral in steps (each start keeps a draft on the server for a day).
+pub const SELF_REFER_DRAFTS_PER_CLIENT: Rule = Rule { name: "selfrefer:drafts", max: 20, window_secs: HOUR };
 /// Typing the current password to change it.
 pub const CURRENT_PASSWORD: Rule = Rule { name: "password:account", max: 5, window_secs: 15 * MINUTE };
 

@@ -67,6 +67,13 @@ async fn load(st: &AppState, self_referral: bool, user_id: Option<&str>) -> Resu
 #[cfg(feature = "ssr")]
 async fn save(st: &AppState, token: Option<String>, user_id: Option<&str>, self_referral: bool, draft: &Draft) -> Result<(), AppError> {
     use crate::platform::request::{cookie_header, set_cookie};
+    if token.is_none() && self_referral {
+        // A public form: a new draft is a row kept for a day, so how many one address may
+        // start is limited.
+        let client = crate::platform::request::client_key(st.config.trust_proxy);
+        let rule = crate::platform::limits::SELF_REFER_DRAFTS_PER_CLIENT;
+        crate::auth::throttle::request_limits(st, rule, rule, &client, "", "requests to be put in touch").await??;
+    }
     let token = token.unwrap_or_else(crate::util::new_token);
     // Refreshed on every save: a draft lasts a day from its last step.
     set_cookie(cookie_header(&st.config, cookie_name(self_referral), &token, crate::util::DAY as u64));
