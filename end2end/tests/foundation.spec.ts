@@ -84,8 +84,20 @@ test('a demo community builder signs in and sees their members', async ({ page }
   await expectAccessible(page);
   await navigate(page, 'Members');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Members');
-  await expect(page.getByRole('cell', { name: 'Agnes Murray' })).toBeVisible();
-  await expect(page.getByRole('cell', { name: 'Betty Doyle' })).toHaveCount(0); // Wishaw is not hers
+  await expect(page.getByRole('link', { name: 'Agnes Murray' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Betty Doyle' })).toHaveCount(0); // Wishaw is not hers
+  await expectAccessible(page);
+  // Found by typing part of a name, or of a phone number (someone signed up on paper).
+  await page.getByLabel('Find a member').fill('murr');
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('1 member matches "murr".');
+  await expect(page.getByRole('link', { name: 'Agnes Murray' })).toBeVisible();
+  await page.getByLabel('Find a member').fill('555 201');
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'Walter Doig' })).toBeVisible();
+  await page.getByLabel('Find a member').fill('Betty Doyle');
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('No member matches "Betty Doyle".');
   await expectAccessible(page);
   await page.goto('/account');
   await expectAccessible(page);

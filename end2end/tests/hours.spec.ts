@@ -83,9 +83,10 @@ test('a community builder grants, reverses with a reason and records hours on be
   await navigate(page, 'Community hours');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Hours in');
   await ready(page, info);
-  await page.getByLabel('Who gave the help?').selectOption({ label: 'Jack Baird' });
-  await page.getByLabel('Who received it?').selectOption({ label: 'Tam Reid' });
-  await page.getByLabel('Anyone else who received help in the same session? (optional)').selectOption({ label: 'Agnes Murray' });
+  // Each person found by typing their name.
+  await page.getByLabel('Who gave the help?').fill('Jack Baird');
+  await page.getByLabel('Who received it?').fill('Tam Reid');
+  await page.getByLabel('Anyone else who received help in the same session? (optional)').fill('Agnes Murray');
   await page.getByLabel('Hours', { exact: true }).fill('1');
   await page.getByLabel('What was the help?').fill('Computer class');
   await page.getByRole('button', { name: 'Record the hours' }).click();

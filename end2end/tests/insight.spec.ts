@@ -27,6 +27,10 @@ for (const width of [360, 1280]) {
     // The charts are pictures of their tables, drawn without script.
     await expect(b.locator('figure.chart svg').first()).toBeVisible();
     await expect(b.getByRole('img', { name: /Hours exchanged: a bar chart/ })).toBeVisible();
+    // Never an empty chart: each one drawn has a bar with some length.
+    const emptyCharts = await b.locator('figure.chart svg').evaluateAll((svgs) =>
+      svgs.filter((svg) => ![...svg.querySelectorAll('rect.bar')].some((r) => Number(r.getAttribute('height')) > 0 && Number(r.getAttribute('width')) > 0)).length);
+    expect(emptyCharts).toBe(0);
     await expect(b.getByRole('table', { name: 'Help by category' })).toBeVisible();
     await expectNoHorizontalScroll(b);
     await expectAccessible(b);
@@ -65,6 +69,14 @@ for (const width of [360, 1280]) {
     await b.emulateMedia({ media: 'print' });
     await expect(b.locator('form.period-form')).toBeHidden();
     await expect(b.getByRole('heading', { name: 'The period at a glance' })).toBeVisible();
+    // Printed on A4 (about 794 px at 96 dpi, less the margins) and from a phone, every
+    // table fits the page: headers wrap, nothing runs off the side.
+    for (const paper of [794, 360]) {
+      await b.setViewportSize({ width: paper, height: 1123 });
+      const overflow = await b.locator('table.figures').evaluateAll((tables) =>
+        tables.filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((t) => t.querySelector('caption')?.textContent));
+      expect(overflow, `tables wider than the ${paper} px page`).toEqual([]);
+    }
     await b.context().close();
   });
 }

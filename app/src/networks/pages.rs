@@ -37,7 +37,7 @@ pub fn MembersPage() -> impl IntoView {
             let next = v.has_more.then(|| link(v.page + 1));
             view! {
                 <h1>"Members"</h1>
-                <form method="get" action="/community/members" class="stack filters" role="search" aria-label="Find a member">
+                <form method="get" action="/community/members" class="stack filters" role="search" aria-label="Search for a member">
                     <div class="field">
                         <label for="q">"Find a member"</label>
                         <p class="hint" id="q-hint">"Part of their name, email or phone number."</p>

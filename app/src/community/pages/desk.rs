@@ -28,7 +28,7 @@ fn desk(d: DeskView) -> impl IntoView {
             <li><a href="#disputes-heading"><strong>{d.disputes.len()}</strong>" disputes"</a></li>
             <li><a href="/referrals">"Referrals"</a></li>
         </ul>
-        <form method="get" action="/community/members" class="stack card" role="search" aria-label="Find a member">
+        <form method="get" action="/community/members" class="stack card" role="search" aria-label="Search for a member">
             <div class="field">
                 <label for="desk-find">"Find a member"</label>
                 <p class="hint" id="desk-find-hint">"Part of their name, email or phone number."</p>
