@@ -191,10 +191,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.db.pending_migrations().await {
         Ok(pending) if pending.is_empty() => (http::StatusCode::OK, "ready".to_string()),
-        Ok(pending) => (
-            http::StatusCode::SERVICE_UNAVAILABLE,
-            format!("database schema not current: {} migration(s) not applied", pending.len()),
-        ),
+        Ok(pending) => {
+            (http::StatusCode::SERVICE_UNAVAILABLE, format!("database schema not current: {} migration(s) not applied", pending.len()))
+        }
         Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable".to_string()),
     }
 }

@@ -495,9 +495,7 @@ pub async fn my_categories(db: &Db, owner_id: &str, kind: ListingKind) -> Result
 
 /// Whether the network lets members see other areas' listings (`see_other_localities`).
 pub async fn areas_see_each_other(db: &Db, network_id: &str) -> Result<bool, AppError> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT see_other_localities FROM networks WHERE id = $1")
-        .bind(network_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let v: Option<i64> =
+        sqlx::query_scalar("SELECT see_other_localities FROM networks WHERE id = $1").bind(network_id).fetch_optional(&db.pool).await?;
     Ok(v.unwrap_or(0) != 0)
 }
