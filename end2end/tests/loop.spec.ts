@@ -56,6 +56,8 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await ready(a, info);
   await a.getByRole('button', { name: 'Accept' }).click();
   await expect(a.getByText('Agreed').first()).toBeVisible();
+  // The page after accepting is a new page: wait until it is ready before writing.
+  await ready(a, info);
   await a.getByLabel('Write a message').fill('Saturday at 11 suits me.');
   await a.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(a.locator('.message').last()).toContainText('Saturday at 11 suits me.');
