@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
+        .route("/account/my-data.json", get(app::profiles::export::my_data_json))
         .route("/community/audit.csv", get(app::audit::csv::audit_csv))
         .route("/insight/{file}", get(app::insight::csv::table_csv))
         .route("/referrals/{id}/export.json", get(app::referrals::api::export_json))

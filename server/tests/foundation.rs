@@ -575,3 +575,44 @@ async fn readyz_says_whether_the_schema_is_current() {
     assert!(r.body.contains("1 migration(s) not applied"), "{}", r.body);
     assert_eq!(app.client().get("/healthz").await.status, 200, "still alive");
 }
+
+/// A member downloads everything held about them: their account, listings and hours, as
+/// one private JSON file; nobody else's; visitors get nothing.
+#[tokio::test]
+async fn a_member_downloads_their_own_data() {
+    let app = TestApp::spawn().await;
+    let (id, email) = app.make_user(Actor::Resident).await;
+    let (_, other_email) = app.make_user(Actor::Resident).await;
+    let mut c = app.client();
+    c.sign_in_with_code(&email).await;
+    let airdrie = app.locality("Airdrie");
+    let r = c
+        .call(
+            "create_listing",
+            &[
+                ("kind", "offer"),
+                ("title", "Knitting lessons"),
+                ("description", "Beginners welcome, needles lent."),
+                ("category", "gardening"),
+                ("tags", ""),
+                ("locality", &airdrie),
+                ("place", "home"),
+                ("availability", "Evenings"),
+                ("estimate", "1 h"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.get("/account/my-data.json").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.headers.get("content-disposition").is_some_and(|v| v.to_str().unwrap().starts_with("attachment")));
+    assert!(r.headers.get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("no-store")), "never cached");
+    let data: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(data["account"]["email"], email.as_str());
+    assert_eq!(data["memberships"][0]["area"], "Airdrie");
+    assert_eq!(data["listings"][0]["title"], "Knitting lessons");
+    assert!(data["hours"][0]["statement"].is_array() && data["notifications"].is_array(), "{}", r.body);
+    assert!(!r.body.contains(&other_email) && !r.body.contains("password"), "only their own, never a secret");
+    let _ = id;
+    assert_eq!(app.client().get("/account/my-data.json").await.status, 401);
+}

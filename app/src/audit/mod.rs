@@ -82,6 +82,14 @@ pub fn audit_filter(
 /// done to the account and why. Ledger lines lose their "after" (it names the other
 /// accounts of a shared transfer; the member's statement shows their own side), report
 /// actions lose which report it was.
+/// The actions on a member's account as the member sees them (their own page and their
+/// data download), newest first.
+#[cfg(feature = "ssr")]
+pub async fn about_member(db: &crate::platform::db::Db, user_id: &str) -> Result<Vec<AuditLine>, AppError> {
+    let filter = store::AuditFilter { subject_user_id: Some(user_id.to_string()), ..Default::default() };
+    Ok(store::audit_lines(db, None, &filter, 10_000, 0).await?.into_iter().filter_map(for_the_member).collect())
+}
+
 #[cfg(feature = "ssr")]
 fn for_the_member(mut l: AuditLine) -> Option<AuditLine> {
     use AuditAction::*;

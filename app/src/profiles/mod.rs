@@ -2,6 +2,8 @@
 //! received, what they offer and ask for (their open listings), and the thanks they got.
 //! Contact details are never on a profile.
 
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;

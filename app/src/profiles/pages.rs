@@ -160,6 +160,7 @@ pub fn AccountPage() -> impl IntoView {
                 })}
                 <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
                 <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
+                <p><a href="/account/my-data.json" download>"Download everything we hold about you (a JSON file)"</a></p>
                 <h2>"Change your password"</h2>
                 <ErrorSummary error=error.clone()/>
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>

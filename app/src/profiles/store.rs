@@ -53,3 +53,44 @@ pub async fn set_about(db: &Db, user_id: &str, about: &str) -> Result<(), AppErr
     sqlx::query("UPDATE users SET about = $1 WHERE id = $2").bind(about).bind(user_id).execute(&db.pool).await?;
     Ok(())
 }
+
+/// What the account itself holds, for the member's own data download.
+#[derive(sqlx::FromRow, serde::Serialize)]
+pub struct AccountData {
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: String,
+    pub about: String,
+    pub email_frequency: String,
+    pub created_at: i64,
+}
+
+pub async fn account_data(db: &Db, user_id: &str) -> Result<Option<AccountData>, AppError> {
+    Ok(sqlx::query_as::<_, AccountData>("SELECT display_name, email, phone, about, email_frequency, created_at FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// One of the member's memberships, for their data download.
+#[derive(sqlx::FromRow, serde::Serialize)]
+pub struct MembershipData {
+    #[serde(skip)]
+    pub network_id: String,
+    pub network: String,
+    pub area: String,
+    pub status: String,
+    pub about: String,
+    pub joined_at: i64,
+}
+
+pub async fn memberships_data(db: &Db, user_id: &str) -> Result<Vec<MembershipData>, AppError> {
+    Ok(sqlx::query_as::<_, MembershipData>(
+        "SELECT m.network_id, n.name AS network, l.name AS area, m.status, m.about, m.created_at AS joined_at
+         FROM memberships m JOIN networks n ON n.id = m.network_id JOIN localities l ON l.id = m.locality_id
+         WHERE m.user_id = $1 ORDER BY m.created_at",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
