@@ -211,6 +211,14 @@ async fn organisations_give_hours_through_their_named_members() {
         .await;
     assert_eq!(r.status, 403);
     assert_eq!(other.call("organisation_hours", &[("organisation_id", &org)]).await.status, 403);
+    // Suggestions for "who helped": for the named members only, by name, never an email.
+    assert_eq!(other.call("organisation_find_members", &[("organisation_id", &org), ("q", "resid")]).await.status, 403);
+    let r = a.call("organisation_find_members", &[("organisation_id", &org), ("q", "resid")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let hits = r.json();
+    assert!(!hits.as_array().unwrap().is_empty() && hits.as_array().unwrap().iter().all(|h| h["email"].is_null()), "{}", r.body);
+    let r = a.call("organisation_find_members", &[("organisation_id", &org), ("q", &ann_email[..12])]).await;
+    assert_eq!(r.json().as_array().map(|a| a.len()), Some(0), "no finding people by email: {}", r.body);
     verify_clean(&app).await;
 }
 
@@ -480,6 +488,13 @@ async fn members_found_by_typing_are_chosen_between_when_a_name_is_shared() {
     let r = call(&mut b, form(&ann_email, "", &tid())).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&ann).await, 120);
+    // Without JavaScript, markup typed into the field comes back to the page as text.
+    let f = form("<b>Bold</b>", "", &tid());
+    let r = b.post_form("record_hours", "/community/hours", &f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()).await;
+    let location = r.location().expect("back to the form");
+    let page = b.get(location.trim_start_matches(&app.base)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("&lt;b&gt;Bold&lt;/b&gt;") && !page.body.contains("<b>Bold</b>"), "escaped");
 }
 
 async fn call(b: &mut Client, form: Vec<(String, String)>) -> common::Resp {

@@ -913,6 +913,9 @@ async fn the_form_in_steps_keeps_answers_sealed_on_the_server_and_sends_once() {
     // Residents cannot use the professional's steps; anyone can use the self-referral's.
     let mut resident = app.as_actor(Actor::Resident).await;
     assert_eq!(resident.call("save_referral_step", &refs(&about("5"))).await.status, 403);
+    assert_eq!(resident.call("referral_draft", &[("self_referral", "false")]).await.status, 403);
+    assert_eq!(resident.call("send_referral_draft", &[("self_referral", "false")]).await.status, 403);
+    assert_eq!(app.client().call("referral_draft", &[("self_referral", "false")]).await.status, 401);
     let mut visitor = app.client();
     let mut mine = about("5");
     mine[0].1 = "true".into();
