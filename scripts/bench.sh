@@ -48,23 +48,23 @@ wrk -t2 -c64 -d15s --latency "$base/" | grep -E 'Requests/sec|Latency|50%|90%|99
 echo "--- /home signed in"
 wrk -t2 -c64 -d15s --latency -H "cookie: $cookie" "$base/home" | grep -E 'Requests/sec|Latency|50%|90%|99%'
 
+# Runs a benchmark example on SQLite, then on PostgreSQL where it is running.
+on_both_engines() {
+  cargo run --release -q -p server --example "$1" -- sqlite
+  if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
+    cargo run --release -q -p server --example "$1" -- postgres
+  else
+    echo "PostgreSQL is not running on 127.0.0.1:5432: skipped $1 on PostgreSQL"
+  fi
+}
+
 echo
 echo "## Ledger: durable transfers/s through the server (64 clients, 20 % touching the pool)"
-cargo run --release -q -p server --example ledger_bench -- sqlite
-if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-  cargo run --release -q -p server --example ledger_bench -- postgres
-else
-  echo "PostgreSQL is not running on 127.0.0.1:5432: skipped the PostgreSQL ledger benchmark"
-fi
+on_both_engines ledger_bench
 
 echo
 echo "## Finding a member by typing, 10,000 members (median / p99 / worst, ms)"
-cargo run --release -q -p server --example member_search_bench -- sqlite
-if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-  cargo run --release -q -p server --example member_search_bench -- postgres
-else
-  echo "PostgreSQL is not running on 127.0.0.1:5432: skipped the PostgreSQL member search benchmark"
-fi
+on_both_engines member_search_bench
 
 echo
 echo "## Browse: a signed-in resident's /listings?per=50 with 10,000 listings (wrk, 2 threads, 16 and 64 connections, 15 s)"

@@ -325,8 +325,7 @@ pub async fn assisted_join(
                 ],
             );
             let phone = phone.unwrap_or_default();
-            let digits = crate::networks::find::phone_digits(&phone).len();
-            if !phone.trim().is_empty() && (!(7..=15).contains(&digits) || phone.chars().any(|c| c.is_alphabetic())) {
+            if !phone.trim().is_empty() && !crate::networks::find::is_phone_number(&phone) {
                 problem.push("phone", "Enter a phone number like 01236 123456 or 07700 900123, or leave it empty.");
             }
             let name = crate::auth::domain::DisplayName::parse(&display_name).map_err(|m| problem.push("display_name", m)).ok();

@@ -48,6 +48,12 @@ pub fn ErrorSummary(error: Option<AppError>) -> impl IntoView {
     })
 }
 
+/// The value of `aria-describedby` for a field's hint and error ids, if it has either.
+fn described_by(ids: [Option<String>; 2]) -> Option<String> {
+    let ids: Vec<String> = ids.into_iter().flatten().collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
 /// The label, hint and error shared by every kind of field, and the ids that tie them to it.
 struct Chrome {
     /// The control's `id` (its name unless a page holds the same field twice).
@@ -67,9 +73,8 @@ impl Chrome {
     fn with_id(name: &'static str, id: String, problem: &FormProblem, hint: Option<&'static str>) -> Self {
         let error = problem.message_for(name);
         let name = id;
-        let ids: Vec<String> =
-            [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))].into_iter().flatten().collect();
-        Chrome { name, hint, invalid: error.is_some(), error, described: (!ids.is_empty()).then(|| ids.join(" ")) }
+        let described = described_by([hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))]);
+        Chrome { name, hint, invalid: error.is_some(), error, described }
     }
 
     fn render(self, label: &'static str) -> impl IntoView {
@@ -292,9 +297,7 @@ pub fn DurationField(
 ) -> impl IntoView {
     let error = problem.message_for("hours");
     let invalid = error.is_some();
-    let described: Vec<String> =
-        [hint.map(|_| "hours-hint".to_string()), error.as_ref().map(|_| "hours-error".to_string())].into_iter().flatten().collect();
-    let described = (!described.is_empty()).then(|| described.join(" "));
+    let described = described_by([hint.map(|_| "hours-hint".to_string()), error.as_ref().map(|_| "hours-error".to_string())]);
     let hours = problem.value_for("hours");
     let minutes = problem.value_for("minutes");
     view! {
@@ -338,8 +341,7 @@ pub fn DateParts(
     let invalid = error.is_some();
     let hint_id = format!("{field}-hint");
     let error_id = format!("{field}-error");
-    let described: Vec<String> = [hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())].into_iter().flatten().collect();
-    let described = (!described.is_empty()).then(|| described.join(" "));
+    let described = described_by([hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]);
     let value = value.unwrap_or_default();
     let parts = [("day", "Day", 2u32), ("month", "Month", 2), ("year", "Year", 4)];
     view! {

@@ -182,14 +182,11 @@ pub async fn organisation_gives(
 pub async fn organisation_find_members(organisation_id: String, q: String) -> Result<Vec<crate::networks::find::MemberHit>, AppError> {
     finish(
         async {
-            use crate::networks::find::{MemberSearch, MOST_CHOICES};
             let st = state()?;
             let viewer = signed_in().await?;
             let (network, _) = organisation_for(&st, &viewer, &organisation_id).await?;
-            let Some(search) = MemberSearch::parse(&q) else { return Ok(vec![]) };
             let within = crate::networks::store::Within { network: Some(&network), active_only: true, ..Default::default() };
-            let found = crate::networks::store::find_members(&st.db, &within, Some(&search), MOST_CHOICES as i64, 0).await?;
-            Ok(found.into_iter().map(|f| f.hit).collect())
+            crate::networks::suggestions(&st.db, &within, &q).await
         }
         .await,
     )

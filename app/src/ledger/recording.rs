@@ -78,12 +78,10 @@ pub async fn record_hours(
             // Each person is found by what the builder typed (or chose from the suggestions).
             let within = crate::networks::store::Within { builder: Some(&viewer), active_only: true, ..Default::default() };
             let db = &st.db;
-            let found = |f: Option<crate::networks::store::FoundMember>| f.map(|f| f.hit.user_id);
-            let giver = found(
+            let giver =
                 read_member(db, &within, &mut problem, "giver", &giver, giver_pick.as_deref(), Some("Type the name of who gave the help."))
-                    .await?,
-            );
-            let mut receivers: Vec<String> = vec![];
+                    .await?;
+            let mut receivers = vec![];
             let first = read_member(
                 db,
                 &within,
@@ -94,23 +92,20 @@ pub async fn record_hours(
                 Some("Type the name of who received the help."),
             )
             .await?;
-            receivers.extend(found(first));
+            receivers.extend(first);
             for (field, (typed, pick)) in ["receiver2", "receiver3", "receiver4"].into_iter().zip(others) {
                 let typed = typed.as_deref().unwrap_or("");
-                receivers.extend(found(read_member(db, &within, &mut problem, field, typed, pick.as_deref(), None).await?));
+                receivers.extend(read_member(db, &within, &mut problem, field, typed, pick.as_deref(), None).await?);
             }
-            if let Some(g) = &giver {
-                if receivers.contains(g) {
-                    problem.push("giver", "Someone cannot give help to themselves.");
-                }
+            if giver.as_ref().is_some_and(|g| receivers.iter().any(|r| r.hit.user_id == g.hit.user_id)) {
+                problem.push("giver", "Someone cannot give help to themselves.");
             }
-            let mut sorted = receivers.clone();
-            sorted.sort();
-            sorted.dedup();
-            if sorted.len() != receivers.len() {
+            let mut ids: Vec<&str> = receivers.iter().map(|r| r.hit.user_id.as_str()).collect();
+            ids.sort();
+            ids.dedup();
+            if ids.len() != receivers.len() {
                 problem.push("receiver1", "Each person can be chosen once.");
             }
-            let giver = giver.unwrap_or_default();
             let amount = read_amount(&mut problem, &hours, &minutes);
             let memo = read_memo(&mut problem, &memo);
             if memo.is_empty() {
@@ -118,18 +113,13 @@ pub async fn record_hours(
             }
             problem.clone().into_result()?;
             let amount = amount.ok_or_else(|| crate::error::unexpected("record: amount missing"))?;
-            let everyone: Vec<String> = std::iter::once(giver.clone()).chain(receivers.iter().cloned()).collect();
-            let places = queries::member_places(&st.db, &everyone).await?;
-            let mut network = None;
-            for who in &everyone {
-                let (n, locality, _) = places.get(who).ok_or_else(|| AppError::not_found("member"))?;
-                require_builder_for(&viewer, n, locality)?;
-                if network.as_ref().is_some_and(|x| x != n) {
-                    return Err(AppError::Forbidden("Everyone in one record must belong to the same time bank.".into()));
-                }
-                network = Some(n.clone());
+            let giver = giver.ok_or_else(|| crate::error::unexpected("record: giver missing"))?;
+            // Everyone was found within this builder's scope; they must share one time bank.
+            let everyone: Vec<&crate::networks::store::FoundMember> = std::iter::once(&giver).chain(receivers.iter()).collect();
+            let network = giver.network_id.clone();
+            if everyone.iter().any(|m| m.network_id != network) {
+                return Err(AppError::Forbidden("Everyone in one record must belong to the same time bank.".into()));
             }
-            let network = network.ok_or_else(|| crate::error::unexpected("record: no network"))?;
             // The day it happened, within the network's limit (known once the members are;
             // read only when a day is given: most help is recorded the day it happens).
             let days_back = if happened.trim().is_empty() { 0 } else { crate::networks::store::record_days_back(&st.db, &network).await? };
@@ -137,13 +127,13 @@ pub async fn record_hours(
                 super::domain::happened_on(&happened, crate::util::now(), days_back).map_err(|m| problem.push("happened_on", m)).ok();
             problem.clone().into_result()?;
             // Each receiver got `amount` of help; the giver earns it once per receiver.
-            let mut legs = vec![(AccountRef::Member(giver.clone()), amount.0 * receivers.len() as i64)];
-            legs.extend(receivers.iter().map(|r| (AccountRef::Member(r.clone()), -amount.0)));
+            let mut legs = vec![(AccountRef::Member(giver.hit.user_id.clone()), amount.0 * receivers.len() as i64)];
+            legs.extend(receivers.iter().map(|r| (AccountRef::Member(r.hit.user_id.clone()), -amount.0)));
             let mut t = new_transfer(&transfer_id, &network, TransferKind::Exchange, legs, &viewer);
             // One line per member in the trail, so each can see it on their own account.
             t.audit = everyone
                 .iter()
-                .filter_map(|who| places.get(who).map(|(n, l, _)| audit_on(&viewer, AuditAction::RecordOnBehalf, n, l, who, &memo)))
+                .map(|m| audit_on(&viewer, AuditAction::RecordOnBehalf, &m.network_id, &m.locality_id, &m.hit.user_id, &memo))
                 .collect();
             t.memo = memo;
             t.happened_on = happened_on.flatten();

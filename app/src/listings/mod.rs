@@ -377,7 +377,9 @@ pub async fn member_sees_area(
     area: &str,
 ) -> Result<bool, AppError> {
     let Some(m) = viewer.membership.as_ref().filter(|m| m.network_id == network) else { return Ok(false) };
-    Ok(m.locality_id == area || domain::area_visible(&m.locality_id, area, store::areas_see_each_other(&st.db, network).await?))
+    // The network's setting is read only for another area's listing.
+    let see_other = m.locality_id != area && store::areas_see_each_other(&st.db, network).await?;
+    Ok(domain::area_visible(&m.locality_id, area, see_other))
 }
 
 /// A listing as a visitor sees it: only an open one, in a network that lets visitors look

@@ -52,6 +52,11 @@ impl MemberSearch {
         };
         Some(MemberSearch { words, phone, area, exact })
     }
+
+    /// A search for one member by their id (one chosen from suggestions or choices).
+    pub fn by_id(id: &str) -> Self {
+        MemberSearch { words: vec![], phone: None, area: None, exact: id.to_string() }
+    }
 }
 
 /// The digits of a phone number, with a UK international prefix written the national way
@@ -67,6 +72,14 @@ pub fn phone_digits(s: &str) -> String {
     } else {
         digits
     }
+}
+
+/// Whether a phone number, as typed, looks like one: 7 to 15 digits, with only spaces,
+/// `+`, brackets and dashes between them. The one rule for every form that takes a number.
+pub fn is_phone_number(s: &str) -> bool {
+    let s = s.trim();
+    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
+    (7..=15).contains(&digits) && s.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
 }
 
 /// `%word%` for SQL `LIKE … ESCAPE '\'`, with the word's own `%`, `_` and `\` taken literally.
@@ -181,6 +194,12 @@ mod tests {
         assert_eq!(phone_digits("0044 7700 900123"), "07700900123");
         assert_eq!(phone_digits("07700 900123"), "07700900123");
         assert_eq!(phone_digits("44 123"), "44123");
+    }
+
+    #[test]
+    fn a_phone_number_has_7_to_15_digits_and_nothing_else() {
+        assert!(is_phone_number("01236 555 012") && is_phone_number("+44 (0)7700-900123"));
+        assert!(!is_phone_number("555 01") && !is_phone_number("0123 456 789 012 345") && !is_phone_number("01236 555 O12"));
     }
 
     #[test]

@@ -81,14 +81,13 @@ pub async fn community_members(q: Option<String>, page: Option<u32>) -> Result<M
             let search = find::MemberSearch::parse(&q);
             let too_short = !q.is_empty() && search.is_none();
             let page = page.unwrap_or(1).max(1);
+            if too_short {
+                return Ok(MembersView { q, rows: vec![], total: 0, waiting: 0, page, has_more: false, too_short });
+            }
             let within = store::Within { builder: Some(&viewer), ..Default::default() };
             let (total, waiting) = store::count_members(&state.db, &within, search.as_ref()).await?;
             let offset = (page as i64 - 1) * MEMBERS_PER_PAGE;
-            let found = if too_short {
-                vec![]
-            } else {
-                store::find_members(&state.db, &within, search.as_ref(), MEMBERS_PER_PAGE + 1, offset).await?
-            };
+            let found = store::find_members(&state.db, &within, search.as_ref(), MEMBERS_PER_PAGE + 1, offset).await?;
             let has_more = found.len() as i64 > MEMBERS_PER_PAGE;
             let rows = found
                 .into_iter()
@@ -101,7 +100,6 @@ pub async fn community_members(q: Option<String>, page: Option<u32>) -> Result<M
                     joined_at: f.joined_at,
                 })
                 .collect();
-            let (total, waiting) = if too_short { (0, 0) } else { (total, waiting) };
             Ok(MembersView { q, rows, total, waiting, page, has_more, too_short })
         }
         .await,
@@ -117,18 +115,25 @@ pub async fn find_members(q: String, network: Option<String>, locality: Option<S
             let viewer = crate::platform::request::signed_in().await?;
             domain::require_some_builder(&viewer)?;
             let state = crate::platform::state::state()?;
-            let Some(search) = find::MemberSearch::parse(&q) else { return Ok(vec![]) };
             let within = store::Within {
                 builder: Some(&viewer),
                 network: network.as_deref().filter(|n| !n.is_empty()),
                 locality: locality.as_deref().filter(|l| !l.is_empty()),
                 active_only: true,
             };
-            let found = store::find_members(&state.db, &within, Some(&search), find::MOST_CHOICES as i64, 0).await?;
-            Ok(found.into_iter().map(|f| f.hit).collect())
+            suggestions(&state.db, &within, &q).await
         }
         .await,
     )
+}
+
+/// What a find-a-member field suggests as someone types: at most eight members `within`.
+/// The caller has decided who may look where.
+#[cfg(feature = "ssr")]
+pub async fn suggestions(db: &crate::platform::db::Db, within: &store::Within<'_>, q: &str) -> Result<Vec<find::MemberHit>, AppError> {
+    let Some(search) = find::MemberSearch::parse(q) else { return Ok(vec![]) };
+    let found = store::find_members(db, within, Some(&search), find::MOST_CHOICES as i64, 0).await?;
+    Ok(found.into_iter().map(|f| f.hit).collect())
 }
 
 /// A member's id as the server makes them (32 hex digits): never a name anyone types.
@@ -154,7 +159,7 @@ pub async fn read_member(
     use find::{settle, Found, MemberSearch, MOST_CHOICES};
     let chosen = chosen.map(str::trim).filter(|c| !c.is_empty());
     let search = match chosen {
-        Some(id) => MemberSearch { words: vec![], phone: None, area: None, exact: id.to_string() },
+        Some(id) => MemberSearch::by_id(id),
         None if typed.trim().is_empty() => {
             if let Some(m) = missing {
                 problem.push(field, m);
@@ -176,7 +181,7 @@ pub async fn read_member(
         // An id (chosen, or sent by a script) of someone outside the scope is a refusal;
         // of someone in it but waiting or suspended, a message on the field.
         Found::None if chosen.is_some() || looks_like_id(&search.exact) => {
-            let by_id = MemberSearch { words: vec![], phone: None, area: None, exact: search.exact.clone() };
+            let by_id = MemberSearch::by_id(&search.exact);
             let in_scope = store::Within { active_only: false, ..*within };
             if !store::find_members(db, &in_scope, Some(&by_id), 1, 0).await?.is_empty() {
                 problem.push(field, "That member is waiting for approval or suspended, so cannot be chosen.");

@@ -1,7 +1,7 @@
 //! Storage for networks, localities, memberships and roles.
 
 use super::domain::{BuilderScope, Membership, MembershipStatus, Professional, Viewer};
-use super::{LocalityChoice, MemberRow, NetworkChoice};
+use super::{LocalityChoice, NetworkChoice};
 use crate::error::AppError;
 use crate::platform::db::{flag, Db};
 
@@ -230,42 +230,6 @@ pub async fn locality_network(db: &Db, locality_id: &str) -> Result<Option<(Stri
     Ok(row.map(|(id, requires_approval)| (id, flag(requires_approval))))
 }
 
-/// Members a builder looks after: everyone in the scopes given (site admins pass every network).
-pub async fn members_in_scopes(db: &Db, scopes: &[BuilderScope], all: bool) -> Result<Vec<MemberRow>, AppError> {
-    /// `(id, display_name, status, created_at, locality_name)`
-    type Row = (String, String, String, i64, String);
-    let mut rows: Vec<Row> = vec![];
-    let base = "SELECT u.id, u.display_name, m.status, m.created_at, l.name AS locality_name
-         FROM memberships m JOIN users u ON u.id = m.user_id JOIN localities l ON l.id = m.locality_id";
-    if all {
-        rows = sqlx::query_as::<_, Row>(&format!("{base} ORDER BY l.name, u.display_name")).fetch_all(&db.pool).await?;
-    } else {
-        for s in scopes {
-            rows.extend(
-                sqlx::query_as::<_, Row>(&format!(
-                    "{base} WHERE m.network_id = $1 AND ($2 = '' OR m.locality_id = $2) ORDER BY l.name, u.display_name"
-                ))
-                .bind(&s.network_id)
-                .bind(s.locality_id.as_deref().unwrap_or(""))
-                .fetch_all(&db.pool)
-                .await?,
-            );
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    Ok(rows
-        .into_iter()
-        .filter(|r| seen.insert(r.0.clone()))
-        .map(|(user_id, display_name, status, joined_at, locality_name)| MemberRow {
-            user_id,
-            display_name,
-            locality_name,
-            status: MembershipStatus::parse(&status).unwrap_or(MembershipStatus::Suspended),
-            joined_at,
-        })
-        .collect())
-}
-
 /// `(network = … AND locality = …) OR …` for the viewer's builder scopes, with its binds,
 /// numbered after `offset`. Site admins: everything.
 pub fn scope_clause(viewer: &Viewer, network_col: &str, locality_col: &str, offset: usize) -> (String, Vec<String>) {
@@ -447,15 +411,11 @@ fn member_filter(within: &Within, search: Option<&super::find::MemberSearch>) ->
     if let Some(s) = search {
         // A member's id as it is, or every word in the name or email, or the phone's digits.
         let mut found = vec![];
-        let mut id = vec![];
-        bind(&mut id, &mut binds, "u.id = ?", s.exact.clone());
-        found.extend(id);
+        bind(&mut found, &mut binds, "u.id = ?", s.exact.clone());
         // Only builders find people by email or phone number; others by name alone.
         let staff = within.builder.is_some();
         if let Some(digits) = s.phone.as_ref().filter(|_| staff) {
-            let mut p = vec![];
-            bind(&mut p, &mut binds, "u.phone LIKE ? ESCAPE '\\'", contains_pattern(digits));
-            found.extend(p);
+            bind(&mut found, &mut binds, "u.phone LIKE ? ESCAPE '\\'", contains_pattern(digits));
         } else if !s.words.is_empty() {
             let mut words = vec![];
             let word_sql = if staff {

@@ -366,8 +366,7 @@ impl ReferralInput {
             }
         }
         let phone: String = self.phone.trim().to_string();
-        let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
-        if !phone.is_empty() && (!(7..=15).contains(&digits) || !phone.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))) {
+        if !phone.is_empty() && !crate::networks::find::is_phone_number(&phone) {
             p.push("phone", "Write a phone number with 7 to 15 digits, for example 01236 555 012.");
         }
         let contact_by = self.contact_by.trim();

@@ -62,12 +62,6 @@ impl Relation {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
-    pub id: String,
-    pub name: String,
-}
-
 /// What the referral form needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralFormView {
@@ -288,6 +282,20 @@ async fn form_choices(st: &AppState) -> Result<(Vec<(String, Vec<(String, String
     Ok((areas, interests))
 }
 
+/// A referral checked against the form's choices (the areas and interests there are) as of
+/// today: the one check for the form, its steps, the self-referral and the partner API.
+#[cfg(feature = "ssr")]
+pub(super) fn parse_against(
+    input: &ReferralInput,
+    self_referral: bool,
+    areas: &[(String, Vec<(String, String)>)],
+    interests: &[(String, String, bool)],
+) -> Result<domain::NewReferral, FormProblem> {
+    let localities: Vec<String> = areas.iter().flat_map(|(_, ls)| ls.iter().map(|(id, _)| id.clone())).collect();
+    let categories: Vec<String> = interests.iter().map(|(id, _, _)| id.clone()).collect();
+    input.parse(&localities, &categories, domain::ymd(crate::util::now()), self_referral)
+}
+
 /// Checks a referral and stores it, for the three ways in (form, self-referral, partner).
 #[cfg(feature = "ssr")]
 pub async fn take_referral(
@@ -297,10 +305,7 @@ pub async fn take_referral(
     origin: store::Origin<'_>,
 ) -> Result<String, AppError> {
     let (areas, interests) = form_choices(st).await?;
-    let localities: Vec<String> = areas.iter().flat_map(|(_, ls)| ls.iter().map(|(id, _)| id.clone())).collect();
-    let categories: Vec<String> = interests.iter().map(|(id, _, _)| id.clone()).collect();
-    let today = domain::ymd(crate::util::now());
-    let r = input.parse(&localities, &categories, today, self_referral).map_err(AppError::Invalid)?;
+    let r = parse_against(input, self_referral, &areas, &interests).map_err(AppError::Invalid)?;
     let (network_id, _) =
         crate::networks::store::locality_network(&st.db, &r.locality).await?.ok_or_else(|| AppError::not_found("area"))?;
     let mut tx = st.db.pool.begin().await?;

@@ -83,14 +83,16 @@ async fn save(st: &AppState, token: Option<String>, user_id: Option<&str>, self_
     store::save_draft(&st.db, &crate::util::hash_token(&token), user_id, self_referral, &sealed, now, now - crate::util::DAY).await
 }
 
-/// What the whole referral's rules say about the draft (`None`: nothing to change).
+/// What the whole referral's rules say about the draft (`None`: nothing to change), given
+/// the form's choices (areas, interests).
 #[cfg(feature = "ssr")]
-async fn check(st: &AppState, draft: &Draft, self_referral: bool) -> Result<Option<FormProblem>, AppError> {
-    let (areas, interests) = form_choices(st).await?;
-    let localities: Vec<String> = areas.iter().flat_map(|(_, ls)| ls.iter().map(|(id, _)| id.clone())).collect();
-    let categories: Vec<String> = interests.iter().map(|(id, _, _)| id.clone()).collect();
-    let today = domain::ymd(crate::util::now());
-    Ok(draft.referral(self_referral).parse(&localities, &categories, today, self_referral).err())
+fn check(
+    draft: &Draft,
+    self_referral: bool,
+    areas: &[(String, Vec<(String, String)>)],
+    interests: &[(String, String, bool)],
+) -> Option<FormProblem> {
+    parse_against(&draft.referral(self_referral), self_referral, areas, interests).err()
 }
 
 /// A step's page: the draft so far and the form's choices.
@@ -103,7 +105,7 @@ pub async fn referral_draft(self_referral: bool) -> Result<DraftView, AppError> 
             let (_, draft) = load(&st, self_referral, who.as_ref().map(|(v, _)| v.user_id.as_str())).await?;
             let (areas, interests) = form_choices(&st).await?;
             let organisation = who.as_ref().map(|(_, p)| p.organisation_name.clone()).unwrap_or_default();
-            let problems = match check(&st, &draft, self_referral).await? {
+            let problems = match check(&draft, self_referral, &areas, &interests) {
                 None => vec![],
                 Some(p) => Step::ALL
                     .into_iter()
@@ -189,7 +191,8 @@ pub async fn save_referral_step(
             }
             draft.mark_answered(step);
             save(&st, token, user_id.as_deref(), self_referral, &draft).await?;
-            if let Some(p) = check(&st, &draft, self_referral).await? {
+            let (areas, interests) = form_choices(&st).await?;
+            if let Some(p) = check(&draft, self_referral, &areas, &interests) {
                 // The answers are in the draft already: the error carries only the messages
                 // (without JavaScript it travels in the address back to the page).
                 let mut p = draft.problems_for(step, &p);
