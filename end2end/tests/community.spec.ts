@@ -89,7 +89,7 @@ for (const [label, viewport] of [
     await tam.getByLabel('Title').fill(title);
     await tam.getByLabel('Description').fill('I will do your garden for ten pounds an hour.');
     await tam.getByLabel('Kind of help').selectOption({ label: 'Gardening' });
-    await tam.getByLabel('Where would it happen?').selectOption({ label: 'Out and about: a lift, errands, a walk' });
+    await tam.getByRole('radio', { name: 'Out and about: a lift, errands, a walk' }).check();
     await tam.getByRole('button', { name: 'Post it' }).click();
     await expect(tam.getByRole('heading', { level: 1 })).toHaveText(title);
     await tam.context().close();
@@ -242,4 +242,41 @@ test('paper sign-up, vetting badges, notes, rules, announcements and networks', 
   await expectAccessible(admin);
   await expectNoHorizontalScroll(admin);
   await admin.context().close();
+});
+
+test('a resident asks to move area and a builder confirms it on the desk, on a phone', async ({ browser }, info) => {
+  const viewport = { width: 360, height: 740 };
+  const [email, name] = info.project.name === 'javascript-on'
+    ? ['kasia.nowak@demo.timeweave.org', 'Kasia Nowak']
+    : ['callum.hughes@demo.timeweave.org', 'Callum Hughes'];
+  const resident = await asMember(browser, info, viewport, email);
+  await resident.goto('/account');
+  await ready(resident, info);
+  const area = resident.getByRole('region', { name: 'Your area' });
+  const from = (await area.locator('strong').first().textContent())!.trim();
+  const to = from === 'Coatbridge' ? 'Motherwell' : 'Coatbridge';
+  await area.getByText('Moving house? Ask to change your area').click();
+  await resident.getByLabel('The area you are moving to').selectOption({ label: to });
+  await resident.getByLabel('Anything the community builder should know (optional)').fill('New flat from the first of the month.');
+  await resident.getByRole('button', { name: 'Ask to move' }).click();
+  await expect(resident.getByRole('status')).toContainText('A community builder will confirm your move');
+  await expect(resident.getByRole('region', { name: 'Your area' })).toContainText(`to move to ${to}`);
+  await expectAccessible(resident);
+  await expectNoHorizontalScroll(resident);
+
+  // The whole-network builder sees it on the desk and moves them.
+  const builder = await asMember(browser, info, viewport, 'morag.campbell@demo.timeweave.org');
+  await builder.goto('/community');
+  await ready(builder, info);
+  const card = builder.locator('section[aria-labelledby="moves-heading"] li').filter({ hasText: name });
+  await expect(card).toContainText('New flat from the first of the month.');
+  await expectAccessible(builder);
+  await expectNoHorizontalScroll(builder);
+  await card.getByRole('button', { name: `Move to ${to}` }).click();
+  await expect(builder.getByRole('status')).toContainText('Moved.');
+  await builder.context().close();
+
+  await resident.goto('/account');
+  await expect(resident.getByRole('region', { name: 'Your area' }).locator('strong').first()).toHaveText(to);
+  await resident.context().close();
 });

@@ -28,7 +28,7 @@ test('a resident posts an offer and a neighbour finds it by searching', async ({
   await page.getByLabel('Are you offering or asking?').selectOption({ label: 'I can offer help' });
   await page.getByLabel('Description').fill('Bring a ukulele if you have one; I can lend mine. Chords, strumming and a song by the end.');
   await page.getByLabel('Kind of help').selectOption({ label: 'Music' });
-  await page.getByLabel('Where would it happen?').selectOption({ label: 'At a venue or community centre' });
+  await page.getByRole('radio', { name: 'At a venue or community centre' }).check();
   await page.getByLabel('About how long? (optional)').fill('1 h');
   await page.getByRole('button', { name: 'Post it' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);

@@ -30,7 +30,7 @@ test('offer, search, ask, accept, message, record, confirm, thank', async ({ bro
   await a.getByLabel('Title').fill(title);
   await a.getByLabel('Description').fill('Loose strings, sticking pegs and squeaky bows put right.');
   await a.getByLabel('Kind of help').selectOption({ label: 'Music' });
-  await a.getByLabel('Where would it happen?').selectOption({ label: "At someone's home" });
+  await a.getByRole('radio', { name: "At someone's home" }).check();
   await a.getByRole('button', { name: 'Post it' }).click();
   await expect(a.getByRole('heading', { level: 1 })).toHaveText(title);
 

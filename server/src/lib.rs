@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .route("/account/my-data.json", get(app::profiles::export::my_data_json))
+        .route("/photos/{file}", get(app::profiles::photo::serve))
         .route("/community/audit.csv", get(app::audit::csv::audit_csv))
         .route("/insight/{file}", get(app::insight::csv::table_csv))
         .route("/referrals/{id}/export.json", get(app::referrals::api::export_json))
@@ -102,6 +103,13 @@ pub fn router(state: AppState) -> Router {
             move |req: Request<Body>, next| unreadable_is_the_callers_fault(st.clone(), req, next)
         }))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // A photo is the one body larger than a form: its own route and limit (read by the
+        // handler, which says "too big" on the page rather than answering 413).
+        .merge(
+            Router::new()
+                .route("/account/photo", post(app::profiles::photo::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(app::profiles::domain::MAX_PHOTO_BYTES + 64 * 1024)),
+        )
         .layer(axum::middleware::from_fn({
             let st = shared.clone();
             move |req: Request<Body>, next| app::platform::form_state::check_form_state(st.clone(), req, next)

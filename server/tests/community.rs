@@ -560,6 +560,12 @@ async fn community_authorisation_matrix() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(c.call("exchange_step", &[("exchange_id", &ex), ("step", "dispute"), ("reason", "That did not happen")]).await.status, 200);
 
+    // A member asking to move from Airdrie to Wishaw: builders of either area may decide.
+    let wishaw = app.locality("Wishaw");
+    let mut mover = app.as_actor(Resident).await;
+    assert_eq!(mover.call("ask_to_move_area", &[("locality", &wishaw), ("reason", "")]).await.status, 200);
+    let area_move: String = sqlx::query("SELECT id FROM area_moves").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+
     let whole = format!("net:{network}");
     let builders_here = vec![AirdrieBuilder, NetworkBuilder, Admin];
     let any_builder = vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin];
@@ -577,6 +583,11 @@ async fn community_authorisation_matrix() {
         ),
         ("change_member_status", vec![("user_id", &target), ("change", "maybe"), ("reason", "")], builders_here.clone()),
         ("add_member_note", vec![("user_id", &target), ("body", "")], builders_here.clone()),
+        ("remove_member_photo", vec![("user_id", &target), ("photo_reason", "")], builders_here.clone()),
+        ("my_area", vec![], members.clone()),
+        ("ask_to_move_area", vec![("locality", ""), ("reason", "")], members.clone()),
+        ("withdraw_area_move", vec![], members.clone()),
+        ("decide_area_move", vec![("move_id", &area_move), ("decision", "maybe"), ("answer", "")], any_builder.clone()),
         ("assisted_join", vec![("display_name", ""), ("locality", &airdrie), ("about", "")], builders_here.clone()),
         ("report", vec![("subject_kind", "listing"), ("subject_id", &listing), ("reason", "")], members.clone()),
         ("report_detail", vec![("report_id", &report)], builders_here.clone()),
@@ -622,6 +633,7 @@ async fn community_authorisation_matrix() {
                     && !matches!(
                         *endpoint,
                         "builder_desk"
+                            | "my_area"
                             | "member_record"
                             | "report_detail"
                             | "network_settings"

@@ -480,6 +480,7 @@ async fn people_authorisation_matrix() {
     let members = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder];
     let anyone_with_a_role = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin];
     let profile_readers = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin];
+    let signed_in: Vec<Actor> = Actor::ALL.iter().copied().filter(|a| *a != Anonymous).collect();
     let mut failures = vec![];
     for actor in Actor::ALL {
         let rows: Vec<(&str, Vec<(&str, &str)>, &Vec<Actor>)> = vec![
@@ -495,6 +496,7 @@ async fn people_authorisation_matrix() {
             ("set_email_frequency", vec![("frequency", "")], &anyone_with_a_role),
             ("member_profile", vec![("user_id", &owner_id)], &profile_readers),
             ("set_about", vec![("about", "Hello")], &members),
+            ("remove_my_photo", vec![], &signed_in),
         ];
         for (endpoint, args, allowed) in &rows {
             let mut c = app.as_actor(actor).await;

@@ -33,10 +33,12 @@ pub enum AuditAction {
     AppointBuilder,
     OrganisationAccount,
     DecideProfessional,
+    MoveArea,
+    RemovePhoto,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -64,6 +66,8 @@ impl AuditAction {
         AuditAction::AppointBuilder,
         AuditAction::OrganisationAccount,
         AuditAction::DecideProfessional,
+        AuditAction::MoveArea,
+        AuditAction::RemovePhoto,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +99,8 @@ impl AuditAction {
             AuditAction::AppointBuilder => "appoint_builder",
             AuditAction::OrganisationAccount => "organisation_account",
             AuditAction::DecideProfessional => "decide_professional",
+            AuditAction::MoveArea => "move_area",
+            AuditAction::RemovePhoto => "remove_photo",
         }
     }
 
@@ -132,6 +138,8 @@ impl AuditAction {
             AuditAction::AppointBuilder => "Appointed a community builder",
             AuditAction::OrganisationAccount => "Opened an organisation account",
             AuditAction::DecideProfessional => "Verified or turned down a professional",
+            AuditAction::MoveArea => "Decided a move to another area",
+            AuditAction::RemovePhoto => "Removed a photo",
         }
     }
 }

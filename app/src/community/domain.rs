@@ -1,6 +1,6 @@
 //! The community builder's rules, pure: the moderation queue's
-//! states and actions, the vetting checklist and its badges, and the network's settings
-//! parsed from a form. No web, no database.
+//! states and actions, the vetting checklist and its badges, the network's settings
+//! parsed from a form, and a member's move to another area. No web, no database.
 
 use crate::audit::domain::AuditAction;
 use crate::error::FormProblem;
@@ -421,9 +421,80 @@ fn count_field(problem: &mut FormProblem, name: &str, text: &str, min: i64, max:
 /// (the exchanges' dispute settling uses it too).
 pub use crate::error::read_text;
 
+/// Where a member's request to move to another area stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoveStatus {
+    Waiting,
+    Moved,
+    Declined,
+    Withdrawn,
+}
+
+impl MoveStatus {
+    pub const ALL: [MoveStatus; 4] = [MoveStatus::Waiting, MoveStatus::Moved, MoveStatus::Declined, MoveStatus::Withdrawn];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveStatus::Waiting => "waiting",
+            MoveStatus::Moved => "moved",
+            MoveStatus::Declined => "declined",
+            MoveStatus::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// What a member asked for when moving area, checked against the areas of their network.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoveAsk {
+    pub to_locality_id: String,
+    pub reason: String,
+}
+
+impl MoveAsk {
+    /// `areas` are the network's (id, name); `current` the member's own area. The reason is
+    /// optional and short; it is shown to the builders who decide.
+    pub fn parse(locality: &str, reason: &str, areas: &[(String, String)], current: &str) -> Result<MoveAsk, FormProblem> {
+        let mut problem = FormProblem::new().keep("locality", locality).keep("reason", reason);
+        if locality == current {
+            problem.push("locality", "That is your area already. Choose the one you are moving to.");
+        } else if !areas.iter().any(|(id, _)| id == locality) {
+            problem.push("locality", "Choose the area you are moving to.");
+        }
+        let reason = reason.trim();
+        if reason.chars().count() > 500 {
+            problem.push("reason", "Keep it to 500 characters or fewer.");
+        } else if crate::util::has_control_chars(reason) {
+            problem.push("reason", "Please remove the unusual characters.");
+        }
+        if problem.is_empty() {
+            Ok(MoveAsk { to_locality_id: locality.to_string(), reason: reason.to_string() })
+        } else {
+            Err(problem)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_move_is_to_another_area_of_the_network() {
+        let areas = vec![("a".to_string(), "Airdrie".to_string()), ("c".to_string(), "Coatbridge".to_string())];
+        assert_eq!(MoveAsk::parse("c", "  New flat ", &areas, "a"), Ok(MoveAsk { to_locality_id: "c".into(), reason: "New flat".into() }));
+        let same = MoveAsk::parse("a", "", &areas, "a").unwrap_err();
+        assert!(same.message_for("locality").is_some_and(|m| m.contains("already")));
+        assert_eq!(same.value_for("locality").as_deref(), Some("a"));
+        assert!(MoveAsk::parse("elsewhere", "", &areas, "a").unwrap_err().message_for("locality").is_some());
+        assert!(MoveAsk::parse("", "", &areas, "a").unwrap_err().message_for("locality").is_some());
+        let long = "x".repeat(501);
+        assert!(MoveAsk::parse("c", &long, &areas, "a").unwrap_err().message_for("reason").is_some());
+        for m in MoveStatus::ALL {
+            assert_eq!(MoveStatus::parse(m.as_str()), Some(m));
+        }
+    }
 
     #[test]
     fn audit_actions_round_trip() {

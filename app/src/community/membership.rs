@@ -15,6 +15,7 @@ pub async fn builder_desk() -> Result<DeskView, AppError> {
             let (network, _) = crate::networks::store::builder_network(&st.db, &viewer, None).await?;
             Ok(DeskView {
                 pending: store::pending_in_scope(&st.db, &viewer).await?,
+                moves: store::waiting_in_scope(&st.db, &viewer).await?,
                 reports: store::reports_in_scope(&st.db, &viewer, false, 200).await?,
                 resolved: store::reports_in_scope(&st.db, &viewer, true, 20).await?,
                 disputes: store::disputes_in_scope(&st.db, &viewer).await?,
@@ -118,6 +119,7 @@ pub async fn member_record(user_id: String) -> Result<MemberRecordView, AppError
             Ok(MemberRecordView {
                 vetting: store::vetting(&st.db, &user_id, &place.network_id).await?,
                 notes: store::notes(&st.db, &user_id, &place.network_id).await?,
+                photo: crate::profiles::store::photo_url(&st.db, &user_id).await?,
                 actions: crate::audit::store::audit_lines(&st.db, Some(&viewer), &filter, 50, 0).await?,
                 user_id,
                 name: place.name,

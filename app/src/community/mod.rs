@@ -6,6 +6,8 @@
 //!   disputed), approve or decline with a message, the member's page for builders (vetting
 //!   checklist shown as badges, private notes, what was done on their account), suspend and
 //!   reinstate, assisted joining on paper;
+//! - `moves`: a member asks to move to another area of their network; a builder of either
+//!   area confirms (the membership and the member's open listings move) or declines;
 //! - `moderation`: members report a listing, profile or message; builders review, hide or
 //!   restore, warn, suspend or dismiss (disputed exchanges are settled in
 //!   `exchanges::disputes`);
@@ -26,15 +28,17 @@ pub mod store;
 mod admin;
 mod membership;
 mod moderation;
+mod moves;
 mod rules;
 pub use admin::*;
 pub use membership::*;
 pub use moderation::*;
+pub use moves::*;
 pub use rules::*;
 
 use crate::error::AppError;
 use crate::networks::domain::MembershipStatus;
-use domain::{ReportStatus, ReportSubject, Vetting};
+use domain::{MoveStatus, ReportStatus, ReportSubject, Vetting};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +117,8 @@ pub struct MemberRecordView {
     pub joined_at: i64,
     pub joined_by: Option<String>,
     pub paper_consent_at: Option<i64>,
+    /// The photo's address, if they have one.
+    pub photo: Option<String>,
     pub vetting: Vetting,
     pub notes: Vec<NoteView>,
     pub actions: Vec<crate::audit::domain::AuditLine>,
@@ -149,9 +155,38 @@ pub struct DisputeRow {
     pub updated_at: i64,
 }
 
+/// A member's request to move to another area of their network.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaMoveView {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub network_id: String,
+    pub from_locality_id: String,
+    pub from_area: String,
+    pub to_locality_id: String,
+    pub to_area: String,
+    pub reason: String,
+    pub status: MoveStatus,
+    pub asked_at: i64,
+    /// The builder's message when declined (or a welcome when moved).
+    pub answer: String,
+}
+
+/// A member's area on Account: where they are, where they may move, and their newest request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAreaView {
+    pub locality_id: String,
+    pub area: String,
+    /// The network's other areas, (id, name).
+    pub others: Vec<(String, String)>,
+    pub latest: Option<AreaMoveView>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskView {
     pub pending: Vec<PendingMemberView>,
+    pub moves: Vec<AreaMoveView>,
     pub reports: Vec<ReportView>,
     pub resolved: Vec<ReportView>,
     pub disputes: Vec<DisputeRow>,

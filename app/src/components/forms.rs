@@ -367,6 +367,45 @@ pub fn DateParts(
     }
 }
 
+/// One choice of a few, all in sight: a group of radio buttons, each a large tap target.
+/// The first button carries the field's id, so an error summary's link lands on the group.
+#[component]
+pub fn Radios(
+    legend: &'static str,
+    name: &'static str,
+    problem: FormProblem,
+    /// (value, text)
+    options: Vec<(String, String)>,
+    #[prop(optional)] hint: Option<&'static str>,
+    /// Chosen when the form is first shown.
+    #[prop(optional)]
+    value: Option<String>,
+) -> impl IntoView {
+    let error = problem.message_for(name);
+    let invalid = error.is_some();
+    let chosen = problem.value_for(name).or(value).unwrap_or_default();
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described = described_by([hint.map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]);
+    view! {
+        <fieldset class="field radios" class:has-error=invalid aria-describedby=described>
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            {options.into_iter().enumerate().map(|(i, (v, text))| {
+                let id = if i == 0 { name.to_string() } else { format!("{name}-{v}") };
+                let checked = v == chosen;
+                view! {
+                    <div class="radio">
+                        <input type="radio" id=id.clone() name=name value=v checked=checked aria-invalid=invalid.then_some("true")/>
+                        <label for=id>{text}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
 /// A single checkbox with its label beside it.
 #[component]
 pub fn Checkbox(

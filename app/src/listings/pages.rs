@@ -9,7 +9,7 @@ use super::{
     browse_listings, get_listing, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingDetail,
     ListingOptions, Suggestion, UpdateListing,
 };
-use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Select, TextArea};
+use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Radios, Select, TextArea};
 use crate::components::layout::{Loaded, PageError};
 use crate::components::url::{param, urlencode};
 use crate::error::FormProblem;
@@ -256,7 +256,7 @@ fn ListingFields(
         "".to_string(),
         vec![("offer".to_string(), "I can offer help".to_string()), ("request".to_string(), "I would like help".to_string())],
     )];
-    let places = vec![("".to_string(), Place::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect())];
+    let places: Vec<(String, String)> = Place::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())).collect();
     let areas = vec![("".to_string(), choices.localities.clone())];
     let (title_hint, description_hint) = match fixed_kind {
         Some(ListingKind::Request) => ("A few words, like \"A lift to the surgery\".", "What you would like a hand with, and when."),
@@ -279,7 +279,7 @@ fn ListingFields(
         <TextArea label="Description" name="description" problem=problem.clone() rows=4 maxlength=2000
             hint=description_hint required=true/>
         <Select label="Kind of help" name="category" problem=problem.clone() groups=category_groups(&choices)/>
-        <Select label="Where would it happen?" name="place" problem=problem.clone() groups=places/>
+        <Radios legend="Where would it happen?" name="place" problem=problem.clone() options=places/>
         {match fixed_kind {
             Some(_) => view! {
                 <details class="more-fields" open=optional_problem>

@@ -82,7 +82,7 @@ pub struct Professional {
 }
 
 /// The signed-in person making this request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
     pub user_id: String,
     pub display_name: String,

@@ -85,7 +85,8 @@ pub async fn no_store_and_events(state: std::sync::Arc<crate::platform::state::A
     let forwarded = req.headers().get("x-forwarded-for").cloned();
     let socket = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
     let mut res = next.run(req).await;
-    if personal && !path.starts_with("/pkg/") {
+    // Photos say for themselves how long the signed-in browser may keep them (`profiles::photo`).
+    if personal && !path.starts_with("/pkg/") && !path.starts_with("/photos/") {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if let Some(marker) = res.headers_mut().remove(super::events::EVENT_HEADER) {

@@ -1,6 +1,6 @@
 //! A member's own data, as one JSON file from Account (`GET /account/my-data.json`): the
 //! account, memberships, listings, exchanges with their messages, hours (every statement
-//! line), notifications, and the actions taken on the account as the member sees them.
+//! line), notifications, the photo, requests to move area, and the actions taken on the account as the member sees them.
 
 use crate::auth::store::session_viewer;
 use crate::error::AppError;
@@ -18,6 +18,9 @@ struct MyData {
     about_this_file: &'static str,
     account: super::store::AccountData,
     memberships: Vec<super::store::MembershipData>,
+    /// The photo as kept (a JPEG), base64-encoded; `null` when there is none.
+    photo_jpeg_base64: Option<String>,
+    area_moves: Vec<crate::community::AreaMoveView>,
     listings: Vec<crate::listings::ListingCard>,
     exchanges: Vec<ExchangeData>,
     hours: Vec<HoursData>,
@@ -94,6 +97,11 @@ async fn build(st: &AppState, headers: &HeaderMap) -> Result<Vec<u8>, AppError> 
             "Everything Timeweave holds about you as a member. Times are seconds since 1 January 1970 (UTC); hours are in minutes.",
         account,
         memberships,
+        photo_jpeg_base64: super::store::photo_image(db, me).await?.map(|b| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(b)
+        }),
+        area_moves: crate::community::store::moves_of(db, me).await?,
         listings: crate::listings::store::mine(db, me).await?,
         exchanges,
         hours,

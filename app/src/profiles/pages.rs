@@ -1,7 +1,8 @@
 //! A member's profile page, and Account (the password, two-step sign-in and, for members,
 //! what their profile says about them).
 
-use super::{member_profile, SetAbout};
+use super::domain::PhotoProblem;
+use super::{member_profile, RemoveMyPhoto, SetAbout};
 use crate::auth::ChangePassword;
 use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, TextArea};
 use crate::components::layout::{Loaded, PageError};
@@ -28,7 +29,10 @@ pub fn ProfilePage() -> impl IntoView {
             }
             view! {
                 <Title text=p.display_name.clone()/>
-                <h1>{p.display_name.clone()}</h1>
+                <div class="profile-head">
+                    <Avatar photo=p.photo.clone() name=p.display_name.clone() class="avatar large"/>
+                    <h1>{p.display_name.clone()}</h1>
+                </div>
                 {saved.then(|| view! { <Notice>"Saved."</Notice> })}
                 {(!p.about.is_empty()).then(|| view! { <p class="lead description">{p.about.clone()}</p> })}
                 <dl class="facts card">
@@ -106,16 +110,18 @@ pub fn AccountPage() -> impl IntoView {
         |_| async {
             let viewer = current_viewer().await?;
             let member = viewer.as_ref().and_then(|v| v.membership.as_ref()).is_some_and(|m| m.status == MembershipStatus::Active);
-            let about = match (&viewer, member) {
-                (Some(v), true) => member_profile(v.user_id.clone()).await.ok().map(|p| p.about),
-                _ => None,
+            let (about, area) = match (&viewer, member) {
+                (Some(v), true) => {
+                    (member_profile(v.user_id.clone()).await.ok().map(|p| (p.about, p.photo)), crate::community::my_area().await.ok())
+                }
+                _ => (None, None),
             };
-            Ok::<_, crate::error::AppError>((viewer, about))
+            Ok::<_, crate::error::AppError>((viewer, about, area))
         },
     );
     view! {
         <Title text="Your account"/>
-        <Loaded data=data children=move |(viewer, about)| {
+        <Loaded data=data children=move |(viewer, about, area)| {
             let (error, problem) = (error.clone(), problem.clone());
             let changed = changed.clone();
             let about_error = about_error.clone();
@@ -130,6 +136,10 @@ pub fn AccountPage() -> impl IntoView {
                 <h1>"Your account"</h1>
                 {match changed.as_deref() {
                     Some("about") => Some(view! { <Notice>"Saved: your profile shows it now."</Notice> }),
+                    Some("area-asked") => Some(view! { <Notice>"Asked. A community builder will confirm your move, and we will tell you."</Notice> }),
+                    Some("photo") => Some(view! { <Notice>"Your new photo is on your profile."</Notice> }),
+                    Some("photo-removed") => Some(view! { <Notice>"Your photo is taken down."</Notice> }),
+                    Some("area-withdrawn") => Some(view! { <Notice>"Withdrawn. Your area stays as it is."</Notice> }),
                     Some(_) => Some(view! { <Notice>"Your password has been changed. You have been signed out everywhere else."</Notice> }),
                     None => None,
                 }}
@@ -137,7 +147,7 @@ pub fn AccountPage() -> impl IntoView {
                     <dt>"Name"</dt><dd>{viewer.display_name.clone()}</dd>
                     <dt>"Email"</dt><dd>{viewer.email.clone().unwrap_or_else(|| "None".into())}</dd>
                 </dl>
-                {about.map(|about| {
+                {about.map(|(about, photo)| {
                     // First time: what the profile says; after a mistake: what was typed.
                     let mut ap = problem_of(&about_error);
                     if about_error.is_none() {
@@ -156,8 +166,10 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button primary">"Save"</button>
                             </ActionForm>
                         </section>
+                        <PhotoSection photo=photo name=viewer.display_name.clone()/>
                     }
                 })}
+                {area.map(|area| view! { <crate::community::pages::AreaSection area=area/> })}
                 <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
                 <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
                 <p><a href="/account/my-data.json" download>"Download everything we hold about you (a JSON file)"</a></p>
@@ -172,5 +184,52 @@ pub fn AccountPage() -> impl IntoView {
             }
             .into_any()
         }/>
+    }
+}
+
+/// A member's photo, round, or their initial where they have none.
+#[component]
+pub fn Avatar(photo: Option<String>, name: String, #[prop(default = "avatar")] class: &'static str) -> impl IntoView {
+    match photo {
+        Some(src) => view! { <img class=class src=src alt=format!("Photo of {name}") width="160" height="160"/> }.into_any(),
+        None => {
+            let initial = name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+            view! { <span class=format!("{class} initial") aria-hidden="true">{initial}</span> }.into_any()
+        }
+    }
+}
+
+/// Account's "Your photo": what neighbours see, a plain form to send a new one (a phone
+/// offers its camera or gallery), and a button to take it down.
+#[component]
+fn PhotoSection(photo: Option<String>, name: String) -> impl IntoView {
+    let remove = ServerAction::<RemoveMyPhoto>::new();
+    let problem = query("photo").and_then(|p| PhotoProblem::parse(&p));
+    let has_photo = photo.is_some();
+    view! {
+        <section aria-labelledby="photo-heading">
+            <h2 id="photo-heading">"Your photo"</h2>
+            <div class="photo-row">
+                <Avatar photo=photo name=name/>
+                <p class="hint">"A clear photo of your face helps neighbours know who is at the door. Only members of your time bank see it."</p>
+            </div>
+            <ErrorSummary error=problem.map(|p| crate::error::AppError::invalid("photo", p.message()))/>
+            <form method="post" action="/account/photo" enctype="multipart/form-data" class="stack">
+                <div class="field" class:has-error=problem.is_some()>
+                    <label for="photo">{if has_photo { "Choose a new photo" } else { "Choose a photo" }}</label>
+                    <p class="hint" id="photo-hint">"From your camera or your pictures. JPEG, PNG, WebP or GIF, up to 12 MB."</p>
+                    {problem.map(|p| view! { <p class="field-error" id="photo-error"><span class="visually-hidden">"Error: "</span>{p.message()}</p> })}
+                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp,image/gif"
+                        aria-describedby=if problem.is_some() { "photo-hint photo-error" } else { "photo-hint" }
+                        aria-invalid=problem.map(|_| "true")/>
+                </div>
+                <button type="submit" class="button primary">"Use this photo"</button>
+            </form>
+            {has_photo.then(|| view! {
+                <ActionForm action=remove>
+                    <button type="submit" class="button">"Take my photo down"</button>
+                </ActionForm>
+            })}
+        </section>
     }
 }

@@ -94,3 +94,61 @@ pub async fn memberships_data(db: &Db, user_id: &str) -> Result<Vec<MembershipDa
     .fetch_all(&db.pool)
     .await?)
 }
+
+/// Keeps a member's (re-encoded) photo under a new token, replacing the one before.
+pub async fn save_photo(db: &Db, user_id: &str, image: &[u8]) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO member_photos (user_id, token, image, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET token = excluded.token, image = excluded.image, updated_at = excluded.updated_at",
+    )
+    .bind(user_id)
+    .bind(crate::util::new_token())
+    .bind(image)
+    .bind(crate::util::now())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A kept photo with its owner's (first) membership, to decide who may see it.
+#[derive(sqlx::FromRow)]
+pub struct PhotoRow {
+    pub user_id: String,
+    pub image: Vec<u8>,
+    pub network_id: String,
+    pub locality_id: String,
+    pub status: String,
+}
+
+pub async fn photo_by_token(db: &Db, token: &str) -> Result<Option<PhotoRow>, AppError> {
+    Ok(sqlx::query_as::<_, PhotoRow>(
+        "SELECT p.user_id, p.image, m.network_id, m.locality_id, m.status
+         FROM member_photos p JOIN memberships m ON m.user_id = p.user_id WHERE p.token = $1
+         ORDER BY m.created_at LIMIT 1",
+    )
+    .bind(token)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// The address of a member's photo, if they have one.
+pub async fn photo_url(db: &Db, user_id: &str) -> Result<Option<String>, AppError> {
+    let token = sqlx::query_scalar::<_, String>("SELECT token FROM member_photos WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(token.map(|t| super::photo_address(&t)))
+}
+
+/// The member's photo as kept (JPEG bytes), for their own data download.
+pub async fn photo_image(db: &Db, user_id: &str) -> Result<Option<Vec<u8>>, AppError> {
+    Ok(sqlx::query_scalar::<_, Vec<u8>>("SELECT image FROM member_photos WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Removes a member's photo; false if they had none.
+pub async fn delete_photo(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM member_photos WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?.rows_affected() == 1)
+}

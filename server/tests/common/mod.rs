@@ -498,6 +498,40 @@ impl Client {
         self.read(res).await
     }
 
+    /// Sends a file as a browser's `multipart/form-data` form would, from `page`.
+    pub async fn upload(&mut self, path: &str, field: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Resp {
+        let boundary = format!("----timeweave{}", app::util::new_id());
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(ACCEPT, "text/html")
+            .header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header("origin", self.base.clone())
+            .body(body);
+        if let Some(c) = self.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request");
+        self.read(res).await
+    }
+
+    /// Fetches something that is not text (a photo): status, headers and the bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> (u16, HeaderMap, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = self.cookie_header() {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request");
+        let (status, headers) = (res.status().as_u16(), res.headers().clone());
+        (status, headers, res.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
+    }
+
     /// Fetches a page as a browser would.
     pub async fn get(&mut self, path: &str) -> Resp {
         self.raw(reqwest::Method::GET, path, &[("accept", "text/html")], "").await

@@ -1,7 +1,7 @@
 //! The builder's desk: the work waiting, oldest first.
 
 use super::super::{builder_desk, DeskView, ReportView};
-use super::Done;
+use super::{Done, MoveRequests};
 use crate::components::layout::Loaded;
 use crate::ledger::domain::Minutes;
 use crate::util::format_date;
@@ -26,6 +26,7 @@ fn desk(d: DeskView) -> impl IntoView {
             <li><a href="#waiting-heading"><strong>{d.pending.len()}</strong>" waiting to join"</a></li>
             <li><a href="#reports-heading"><strong>{d.reports.len()}</strong>" reports"</a></li>
             <li><a href="#disputes-heading"><strong>{d.disputes.len()}</strong>" disputes"</a></li>
+            {(!d.moves.is_empty()).then(|| view! { <li><a href="#moves-heading"><strong>{d.moves.len()}</strong>" moving area"</a></li> })}
             <li><a href="/referrals">"Referrals"</a></li>
         </ul>
         <form method="get" action="/community/members" class="stack card" role="search" aria-label="Search for a member">
@@ -65,6 +66,7 @@ fn desk(d: DeskView) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+        {(!d.moves.is_empty()).then(|| view! { <MoveRequests moves=d.moves.clone()/> })}
         <section aria-labelledby="reports-heading">
             <h2 id="reports-heading">{format!("Reports to look at ({})", d.reports.len())}</h2>
             {d.reports.is_empty().then(|| view! { <p>"No open reports."</p> })}

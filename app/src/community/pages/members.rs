@@ -11,6 +11,8 @@ use crate::components::layout::Loaded;
 use crate::components::url::param;
 use crate::error::AppError;
 use crate::networks::domain::MembershipStatus;
+use crate::profiles::pages::Avatar;
+use crate::profiles::RemoveMemberPhoto;
 use crate::util::format_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,10 +24,12 @@ struct MemberForms {
     vetting: ServerAction<SetVetting>,
     note: ServerAction<AddMemberNote>,
     decide: ServerAction<DecideMembership>,
+    photo: ServerAction<RemoveMemberPhoto>,
     status_error: Option<AppError>,
     vetting_error: Option<AppError>,
     note_error: Option<AppError>,
     decide_error: Option<AppError>,
+    photo_error: Option<AppError>,
 }
 
 /// A builder's page on one member.
@@ -34,11 +38,14 @@ pub fn MemberRecordPage() -> impl IntoView {
     let user_id = param("id");
     let (status, vetting) = (ServerAction::<ChangeMemberStatus>::new(), ServerAction::<SetVetting>::new());
     let (note, decide) = (ServerAction::<AddMemberNote>::new(), ServerAction::<DecideMembership>::new());
+    let photo = ServerAction::<RemoveMemberPhoto>::new();
     let forms = MemberForms {
         status,
         vetting,
         note,
         decide,
+        photo,
+        photo_error: last_error(photo),
         status_error: last_error(status),
         vetting_error: last_error(vetting),
         note_error: last_error(note),
@@ -53,9 +60,13 @@ pub fn MemberRecordPage() -> impl IntoView {
 
 fn member_page(m: MemberRecordView, f: MemberForms) -> impl IntoView {
     view! {
-        <h1>{m.name.clone()}</h1>
+        <div class="profile-head">
+            <Avatar photo=m.photo.clone() name=m.name.clone()/>
+            <h1>{m.name.clone()}</h1>
+        </div>
         <Done/>
         {member_facts(&m)}
+        {m.photo.is_some().then(|| photo_section(&m, &f))}
         {(m.status == MembershipStatus::Pending).then(|| decide_section(&m, &f))}
         <nav class="card" aria-labelledby="member-tools">
             <h2 id="member-tools">"Hours"</h2>
@@ -95,6 +106,23 @@ fn member_facts(m: &MemberRecordView) -> impl IntoView {
             {(!m.about.is_empty()).then(|| view! { <dt>"About"</dt><dd>{m.about.clone()}</dd> })}
             <dt>"Badges"</dt><dd>{if badges.is_empty() { "None yet".to_string() } else { badges.join(", ") }}</dd>
         </dl>
+    }
+}
+
+/// Taking down a member's photo, with the reason they are told.
+fn photo_section(m: &MemberRecordView, f: &MemberForms) -> impl IntoView {
+    let problem = problem_of(&f.photo_error);
+    let (user_id, error, action) = (m.user_id.clone(), f.photo_error.clone(), f.photo);
+    view! {
+        <details class="card more-fields" open=error.is_some()>
+            <summary>"Take down their photo"</summary>
+            <ErrorSummary error=error.clone()/>
+            <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="user_id" value=user_id/>
+                <TextArea label="Why (they are told)" name="photo_reason" problem=problem rows=2 maxlength=500/>
+                <button type="submit" class="button">"Take the photo down"</button>
+            </ActionForm>
+        </details>
     }
 }
 

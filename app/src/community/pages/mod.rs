@@ -8,12 +8,14 @@ mod admin;
 mod desk;
 mod members;
 mod moderation;
+mod moves;
 mod settings;
 
 pub use admin::AdminNetworksPage;
 pub use desk::BuilderDeskPage;
 pub use members::{AssistedJoinPage, MemberRecordPage};
 pub use moderation::{ReportDetailPage, ReportPage, ReportSentPage};
+pub use moves::{AreaSection, MoveRequests};
 pub use settings::SettingsPage;
 
 use crate::components::forms::Notice;
@@ -30,6 +32,9 @@ fn done_message(done: Option<String>) -> Option<&'static str> {
         "suspend" => "Suspended. They have been signed out and their listings are hidden.",
         "reinstate" => "Reinstated. Their listings are back in search.",
         "note" => "Note added.",
+        "photo" => "Photo taken down. We told them why.",
+        "moved" => "Moved. We told them, and their open listings moved with them.",
+        "move-declined" => "Declined. We told them your message.",
         "joined" => "Signed up. You can now record their exchanges for them.",
         "settings" => "The network's rules are saved.",
         "category" => "Category saved.",

@@ -1,0 +1,282 @@
+//! A member's photo and their move to another area, through the real server on either
+//! engine: sent as a browser sends them, refused on the form when wrong, seen only by those
+//! who may, and taken down or decided by the builders whose scope reaches the member.
+
+mod common;
+
+use common::{Actor, Client, TestApp};
+use sqlx::Row;
+
+async fn user_of(c: &mut Client) -> String {
+    c.call("current_viewer", &[]).await.json()["user_id"].as_str().unwrap().to_string()
+}
+
+/// A camera-like JPEG: `width` × `height`, with an EXIF block naming the camera's maker.
+fn camera_jpeg(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let picture = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut exif = b"II\x2a\0\x08\0\0\0\x01\0".to_vec();
+    exif.extend_from_slice(&[0x0f, 0x01, 2, 0, 20, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0]);
+    exif.extend_from_slice(b"GPS-52.1N-SecretCam\0");
+    let mut out = vec![];
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    encoder.set_exif_metadata(exif).unwrap();
+    encoder.write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgb8).unwrap();
+    out
+}
+
+/// The photo address a page shows, if any.
+fn photo_on(page: &str) -> Option<String> {
+    let start = page.find("/photos/")?;
+    let end = start + page[start..].find(".jpg")? + 4;
+    Some(page[start..end].to_string())
+}
+
+#[tokio::test]
+async fn a_member_sends_a_photo_and_the_network_sees_it_small_and_plain() {
+    let app = TestApp::spawn().await;
+    let mut me = app.as_actor(Actor::Resident).await;
+    let my_id = user_of(&mut me).await;
+    let sent = camera_jpeg(1200, 900);
+    assert!(sent.windows(10).any(|w| w == b"SecretCam\0"));
+    let r = me.upload("/account/photo", "photo", "IMG_0042.jpg", "image/jpeg", &sent).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location().as_deref(), Some("/account?changed=photo#photo-heading"));
+    let account = me.get("/account?changed=photo").await.body;
+    assert!(account.contains("Your new photo is on your profile."));
+    let address = photo_on(&account).expect("Account shows the photo");
+    assert_eq!(photo_on(&me.get(&format!("/members/{my_id}")).await.body).as_deref(), Some(address.as_str()));
+
+    // A neighbour (another area of the same network) sees it: square, small, no metadata.
+    let mut neighbour = app.as_actor(Actor::WishawResident).await;
+    let (status, headers, kept) = neighbour.get_bytes(&address).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(headers.get("cache-control").unwrap(), "private, max-age=604800, immutable");
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    let picture = image::load_from_memory(&kept).unwrap();
+    assert_eq!((picture.width(), picture.height()), (320, 320));
+    assert!(kept.len() < 60 * 1024, "{} bytes", kept.len());
+    assert!(!kept.windows(9).any(|w| w == b"SecretCam"), "no camera metadata");
+    assert!(!kept.windows(4).any(|w| w == b"Exif"));
+    // Its builders too; not a visitor, not someone waiting to join, not an unknown address.
+    for (actor, seen) in [(Actor::AirdrieBuilder, true), (Actor::Anonymous, false), (Actor::Pending, false), (Actor::Professional, false)] {
+        let mut c = app.as_actor(actor).await;
+        assert_eq!(c.get_bytes(&address).await.0 == 200, seen, "{actor:?}");
+    }
+    assert_eq!(neighbour.get_bytes("/photos/nothing-here.jpg").await.0, 404);
+    assert_eq!(neighbour.get_bytes("/photos/../account.jpg").await.0, 404);
+
+    // A new photo gets a new address; the old one is gone.
+    let r = me.upload("/account/photo", "photo", "again.png", "image/png", &png(50, 80)).await;
+    assert_eq!(r.status, 303);
+    let new_address = photo_on(&me.get("/account").await.body).unwrap();
+    assert_ne!(new_address, address);
+    assert_eq!(neighbour.get_bytes(&address).await.0, 404);
+    assert_eq!(neighbour.get_bytes(&new_address).await.0, 200);
+
+    // Taken down by the member: gone from the profile.
+    assert_eq!(me.call("remove_my_photo", &[]).await.status, 200);
+    assert!(photo_on(&me.get(&format!("/members/{my_id}")).await.body).is_none());
+    assert_eq!(neighbour.get_bytes(&new_address).await.0, 404);
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(vec![]);
+    image::RgbImage::from_pixel(width, height, image::Rgb([10, 120, 90])).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn what_is_not_a_photo_is_refused_on_the_form_and_nothing_is_kept() {
+    let app = TestApp::spawn().await;
+    let mut me = app.as_actor(Actor::Resident).await;
+    let too_big = vec![0xFFu8; 13 * 1024 * 1024];
+    let cases: [(&str, &str, &[u8], &str, &str); 4] = [
+        ("notes.jpg", "image/jpeg", b"Dear neighbour, this is a letter, not a photo.", "not-a-picture", "That file is not a photo."),
+        ("empty.jpg", "image/jpeg", b"", "empty", "Choose a photo first."),
+        ("half.jpg", "image/jpeg", &camera_jpeg(400, 400)[..40], "unreadable", "We could not read that photo."),
+        ("huge.jpg", "image/jpeg", &too_big, "too-big", "That photo is too big."),
+    ];
+    for (name, kind, bytes, code, message) in cases {
+        let r = me.upload("/account/photo", "photo", name, kind, bytes).await;
+        assert_eq!(r.status, 303, "{name}");
+        let location = r.location().unwrap();
+        assert_eq!(location, format!("/account?photo={code}#photo-heading"), "{name}");
+        let page = me.get(&location.replace("#photo-heading", "")).await.body;
+        assert!(page.contains(message), "{name}: the message is on the form");
+        assert!(page.contains("aria-invalid=\"true\""), "{name}");
+    }
+    let kept: i64 = sqlx::query("SELECT COUNT(*) AS n FROM member_photos").fetch_one(&app.state.db.pool).await.unwrap().get("n");
+    assert_eq!(kept, 0);
+    // Only members may send one; from another site, not at all.
+    let mut waiting = app.as_actor(Actor::Pending).await;
+    assert_eq!(waiting.upload("/account/photo", "photo", "a.png", "image/png", &png(10, 10)).await.status, 403);
+    let mut visitor = app.client();
+    let r = visitor.upload("/account/photo", "photo", "a.png", "image/png", &png(10, 10)).await;
+    assert_eq!(r.location().as_deref(), Some("/sign-in?next=/account"));
+    let r = me
+        .raw(
+            reqwest::Method::POST,
+            "/account/photo",
+            &[("origin", "https://elsewhere.example"), ("content-type", "multipart/form-data; boundary=x")],
+            "--x--",
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}
+
+#[tokio::test]
+async fn a_builder_takes_a_photo_down_with_a_reason_the_member_is_told() {
+    let app = TestApp::spawn().await;
+    let mut me = app.as_actor(Actor::Resident).await;
+    let my_id = user_of(&mut me).await;
+    assert_eq!(me.upload("/account/photo", "photo", "me.png", "image/png", &png(200, 200)).await.status, 303);
+    let address = photo_on(&me.get("/account").await.body).unwrap();
+    // Another area's builder cannot; this area's builder must say why.
+    let mut wishaw = app.as_actor(Actor::WishawBuilder).await;
+    assert_eq!(wishaw.call("remove_member_photo", &[("user_id", &my_id), ("photo_reason", "x")]).await.status, 403);
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let page = builder.get(&format!("/community/members/{my_id}")).await.body;
+    assert!(page.contains(&address) && page.contains("Take down their photo"));
+    let r = builder.call("remove_member_photo", &[("user_id", &my_id), ("photo_reason", "  ")]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(me.get_bytes(&address).await.0, 200, "still there");
+    let r = builder.call("remove_member_photo", &[("user_id", &my_id), ("photo_reason", "Please use a photo of yourself.")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(me.get_bytes(&address).await.0, 404);
+    let notes = me.call("my_notifications", &[]).await.json();
+    assert!(notes["items"][0]["text"].as_str().unwrap().contains("Please use a photo of yourself."));
+    let line = sqlx::query("SELECT reason FROM audit_log WHERE action = 'remove_photo' AND subject_user_id = $1")
+        .bind(&my_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(line.get::<String, _>("reason"), "Please use a photo of yourself.");
+    assert_eq!(builder.call("remove_member_photo", &[("user_id", &my_id), ("photo_reason", "Again")]).await.status, 409);
+}
+
+#[tokio::test]
+async fn a_member_moves_area_when_a_builder_confirms_and_their_open_listings_go_with_them() {
+    let app = TestApp::spawn().await;
+    let (airdrie, wishaw) = (app.locality("Airdrie"), app.locality("Wishaw"));
+    let mut me = app.as_actor(Actor::Resident).await;
+    let my_id = user_of(&mut me).await;
+    let r = me
+        .call(
+            "create_listing",
+            &[
+                ("kind", "offer"),
+                ("title", "Dog walking"),
+                ("description", "Morning walks."),
+                ("category", "gardening"),
+                ("tags", ""),
+                ("locality", &airdrie),
+                ("place", "outdoors"),
+                ("availability", ""),
+                ("estimate", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let area = me.call("my_area", &[]).await.json();
+    assert_eq!(area["area"], "Airdrie");
+    assert!(area["others"].as_array().unwrap().iter().any(|o| o[0] == wishaw.as_str()));
+
+    // Mistakes come back on the form: their own area, or none.
+    let r = me.call("ask_to_move_area", &[("locality", &airdrie), ("reason", "")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("That is your area already."));
+    let r = me.post_form("ask_to_move_area", "/account", &[("locality", ""), ("reason", "Moving in May")]).await;
+    assert_eq!(r.status, 302);
+    let location = r.location().unwrap();
+    let page = me.get(location.strip_prefix(&app.base).unwrap_or(&location)).await.body;
+    assert!(page.contains("Choose the area you are moving to.") && page.contains("Moving in May"), "typed text is kept");
+
+    // Asked once; a second request waits for the first.
+    assert_eq!(me.call("ask_to_move_area", &[("locality", &wishaw), ("reason", "New flat in May")]).await.status, 200);
+    assert_eq!(me.call("ask_to_move_area", &[("locality", &wishaw), ("reason", "")]).await.status, 409);
+    let account = me.get("/account").await.body;
+    assert!(account.contains("to move to Wishaw. A community builder will confirm it"), "{account}");
+
+    // Builders of both areas see it on the desk; a resident cannot decide it.
+    let move_id: String =
+        sqlx::query("SELECT id FROM area_moves WHERE user_id = $1").bind(&my_id).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let mut from_builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let mut to_builder = app.as_actor(Actor::WishawBuilder).await;
+    for b in [&mut from_builder, &mut to_builder] {
+        let desk = b.call("builder_desk", &[]).await.json();
+        assert_eq!(desk["moves"][0]["id"], move_id.as_str());
+        assert_eq!(desk["moves"][0]["reason"], "New flat in May");
+    }
+    assert!(to_builder.get("/community").await.body.contains("Move to Wishaw"));
+    let mut other = app.as_actor(Actor::WishawResident).await;
+    assert_eq!(other.call("decide_area_move", &[("move_id", &move_id), ("decision", "move"), ("answer", "")]).await.status, 403);
+    // Declining needs a reason.
+    let r = to_builder.call("decide_area_move", &[("move_id", &move_id), ("decision", "decline"), ("answer", "")]).await;
+    assert_eq!(r.status, 422);
+
+    let r = to_builder.call("decide_area_move", &[("move_id", &move_id), ("decision", "move"), ("answer", "")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let pool = &app.state.db.pool;
+    let now_in: String = sqlx::query("SELECT locality_id FROM memberships WHERE user_id = $1")
+        .bind(&my_id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get("locality_id");
+    assert_eq!(now_in, wishaw);
+    let listing_in: String =
+        sqlx::query("SELECT locality_id FROM listings WHERE owner_id = $1").bind(&my_id).fetch_one(pool).await.unwrap().get("locality_id");
+    assert_eq!(listing_in, wishaw, "the open listing moved too");
+    assert_eq!(me.call("my_area", &[]).await.json()["area"], "Wishaw");
+    let notes = me.call("my_notifications", &[]).await.json();
+    assert!(notes["items"][0]["text"].as_str().unwrap().contains("You have moved to Wishaw."));
+    let line = sqlx::query("SELECT before_value, after_value FROM audit_log WHERE action = 'move_area' AND subject_user_id = $1")
+        .bind(&my_id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!((line.get::<String, _>("before_value"), line.get::<String, _>("after_value")), ("Airdrie".into(), "Wishaw".into()));
+    // Decided once: a second decision is refused.
+    assert_eq!(from_builder.call("decide_area_move", &[("move_id", &move_id), ("decision", "move"), ("answer", "")]).await.status, 409);
+    // Now the Airdrie builder no longer looks after them; the Wishaw builder does.
+    assert_eq!(from_builder.call("member_record", &[("user_id", &my_id)]).await.status, 403);
+    assert_eq!(to_builder.call("member_record", &[("user_id", &my_id)]).await.status, 200);
+
+    // Asked again, then withdrawn: nothing moves, and it can no longer be decided.
+    assert_eq!(me.call("ask_to_move_area", &[("locality", &airdrie), ("reason", "")]).await.status, 200);
+    let second: String = sqlx::query("SELECT id FROM area_moves WHERE user_id = $1 AND status = 'waiting'")
+        .bind(&my_id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get("id");
+    assert_eq!(me.call("withdraw_area_move", &[]).await.status, 200);
+    assert_eq!(me.call("withdraw_area_move", &[]).await.status, 409);
+    assert_eq!(to_builder.call("decide_area_move", &[("move_id", &second), ("decision", "move"), ("answer", "")]).await.status, 409);
+    assert_eq!(me.call("my_area", &[]).await.json()["area"], "Wishaw");
+}
+
+#[tokio::test]
+async fn a_declined_move_tells_the_member_why_and_keeps_their_area() {
+    let app = TestApp::spawn().await;
+    let wishaw = app.locality("Wishaw");
+    let mut me = app.as_actor(Actor::Resident).await;
+    let my_id = user_of(&mut me).await;
+    assert_eq!(me.call("ask_to_move_area", &[("locality", &wishaw), ("reason", "")]).await.status, 200);
+    let move_id: String =
+        sqlx::query("SELECT id FROM area_moves WHERE user_id = $1").bind(&my_id).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let mut builder = app.as_actor(Actor::NetworkBuilder).await;
+    let r = builder
+        .call(
+            "decide_area_move",
+            &[("move_id", &move_id), ("decision", "decline"), ("answer", "Wishaw has no address for you yet; call us.")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(me.call("my_area", &[]).await.json()["area"], "Airdrie");
+    let account = me.get("/account").await.body;
+    assert!(account.contains("Wishaw has no address for you yet; call us."), "the answer is on Account");
+    assert!(account.contains("Ask to move"), "and they may ask again");
+}
