@@ -1,4 +1,5 @@
 import { Page, test } from '@playwright/test';
+import * as zlib from 'zlib';
 import { ready, signIn } from '../tests/helpers';
 
 // What each kind of user sees on a 360 px phone, saved into docs/screens/ so a reader of
@@ -11,6 +12,47 @@ async function shot(page: Page, name: string, path?: string) {
   await page.waitForLoadState('load');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: out(name) });
+}
+
+/** A screenshot with `selector` at the top of the screen (a section further down a page). */
+async function shotAt(page: Page, name: string, selector: string) {
+  await page.waitForLoadState('load');
+  await page.locator(selector).first().evaluate(e => e.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: out(name) });
+}
+
+/** A PNG photo-like picture (a soft gradient), made here: no binary files in the repository. */
+function picture(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const rows: Buffer[] = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      const d = Math.hypot(x - w / 2, y - h / 2.6) / (w / 2);
+      row[1 + x * 3] = d < 0.45 ? 236 : 70 + 60 * y / h;
+      row[2 + x * 3] = d < 0.45 ? 196 : 130 + 40 * x / w;
+      row[3 + x * 3] = d < 0.45 ? 160 : 120;
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 async function menu(page: Page, name: string) {
@@ -49,6 +91,22 @@ test('a resident', async ({ page }, info) => {
   await shot(page, 'resident-hours', '/hours');
   await shot(page, 'resident-notifications', '/notifications');
   await shot(page, 'resident-account', '/account');
+  // A photo from the phone's gallery, then the profile neighbours see.
+  await page.getByLabel(/Choose (a|a new) photo/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture(480, 640) });
+  await page.getByRole('button', { name: 'Use this photo' }).click();
+  await page.waitForURL(/changed=photo/);
+  await shotAt(page, 'resident-account-photo', '#photo-heading');
+  await page.getByRole('link', { name: 'your profile' }).click();
+  await shot(page, 'resident-profile');
+  // Moving house: asking to change area (Anne Gallacher, Airdrie's builder, decides).
+  await page.goto('/account');
+  await page.getByText('Moving house? Ask to change your area').click();
+  await shotAt(page, 'resident-account-area', '#area-heading');
+  await page.getByLabel('The area you are moving to').selectOption({ label: 'Coatbridge' });
+  await page.getByLabel('Anything the community builder should know (optional)').fill('Moving to my daughter\'s in March.');
+  await page.getByRole('button', { name: 'Ask to move' }).click();
+  await page.waitForURL(/area-asked/);
+  await shotAt(page, 'resident-account-area-asked', '#area-heading');
 });
 
 test('a community builder', async ({ page }, info) => {
@@ -56,6 +114,7 @@ test('a community builder', async ({ page }, info) => {
   await shot(page, 'builder-home');
   await menu(page, 'builder-menu');
   await shot(page, 'builder-desk', '/community');
+  if (await page.locator('#moves-heading').count()) await shotAt(page, 'builder-desk-moving', '#moves-heading');
   await shot(page, 'builder-members', '/community/members');
   await shot(page, 'builder-members-found', '/community/members?q=mur');
   await shot(page, 'builder-referrals', '/referrals');

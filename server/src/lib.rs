@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(|| async { plain(http::StatusCode::NOT_FOUND, "There is nothing at this address.") }))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .route("/account/my-data.json", get(app::profiles::export::my_data_json))
         .route("/photos/{file}", get(app::profiles::photo::serve))
@@ -95,6 +96,11 @@ pub fn router(state: AppState) -> Router {
             },
             shell,
         ))
+        // Every request counted by its route's pattern (`/listings/{id}`, not each id).
+        .layer(axum::middleware::from_fn({
+            let st = shared.clone();
+            move |req: Request<Body>, next| count_request(st.clone(), req, next)
+        }))
         // Pages are compressed on the fly at a cheap level; /pkg files come precompressed
         // (`cargo leptos build --release --precompress`) at the highest.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
@@ -205,6 +211,52 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         }
         Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable".to_string()),
     }
+}
+
+/// Counts a request in `/metrics`: by its route's pattern, so a million listings make one
+/// series, not a million (addresses no route matched count as "other").
+async fn count_request(state: std::sync::Arc<AppState>, req: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_string());
+    let route = match route {
+        Some(r) => r,
+        None if req.uri().path().starts_with("/pkg/") => "/pkg/{file}".to_string(),
+        None => "other".to_string(),
+    };
+    let method = req.method().clone();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    let (status, seconds) = (res.status().as_u16(), started.elapsed().as_secs_f64());
+    state.metrics.observe(&route, method.as_str(), status, seconds);
+    // One line per request when asked for (RUST_LOG=info,request=debug); a server error always.
+    let ms = (seconds * 1000.0 * 10.0).round() / 10.0;
+    if status >= 500 {
+        tracing::warn!(target: "request", %method, route, status, ms, "server error");
+    } else {
+        tracing::debug!(target: "request", %method, route, status, ms);
+    }
+    res
+}
+
+/// `/metrics`, in Prometheus' text format, for the configured token or (without one) for
+/// this machine only; anyone else gets a plain 404, as for an address that does not exist.
+async fn metrics(State(state): State<AppState>, req: Request<Body>) -> axum::response::Response {
+    let headers = req.headers();
+    let socket = req.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let client = app::platform::request::client_from(headers.get("x-forwarded-for"), socket, state.config.trust_proxy);
+    let loopback = client.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !app::platform::metrics::may_read(state.config.metrics_token.as_deref(), authorization, loopback) {
+        return plain(http::StatusCode::NOT_FOUND, "There is nothing at this address.").into_response();
+    }
+    let m = &state.metrics;
+    let size = state.db.pool.size() as i64;
+    let idle = state.db.pool.num_idle() as i64;
+    m.pool_connections.with_label_values(&["idle"]).set(idle);
+    m.pool_connections.with_label_values(&["in_use"]).set(size - idle);
+    if let Ok(n) = app::email::store::waiting_count(&state.db).await {
+        m.mail_waiting.set(n);
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], m.render()).into_response()
 }
 
 /// Serves until the process ends. Accepted sockets get TCP_NODELAY: without it every

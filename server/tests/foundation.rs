@@ -576,6 +576,50 @@ async fn readyz_says_whether_the_schema_is_current() {
     assert_eq!(app.client().get("/healthz").await.status, 200, "still alive");
 }
 
+/// `/metrics`: requests counted by route pattern and status, the ledger writer's batches,
+/// the jobs' last run, the pool and the mail waiting, for this machine only (or a token).
+#[tokio::test]
+async fn metrics_count_what_the_server_does_for_those_allowed_to_read_them() {
+    let app = TestApp::spawn().await;
+    let mut c = app.client();
+    assert_eq!(c.get("/healthz").await.status, 200);
+    assert_eq!(c.get("/healthz").await.status, 200);
+    assert_eq!(c.get("/listings/no-such-listing").await.status, 404);
+    // A transfer through the ledger writer, and a pass of the jobs.
+    let mut member = app.as_actor(Actor::Resident).await;
+    let transfer_id = format!("t{}", app::util::new_id());
+    let r = member.call("donate_to_pool", &[("transfer_id", &transfer_id), ("hours", "1"), ("minutes", ""), ("memo", "For the gala")]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
+    let r = c.get("/metrics").await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    let text = r.body;
+    assert!(text.contains(r#"timeweave_http_requests_total{method="GET",route="/healthz",status="200"} 2"#), "{text}");
+    assert!(text.contains(r#"route="/listings/{id}",status="404"} 1"#), "by pattern, not by address: {text}");
+    assert!(!text.contains("no-such-listing"));
+    assert!(text.contains("timeweave_ledger_batch_size_count "), "{text}");
+    assert!(!text.contains("timeweave_ledger_batch_size_count 0"), "{text}");
+    assert!(text.contains("timeweave_ledger_queue_depth 0"));
+    assert!(!text.contains("timeweave_jobs_last_run_timestamp_seconds 0"), "{text}");
+    assert!(text.contains(r#"timeweave_db_pool_connections{state="idle"}"#));
+    assert!(text.contains("timeweave_mail_waiting "));
+
+    // Behind a proxy, someone elsewhere is refused as if there were nothing there.
+    let proxied = TestApp::spawn_with(|c| c.trust_proxy = true).await;
+    let mut outside = proxied.client();
+    outside.address = Some("203.0.113.9".into());
+    assert_eq!(outside.get("/metrics").await.status, 404);
+    // With a token, only the token.
+    let guarded = TestApp::spawn_with(|c| c.metrics_token = Some("scrape-me-please-0123456789".into())).await;
+    let mut c = guarded.client();
+    assert_eq!(c.get("/metrics").await.status, 404, "this machine is not enough when a token is set");
+    let r = c.raw(reqwest::Method::GET, "/metrics", &[("authorization", "Bearer scrape-me-please-0123456789")], "").await;
+    assert_eq!(r.status, 200);
+    let r = c.raw(reqwest::Method::GET, "/metrics", &[("authorization", "Bearer scrape-me-please-012345678X")], "").await;
+    assert_eq!(r.status, 404);
+}
+
 /// A member downloads everything held about them: their account, listings and hours, as
 /// one private JSON file; nobody else's; visitors get nothing.
 #[tokio::test]

@@ -41,6 +41,34 @@ async fn search(c: &mut Client, q: &str) -> Vec<String> {
     r.json()["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
 }
 
+/// "Where" is a group of radio buttons: with none chosen the browser sends no `place` at all,
+/// and the form comes back with the message on it and everything typed kept (not a
+/// refusal of the whole post), with JavaScript off as on.
+#[tokio::test]
+async fn a_listing_posted_with_no_place_chosen_comes_back_with_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let mut a = app.as_actor(Actor::Resident).await;
+    let airdrie = app.locality("Airdrie");
+    let form = [
+        ("kind", "offer"),
+        ("title", "Knitting lessons"),
+        ("description", "Casting on and plain stitch."),
+        ("category", "gardening"),
+        ("tags", ""),
+        ("locality", airdrie.as_str()),
+        ("availability", ""),
+        ("estimate", ""),
+    ];
+    let r = a.call("create_listing", &form).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Choose where the help would happen.") && r.body.contains("Knitting lessons"), "{}", r.body);
+    let r = a.post_form("create_listing", "/listings/new?kind=offer", &form).await;
+    assert_eq!(r.status, 302);
+    let location = r.location().unwrap();
+    let page = a.get(location.strip_prefix(&app.base).unwrap_or(&location)).await.body;
+    assert!(page.contains("Choose where the help would happen.") && page.contains("value=\"Knitting lessons\""), "{page}");
+}
+
 #[tokio::test]
 async fn search_ranks_an_exact_title_above_a_passing_mention() {
     let app = TestApp::spawn().await;

@@ -363,6 +363,10 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
         );
     }
     assert_eq!(b.call("move_referral", &[("id", &id), ("action", "decline"), ("note", "")]).await.status, 422, "a decline says why");
+    // Nothing chosen (a radio group sends nothing): the form comes back with the note kept.
+    let r = b.call("move_referral", &[("id", &id), ("note", "Rang twice, no answer")]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Choose what to do.") && r.body.contains("Rang twice, no answer"), "{}", r.body);
     assert_eq!(
         referrer.call("move_referral", &[("id", &id), ("action", "accept"), ("note", "")]).await.status,
         409,

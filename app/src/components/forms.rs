@@ -369,6 +369,9 @@ pub fn DateParts(
 
 /// One choice of a few, all in sight: a group of radio buttons, each a large tap target.
 /// The first button carries the field's id, so an error summary's link lands on the group.
+/// A browser sends nothing for a group with none chosen, so the server function takes the
+/// field as an `Option<String>` (a missing `String` would refuse the whole form, losing
+/// everything typed).
 #[component]
 pub fn Radios(
     legend: &'static str,

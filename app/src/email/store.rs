@@ -79,3 +79,8 @@ pub async fn release(db: &Db, id: &str, error: &str) -> Result<(), AppError> {
     sqlx::query("UPDATE outbox SET sent_at = NULL, last_error = $1 WHERE id = $2").bind(error).bind(id).execute(&db.pool).await?;
     Ok(())
 }
+
+/// How many emails wait in the outbox (for `/metrics`).
+pub async fn waiting_count(db: &Db) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(&db.pool).await?)
+}

@@ -51,6 +51,7 @@ pub async fn run_once(st: &AppState, t: i64) -> Result<JobReport, AppError> {
     for network_id in store::network_ids(&st.db).await? {
         crate::insight::store::index_new_transfers(&st.db, &network_id).await?;
     }
+    st.metrics.jobs_last_run.set(now());
     Ok(JobReport { warned, confirmed, digests, repaired, erased, follow_ups })
 }
 

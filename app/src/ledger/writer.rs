@@ -13,6 +13,8 @@
 use super::store::{self, NewTransfer, Outcome};
 use crate::error::AppError;
 use crate::platform::db::Db;
+use crate::platform::metrics::Metrics;
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most transfers one batch takes.
@@ -24,6 +26,7 @@ type Reply = oneshot::Sender<Result<Outcome, AppError>>;
 #[derive(Clone)]
 pub struct LedgerWriter {
     queue: mpsc::Sender<(NewTransfer, Reply)>,
+    metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for LedgerWriter {
@@ -33,12 +36,16 @@ impl std::fmt::Debug for LedgerWriter {
 }
 
 impl LedgerWriter {
-    /// Starts the writer task on the current Tokio runtime.
-    pub fn start(db: Db) -> LedgerWriter {
+    /// Starts the writer task on the current Tokio runtime; it counts its queue and batches
+    /// in `metrics`.
+    pub fn start(db: Db, metrics: Arc<Metrics>) -> LedgerWriter {
         let (queue, mut rx) = mpsc::channel::<(NewTransfer, Reply)>(4096);
+        let counted = metrics.clone();
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(MAX_BATCH);
             while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+                counted.ledger_queue_depth.sub(batch.len() as i64);
+                counted.ledger_batch_size.observe(batch.len() as f64);
                 let (transfers, replies): (Vec<NewTransfer>, Vec<Reply>) = batch.drain(..).unzip();
                 match store::apply_batch(&db, &transfers).await {
                     Ok(outcomes) => {
@@ -61,13 +68,17 @@ impl LedgerWriter {
                 }
             }
         });
-        LedgerWriter { queue }
+        LedgerWriter { queue, metrics }
     }
 
     /// Applies a transfer; answers once it is durable (or refused, with nothing written).
     pub async fn apply(&self, transfer: NewTransfer) -> Result<Outcome, AppError> {
         let (tx, rx) = oneshot::channel();
-        self.queue.send((transfer, tx)).await.map_err(|_| crate::error::unexpected("ledger writer has stopped"))?;
+        self.metrics.ledger_queue_depth.inc();
+        if self.queue.send((transfer, tx)).await.is_err() {
+            self.metrics.ledger_queue_depth.dec();
+            return Err(crate::error::unexpected("ledger writer has stopped"));
+        }
         rx.await.map_err(|_| crate::error::unexpected("ledger writer dropped a request"))?
     }
 }

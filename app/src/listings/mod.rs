@@ -309,7 +309,8 @@ pub async fn create_listing(
     category: String,
     tags: String,
     locality: String,
-    place: String,
+    // Radio buttons: nothing is sent when none is chosen.
+    place: Option<String>,
     availability: String,
     estimate: String,
 ) -> Result<(), AppError> {
@@ -318,6 +319,7 @@ pub async fn create_listing(
             let st = state()?;
             let viewer = signed_in().await?;
             let m = require_active_member(&viewer)?;
+            let place = place.unwrap_or_default();
             let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
             let (draft, category) = read_form(&st, &m.network_id, &form).await?;
             let id = store::insert(&st.db, &m.network_id, &viewer.user_id, &draft, &category).await?;
@@ -418,7 +420,8 @@ pub async fn update_listing(
     category: String,
     tags: String,
     locality: String,
-    place: String,
+    // Radio buttons: nothing is sent when none is chosen.
+    place: Option<String>,
     availability: String,
     estimate: String,
 ) -> Result<(), AppError> {
@@ -428,6 +431,7 @@ pub async fn update_listing(
             let viewer = signed_in().await?;
             let m = require_active_member(&viewer)?;
             require_owner(&st, &viewer.user_id, &id).await?;
+            let place = place.unwrap_or_default();
             let form = domain::ListingForm { kind, title, description, category, tags, locality, place, availability, estimate };
             let (draft, category) = read_form(&st, &m.network_id, &form).await?;
             if !store::update(&st.db, &id, &viewer.user_id, &draft, &category).await? {

@@ -31,6 +31,9 @@ pub struct Config {
     pub keys: super::secrets::Keys,
     /// Whether `keys` came from the configuration (else it is a placeholder until resolved).
     pub keys_configured: bool,
+    /// `TIMEWEAVE_METRICS_TOKEN`: `/metrics` answers a request bearing this token; unset,
+    /// it answers only requests from this machine.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -62,6 +65,7 @@ impl Config {
                 None => super::secrets::Keys::random(),
             },
             keys_configured: var("TIMEWEAVE_SECRET_KEY").is_some(),
+            metrics_token: var("TIMEWEAVE_METRICS_TOKEN"),
         })
     }
 

@@ -1,5 +1,6 @@
 //! Server-only plumbing shared by every feature: configuration, the database, per-request
-//! context (who is calling) and the security middleware.
+//! context (who is calling), the security middleware and what the server counts
+//! (`metrics`).
 
 pub mod config;
 pub mod csv;
@@ -10,6 +11,7 @@ pub mod flags;
 pub mod form_state;
 pub mod kept;
 pub mod limits;
+pub mod metrics;
 pub mod request;
 pub mod secrets;
 pub mod security;

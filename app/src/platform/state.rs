@@ -21,13 +21,17 @@ pub struct AppState {
     pub browse_cache: Arc<crate::listings::cache::BrowseCache>,
     /// Home's suggestions per member (user, network, area), checked the same way.
     pub home_picks: Arc<crate::platform::kept::Kept<(String, String, String), crate::listings::Picks>>,
+    /// What this server counts, for `/metrics`.
+    pub metrics: Arc<crate::platform::metrics::Metrics>,
 }
 
 impl AppState {
     /// Builds the state and starts the ledger writer on the current Tokio runtime.
     pub fn new(db: Db, config: Config, leptos_options: LeptosOptions) -> AppState {
-        let ledger = crate::ledger::writer::LedgerWriter::start(db.clone());
+        let metrics = Arc::new(crate::platform::metrics::Metrics::new());
+        let ledger = crate::ledger::writer::LedgerWriter::start(db.clone(), metrics.clone());
         AppState {
+            metrics,
             db,
             config: Arc::new(config),
             leptos_options,

@@ -31,15 +31,21 @@ pub(super) fn read_note(problem: &mut FormProblem, mv: Move, note: &str) -> Opti
 /// Moves a referral along: accept, decline, contacted, could not contact, hold, resume,
 /// close (builders); withdraw (the referrer or their organisation's lead).
 #[server(endpoint = "move_referral")]
-pub async fn move_referral(id: String, action: String, note: String) -> Result<(), AppError> {
+pub async fn move_referral(
+    id: String,
+    // Radio buttons: nothing is sent when none is chosen.
+    action: Option<String>,
+    note: String,
+) -> Result<(), AppError> {
     finish(
         async {
             let st = state()?;
             let viewer = signed_in().await?;
             let (r, rel) = open(&st, &viewer, &id).await?;
-            let mv = Move::parse(&action)
-                .filter(|m| !matches!(m, Move::Join | Move::Activate))
-                .ok_or_else(|| AppError::invalid("action", "Choose what to do."))?;
+            let Some(mv) = Move::parse(action.as_deref().unwrap_or("")).filter(|m| !matches!(m, Move::Join | Move::Activate)) else {
+                // The note typed stays on the form.
+                return Err(FormProblem::new().keep("note", &note).field("action", "Choose what to do.").into_result().unwrap_err());
+            };
             let mover = if rel.acts_as_builder() { Mover::Builder } else { Mover::Referrer };
             let held = if r.status == Status::OnHold { store::held_from(&st.db, &r.id).await? } else { None };
             let allowed = r.consent_withdrawn_at.is_none() || mv == Move::Close;

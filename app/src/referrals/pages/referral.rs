@@ -176,7 +176,8 @@ fn MovesForm(id: String, moves: Vec<Move>, error: Option<AppError>) -> impl Into
                     <fieldset class="field choices">
                         <legend>"Choose one"</legend>
                         {moves.iter().enumerate().map(|(i, m)| {
-                            let input_id = format!("action-{}", m.as_str());
+                            // The first carries the field's own id: the error summary links to it.
+                            let input_id = if i == 0 { "action".to_string() } else { format!("action-{}", m.as_str()) };
                             let checked = chosen.as_deref() == Some(m.as_str()) || (single && i == 0);
                             view! {
                                 <div class="radio">
