@@ -115,6 +115,10 @@ test('a community builder', async ({ page }, info) => {
   await menu(page, 'builder-menu');
   await shot(page, 'builder-desk', '/community');
   if (await page.locator('#moves-heading').count()) await shotAt(page, 'builder-desk-moving', '#moves-heading');
+  // A member's page, with their photo (sent in the resident's run) and how to take it down.
+  await page.goto('/community/members?q=Agnes');
+  await page.getByRole('link', { name: 'Agnes Murray' }).first().click();
+  await shot(page, 'builder-member');
   await shot(page, 'builder-members', '/community/members');
   await shot(page, 'builder-members-found', '/community/members?q=mur');
   await shot(page, 'builder-referrals', '/referrals');
