@@ -588,7 +588,8 @@ async fn metrics_count_what_the_server_does_for_those_allowed_to_read_them() {
     // A transfer through the ledger writer, and a pass of the jobs.
     let mut member = app.as_actor(Actor::Resident).await;
     let transfer_id = format!("t{}", app::util::new_id());
-    let r = member.call("donate_to_pool", &[("transfer_id", &transfer_id), ("hours", "1"), ("minutes", ""), ("memo", "For the gala")]).await;
+    let r =
+        member.call("donate_to_pool", &[("transfer_id", &transfer_id), ("hours", "1"), ("minutes", ""), ("memo", "For the gala")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     app::jobs::run_once(&app.state, app::util::now()).await.unwrap();
     let r = c.get("/metrics").await;

@@ -55,11 +55,9 @@ impl Metrics {
         let jobs_last_run =
             IntGauge::new("jobs_last_run_timestamp_seconds", "When this server last finished its scheduled jobs (Unix time).")
                 .expect("valid metric");
-        let pool_connections = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Database connections in this server's pool, by state."),
-            &["state"],
-        )
-        .expect("valid metric");
+        let pool_connections =
+            IntGaugeVec::new(Opts::new("db_pool_connections", "Database connections in this server's pool, by state."), &["state"])
+                .expect("valid metric");
         let mail_waiting = IntGauge::new("mail_waiting", "Emails in the outbox not yet sent.").expect("valid metric");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
@@ -72,7 +70,16 @@ impl Metrics {
         ] {
             let _ = registry.register(c);
         }
-        Metrics { registry, requests, request_seconds, ledger_batch_size, ledger_queue_depth, jobs_last_run, pool_connections, mail_waiting }
+        Metrics {
+            registry,
+            requests,
+            request_seconds,
+            ledger_batch_size,
+            ledger_queue_depth,
+            jobs_last_run,
+            pool_connections,
+            mail_waiting,
+        }
     }
 
     /// Counts one answered request.
