@@ -1,6 +1,5 @@
 import { Page, test } from '@playwright/test';
-import * as zlib from 'zlib';
-import { ready, signIn } from '../tests/helpers';
+import { png, ready, signIn } from '../tests/helpers';
 
 // What each kind of user sees on a 360 px phone, saved into docs/screens/ so a reader of
 // the docs sees it too. Run by scripts/screens.sh against a fresh demo database.
@@ -21,38 +20,12 @@ async function shotAt(page: Page, name: string, selector: string) {
   await page.screenshot({ path: out(name) });
 }
 
-/** A PNG photo-like picture (a soft gradient), made here: no binary files in the repository. */
+/** A photo-like picture (a face-coloured circle on a soft gradient). */
 function picture(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const rows: Buffer[] = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) {
-      const d = Math.hypot(x - w / 2, y - h / 2.6) / (w / 2);
-      row[1 + x * 3] = d < 0.45 ? 236 : 70 + 60 * y / h;
-      row[2 + x * 3] = d < 0.45 ? 196 : 130 + 40 * x / w;
-      row[3 + x * 3] = d < 0.45 ? 160 : 120;
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return png(w, h, (x, y) => {
+    const face = Math.hypot(x - w / 2, y - h / 2.6) / (w / 2) < 0.45;
+    return face ? [236, 196, 160] : [70 + (60 * y) / h, 130 + (40 * x) / w, 120];
+  });
 }
 
 async function menu(page: Page, name: string) {

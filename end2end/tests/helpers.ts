@@ -1,6 +1,7 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { createHmac } from 'node:crypto';
+import * as zlib from 'zlib';
 
 /**
  * axe-core must find nothing on the page as it is now. axe runs in the page as script, so
@@ -136,4 +137,33 @@ export async function signOut(page: Page) {
   const menu = page.locator('details.site-menu');
   if (!(await menu.evaluate(d => (d as HTMLDetailsElement).open))) await menu.locator('summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
+}
+
+/** A real PNG of `w` × `h` pixels, coloured by `colour(x, y)`, made here: no binary fixtures. */
+export function png(w: number, h: number, colour: (x: number, y: number) => [number, number, number] = () => [11, 92, 79]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows: Buffer[] = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) row.set(colour(x, y), 1 + x * 3);
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -1,6 +1,5 @@
 import { expect, Locator, Page, test } from '@playwright/test';
-import * as zlib from 'zlib';
-import { expectAccessible, expectNoHorizontalScroll, navigate, ready, signIn, uniqueEmail } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, navigate, png, ready, signIn, uniqueEmail } from './helpers';
 
 // The shell on a 360 × 740 phone, JavaScript on and off: a header no taller than 64 px, a
 // resident's four places one tap away at the bottom, everything else behind a menu that
@@ -188,31 +187,6 @@ test('a resident offers help and asks for help from Home with short forms', asyn
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`A lift to the surgery ${stamp}`);
   await expect(page.locator('.badge')).toHaveText('Request');
 });
-
-/** A real PNG of `w` × `h` pixels in one colour, made here (no binary fixtures). */
-function png(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, Buffer.from([11, 92, 79]))]);
-  const raw = Buffer.concat(Array.from({ length: h }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 test('a resident adds a photo from their phone; a file that is not a photo is refused on the form', async ({ page }, info) => {
   // One resident per project, so the two runs side by side do not meet.
