@@ -76,9 +76,15 @@ pub async fn ask(
         == 1)
 }
 
-/// The member's newest request in this network (waiting, or the last one decided).
+/// The member's request in this network that matters now: the one waiting, else the one
+/// decided last (times are in seconds, so two made in the same second are told apart by
+/// which is waiting, then by when they were decided).
 pub async fn latest_for(db: &Db, user_id: &str, network_id: &str) -> Result<Option<AreaMoveView>, AppError> {
-    let sql = format!("{SELECT_MOVE} WHERE a.user_id = $1 AND a.network_id = $2 ORDER BY a.asked_at DESC, a.id DESC LIMIT 1");
+    let sql = format!(
+        "{SELECT_MOVE} WHERE a.user_id = $1 AND a.network_id = $2
+         ORDER BY CASE WHEN a.status = 'waiting' THEN 0 ELSE 1 END, COALESCE(a.decided_at, a.asked_at) DESC, a.asked_at DESC, a.id DESC
+         LIMIT 1"
+    );
     Ok(sqlx::query_as::<_, MoveRow>(&sql).bind(user_id).bind(network_id).fetch_optional(&db.pool).await?.map(AreaMoveView::from))
 }
 
