@@ -280,3 +280,28 @@ async fn a_declined_move_tells_the_member_why_and_keeps_their_area() {
     assert!(account.contains("Wishaw has no address for you yet; call us."), "the answer is on Account");
     assert!(account.contains("Ask to move"), "and they may ask again");
 }
+
+/// What a member or builder types about a move reaches the desk, Account and the
+/// notifications as text: markup in it is shown, never run.
+#[tokio::test]
+async fn markup_typed_about_a_move_comes_back_as_text() {
+    let app = TestApp::spawn().await;
+    let wishaw = app.locality("Wishaw");
+    let mut me = app.as_actor(Actor::Resident).await;
+    let my_id = user_of(&mut me).await;
+    let reason = "<script>alert(1)</script><b>New flat</b>";
+    assert_eq!(me.call("ask_to_move_area", &[("locality", &wishaw), ("reason", reason)]).await.status, 200);
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let desk = builder.get("/community").await.body;
+    assert!(desk.contains("&lt;b&gt;New flat&lt;/b&gt;"), "{desk}");
+    assert!(!desk.contains("<b>New flat</b>") && !desk.contains("<script>alert(1)"));
+    let move_id: String =
+        sqlx::query("SELECT id FROM area_moves WHERE user_id = $1").bind(&my_id).fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    let answer = "<i>Not yet</i> \"call us\"";
+    let r = builder.call("decide_area_move", &[("move_id", &move_id), ("decision", "decline"), ("answer", answer)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let account = me.get("/account").await.body;
+    assert!(account.contains("&lt;i&gt;Not yet&lt;/i&gt;") && !account.contains("<i>Not yet</i>"), "{account}");
+    let notes = me.get("/notifications").await.body;
+    assert!(notes.contains("&lt;i&gt;Not yet&lt;/i&gt;") && !notes.contains("<i>Not yet</i>"), "{notes}");
+}
