@@ -5,7 +5,6 @@ use super::store;
 use crate::error::AppError;
 use crate::networks::domain::require_some_builder;
 use crate::platform::csv::safe_cell;
-use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -17,8 +16,7 @@ pub async fn audit_csv(State(st): State<AppState>, headers: HeaderMap, Query(q):
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<Vec<u8>, AppError> {
-    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
-    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::platform::request::signed_in_from_headers(st, headers).await?;
     require_some_builder(&viewer)?;
     let get = |k: &str| q.get(k).cloned();
     let filter = super::audit_filter(get("person"), get("action"), get("from"), get("to"))?;

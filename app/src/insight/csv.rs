@@ -5,7 +5,6 @@
 use super::{build, Ask};
 use crate::error::AppError;
 use crate::platform::csv::safe_cell;
-use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -22,8 +21,7 @@ pub async fn table_csv(
 }
 
 async fn csv_for(st: &AppState, headers: &HeaderMap, file: &str, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
-    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
-    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::platform::request::signed_in_from_headers(st, headers).await?;
     let slug = file.strip_suffix(".csv").ok_or_else(|| AppError::not_found("table"))?;
     let ask = Ask {
         network: q.get("network").cloned(),

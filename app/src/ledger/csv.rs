@@ -8,7 +8,6 @@ use super::{domain::Minutes, queries};
 use crate::error::AppError;
 use crate::networks::domain::require_active_member;
 use crate::platform::csv::{download, safe_cell};
-use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -20,8 +19,7 @@ pub async fn statement_csv(State(st): State<AppState>, headers: HeaderMap, Query
 }
 
 async fn build(st: &AppState, headers: &HeaderMap, q: &HashMap<String, String>) -> Result<(String, Vec<u8>), AppError> {
-    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
-    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::platform::request::signed_in_from_headers(st, headers).await?;
     let (network, account, label) = if let Some(member) = q.get("member") {
         let (network, _, name) = super::member_in_scope(st, &viewer, member).await?;
         (network, AccountRef::Member(member.clone()), name)

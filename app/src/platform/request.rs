@@ -40,6 +40,20 @@ pub fn cookie_from_headers(headers: &http::HeaderMap, name: &str) -> Option<Stri
     })
 }
 
+/// The signed-in person named by a request's session cookie, for plain axum handlers (file
+/// downloads, photos) that run outside a Leptos request context.
+pub async fn viewer_from_headers(state: &crate::platform::state::AppState, headers: &http::HeaderMap) -> Result<Option<Viewer>, AppError> {
+    match cookie_from_headers(headers, &state.config.cookie_name(SESSION_COOKIE)) {
+        Some(token) => crate::auth::store::session_viewer(state, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in person from a request's headers, or `Unauthenticated`.
+pub async fn signed_in_from_headers(state: &crate::platform::state::AppState, headers: &http::HeaderMap) -> Result<Viewer, AppError> {
+    viewer_from_headers(state, headers).await?.ok_or(AppError::Unauthenticated)
+}
+
 /// The signed-in person, or `None`. Looked up once per request.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
     let cache = use_context::<ViewerCache>();

@@ -2,10 +2,8 @@
 //! account, memberships, listings, exchanges with their messages, hours (every statement
 //! line), notifications, the photo, requests to move area, and the actions taken on the account as the member sees them.
 
-use crate::auth::store::session_viewer;
 use crate::error::AppError;
 use crate::ledger::store::AccountRef;
-use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -69,8 +67,7 @@ pub async fn my_data_json(State(st): State<AppState>, headers: HeaderMap) -> Res
 }
 
 async fn build(st: &AppState, headers: &HeaderMap) -> Result<Vec<u8>, AppError> {
-    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
-    let viewer = session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::platform::request::signed_in_from_headers(st, headers).await?;
     let db = &st.db;
     let me = viewer.user_id.as_str();
     let account = super::store::account_data(db, me).await?.ok_or_else(|| AppError::not_found("account"))?;

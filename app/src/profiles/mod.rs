@@ -75,7 +75,7 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
             } else if given_minutes > 0 {
                 badges.push("Has helped a neighbour".to_string());
             }
-            let photo = store::photo_url(&st.db, &user_id).await?;
+            let photo = row.photo_token.as_deref().map(photo_address);
             Ok(Profile {
                 photo,
                 is_me: user_id == viewer.user_id,

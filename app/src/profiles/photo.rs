@@ -7,10 +7,8 @@
 //! each new photo, so the browser of the person signed in may keep a copy for a week.
 
 use super::domain::{may_see_profile, PhotoProblem, MAX_PHOTO_BYTES, PHOTO_SIDE};
-use crate::auth::store::session_viewer;
-use crate::error::AppError;
-use crate::networks::domain::{require_active_member, MembershipStatus, Viewer};
-use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
+use crate::networks::domain::{require_active_member, MembershipStatus};
+use crate::platform::request::viewer_from_headers;
 use crate::platform::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -55,14 +53,6 @@ pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, PhotoProblem> {
     Ok(out)
 }
 
-/// The signed-in person from the request's session cookie.
-async fn viewer_from(st: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, AppError> {
-    match cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)) {
-        Some(token) => session_viewer(st, &token).await,
-        None => Ok(None),
-    }
-}
-
 fn back_to_account(outcome: Result<(), PhotoProblem>) -> Response {
     let to = match outcome {
         Ok(()) => "/account?changed=photo#photo-heading".to_string(),
@@ -73,7 +63,7 @@ fn back_to_account(outcome: Result<(), PhotoProblem>) -> Response {
 
 /// `POST /account/photo`: the member's new photo (the form's `photo` field).
 pub async fn upload(State(st): State<AppState>, headers: HeaderMap, mut form: Multipart) -> Response {
-    let viewer = match viewer_from(&st, &headers).await {
+    let viewer = match viewer_from_headers(&st, &headers).await {
         Ok(Some(v)) => v,
         Ok(None) => return Redirect::to("/sign-in?next=/account").into_response(),
         Err(e) => return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),
@@ -112,7 +102,7 @@ pub async fn upload(State(st): State<AppState>, headers: HeaderMap, mut form: Mu
 pub async fn serve(State(st): State<AppState>, headers: HeaderMap, Path(file): Path<String>) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response();
     let Some(token) = file.strip_suffix(".jpg").filter(|t| !t.is_empty() && t.len() <= 64) else { return not_found() };
-    let viewer = match viewer_from(&st, &headers).await {
+    let viewer = match viewer_from_headers(&st, &headers).await {
         Ok(Some(v)) => v,
         Ok(None) => return not_found(),
         Err(e) => return (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.to_string()).into_response(),

@@ -14,13 +14,17 @@ pub struct ProfileRow {
     pub created_at: i64,
     pub status: String,
     pub locality_name: String,
+    /// Their photo's token, if they have one (see [`super::photo_address`]).
+    pub photo_token: Option<String>,
 }
 
-/// The member and their first membership.
+/// The member, their first membership and their photo's token.
 pub async fn member(db: &Db, user_id: &str) -> Result<Option<ProfileRow>, AppError> {
     Ok(sqlx::query_as::<_, ProfileRow>(
-        "SELECT u.id, u.display_name, u.about, m.network_id, m.locality_id, m.created_at, m.status, l.name AS locality_name
-         FROM users u JOIN memberships m ON m.user_id = u.id JOIN localities l ON l.id = m.locality_id WHERE u.id = $1
+        "SELECT u.id, u.display_name, u.about, m.network_id, m.locality_id, m.created_at, m.status, l.name AS locality_name,
+                p.token AS photo_token
+         FROM users u JOIN memberships m ON m.user_id = u.id JOIN localities l ON l.id = m.locality_id
+         LEFT JOIN member_photos p ON p.user_id = u.id WHERE u.id = $1
          ORDER BY m.created_at LIMIT 1",
     )
     .bind(user_id)

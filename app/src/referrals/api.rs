@@ -18,7 +18,6 @@
 use super::domain::{ReferralInput, Source, Status, Urgency};
 use super::{relation_to, store, Relation};
 use crate::error::AppError;
-use crate::platform::request::{cookie_from_headers, SESSION_COOKIE};
 use crate::platform::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -54,8 +53,7 @@ async fn open_for_export(
     id: &str,
     builders_only: bool,
 ) -> Result<(store::Referral, Relation, String, String), AppError> {
-    let token = cookie_from_headers(headers, &st.config.cookie_name(SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
-    let viewer = crate::auth::store::session_viewer(st, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let viewer = crate::platform::request::signed_in_from_headers(st, headers).await?;
     let r = store::get(&st.db, id).await?.ok_or_else(|| AppError::not_found("referral"))?;
     let rel = relation_to(&viewer, &r).ok_or_else(|| AppError::not_found("referral"))?;
     if builders_only && !rel.acts_as_builder() {

@@ -15,7 +15,7 @@ pub fn AreaSection(area: MyAreaView) -> impl IntoView {
     let error = last_error(ask);
     let withdraw_error = last_error(withdraw);
     let problem = problem_of(&error);
-    let waiting = area.latest.as_ref().is_some_and(|a| a.status == MoveStatus::Waiting);
+    let waiting = area.latest.clone().filter(|a| a.status == MoveStatus::Waiting);
     let last_answer = area.latest.clone().filter(|a| a.status == MoveStatus::Declined).map(|a| {
         view! {
             <p>{format!("You asked on {} to move to {}. A community builder could not do it: ", format_date(a.asked_at), a.to_area)}
@@ -27,8 +27,7 @@ pub fn AreaSection(area: MyAreaView) -> impl IntoView {
             <h2 id="area-heading">"Your area"</h2>
             <p>"You are a member in "<strong>{area.area.clone()}</strong>". You see help nearby first, and its community builders look after you."</p>
             <ErrorSummary error=withdraw_error/>
-            {if waiting {
-                let a = area.latest.clone().unwrap_or_else(|| unreachable!());
+            {if let Some(a) = waiting {
                 view! {
                     <p class="notice">{format!("You asked on {} to move to {}. A community builder will confirm it; we will tell you.", format_date(a.asked_at), a.to_area)}</p>
                     <ActionForm action=withdraw>
