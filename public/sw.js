@@ -7,7 +7,8 @@
 //   seen, and shown with a line saying they are an offline copy when the network is gone;
 //   any other page shows the offline page. Nothing else a member sees is kept.
 // - Signing in or out deletes the kept pages, so the next person on a shared phone never
-//   sees the last person's hours.
+//   sees the last person's hours; signing out also turns off this phone's alerts.
+// - Alerts (Web Push) are shown as notifications; tapping one opens its page.
 'use strict';
 
 const SHELL = 'timeweave-shell-v1';
@@ -46,8 +47,14 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   if (/^\/api\/(sign_in|sign_in_code|sign_out|confirm_email|reset_password|unlock_sign_in)$/.test(url.pathname)) {
-    // Whoever comes next on this phone must not see these pages.
-    event.waitUntil(caches.delete(PAGES));
+    // Whoever comes next on this phone must not see these pages, nor get the last
+    // person's alerts (signing in again keeps them off until turned on).
+    event.waitUntil(Promise.all([
+      caches.delete(PAGES),
+      url.pathname === '/api/sign_out'
+        ? self.registration.pushManager.getSubscription().then((s) => s && s.unsubscribe()).catch(() => undefined)
+        : undefined,
+    ]));
     return;
   }
   if (req.method !== 'GET') return;
@@ -103,3 +110,33 @@ async function markedAsCopy(copy) {
   headers.delete('content-length');
   return new Response(html, { status: 200, headers });
 }
+
+// An alert from the server: {title, body, url}, encrypted for this browser by the server.
+self.addEventListener('push', (event) => {
+  let alert = {};
+  try { alert = event.data ? event.data.json() : {}; } catch (e) { alert = {}; }
+  const url = typeof alert.url === 'string' && alert.url.startsWith('/') && !alert.url.startsWith('//') ? alert.url : '/notifications';
+  event.waitUntil(self.registration.showNotification(alert.title || 'Timeweave', {
+    body: alert.body || 'Something new is waiting for you.',
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    tag: url,
+    data: { url },
+  }));
+});
+
+// Tapping an alert: to its page, in an open window of the app if there is one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || '/notifications';
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const w of windows) {
+      if (new URL(w.url).origin === self.location.origin && 'focus' in w) {
+        await w.navigate(url).catch(() => undefined);
+        return w.focus();
+      }
+    }
+    return self.clients.openWindow(url);
+  })());
+});

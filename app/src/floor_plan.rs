@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("networks", 1),
     ("email", 1),
     ("notifications", 1),
+    ("push", 1),
     ("audit", 2),
     ("auth", 2),
     ("ledger", 2),

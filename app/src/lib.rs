@@ -37,6 +37,7 @@ pub mod notifications;
 pub mod platform;
 pub mod professionals;
 pub mod profiles;
+pub mod push;
 pub mod referrals;
 pub mod security;
 pub mod util;

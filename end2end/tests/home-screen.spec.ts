@@ -89,3 +89,36 @@ test('the offline page is calm and accessible', async ({ page }) => {
   await expectNoHorizontalScroll(page);
   await expectAccessible(page);
 });
+
+test('alerts on this phone: offered on Notifications, and an alert shows and names its page', async ({ page, context }, info) => {
+  await context.grantPermissions(['notifications']);
+  await signIn(page, info, 'tam.reid@demo.timeweave.org');
+  await page.goto('/notifications');
+  await controlled(page);
+  // Shown only where the browser can take alerts (hidden in the HTML, shown by /push.js).
+  const section = page.locator('#push');
+  await expect(section).toBeVisible();
+  await expect(section.getByRole('button', { name: 'Turn on alerts' })).toBeVisible();
+  await expect(section.getByRole('status')).toHaveText('Alerts are off for this phone.');
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page);
+
+  // An alert as the push service delivers it, to the service worker (DevTools' "Push").
+  const cdp = await context.newCDPSession(page);
+  const registration = new Promise<string>((resolve) => {
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => {
+      const r = e.registrations.find((r) => !r.isDeleted);
+      if (r) resolve(r.registrationId);
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  const alert = { title: 'Timeweave', body: 'Agnes Murray asked for your help', url: '/exchanges' };
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin: new URL(page.url()).origin,
+    registrationId: await registration,
+    data: JSON.stringify(alert),
+  });
+  const shown = () => page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, url: n.data.url })));
+  await expect.poll(shown).toEqual([alert]);
+});

@@ -265,6 +265,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow
     use axum::serve::ListenerExt;
     tokio::spawn(app::email::deliver_forever(state.clone()));
     tokio::spawn(app::jobs::run_forever(state.clone()));
+    tokio::spawn(app::push::deliver_forever(state.clone()));
     let app = router(state);
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

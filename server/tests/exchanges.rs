@@ -494,6 +494,8 @@ async fn people_authorisation_matrix() {
             ("my_notifications", vec![], &anyone_with_a_role),
             ("mark_notifications_read", vec![], &anyone_with_a_role),
             ("set_email_frequency", vec![("frequency", "")], &anyone_with_a_role),
+            ("save_push_subscription", vec![("endpoint", ""), ("p256dh", ""), ("auth", "")], &anyone_with_a_role),
+            ("remove_push_subscription", vec![("endpoint", "https://fcm.googleapis.com/fcm/send/x")], &signed_in),
             ("member_profile", vec![("user_id", &owner_id)], &profile_readers),
             ("set_about", vec![("about", "Hello")], &members),
             ("remove_my_photo", vec![], &signed_in),

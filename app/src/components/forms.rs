@@ -232,9 +232,17 @@ pub fn MemberField(
                     </fieldset>
                 }.into_any()
             }}
-            <script type="module" src="/find-member.js"></script>
+            <ScriptFile src="/find-member.js"/>
         </div>
     }
+}
+
+/// One of the site's own plain script files (`public/*.js`), for the page that needs it: a
+/// module, so it runs after the page is read, and only with JavaScript on (the page works
+/// without it). Written only here, with no children (a `<script>`'s text is not escaped).
+#[component]
+pub fn ScriptFile(src: &'static str) -> impl IntoView {
+    view! { <script type="module" src=src></script> }
 }
 
 /// A labelled box for a few lines of text.

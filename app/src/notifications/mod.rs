@@ -26,6 +26,8 @@ pub struct Notification {
 pub struct NotificationsView {
     pub items: Vec<Notification>,
     pub email_frequency: String,
+    /// The site's public push key, for turning on alerts on this phone.
+    pub push_key: String,
 }
 
 /// Tells someone about something, in the caller's transaction.
@@ -37,7 +39,9 @@ pub async fn notify(
     text: &str,
     link: &str,
 ) -> Result<(), AppError> {
-    store::insert(tx, user_id, text, link, crate::util::now()).await?;
+    let t = crate::util::now();
+    store::insert(tx, user_id, text, link, t).await?;
+    crate::push::store::queue(tx, user_id, text, link, t).await?;
     let who = store::recipient(tx, user_id).await?;
     if let (Some(email), "immediately") = (who.email, who.email_frequency.as_str()) {
         crate::email::queue(
@@ -64,7 +68,7 @@ pub async fn my_notifications() -> Result<NotificationsView, AppError> {
             crate::networks::domain::require_any_role(&viewer)?;
             let items = store::latest(&st.db, &viewer.user_id).await?;
             let email_frequency = store::email_frequency(&st.db, &viewer.user_id).await?;
-            Ok(NotificationsView { items, email_frequency })
+            Ok(NotificationsView { items, email_frequency, push_key: crate::push::browser_key(&st) })
         }
         .await,
     )

@@ -1,7 +1,7 @@
 //! The notifications page, with the email choice.
 
 use super::{my_notifications, MarkNotificationsRead, SetEmailFrequency};
-use crate::components::forms::Notice;
+use crate::components::forms::{Notice, ScriptFile};
 use crate::components::layout::Loaded;
 use crate::util::format_date;
 use leptos::prelude::*;
@@ -42,6 +42,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     <button type="submit" class="button">"Mark all as read"</button>
                                 </ActionForm>
                             })}
+                            <PushSection key=v.push_key.clone()/>
                             <section class="card" aria-labelledby="email-heading">
                                 <h2 id="email-heading">"Emails about these"</h2>
                                 <ActionForm action=freq attr:class="stack">
@@ -62,5 +63,21 @@ pub fn NotificationsPage() -> impl IntoView {
                             </section>
                         }
         }/>
+    }
+}
+
+/// Alerts on this phone: shown by `/push.js` where the browser can take them (it needs
+/// JavaScript and a service worker); hidden otherwise, as there is nothing to press.
+#[component]
+fn PushSection(key: String) -> impl IntoView {
+    view! {
+        <section class="card push" id="push" hidden data-key=key aria-labelledby="push-heading">
+            <h2 id="push-heading">"Alerts on this phone"</h2>
+            <p>"Get an alert on this phone when someone needs you, even when Timeweave is closed."</p>
+            <p class="push-status" role="status" aria-live="polite"></p>
+            <button type="button" class="button primary" data-push="on">"Turn on alerts"</button>
+            <button type="button" class="button" data-push="off" hidden>"Turn off alerts on this phone"</button>
+            <ScriptFile src="/push.js"/>
+        </section>
     }
 }

@@ -34,6 +34,10 @@ pub struct Config {
     /// `TIMEWEAVE_METRICS_TOKEN`: `/metrics` answers a request bearing this token; unset,
     /// it answers only requests from this machine.
     pub metrics_token: Option<String>,
+    /// `TIMEWEAVE_PUSH_ORIGINS` (comma-separated, e.g. `http://127.0.0.1:4100`): push
+    /// services accepted besides the browsers' own (Google, Mozilla, Apple, Microsoft),
+    /// for a self-hosted push service and for tests.
+    pub push_origins: Vec<String>,
 }
 
 impl Config {
@@ -66,6 +70,9 @@ impl Config {
             },
             keys_configured: var("TIMEWEAVE_SECRET_KEY").is_some(),
             metrics_token: var("TIMEWEAVE_METRICS_TOKEN"),
+            push_origins: var("TIMEWEAVE_PUSH_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
         })
     }
 

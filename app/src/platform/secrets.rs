@@ -122,6 +122,13 @@ impl Keys {
     }
 
     /// The current key's id (shown by `rotate-secrets`).
+    /// The current key's subkey for one purpose, as raw bytes: for a key that must be the
+    /// same on every server and derives from the site's key (the web push key, whose
+    /// private half is this). Rotating the site key changes it.
+    pub fn subkey(&self, purpose: &str) -> [u8; 32] {
+        self.current.derive(purpose)
+    }
+
     pub fn current_id(&self) -> &str {
         &self.current.id
     }

@@ -171,6 +171,8 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
 /// Ends every session of a user (password changed or reset).
 pub async fn end_all_sessions(tx: &mut Transaction<'_, Any>, user_id: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    // Alerts stop too: a phone signed out by a password change is not theirs to trust.
+    crate::push::store::remove_all(tx, user_id).await?;
     Ok(())
 }
 
