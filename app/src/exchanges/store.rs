@@ -5,6 +5,7 @@ use super::domain::{ExchangeStatus, MessageKind};
 use super::ExchangeRow;
 use crate::error::AppError;
 use crate::platform::db::Db;
+use crate::platform::direct::Arg;
 use sqlx::{Any, Executor, Transaction};
 
 /// The columns of `exchanges` the application reads.
@@ -297,13 +298,14 @@ pub async fn add_thanks(tx: &mut Transaction<'_, Any>, exchange_id: &str, from: 
         == 1)
 }
 
-#[derive(sqlx::FromRow)]
-struct MineRow {
-    id: String,
-    status: String,
-    updated_at: i64,
-    title: String,
-    other_name: String,
+crate::read_row! {
+    struct MineRow {
+        id: String,
+        status: String,
+        updated_at: i64,
+        title: String,
+        other_name: String,
+    }
 }
 
 /// The query for [`MineRow`]s as seen by the member bound to `$1`, with the given filter
@@ -333,17 +335,12 @@ impl MineRow {
 /// The exchanges waiting for `user` to act: a response to their listing to answer, or hours
 /// the other person recorded to confirm. Oldest first (the longest waiting); at most 20.
 pub async fn waiting_for(db: &Db, user: &str) -> Result<Vec<ExchangeRow>, AppError> {
-    Ok(sqlx::query_as::<_, MineRow>(mine_rows!(
+    let sql = mine_rows!(
         "WHERE (e.status = 'requested' AND e.owner_id = $1)
                 OR (e.status = 'recorded' AND (e.owner_id = $1 OR e.asker_id = $1) AND e.recorded_by <> $1)
              ORDER BY e.updated_at, e.id LIMIT 20"
-    ))
-    .bind(user)
-    .fetch_all(&db.pool)
-    .await?
-    .into_iter()
-    .map(MineRow::into_row)
-    .collect())
+    );
+    Ok(db.read_all::<MineRow>(sql, &[Arg::from(user)]).await?.into_iter().map(MineRow::into_row).collect())
 }
 
 /// A member's exchanges (either side), most recently active first; at most 100.

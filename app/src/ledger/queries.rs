@@ -10,7 +10,7 @@ use super::store::{reads, AccountRef};
 use super::{AccountSummary, OrgAccount, StatementLine};
 use crate::error::AppError;
 use crate::platform::db::Db;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// An account's balance, limits, help given and received, and one page of its statement
 /// (newest first). `page` counts from 1; `per_page` of 0 means everything (for CSV).
@@ -23,14 +23,10 @@ pub async fn account_summary(
     per_page: u32,
 ) -> Result<AccountSummary, AppError> {
     let id = account.id(network_id);
-    let (default_floor, default_ceiling) =
-        reads::network_defaults(db, network_id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
-    let (own_floor, own_ceiling, balance) = match reads::account(db, &id).await? {
-        Some(r) => (r.floor_minutes, r.ceiling_minutes, r.balance_minutes),
-        None => (None, None, 0),
-    };
-    let limits = effective_limits(account.kind(), own_floor, own_ceiling, default_floor, default_ceiling);
-    let (given, received) = help_totals(db, &id).await?;
+    let head = reads::account_head(db, network_id, &id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+    let (own_floor, own_ceiling) = (head.floor_minutes, head.ceiling_minutes);
+    let limits = effective_limits(account.kind(), own_floor, own_ceiling, head.default_floor_minutes, head.default_ceiling_minutes);
+    let (balance, given, received) = (head.balance_minutes.unwrap_or(0), head.given, head.received);
     let page = page.max(1);
     let (limit, offset) = if per_page == 0 { (i64::MAX / 2, 0i64) } else { (per_page as i64 + 1, (page as i64 - 1) * per_page as i64) };
     let mut statement = statement_lines(db, &id, limit, offset).await?;
@@ -58,7 +54,11 @@ async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> 
     let ids: Vec<String> = rows.iter().map(|r| r.transfer_id.clone()).collect();
     // The other side of each line, and which lines have been reversed since.
     let mut others: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    let mut reversed = HashSet::new();
     for r in reads::legs_of(db, &ids).await? {
+        if r.reversed != 0 {
+            reversed.insert(r.transfer_id.clone());
+        }
         if r.account_id == account_id {
             continue;
         }
@@ -69,7 +69,6 @@ async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> 
         };
         others.entry(r.transfer_id).or_default().push((r.amount_minutes, name));
     }
-    let reversed = reads::reversed_among(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

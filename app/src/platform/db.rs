@@ -77,6 +77,34 @@ pub struct Db {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 impl Db {
+    /// Every row of a read of the pages opened most: on a SQLite file on this thread
+    /// (`platform::direct`, no hand-off to sqlx's connection thread), else through the pool.
+    /// Rows are [`crate::read_row!`] structs or tuples.
+    pub async fn read_all<T>(&self, sql: &str, args: &[super::direct::Arg<'_>]) -> Result<Vec<T>, crate::error::AppError>
+    where
+        T: super::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        if let Some(direct) = &self.direct {
+            return direct.all(sql, args);
+        }
+        let mut q = sqlx::query_as::<_, T>(sql);
+        for arg in args {
+            q = match *arg {
+                super::direct::Arg::Text(s) => q.bind(s),
+                super::direct::Arg::Int(n) => q.bind(n),
+            };
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    /// The first row of such a read, if any.
+    pub async fn read_optional<T>(&self, sql: &str, args: &[super::direct::Arg<'_>]) -> Result<Option<T>, crate::error::AppError>
+    where
+        T: super::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        Ok(self.read_all(sql, args).await?.into_iter().next())
+    }
+
     /// Connects, creating the SQLite file (and its folder) if needed. Does not migrate.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();

@@ -4,6 +4,7 @@ use super::super::domain::NetworkSettings;
 use super::super::{AnnouncementView, CategoryView};
 use crate::error::AppError;
 use crate::platform::db::{flag, Db};
+use crate::platform::direct::Arg;
 use sqlx::{Any, Transaction};
 
 #[derive(sqlx::FromRow)]
@@ -148,15 +149,16 @@ pub async fn set_category_retired(tx: &mut Transaction<'_, Any>, id: &str, retir
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct AnnouncementRow {
-    id: String,
-    title: String,
-    body: String,
-    created_at: i64,
-    locality_id: Option<String>,
-    locality_name: Option<String>,
-    posted_by: String,
+crate::read_row! {
+    struct AnnouncementRow {
+        id: String,
+        title: String,
+        body: String,
+        created_at: i64,
+        locality_id: Option<String>,
+        locality_name: Option<String>,
+        posted_by: String,
+    }
 }
 
 /// The noticeboard a member sees: their network's and their locality's current notices.
@@ -166,18 +168,16 @@ pub async fn announcements_for(
     locality_id: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AnnouncementView>, AppError> {
-    Ok(sqlx::query_as::<_, AnnouncementRow>(
-        "SELECT a.id, a.title, a.body, a.created_at, a.locality_id, l.name AS locality_name, u.display_name AS posted_by
-         FROM announcements a JOIN users u ON u.id = a.posted_by LEFT JOIN localities l ON l.id = a.locality_id
-         WHERE a.network_id = $1 AND a.ended_at IS NULL AND (a.locality_id IS NULL OR a.locality_id = $2 OR $2 = '*')
-         ORDER BY a.created_at DESC, a.id LIMIT $3",
-    )
-    .bind(network_id)
-    .bind(locality_id.unwrap_or("*"))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?
-    .into_iter()
+    Ok(db
+        .read_all::<AnnouncementRow>(
+            "SELECT a.id, a.title, a.body, a.created_at, a.locality_id, l.name AS locality_name, u.display_name AS posted_by
+             FROM announcements a JOIN users u ON u.id = a.posted_by LEFT JOIN localities l ON l.id = a.locality_id
+             WHERE a.network_id = $1 AND a.ended_at IS NULL AND (a.locality_id IS NULL OR a.locality_id = $2 OR $2 = '*')
+             ORDER BY a.created_at DESC, a.id LIMIT $3",
+            &[Arg::from(network_id), Arg::from(locality_id.unwrap_or("*")), Arg::from(limit)],
+        )
+        .await?
+        .into_iter()
     .map(|r| AnnouncementView {
         id: r.id,
         title: r.title,

@@ -20,6 +20,7 @@ pub use verify::{verify, VerifyReport};
 use super::domain::{check_limits, Leg, TransferKind, TransferRefusal};
 use crate::error::AppError;
 use crate::platform::db::{value_rows, Db};
+use crate::platform::direct::Arg;
 use crate::util::now;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
@@ -366,9 +367,7 @@ pub async fn set_limits(
 
 /// The balance of an account (zero if it was never used).
 pub async fn balance(db: &Db, network_id: &str, account: &AccountRef) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT balance_minutes FROM accounts WHERE id = $1")
-        .bind(account.id(network_id))
-        .fetch_optional(&db.pool)
-        .await?
-        .unwrap_or(0))
+    let id = account.id(network_id);
+    let row = db.read_optional::<(i64,)>("SELECT balance_minutes FROM accounts WHERE id = $1", &[Arg::from(&id)]).await?;
+    Ok(row.map_or(0, |(b,)| b))
 }

@@ -6,39 +6,36 @@ use crate::audit::store::AuditEntry;
 use crate::error::AppError;
 use crate::ledger::LimitChange;
 use crate::platform::db::{placeholders, Db};
+use crate::platform::direct::Arg;
 use std::collections::{HashMap, HashSet};
 
-/// An account's own limits and balance.
-#[derive(sqlx::FromRow)]
-pub struct AccountRow {
-    pub floor_minutes: Option<i64>,
-    pub ceiling_minutes: Option<i64>,
-    pub balance_minutes: i64,
+crate::read_row! {
+    /// One line of an account's statement, before the other side is known.
+    pub struct StatementRow {
+        pub transfer_id: String,
+        pub amount_minutes: i64,
+        pub balance_after_minutes: i64,
+        pub kind: String,
+        pub memo: String,
+        pub reason: Option<String>,
+        pub recorded_at: i64,
+        pub happened_on: Option<String>,
+        pub reverses_id: Option<String>,
+        pub recorded_by_name: Option<String>,
+    }
 }
 
-/// One line of an account's statement, before the other side is known.
-#[derive(sqlx::FromRow)]
-pub struct StatementRow {
-    pub transfer_id: String,
-    pub amount_minutes: i64,
-    pub balance_after_minutes: i64,
-    pub kind: String,
-    pub memo: String,
-    pub reason: Option<String>,
-    pub recorded_at: i64,
-    pub happened_on: Option<String>,
-    pub reverses_id: Option<String>,
-    pub recorded_by_name: Option<String>,
-}
-
-/// One leg of a transfer, with whose account it is.
-#[derive(sqlx::FromRow)]
-pub struct CounterpartRow {
-    pub transfer_id: String,
-    pub account_id: String,
-    pub amount_minutes: i64,
-    pub kind: String,
-    pub name: String,
+crate::read_row! {
+    /// One leg of a transfer, with whose account it is.
+    pub struct CounterpartRow {
+        pub transfer_id: String,
+        pub account_id: String,
+        pub amount_minutes: i64,
+        pub kind: String,
+        pub name: String,
+        /// 1 if the transfer has been reversed since.
+        pub reversed: i64,
+    }
 }
 
 /// An organisation account of a network.
@@ -87,84 +84,74 @@ struct LimitChangeRow {
     display_name: String,
 }
 
-/// A network's usual balance limits (floor, ceiling), if the network exists.
-pub async fn network_defaults(db: &Db, network_id: &str) -> Result<Option<(i64, i64)>, AppError> {
-    Ok(sqlx::query_as("SELECT default_floor_minutes, default_ceiling_minutes FROM networks WHERE id = $1")
-        .bind(network_id)
-        .fetch_optional(&db.pool)
-        .await?)
-}
+/// Help given (credit earned) and received by the account `$1`, in minutes: its exchange
+/// and organisation legs not reversed since. One row, always.
+const HELP_TOTALS: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
+        CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
+    FROM entries e JOIN transfers t ON t.id = e.transfer_id
+    WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
+      AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)";
 
-/// An account's own limits and balance, if it was ever opened.
-pub async fn account(db: &Db, account_id: &str) -> Result<Option<AccountRow>, AppError> {
-    Ok(sqlx::query_as("SELECT kind, floor_minutes, ceiling_minutes, balance_minutes FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_optional(&db.pool)
-        .await?)
-}
-
-/// Help given (credit earned) and received by an account, in minutes: its exchange and
-/// organisation legs not reversed since.
+/// Help given and received by an account, in minutes (see [`HELP_TOTALS`]).
 pub async fn help_totals(db: &Db, account_id: &str) -> Result<(i64, i64), AppError> {
-    Ok(sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
-                CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
-         FROM entries e JOIN transfers t ON t.id = e.transfer_id
-         WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
-           AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = t.id)",
-    )
-    .bind(account_id)
-    .fetch_one(&db.pool)
-    .await?)
+    Ok(db.read_optional(HELP_TOTALS, &[Arg::from(account_id)]).await?.unwrap_or((0, 0)))
+}
+
+crate::read_row! {
+    /// The top of a statement, in one read: the network's usual limits, the account's own
+    /// limits and balance (none if it was never opened), and the help given and received.
+    pub struct AccountHead {
+        pub default_floor_minutes: i64,
+        pub default_ceiling_minutes: i64,
+        pub floor_minutes: Option<i64>,
+        pub ceiling_minutes: Option<i64>,
+        pub balance_minutes: Option<i64>,
+        pub given: i64,
+        pub received: i64,
+    }
+}
+
+/// An account's [`AccountHead`], if the network exists.
+pub async fn account_head(db: &Db, network_id: &str, account_id: &str) -> Result<Option<AccountHead>, AppError> {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT n.default_floor_minutes, n.default_ceiling_minutes, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, h.given, h.received
+             FROM networks n LEFT JOIN accounts a ON a.id = $1 CROSS JOIN ({HELP_TOTALS}) h
+             WHERE n.id = $2"
+        )
+    });
+    db.read_optional(&SQL, &[Arg::from(account_id), Arg::from(network_id)]).await
 }
 
 /// An account's statement lines, newest first.
 pub async fn statement_rows(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementRow>, AppError> {
-    Ok(sqlx::query_as(
+    db.read_all(
         "SELECT e.transfer_id, e.amount_minutes, e.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.happened_on, t.reverses_id,
                 rb.display_name AS recorded_by_name
          FROM entries e JOIN transfers t ON t.id = e.transfer_id LEFT JOIN users rb ON rb.id = t.recorded_by
          WHERE e.account_id = $1 ORDER BY e.seq DESC LIMIT $2 OFFSET $3",
+        &[Arg::from(account_id), Arg::from(limit), Arg::from(offset)],
     )
-    .bind(account_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?)
+    .await
 }
 
 /// How many ids one `IN (…)` list of the statement's reads carries.
 const STATEMENT_CHUNK: usize = 200;
 
-/// Every leg of these transfers, with the name of whose account it is.
+/// Every leg of these transfers, with the name of whose account it is and whether the
+/// transfer has been reversed since.
 pub async fn legs_of(db: &Db, transfer_ids: &[String]) -> Result<Vec<CounterpartRow>, AppError> {
     let mut out = vec![];
     for chunk in transfer_ids.chunks(STATEMENT_CHUNK) {
         let sql = format!(
-            "SELECT e.transfer_id, e.account_id, e.amount_minutes, a.kind, COALESCE(u.display_name, o.name, '') AS name
+            "SELECT e.transfer_id, e.account_id, e.amount_minutes, a.kind, COALESCE(u.display_name, o.name, '') AS name,
+                    CAST(CASE WHEN EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = e.transfer_id) THEN 1 ELSE 0 END AS BIGINT) AS reversed
              FROM entries e JOIN accounts a ON a.id = e.account_id LEFT JOIN users u ON u.id = a.user_id
              LEFT JOIN organisations o ON o.id = a.organisation_id WHERE e.transfer_id IN ({})",
             placeholders(chunk.len(), 0)
         );
-        let mut q = sqlx::query_as::<_, CounterpartRow>(&sql);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        out.extend(q.fetch_all(&db.pool).await?);
-    }
-    Ok(out)
-}
-
-/// Which of these transfers have been reversed since.
-pub async fn reversed_among(db: &Db, transfer_ids: &[String]) -> Result<HashSet<String>, AppError> {
-    let mut out = HashSet::new();
-    for chunk in transfer_ids.chunks(STATEMENT_CHUNK) {
-        let sql = format!("SELECT reverses_id FROM transfers WHERE reverses_id IN ({})", placeholders(chunk.len(), 0));
-        let mut q = sqlx::query_scalar::<_, String>(&sql);
-        for id in chunk {
-            q = q.bind(id.as_str());
-        }
-        out.extend(q.fetch_all(&db.pool).await?);
+        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+        out.extend(db.read_all::<CounterpartRow>(&sql, &args).await?);
     }
     Ok(out)
 }
@@ -225,11 +212,9 @@ pub async fn limit_changes(db: &Db, account_id: &str) -> Result<Vec<LimitChange>
 
 /// The network's own account and pool balances.
 pub async fn network_balances(db: &Db, network_id: &str) -> Result<(i64, i64), AppError> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT kind, balance_minutes FROM accounts WHERE network_id = $1 AND kind IN ('network', 'pool')")
-            .bind(network_id)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<(String, i64)> = db
+        .read_all("SELECT kind, balance_minutes FROM accounts WHERE network_id = $1 AND kind IN ('network', 'pool')", &[Arg::from(network_id)])
+        .await?;
     let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, balance)| *balance).unwrap_or(0);
     Ok((get("network"), get("pool")))
 }
@@ -308,12 +293,10 @@ pub async fn named_members(db: &Db, network_id: &str) -> Result<Vec<(String, Str
 
 /// The organisations a person is named to act for in a network.
 pub async fn organisation_ids_of(db: &Db, network_id: &str, user_id: &str) -> Result<HashSet<String>, AppError> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT organisation_id FROM organisation_members WHERE network_id = $1 AND user_id = $2")
-        .bind(network_id)
-        .bind(user_id)
-        .fetch_all(&db.pool)
+    let ids: Vec<(String,)> = db
+        .read_all("SELECT organisation_id FROM organisation_members WHERE network_id = $1 AND user_id = $2", &[Arg::from(network_id), Arg::from(user_id)])
         .await?;
-    Ok(ids.into_iter().collect())
+    Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
 /// Opens an organisation's account in a network (the organisation is found by name, or

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::platform::db::Db;
+use crate::platform::direct::Arg;
 use crate::referrals::domain::{Status, Wellbeing};
 use crate::util::{new_id, now};
 use sqlx::{Any, Executor, Transaction};
@@ -193,29 +194,27 @@ pub async fn add_outcome(
     Ok(())
 }
 
-/// The member's latest referral still under way (joined or active, consent standing, not
-/// erased), with how many baseline and follow-up answers it has.
-#[derive(sqlx::FromRow)]
-pub struct WellbeingDueRow {
-    pub id: String,
-    pub joined_at: Option<i64>,
-    pub follow_up_weeks: i64,
-    pub baselines: i64,
-    pub follow_ups: i64,
+crate::read_row! {
+    /// The member's latest referral still under way (joined or active, consent standing, not
+    /// erased), with how many baseline and follow-up answers it has.
+    pub struct WellbeingDueRow {
+        pub id: String,
+        pub joined_at: Option<i64>,
+        pub follow_up_weeks: i64,
+        pub baselines: i64,
+        pub follow_ups: i64,
+    }
 }
 
 pub async fn member_referral_answers(db: &Db, user_id: &str) -> Result<Option<WellbeingDueRow>, AppError> {
-    Ok(sqlx::query_as::<_, WellbeingDueRow>(
+    db.read_optional::<WellbeingDueRow>(
         "SELECT r.id, r.joined_at, n.follow_up_weeks,
                 (SELECT COUNT(*) FROM referral_outcomes o WHERE o.referral_id = r.id AND o.stage = 'baseline') AS baselines,
                 (SELECT COUNT(*) FROM referral_outcomes o WHERE o.referral_id = r.id AND o.stage = 'follow_up') AS follow_ups
          FROM referrals r JOIN networks n ON n.id = r.network_id
          WHERE r.member_id = $1 AND r.status IN ($2, $3) AND r.consent_withdrawn_at IS NULL AND r.erased_at IS NULL
          ORDER BY r.created_at DESC LIMIT 1",
+        &[Arg::from(user_id), Arg::from(Status::Joined.as_str()), Arg::from(Status::Active.as_str())],
     )
-    .bind(user_id)
-    .bind(Status::Joined.as_str())
-    .bind(Status::Active.as_str())
-    .fetch_optional(&db.pool)
-    .await?)
+    .await
 }
