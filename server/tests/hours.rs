@@ -108,6 +108,15 @@ async fn the_builders_tools_move_hours_with_reasons_and_members_see_them() {
         sqlx::query("SELECT id FROM transfers WHERE kind = 'reversal'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     let r = b.call("reverse_transfer", &[("transfer_id", &tid()), ("original_id", &reversal), ("reason", "Undo the undo")]).await;
     assert_eq!(r.status, 422, "a reversal cannot be reversed: {}", r.body);
+    // Bob's statement as his builder reads it (its head and lines read together): the
+    // adjustment marked reversed, the reversal marked as one, the ledger's balance.
+    let view = b.call("member_hours", &[("user_id", &bob)]).await.json();
+    let lines = view["summary"]["statement"].as_array().unwrap().clone();
+    let line = |id: &str| lines.iter().find(|l| l["transfer_id"] == id).cloned().unwrap();
+    assert_eq!(line(&adjustment)["reversed"], true, "{view}");
+    assert_eq!((line(&reversal)["is_reversal"].clone(), line(&reversal)["reversed"].clone()), (true.into(), false.into()));
+    assert_eq!(view["summary"]["balance_minutes"], 15);
+    assert_eq!((view["summary"]["given_minutes"].as_i64(), view["summary"]["received_minutes"].as_i64()), (Some(0), Some(45)), "{view}");
 
     // Limits: Bob may not go below zero; a transfer that would take him below is refused.
     let r = b.call("set_account_limits", &[("user_id", &bob), ("below_zero", "0"), ("ceiling", ""), ("reason", "Asked for it")]).await;

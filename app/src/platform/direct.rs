@@ -188,9 +188,16 @@ mod tests {
         }
         let reads = DirectReads::new(&path);
         // `$2` is used before `$1`, and `$1` twice: each is bound by its number.
-        let rows: Vec<Row> =
-            reads.all("SELECT name, n, note FROM t WHERE n >= $2 AND name <> $1 AND name <> $1 || 'z' ORDER BY n", &[Arg::from("c"), Arg::from(1)]).unwrap();
-        assert_eq!(rows.iter().map(|r| (r.name.as_str(), r.n, r.note.as_deref())).collect::<Vec<_>>(), vec![("a", 1, None), ("b", 2, Some("x"))]);
+        let rows: Vec<Row> = reads
+            .all(
+                "SELECT name, n, note FROM t WHERE n >= $2 AND name <> $1 AND name <> $1 || 'z' ORDER BY n",
+                &[Arg::from("c"), Arg::from(1)],
+            )
+            .unwrap();
+        assert_eq!(
+            rows.iter().map(|r| (r.name.as_str(), r.n, r.note.as_deref())).collect::<Vec<_>>(),
+            vec![("a", 1, None), ("b", 2, Some("x"))]
+        );
         let pairs: Vec<(String, i64)> = reads.all("SELECT name, n FROM t WHERE n = $1", &[Arg::from(3)]).unwrap();
         assert_eq!(pairs, vec![("c".to_string(), 3)]);
         std::fs::remove_dir_all(&dir).ok();

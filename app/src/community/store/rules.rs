@@ -178,16 +178,16 @@ pub async fn announcements_for(
         )
         .await?
         .into_iter()
-    .map(|r| AnnouncementView {
-        id: r.id,
-        title: r.title,
-        body: r.body,
-        at: r.created_at,
-        locality_id: r.locality_id,
-        audience: r.locality_name.unwrap_or_else(|| "Everyone in the network".into()),
-        posted_by: r.posted_by,
-    })
-    .collect())
+        .map(|r| AnnouncementView {
+            id: r.id,
+            title: r.title,
+            body: r.body,
+            at: r.created_at,
+            locality_id: r.locality_id,
+            audience: r.locality_name.unwrap_or_else(|| "Everyone in the network".into()),
+            posted_by: r.posted_by,
+        })
+        .collect())
 }
 
 /// Whether a locality belongs to a network.

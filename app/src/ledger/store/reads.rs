@@ -86,7 +86,8 @@ struct LimitChangeRow {
 
 /// Help given (credit earned) and received by the account `$1`, in minutes: its exchange
 /// and organisation legs not reversed since. One row, always.
-const HELP_TOTALS: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
+const HELP_TOTALS: &str =
+    "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_minutes > 0 THEN e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS given,
         CAST(COALESCE(SUM(CASE WHEN e.amount_minutes < 0 THEN -e.amount_minutes ELSE 0 END), 0) AS BIGINT) AS received
     FROM entries e JOIN transfers t ON t.id = e.transfer_id
     WHERE e.account_id = $1 AND t.kind IN ('exchange', 'organisation')
@@ -213,7 +214,10 @@ pub async fn limit_changes(db: &Db, account_id: &str) -> Result<Vec<LimitChange>
 /// The network's own account and pool balances.
 pub async fn network_balances(db: &Db, network_id: &str) -> Result<(i64, i64), AppError> {
     let rows: Vec<(String, i64)> = db
-        .read_all("SELECT kind, balance_minutes FROM accounts WHERE network_id = $1 AND kind IN ('network', 'pool')", &[Arg::from(network_id)])
+        .read_all(
+            "SELECT kind, balance_minutes FROM accounts WHERE network_id = $1 AND kind IN ('network', 'pool')",
+            &[Arg::from(network_id)],
+        )
         .await?;
     let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, balance)| *balance).unwrap_or(0);
     Ok((get("network"), get("pool")))
@@ -294,7 +298,10 @@ pub async fn named_members(db: &Db, network_id: &str) -> Result<Vec<(String, Str
 /// The organisations a person is named to act for in a network.
 pub async fn organisation_ids_of(db: &Db, network_id: &str, user_id: &str) -> Result<HashSet<String>, AppError> {
     let ids: Vec<(String,)> = db
-        .read_all("SELECT organisation_id FROM organisation_members WHERE network_id = $1 AND user_id = $2", &[Arg::from(network_id), Arg::from(user_id)])
+        .read_all(
+            "SELECT organisation_id FROM organisation_members WHERE network_id = $1 AND user_id = $2",
+            &[Arg::from(network_id), Arg::from(user_id)],
+        )
         .await?;
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }
