@@ -63,6 +63,9 @@ test('a resident', async ({ page }, info) => {
   await shot(page, 'resident-post', '/listings/new');
   await shot(page, 'resident-hours', '/hours');
   await shot(page, 'resident-notifications', '/notifications');
+  // Alerts on this phone: shown once the service worker is ready.
+  await page.locator('#push').waitFor({ state: 'visible', timeout: 15_000 });
+  await shotAt(page, 'resident-notifications-alerts', '#push');
   await shot(page, 'resident-account', '/account');
   // A photo from the phone's gallery, then the profile neighbours see.
   await page.getByLabel(/Choose (a|a new) photo/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: picture(480, 640) });

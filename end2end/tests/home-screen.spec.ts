@@ -99,6 +99,7 @@ test('alerts on this phone: offered on Notifications, and an alert shows and nam
   const section = page.locator('#push');
   await expect(section).toBeVisible();
   await expect(section.getByRole('button', { name: 'Turn on alerts' })).toBeVisible();
+  await expect(section.getByRole('button', { name: 'Turn off alerts on this phone' })).toBeHidden();
   await expect(section.getByRole('status')).toHaveText('Alerts are off for this phone.');
   await expectNoHorizontalScroll(page);
   await expectAccessible(page);

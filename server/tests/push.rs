@@ -104,6 +104,8 @@ async fn a_notification_reaches_the_phone_encrypted_and_signed() {
     let key = app::push::browser_key(&app.state);
     assert!(page.body.contains(&format!("data-key=\"{key}\"")), "the key is on the page");
     assert!(page.body.contains("/push.js"));
+    // Hidden until the script finds a browser that can take alerts (none without JavaScript).
+    assert!(page.body.contains("<section id=\"push\" hidden"), "the choice is hidden in the HTML");
 
     assert_eq!(subscribe(&mut agnes, &endpoint, &browser).await.status, 200);
     // The first alert says they are on.
