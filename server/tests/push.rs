@@ -12,8 +12,11 @@ use std::sync::{Arc, Mutex};
 use web_push_native::jwt_simple::prelude::*;
 use web_push_native::p256;
 
+/// One alert as the push service took it: the address it was sent to, headers, body.
+type Alert = (String, HeaderMap, Vec<u8>);
+
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(String, HeaderMap, Vec<u8>)>>>);
+struct Received(Arc<Mutex<Vec<Alert>>>);
 
 /// A push service on a local port: `/push/{id}` takes alerts (201), `/gone/{id}` says the
 /// browser is gone (410).
@@ -75,7 +78,7 @@ async fn subscribe(c: &mut Client, endpoint: &str, b: &Browser) -> common::Resp 
 }
 
 /// Waits until the push service has had `n` alerts (the server sends every 2 s).
-async fn wait_for(received: &Received, n: usize) -> Vec<(String, HeaderMap, Vec<u8>)> {
+async fn wait_for(received: &Received, n: usize) -> Vec<Alert> {
     for _ in 0..100 {
         if received.0.lock().unwrap().len() >= n {
             break;
