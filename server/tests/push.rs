@@ -176,6 +176,11 @@ async fn a_notification_reaches_the_phone_encrypted_and_signed() {
     let queued = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM push_outbox").fetch_one(&app.state.db.pool).await.unwrap();
     assert_eq!(queued, 0);
 
+    // Her own data lists the phone by its push service (not its address, a key to it).
+    let mine: serde_json::Value = serde_json::from_str(&agnes.get("/account/my-data.json").await.body).unwrap();
+    assert_eq!(mine["alerts_on_phones"][0]["service"], "127.0.0.1", "{}", mine["alerts_on_phones"]);
+    assert!(!mine.to_string().contains("agnes-phone"));
+
     // Turning alerts off on this phone: no more alerts to it.
     assert_eq!(agnes.call("remove_push_subscription", &[("endpoint", &endpoint)]).await.status, 200);
     assert_eq!(subscriptions(&app).await, 0);

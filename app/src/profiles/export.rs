@@ -1,6 +1,7 @@
 //! A member's own data, as one JSON file from Account (`GET /account/my-data.json`): the
 //! account, memberships, listings, exchanges with their messages, hours (every statement
-//! line), notifications, the photo, requests to move area, and the actions taken on the account as the member sees them.
+//! line), notifications, the photo, requests to move area, the phones that get alerts, and
+//! the actions taken on the account as the member sees them.
 
 use crate::error::AppError;
 use crate::ledger::store::AccountRef;
@@ -19,6 +20,8 @@ struct MyData {
     /// The photo as kept (a JPEG), base64-encoded; `null` when there is none.
     photo_jpeg_base64: Option<String>,
     area_moves: Vec<crate::community::AreaMoveView>,
+    /// The browsers that get alerts: each one's push service (its host only).
+    alerts_on_phones: Vec<crate::push::store::Device>,
     listings: Vec<crate::listings::ListingCard>,
     exchanges: Vec<ExchangeData>,
     hours: Vec<HoursData>,
@@ -99,6 +102,7 @@ async fn build(st: &AppState, headers: &HeaderMap) -> Result<Vec<u8>, AppError> 
             base64::engine::general_purpose::STANDARD.encode(b)
         }),
         area_moves: crate::community::store::moves_of(db, me).await?,
+        alerts_on_phones: crate::push::store::devices_of(db, me).await?,
         listings: crate::listings::store::mine(db, me).await?,
         exchanges,
         hours,

@@ -11,20 +11,22 @@ use sqlx::{Any, Transaction};
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Keeps a browser's subscription for a person. The address is one browser's: if it was
-/// someone else's before (a shared phone), it is theirs no longer.
+/// someone else's before (a shared phone), it is theirs no longer (one statement, so two
+/// saves at once cannot collide).
 pub async fn save(db: &Db, user_id: &str, s: &Subscription) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("DELETE FROM push_subscriptions WHERE endpoint = $1").bind(&s.endpoint).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(new_id())
-        .bind(user_id)
-        .bind(&s.endpoint)
-        .bind(B64.encode(&s.p256dh))
-        .bind(B64.encode(&s.auth))
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    sqlx::query(
+        "INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
+             created_at = excluded.created_at, last_sent_at = NULL",
+    )
+    .bind(new_id())
+    .bind(user_id)
+    .bind(&s.endpoint)
+    .bind(B64.encode(&s.p256dh))
+    .bind(B64.encode(&s.auth))
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
@@ -50,9 +52,30 @@ pub async fn forget_endpoint(db: &Db, endpoint: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// How many browsers of this person get alerts.
-pub async fn count_for(db: &Db, user_id: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1").bind(user_id).fetch_one(&db.pool).await?)
+/// A browser that gets a person's alerts, as their own data download lists it: the push
+/// service it is reached through (not its address, which is a key to it), and when.
+#[derive(sqlx::FromRow, serde::Serialize)]
+pub struct Device {
+    /// The push service's host (the full address is a key to the browser, so it is left out).
+    pub service: String,
+    pub since: i64,
+    pub last_alert_at: Option<i64>,
+}
+
+pub async fn devices_of(db: &Db, user_id: &str) -> Result<Vec<Device>, AppError> {
+    let rows = sqlx::query_as::<_, Device>(
+        "SELECT endpoint AS service, created_at AS since, last_sent_at AS last_alert_at FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| Device {
+            service: url::Url::parse(&d.service).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default(),
+            ..d
+        })
+        .collect())
 }
 
 /// A subscription as kept.
