@@ -80,9 +80,6 @@ pub async fn load_viewer(db: &Db, user_id: &str) -> Result<Option<Viewer>, AppEr
     }
 }
 
-/// The session's row: the viewer, then the session's own times.
-type SessionRow = (ViewerRow, i64, i64, Option<i64>);
-
 #[derive(sqlx::FromRow)]
 struct SessionViewerRow {
     #[sqlx(flatten)]
@@ -92,10 +89,21 @@ struct SessionViewerRow {
     second_factor_at: Option<i64>,
 }
 
+impl crate::platform::direct::DirectRow for SessionViewerRow {
+    fn from_direct(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(SessionViewerRow {
+            viewer: viewer_row!(r, get),
+            last_seen_at: r.get("last_seen_at")?,
+            expires_at: r.get("expires_at")?,
+            second_factor_at: r.get("second_factor_at")?,
+        })
+    }
+}
+
 /// The viewer behind a session (by the token's hash) with the session's last-seen and
 /// expiry times: what every signed-in request needs, in one query (two for builders).
-/// On a SQLite file it is read on this thread (`platform::direct`), skipping the hand-off
-/// to sqlx's connection thread; on PostgreSQL through the pool.
+/// On a SQLite file it is read on this thread (`Db::read_optional`, `platform::direct`),
+/// skipping the hand-off to sqlx's connection thread; on PostgreSQL through the pool.
 pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewer, i64, i64)>, AppError> {
     // Built once: this runs on every signed-in request.
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -104,22 +112,10 @@ pub async fn load_session_viewer(db: &Db, id_hash: &str) -> Result<Option<(Viewe
              WHERE s.id_hash = $1"
         )
     });
-    let sql = SQL.as_str();
-    let row: Option<SessionRow> = match &db.direct {
-        Some(direct) => direct.read(|c| {
-            use rusqlite::OptionalExtension;
-            c.prepare_cached(sql)?
-                .query_row([id_hash], |r| {
-                    Ok((viewer_row!(r, get), r.get("last_seen_at")?, r.get("expires_at")?, r.get("second_factor_at")?))
-                })
-                .optional()
-        })?,
-        None => sqlx::query_as::<_, SessionViewerRow>(sql)
-            .bind(id_hash)
-            .fetch_optional(&db.pool)
-            .await?
-            .map(|r| (r.viewer, r.last_seen_at, r.expires_at, r.second_factor_at)),
-    };
+    let row = db
+        .read_optional::<SessionViewerRow>(&SQL, &[crate::platform::direct::Arg::from(id_hash)])
+        .await?
+        .map(|r| (r.viewer, r.last_seen_at, r.expires_at, r.second_factor_at));
     match row {
         Some((v, last_seen, expires, second_factor_at)) => {
             let viewer = viewer_from_row(db, v, second_factor_at.is_some()).await?.without_staff_powers();
