@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("ledger", 2),
     ("listings", 2),
     ("exchanges", 3),
+    ("directory", 3),
     ("community", 4),
     ("referrals", 4),
     ("professionals", 4),

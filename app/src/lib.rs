@@ -19,6 +19,7 @@ pub mod community;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod directory;
 pub mod email;
 pub mod error;
 pub mod exchanges;
@@ -196,6 +197,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/community/transfers/:id/reverse") view=ledger::pages::ReversePage ssr=SsrMode::Async/>
                     <Route path=path!("/hours") view=ledger::pages::MyHoursPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings") view=listings::pages::ListingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on") view=directory::pages::WhatsOnPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on/new") view=directory::pages::EntryFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on/print") view=directory::pages::PrintSheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on/:id") view=directory::pages::EntryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on/:id/edit") view=directory::pages::EntryFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/community/whats-on") view=directory::pages::KeeperPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/new") view=listings::pages::NewListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/:id") view=exchanges::pages::ListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/:id/edit") view=listings::pages::EditListingPage ssr=SsrMode::Async/>

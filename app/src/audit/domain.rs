@@ -35,10 +35,13 @@ pub enum AuditAction {
     DecideProfessional,
     MoveArea,
     RemovePhoto,
+    SaveDirectoryEntry,
+    CheckDirectoryEntry,
+    CloseDirectoryEntry,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -68,6 +71,9 @@ impl AuditAction {
         AuditAction::DecideProfessional,
         AuditAction::MoveArea,
         AuditAction::RemovePhoto,
+        AuditAction::SaveDirectoryEntry,
+        AuditAction::CheckDirectoryEntry,
+        AuditAction::CloseDirectoryEntry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -101,6 +107,9 @@ impl AuditAction {
             AuditAction::DecideProfessional => "decide_professional",
             AuditAction::MoveArea => "move_area",
             AuditAction::RemovePhoto => "remove_photo",
+            AuditAction::SaveDirectoryEntry => "save_directory_entry",
+            AuditAction::CheckDirectoryEntry => "check_directory_entry",
+            AuditAction::CloseDirectoryEntry => "close_directory_entry",
         }
     }
 
@@ -140,6 +149,9 @@ impl AuditAction {
             AuditAction::DecideProfessional => "Verified or turned down a professional",
             AuditAction::MoveArea => "Decided a move to another area",
             AuditAction::RemovePhoto => "Removed a photo",
+            AuditAction::SaveDirectoryEntry => "Added or changed a What's on entry",
+            AuditAction::CheckDirectoryEntry => "Checked a What's on entry",
+            AuditAction::CloseDirectoryEntry => "Took down a What's on entry",
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::networks::domain::{Role, Viewer};
 pub enum Place {
     Home,
     Browse,
+    WhatsOn,
     Exchanges,
     Hours,
     MyListings,
@@ -35,6 +36,7 @@ impl Place {
         match self {
             Place::Home => "/home",
             Place::Browse => "/listings",
+            Place::WhatsOn => "/whats-on",
             Place::Exchanges => "/exchanges",
             Place::Hours => "/hours",
             Place::MyListings => "/my-listings",
@@ -60,6 +62,7 @@ impl Place {
         match self {
             Place::Home => "Home",
             Place::Browse => "Offers & requests",
+            Place::WhatsOn => "What's on",
             Place::Exchanges => "Exchanges",
             Place::Hours => "My hours",
             Place::MyListings => "My offers & requests",
@@ -140,7 +143,7 @@ pub fn navigation(v: &Viewer) -> Navigation {
 
     let mut you = Vec::new();
     if v.has(Role::Resident) {
-        you.extend([Place::Home, Place::Browse, Place::Exchanges, Place::Hours, Place::MyListings]);
+        you.extend([Place::Home, Place::Browse, Place::WhatsOn, Place::Exchanges, Place::Hours, Place::MyListings]);
     } else if !v.is_waiting() {
         you.push(Place::Home);
     }
@@ -157,6 +160,10 @@ pub fn navigation(v: &Viewer) -> Navigation {
     }
     if builder || professional {
         tools.push(Place::Referrals);
+    }
+    let verified = v.professional.as_ref().is_some_and(|p| p.verified);
+    if (builder || verified) && !v.has(Role::Resident) {
+        tools.push(Place::WhatsOn);
     }
     if professional {
         tools.push(Place::NewReferral);
@@ -230,8 +237,16 @@ mod tests {
         let v = Viewer { membership: member(MembershipStatus::Active), ..viewer() };
         let n = navigation(&v);
         assert_eq!(n.tabs, vec![Place::Home, Place::Browse, Place::Exchanges, Place::Hours]);
-        assert_eq!(n.groups, vec![(Group::You, vec![Place::MyListings, Place::Notifications, Place::Account])]);
+        assert_eq!(n.groups, vec![(Group::You, vec![Place::WhatsOn, Place::MyListings, Place::Notifications, Place::Account])]);
         assert!(n.notifications);
+    }
+
+    #[test]
+    fn whats_on_is_in_the_menu_of_everyone_who_may_look() {
+        let has = |v: &Viewer| all(&navigation(v)).contains(&Place::WhatsOn);
+        assert!(has(&Viewer { membership: member(MembershipStatus::Active), ..viewer() }));
+        assert!(!has(&Viewer { membership: member(MembershipStatus::Pending), ..viewer() }));
+        assert!(has(&Viewer { is_site_admin: true, second_factor: true, ..viewer() }));
     }
 
     #[test]

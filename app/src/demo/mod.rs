@@ -9,6 +9,7 @@
 //! where they have the function; the rest is in `store`.
 
 mod activity;
+mod directory;
 mod listings;
 mod people;
 pub mod store;
@@ -48,6 +49,7 @@ pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Opti
     activity::seed_ledger(db, &people.network_id, &people.actives, &people.locality_builders()).await?;
     listings::seed_listings(db, &people.network_id, &people.actives, &people.locality_ids).await?;
     activity::seed_community(db, &people.network_id, &people.builders, &people.actives).await?;
+    directory::seed_directory(db, &people.network_id, &people.locality_ids, &people.builders[0].0).await?;
     Ok(Some(people.logins))
 }
 

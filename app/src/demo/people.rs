@@ -9,7 +9,7 @@ use crate::networks::store::{create_member, insert_account, JoinedBy, NewAccount
 use crate::util::{new_id, now, DAY};
 use sqlx::{Any, Transaction};
 
-const LOCALITIES: [(&str, &str, i64); 6] = [
+pub(super) const LOCALITIES: [(&str, &str, i64); 6] = [
     ("airdrie", "Airdrie", 57_576),
     ("bellshill", "Bellshill", 42_273),
     ("coatbridge", "Coatbridge", 50_389),

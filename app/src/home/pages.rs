@@ -217,6 +217,7 @@ fn HomeFor(
                     <dt>"Your area"</dt><dd>{m.locality_name}</dd>
                     <dt>"Membership"</dt><dd>{m.status.label()}</dd>
                 </dl>
+                <p><a class="button" href="/whats-on">"What's on near you"</a></p>
             </section>
         })}
         {(!scopes.is_empty()).then(|| view! {

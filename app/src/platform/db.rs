@@ -131,6 +131,11 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url).context("reading DATABASE_URL")?;
         let pool = AnyPoolOptions::new()
             .acquire_timeout(std::time::Duration::from_secs(10))
+            // No ping before handing out a connection: on PostgreSQL it is a round trip of
+            // its own before every query (doubling a page's round trips), on SQLite a hop
+            // to the connection's thread. A connection that died while idle fails the one
+            // query that finds it and is then dropped; `max_lifetime` retires the rest.
+            .test_before_acquire(false)
             .max_connections(max_connections(engine))
             .after_connect(move |conn, _| {
                 Box::pin(async move {

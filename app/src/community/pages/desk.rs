@@ -44,6 +44,7 @@ fn desk(d: DeskView) -> impl IntoView {
                 <li><a class="button" href="/community/join">"Sign someone up on paper"</a></li>
                 <li><a class="button" href="/community/hours">"Record hours for members"</a></li>
                 <li><a class="button" href="/community/settings">"Rules, categories and announcements"</a></li>
+                <li><a class="button" href="/community/whats-on">"What's on: entries to check"</a></li>
                 <li><a class="button" href="/community/audit">"Audit trail"</a></li>
             </ul>
         </nav>

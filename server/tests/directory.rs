@@ -1,0 +1,305 @@
+//! What's on through the server: a builder adds an entry, members find it with filters and
+//! see its next dates, the calendar file parses as iCalendar, a bad form is refused field by
+//! field with nothing written, and each server function refuses whoever may not call it.
+//! Runs on the engine named by TIMEWEAVE_TEST_ENGINE.
+
+mod common;
+
+use common::{Actor, Client, TestApp};
+use sqlx::Row;
+use std::str::FromStr;
+
+/// A weekly walk on Tuesdays in `area` (a locality id, or "network").
+fn walk<'a>(network: &'a str, area: &'a str, public: bool) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("network_id", network),
+        ("title", "Tuesday walk"),
+        ("organisation", "Airdrie Health Walks"),
+        ("kind", "group"),
+        ("theme", "active"),
+        ("description", "A gentle hour round the park, whatever the weather."),
+        ("area", area),
+        ("schedule", "weekly"),
+        ("weekday", "1"),
+        ("nth", ""),
+        ("on_date", ""),
+        ("starts", "10:00"),
+        ("ends", "11:00"),
+        ("until", ""),
+        ("venue", "Centenary Park gates"),
+        ("address", "Main Street, Airdrie"),
+        ("postcode", "ml6 0aa"),
+        ("accessibility", ""),
+        ("cost", "free"),
+        ("cost_detail", ""),
+        ("audience", "Everyone"),
+        ("how_to_join", "Just turn up."),
+        ("contact", ""),
+    ];
+    if public {
+        f.push(("public", "yes"));
+    }
+    f
+}
+
+async fn entry_count(app: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM directory_entries").fetch_one(&app.state.db.pool).await.unwrap().get::<i64, _>("n")
+}
+
+async fn only_entry(app: &TestApp) -> String {
+    sqlx::query("SELECT id FROM directory_entries").fetch_one(&app.state.db.pool).await.unwrap().get("id")
+}
+
+/// The fields a refusal names.
+fn refused_fields(r: &common::Resp) -> Vec<String> {
+    assert_eq!(r.status, 422, "{}", r.body);
+    r.json()["Invalid"]["fields"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_string()).collect()
+}
+
+async fn find(c: &mut Client, filters: &[(&str, &str)]) -> Vec<String> {
+    let r = c.call("whats_on", filters).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_builder_adds_an_entry_and_members_find_it() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let r = builder.call("save_directory_entry", &walk(&app.network_id, &airdrie, true)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = only_entry(&app).await;
+    let audited: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'save_directory_entry'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(audited, 1);
+
+    // A member in Airdrie finds it in their own area, by day, time and words; not by others.
+    let mut member = app.as_actor(Actor::Resident).await;
+    assert_eq!(find(&mut member, &[]).await, ["Tuesday walk"]);
+    assert_eq!(find(&mut member, &[("filters[day]", "1"), ("filters[part]", "morning"), ("filters[q]", "park")]).await, ["Tuesday walk"]);
+    assert_eq!(find(&mut member, &[("filters[week]", "1"), ("filters[cost]", "free")]).await, ["Tuesday walk"]);
+    assert!(find(&mut member, &[("filters[day]", "3")]).await.is_empty());
+    assert!(find(&mut member, &[("filters[step_free]", "1")]).await.is_empty());
+    assert!(find(&mut member, &[("filters[theme]", "learn")]).await.is_empty());
+    // A member in Wishaw sees their own area first (not it), and every area when asked.
+    let mut wishaw = app.as_actor(Actor::WishawResident).await;
+    assert!(find(&mut wishaw, &[]).await.is_empty());
+    assert_eq!(find(&mut wishaw, &[("filters[area]", "all")]).await, ["Tuesday walk"]);
+
+    // Its page has six Tuesdays, in order.
+    let r = member.call("directory_entry", &[("id", &id)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let e = r.json();
+    let dates: Vec<&str> = e["next_dates"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    assert_eq!(dates.len(), 6);
+    assert!(dates.iter().all(|d| d.starts_with("Tuesday ")), "{dates:?}");
+    assert_eq!(e["card"]["when"], "Every Tuesday, 10:00 to 11:00");
+    assert_eq!(e["postcode"], "ML6 0AA");
+    assert_eq!(e["keeper"], false);
+
+    // The calendar file is iCalendar with a weekly rule, for the member and (public) for anyone.
+    let (status, headers, body) = member.get_bytes(&format!("/whats-on/{id}/calendar.ics")).await;
+    assert_eq!(status, 200);
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/calendar"));
+    let text = String::from_utf8(body).unwrap();
+    let cal = icalendar::Calendar::from_str(&text).expect("a calendar that parses");
+    let event = cal.components.iter().find_map(|c| c.as_event()).expect("one event");
+    use icalendar::{Component, EventLike};
+    assert_eq!(event.get_summary(), Some("Tuesday walk"));
+    assert_eq!(event.property_value("RRULE"), Some("FREQ=WEEKLY;BYDAY=TU"));
+    assert!(event.get_location().unwrap().contains("Centenary Park gates"));
+    let (status, _, _) = app.client().get_bytes(&format!("/whats-on/{id}/calendar.ics")).await;
+    assert_eq!(status, 200);
+    let (status, _, body) = app.client().get_bytes(&format!("/whats-on/areas/{airdrie}/calendar.ics")).await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains("SUMMARY:Tuesday walk"));
+
+    // Checked, then taken down: members no longer find it; the page is gone for them.
+    assert_eq!(builder.call("check_directory_entry", &[("entry_id", &id)]).await.status, 200);
+    assert_eq!(builder.call("close_directory_entry", &[("entry_id", &id)]).await.status, 200);
+    assert_eq!(builder.call("close_directory_entry", &[("entry_id", &id)]).await.status, 409);
+    assert!(find(&mut member, &[]).await.is_empty());
+    assert_eq!(member.call("directory_entry", &[("id", &id)]).await.status, 404);
+    assert_eq!(app.client().get_bytes(&format!("/whats-on/{id}/calendar.ics")).await.0, 404);
+}
+
+#[tokio::test]
+async fn a_members_only_entry_stays_out_of_public_calendars() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(builder.call("save_directory_entry", &walk(&app.network_id, &airdrie, false)).await.status, 200);
+    let id = only_entry(&app).await;
+    assert_eq!(app.client().get_bytes(&format!("/whats-on/{id}/calendar.ics")).await.0, 404);
+    let (_, _, body) = app.client().get_bytes(&format!("/whats-on/areas/{airdrie}/calendar.ics")).await;
+    assert!(!String::from_utf8(body).unwrap().contains("Tuesday walk"));
+    let mut member = app.as_actor(Actor::Resident).await;
+    assert_eq!(member.get_bytes(&format!("/whats-on/{id}/calendar.ics")).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_bad_entry_is_refused_field_by_field_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let mut form = walk(&app.network_id, &airdrie, false);
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "address" => *v = "",
+            "schedule" => *v = "monthly",
+            "nth" => *v = "9",
+            "ends" => *v = "09:00",
+            _ => {}
+        }
+    }
+    let r = builder.call("save_directory_entry", &form).await;
+    assert_eq!(refused_fields(&r), ["address", "nth", "ends"]);
+    assert!(r.body.contains("Enter the address of Centenary Park gates"), "the message names the place: {}", r.body);
+    // A one-off on a day that has passed, and one on 30 February.
+    for day in ["2020-01-07", "2027-02-30"] {
+        let mut once = walk(&app.network_id, &airdrie, false);
+        once.retain(|(k, _)| *k != "schedule" && *k != "on_date");
+        once.push(("schedule", "once"));
+        once.push(("on_date", day));
+        let r = builder.call("save_directory_entry", &once).await;
+        assert_eq!(refused_fields(&r), ["on_date"]);
+    }
+    // No schedule chosen at all (the radio group sends nothing): refused with a message, not a 400.
+    let mut none = walk(&app.network_id, &airdrie, false);
+    none.retain(|(k, _)| *k != "schedule");
+    let r = builder.call("save_directory_entry", &none).await;
+    assert_eq!(refused_fields(&r), ["schedule"]);
+    // An Airdrie builder cannot file under Wishaw, nor for the whole network.
+    for area in [app.locality("Wishaw"), "network".to_string()] {
+        let r = builder.call("save_directory_entry", &walk(&app.network_id, &area, false)).await;
+        assert_eq!(refused_fields(&r), ["area"]);
+    }
+    assert_eq!(entry_count(&app).await, 0);
+}
+
+/// Every directory server function × every kind of caller.
+#[tokio::test]
+async fn who_may_call_what() {
+    use Actor::*;
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut owner = app.as_actor(AirdrieBuilder).await;
+    assert_eq!(owner.call("save_directory_entry", &walk(&app.network_id, &airdrie, false)).await.status, 200);
+    let id = only_entry(&app).await;
+    let network = app.network_id.clone();
+    let seeing = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin];
+    let keepers = vec![AirdrieBuilder, NetworkBuilder, Admin];
+    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<Actor>)> = vec![
+        ("whats_on", vec![], seeing.clone()),
+        ("directory_entry", vec![("id", &id)], seeing.clone()),
+        ("directory_entry_form", vec![("id", &id)], keepers.clone()),
+        ("directory_keeper", vec![], vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin]),
+        ("check_directory_entry", vec![("entry_id", &id)], keepers.clone()),
+    ];
+    for actor in Actor::ALL {
+        let mut c = app.as_actor(actor).await;
+        for (endpoint, form, allowed) in &cases {
+            let r = c.call(endpoint, form).await;
+            let expect_ok = allowed.contains(&actor);
+            assert_eq!(r.status == 200, expect_ok, "{endpoint} as {actor:?}: {} {}", r.status, r.body);
+            if !expect_ok {
+                let want: &[u16] = if actor == Anonymous { &[401] } else { &[403, 404] };
+                assert!(want.contains(&r.status), "{endpoint} as {actor:?}: {}", r.status);
+            }
+        }
+        // Saving a new entry in Airdrie: only who keeps Airdrie's entries.
+        let r = c.call("save_directory_entry", &walk(&network, &airdrie, false)).await;
+        let allowed = keepers.contains(&actor);
+        assert_eq!(r.status == 200, allowed, "save as {actor:?}: {} {}", r.status, r.body);
+    }
+}
+
+/// A schema file of the Open Referral UK profile, shipped with the tests (see oruk/README.md).
+fn oruk_validator(file: &str) -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oruk").join(file);
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::options().should_validate_formats(true).build(&schema).expect("the profile's schema compiles")
+}
+
+fn assert_valid(v: &jsonschema::Validator, instance: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = v.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{what} is not valid Open Referral UK: {errors:#?}\n{instance:#}");
+}
+
+#[tokio::test]
+async fn the_open_referral_api_gives_public_entries_in_the_standards_shape() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(builder.call("save_directory_entry", &walk(&app.network_id, &airdrie, true)).await.status, 200);
+    // A members-only one, monthly on the last Friday: not in the open data.
+    let mut quiet = walk(&app.network_id, &airdrie, false);
+    for (k, v) in quiet.iter_mut() {
+        match *k {
+            "title" => *v = "Members' quiz night",
+            "schedule" => *v = "monthly",
+            "nth" => *v = "-1",
+            "weekday" => *v = "4",
+            _ => {}
+        }
+    }
+    assert_eq!(builder.call("save_directory_entry", &quiet).await.status, 200);
+    let mut anyone = app.client();
+
+    let list = anyone.get("/openreferral/services").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.header("access-control-allow-origin").as_deref(), Some("*"));
+    let list = list.json();
+    assert_eq!(list["total_items"], 1);
+    assert_eq!(list["contents"][0]["name"], "Tuesday walk");
+    let item = oruk_validator("service_list.json");
+    for s in list["contents"].as_array().unwrap() {
+        assert_valid(&item, s, "a service in the list");
+    }
+    let id = list["contents"][0]["id"].as_str().unwrap().to_string();
+    let full = anyone.get(&format!("/openreferral/services/{id}")).await;
+    assert_eq!(full.status, 200);
+    let full = full.json();
+    assert_valid(&oruk_validator("service.json"), &full, "a service");
+    assert_eq!(full["schedules"][0]["freq"], "WEEKLY");
+    assert_eq!(full["schedules"][0]["byday"], "TU");
+    assert_eq!(full["schedules"][0]["opens_at"], "10:00:00");
+    assert_eq!(full["service_at_locations"][0]["location"]["addresses"][0]["postal_code"], "ML6 0AA");
+
+    // Filters: by day, words and taxonomy term; paging.
+    let terms = anyone.get("/openreferral/taxonomy_terms").await.json();
+    let term = oruk_validator("taxonomy_term.json");
+    for t in terms["contents"].as_array().unwrap() {
+        assert_valid(&term, t, "a taxonomy term");
+    }
+    let active =
+        terms["contents"].as_array().unwrap().iter().find(|t| t["name"] == "Being active").unwrap()["id"].as_str().unwrap().to_string();
+    let learning =
+        terms["contents"].as_array().unwrap().iter().find(|t| t["name"] == "Learning").unwrap()["id"].as_str().unwrap().to_string();
+    let count = |v: serde_json::Value| v["total_items"].as_u64().unwrap();
+    assert_eq!(count(anyone.get("/openreferral/services?day=TU").await.json()), 1);
+    assert_eq!(count(anyone.get("/openreferral/services?day=WE").await.json()), 0);
+    assert_eq!(count(anyone.get("/openreferral/services?search=park").await.json()), 1);
+    assert_eq!(count(anyone.get(&format!("/openreferral/services?taxonomy_term_id={active}")).await.json()), 1);
+    assert_eq!(count(anyone.get(&format!("/openreferral/services?taxonomy_term_id={learning}")).await.json()), 0);
+    let paged = anyone.get("/openreferral/services?page=2&per_page=1").await.json();
+    assert_eq!((paged["empty"].as_bool(), paged["page_number"].as_u64()), (Some(true), Some(2)));
+
+    // Organisations, and the members-only entry is not there by its id either.
+    let orgs = anyone.get("/openreferral/organizations").await.json();
+    let org = oruk_validator("organization.json");
+    for o in orgs["contents"].as_array().unwrap() {
+        assert_valid(&org, o, "an organisation");
+    }
+    let quiet_id: String = sqlx::query("SELECT id FROM directory_entries WHERE title = $1")
+        .bind("Members' quiz night")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("id");
+    assert_eq!(anyone.get(&format!("/openreferral/services/{quiet_id}")).await.status, 404);
+}
