@@ -100,6 +100,29 @@ test('a community builder', async ({ page }, info) => {
   await shot(page, 'builder-referrals', '/referrals');
 });
 
+test("what's on", async ({ page }, info) => {
+  await signIn(page, info, 'tam.reid@demo.timeweave.org');
+  await shot(page, 'resident-whats-on', '/whats-on');
+  await page.getByText('More choices').click();
+  await shot(page, 'resident-whats-on-filters');
+  await page.goto('/whats-on');
+  await page.locator('.listing-card a').first().click();
+  await shot(page, 'resident-whats-on-entry');
+  await shot(page, 'resident-whats-on-print', '/whats-on/print');
+});
+
+test("a community builder keeps what's on", async ({ page }, info) => {
+  await signIn(page, info, 'anne.gallacher@demo.timeweave.org');
+  await shot(page, 'builder-whats-on-to-check', '/community/whats-on');
+  await shot(page, 'builder-whats-on-new', '/whats-on/new');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('alert').waitFor();
+  await shot(page, 'builder-whats-on-new-problem');
+  await page.goto('/community/whats-on');
+  await page.locator('.listing-card a').first().click();
+  await shotAt(page, 'builder-whats-on-entry-keep', '#keep-heading');
+});
+
 test('a builder for the whole network finds members by typing', async ({ page }, info) => {
   await signIn(page, info, 'morag.campbell@demo.timeweave.org');
   // Recording hours: "mu" matches two people, so they are offered to choose from, and

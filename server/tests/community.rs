@@ -498,6 +498,10 @@ async fn rules_categories_announcements_and_assisted_joining() {
     assert_eq!(lb.call("post_announcement", &as_refs(&post(app.locality("Airdrie")))).await.status, 200);
     assert_eq!(airdrie.call("noticeboard", &[]).await.json()[0]["title"], "Coffee morning");
     assert!(wishaw.call("noticeboard", &[]).await.json().as_array().unwrap().is_empty());
+    // Home's one read carries the same noticeboard.
+    assert_eq!(airdrie.call("home_glance", &[]).await.json()["notices"][0]["title"], "Coffee morning");
+    assert_eq!(airdrie.call("home_glance", &[]).await.json()["notices"][0]["audience"], "Airdrie");
+    assert!(wishaw.call("home_glance", &[]).await.json()["notices"].as_array().unwrap().is_empty());
     let emailed: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject = 'Coffee morning'")
         .fetch_one(&app.state.db.pool)
         .await

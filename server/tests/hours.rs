@@ -173,7 +173,7 @@ async fn a_member_sees_only_their_own_statement() {
 async fn organisations_give_hours_through_their_named_members() {
     let app = TestApp::spawn().await;
     let (ann, ann_email) = app.make_user(Actor::Resident).await;
-    let (bob, _) = app.make_user(Actor::Resident).await;
+    let (bob, bob_email) = app.make_user(Actor::Resident).await;
     let mut nb = app.as_actor(Actor::NetworkBuilder).await;
     let r = nb.call("add_organisation_account", &[("name", "Kirkshaws Care Home"), ("kind", "Care home"), ("named_member", &ann)]).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -202,6 +202,15 @@ async fn organisations_give_hours_through_their_named_members() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.balance(&bob).await, 120);
     assert_eq!(a.call("organisation_hours", &[("organisation_id", &org)]).await.json()["summary"]["balance_minutes"], -120);
+    // My hours: Ann sees the organisation she acts for; Bob sees who gave him the hours, and
+    // acts for none.
+    let ann_hours = a.call("my_hours", &[]).await.json();
+    assert_eq!(ann_hours["organisations"][0]["name"], "Kirkshaws Care Home");
+    let mut b = sign_in(&app, &bob_email).await;
+    let bob_hours = b.call("my_hours", &[]).await.json();
+    assert!(bob_hours["organisations"].as_array().unwrap().is_empty());
+    assert_eq!(bob_hours["summary"]["statement"][0]["with"], "Kirkshaws Care Home");
+    assert_eq!(bob_hours["summary"]["statement"].as_array().unwrap().len(), 1);
     // Nobody pays the organisation's hours to themselves.
     let r = a
         .call(

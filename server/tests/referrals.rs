@@ -786,6 +786,7 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     let r = person.call("sign_in", &[("email", "invited.person@test.example"), ("password", "copper lantern meadow")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(person.call("my_wellbeing", &[]).await.json()["stage"], "baseline");
+    assert_eq!(person.call("home_glance", &[]).await.json()["wellbeing"]["stage"], "baseline", "Home asks the same");
     let answers = [
         ("life_satisfaction", "5"),
         ("worthwhile", "6"),
@@ -797,6 +798,7 @@ async fn an_invited_person_joins_themselves_and_the_referral_follows() {
     ];
     assert_eq!(person.call("answer_wellbeing", &answers).await.status, 200);
     assert!(person.call("my_wellbeing", &[]).await.json().is_null(), "the follow-up is not due yet");
+    assert!(person.call("home_glance", &[]).await.json()["wellbeing"].is_null());
     assert_eq!(person.call("answer_wellbeing", &answers).await.status, 409);
     let by: String = sqlx::query("SELECT answered_by FROM referral_outcomes WHERE referral_id = $1")
         .bind(&id)

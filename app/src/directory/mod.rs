@@ -205,6 +205,33 @@ fn today() -> domain::Day {
     crate::util::now().div_euclid(crate::util::DAY)
 }
 
+/// The open entries of a network (or of one area and the network-wide ones) that pass the
+/// filters, looking from `today`: soonest first, then those reached any time; a one-off
+/// that has passed, or a run that has ended, is left out. What's on and its benchmark.
+#[cfg(feature = "ssr")]
+pub async fn find(
+    db: &crate::platform::db::Db,
+    network_id: &str,
+    area: Option<&str>,
+    filters: &Filters,
+    today: domain::Day,
+) -> Result<Vec<EntryCard>, AppError> {
+    let rows = store::open_entries(db, network_id, area).await?;
+    let mut found: Vec<(Option<domain::Day>, EntryCard)> = rows
+        .iter()
+        .filter_map(|e| {
+            let when = e.when();
+            let next = when.next_dates(today, 1).first().copied();
+            if next.is_none() && when.schedule != domain::Schedule::Open {
+                return None;
+            }
+            filters.admits(&facts_of(e, &when), today).then(|| (next, card(e, today)))
+        })
+        .collect();
+    found.sort_by(|(a, x), (b, y)| a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX)).then_with(|| x.title.cmp(&y.title)));
+    Ok(found.into_iter().map(|(_, c)| c).collect())
+}
+
 /// What's on in a network, filtered: the entries that happen soonest first, then those
 /// reached any time.
 #[server(endpoint = "whats_on")]
@@ -221,32 +248,9 @@ pub async fn whats_on(filters: Option<Filters>, network: Option<String>) -> Resu
                 Some(a) if areas.iter().any(|(id, _)| id == a) => a.to_string(),
                 _ => s.home_area.clone().unwrap_or_else(|| "all".into()),
             };
-            let rows = store::open_entries(&st.db, &s.network_id, (area != "all").then_some(area.as_str())).await?;
-            let today = today();
-            let mut found: Vec<(Option<domain::Day>, EntryCard)> = rows
-                .iter()
-                .filter_map(|e| {
-                    let when = e.when();
-                    let next = when.next_dates(today, 1).first().copied();
-                    // A one-off that has passed, or a run that has ended, is left out.
-                    if next.is_none() && when.schedule != domain::Schedule::Open {
-                        return None;
-                    }
-                    filters.admits(&facts_of(e, &when), today).then(|| (next, card(e, today)))
-                })
-                .collect();
-            // Soonest first; what is reached any time after.
-            found.sort_by_key(|(next, c)| (next.unwrap_or(i64::MAX), c.title.clone()));
+            let cards = find(&st.db, &s.network_id, (area != "all").then_some(area.as_str()), &filters, today()).await?;
             let keeper = viewer.is_site_admin || viewer.builder_of.iter().any(|b| b.network_id == s.network_id);
-            Ok(WhatsOnView {
-                network_id: s.network_id,
-                network_name: s.network_name,
-                cards: found.into_iter().map(|(_, c)| c).collect(),
-                areas,
-                area,
-                keeper,
-                networks: s.networks,
-            })
+            Ok(WhatsOnView { network_id: s.network_id, network_name: s.network_name, cards, areas, area, keeper, networks: s.networks })
         }
         .await,
     )

@@ -195,7 +195,7 @@ fn entry_body(
         <p class="badge whats-on">{e.card.kind.clone()}</p>
         <h1>{e.card.title.clone()}</h1>
         <p class="meta">{e.card.organisation.clone()}" · "{e.card.theme.clone()}</p>
-        {(!e.open).then(|| view! { <p class="notice" role="status">"This entry has been taken down: members no longer see it."</p> })}
+        {(!e.open).then(|| view! { <p class="notice">"This entry has been taken down: members no longer see it."</p> })}
         <p class="pre-line">{e.description.clone()}</p>
         <section class="card" aria-labelledby="when-heading">
             <h2 id="when-heading">"When"</h2>

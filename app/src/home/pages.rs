@@ -70,15 +70,15 @@ pub fn Landing() -> impl IntoView {
 #[component]
 pub fn HomePage() -> impl IntoView {
     // One resource for the page (no resources created inside another's Suspend): the
-    // viewer, and for active members the noticeboard and what `home_glance` gathers.
+    // viewer, and for active members what `home_glance` gathers in one read.
     let data = Resource::new_blocking(
         || (),
         |_| async {
             let viewer = current_viewer().await?;
             let member = viewer.as_ref().is_some_and(|v| v.has(Role::Resident));
-            let notices = if member { crate::community::noticeboard().await.unwrap_or_default() } else { vec![] };
-            let wellbeing = if member { crate::referrals::my_wellbeing().await.ok().flatten() } else { None };
-            let glance = if member { Some(super::home_glance().await?) } else { None };
+            let mut glance = if member { Some(super::home_glance().await?) } else { None };
+            let notices = glance.as_mut().map(|g| std::mem::take(&mut g.notices)).unwrap_or_default();
+            let wellbeing = glance.as_mut().and_then(|g| g.wellbeing.take());
             Ok::<_, AppError>((viewer, notices, wellbeing, glance))
         },
     );

@@ -10,7 +10,6 @@ use super::store::{reads, AccountRef};
 use super::{AccountSummary, OrgAccount, StatementLine};
 use crate::error::AppError;
 use crate::platform::db::Db;
-use std::collections::{HashMap, HashSet};
 
 /// An account's balance, limits, help given and received, and one page of its statement
 /// (newest first). `page` counts from 1; `per_page` of 0 means everything (for CSV).
@@ -22,8 +21,32 @@ pub async fn account_summary(
     page: u32,
     per_page: u32,
 ) -> Result<AccountSummary, AppError> {
+    Ok(account_summary_around(db, network_id, account, label, page, per_page).await?.0)
+}
+
+/// What a statement page shows around the account, read with its head: the community
+/// pool's balance, and whether the member acts for any organisation.
+pub struct Around {
+    pub pool_minutes: i64,
+    pub acts_for_organisations: bool,
+}
+
+/// [`account_summary`] with [`Around`], in the same reads.
+pub async fn account_summary_around(
+    db: &Db,
+    network_id: &str,
+    account: &AccountRef,
+    label: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<(AccountSummary, Around), AppError> {
     let id = account.id(network_id);
-    let head = reads::account_head(db, network_id, &id).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+    let user = match account {
+        AccountRef::Member(u) => u.as_str(),
+        _ => "",
+    };
+    let head = reads::account_head(db, network_id, &id, user).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+    let around = Around { pool_minutes: head.pool_minutes, acts_for_organisations: head.organisations > 0 };
     let (own_floor, own_ceiling) = (head.floor_minutes, head.ceiling_minutes);
     let limits = effective_limits(account.kind(), own_floor, own_ceiling, head.default_floor_minutes, head.default_ceiling_minutes);
     let (balance, given, received) = (head.balance_minutes.unwrap_or(0), head.given, head.received);
@@ -32,7 +55,7 @@ pub async fn account_summary(
     let mut statement = statement_lines(db, &id, limit, offset).await?;
     let has_more = per_page > 0 && statement.len() > per_page as usize;
     statement.truncate(if per_page == 0 { usize::MAX } else { per_page as usize });
-    Ok(AccountSummary {
+    let summary = AccountSummary {
         label: label.to_string(),
         balance_minutes: balance,
         floor_minutes: limits.floor_minutes,
@@ -43,45 +66,40 @@ pub async fn account_summary(
         statement,
         page,
         has_more,
-    })
+    };
+    Ok((summary, around))
 }
 
 async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementLine>, AppError> {
-    let rows = reads::statement_rows(db, account_id, limit, offset).await?;
-    if rows.is_empty() {
-        return Ok(vec![]);
-    }
-    let ids: Vec<String> = rows.iter().map(|r| r.transfer_id.clone()).collect();
-    // The other side of each line, and which lines have been reversed since.
-    let mut others: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    let mut reversed = HashSet::new();
-    for r in reads::legs_of(db, &ids).await? {
-        if r.reversed != 0 {
-            reversed.insert(r.transfer_id.clone());
+    // One row per leg of each line's transfer, lines newest first: gathered into lines here.
+    let mut lines: Vec<(reads::StatementRow, Vec<(i64, String)>)> = vec![];
+    for r in reads::statement_rows(db, account_id, limit, offset).await? {
+        if lines.last().is_none_or(|(line, _)| line.seq != r.seq) {
+            lines.push((r.clone(), vec![]));
         }
-        if r.account_id == account_id {
+        if r.leg_account_id == account_id {
             continue;
         }
-        let name = match r.kind.as_str() {
+        let name = match r.leg_kind.as_str() {
             "network" => "the time bank".to_string(),
             "pool" => "the community pool".to_string(),
-            _ => r.name,
+            _ => r.leg_name,
         };
-        others.entry(r.transfer_id).or_default().push((r.amount_minutes, name));
+        if let Some((_, others)) = lines.last_mut() {
+            others.push((r.leg_amount_minutes, name));
+        }
     }
-    Ok(rows
+    Ok(lines
         .into_iter()
-        .map(|r| {
-            let id = r.transfer_id;
+        .map(|(r, others)| {
             let amount = r.amount_minutes;
-            let kind = TransferKind::parse(&r.kind).unwrap_or(TransferKind::Exchange);
             StatementLine {
-                with: counterparts(others.get(&id), amount),
-                reversed: reversed.contains(&id),
-                transfer_id: id,
+                with: counterparts(Some(&others), amount),
+                reversed: r.reversed != 0,
+                transfer_id: r.transfer_id,
                 recorded_at: r.recorded_at,
                 happened_on: r.happened_on,
-                kind,
+                kind: TransferKind::parse(&r.kind).unwrap_or(TransferKind::Exchange),
                 memo: r.memo,
                 amount_minutes: amount,
                 balance_after_minutes: r.balance_after_minutes,

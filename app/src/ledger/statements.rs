@@ -12,10 +12,15 @@ pub async fn my_hours(page: Option<u32>) -> Result<MyHoursView, AppError> {
             let viewer = signed_in().await?;
             let m = require_active_member(&viewer)?;
             let me = AccountRef::Member(viewer.user_id.clone());
-            let summary = queries::account_summary(&st.db, &m.network_id, &me, "Your hours", page.unwrap_or(1), PER_PAGE).await?;
-            let organisations = queries::organisations_of(&st.db, &m.network_id, &viewer.user_id).await?;
-            let (_, pool) = queries::network_balances(&st.db, &m.network_id).await?;
-            Ok(MyHoursView { summary, organisations, pool_minutes: pool })
+            let (summary, around) =
+                queries::account_summary_around(&st.db, &m.network_id, &me, "Your hours", page.unwrap_or(1), PER_PAGE).await?;
+            // Most members act for no organisation: their list is read only for those who do.
+            let organisations = if around.acts_for_organisations {
+                queries::organisations_of(&st.db, &m.network_id, &viewer.user_id).await?
+            } else {
+                vec![]
+            };
+            Ok(MyHoursView { summary, organisations, pool_minutes: around.pool_minutes })
         }
         .await,
     )
@@ -30,9 +35,9 @@ pub async fn member_hours(user_id: String, page: Option<u32>) -> Result<MemberHo
             let viewer = signed_in().await?;
             let (network, locality, name) = member_in_scope(&st, &viewer, &user_id).await?;
             let account = AccountRef::Member(user_id.clone());
-            let summary = queries::account_summary(&st.db, &network, &account, &name, page.unwrap_or(1), PER_PAGE).await?;
+            let (summary, around) = queries::account_summary_around(&st.db, &network, &account, &name, page.unwrap_or(1), PER_PAGE).await?;
             let limit_changes = queries::limit_changes(&st.db, &account.id(&network)).await?;
-            let (_, pool) = queries::network_balances(&st.db, &network).await?;
+            let pool = around.pool_minutes;
             let locality_name = viewer
                 .builder_of
                 .iter()

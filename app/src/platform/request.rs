@@ -54,23 +54,23 @@ pub async fn signed_in_from_headers(state: &crate::platform::state::AppState, he
     viewer_from_headers(state, headers).await?.ok_or(AppError::Unauthenticated)
 }
 
-/// The signed-in person, or `None`. Looked up once per request.
+/// The signed-in person, or `None`. Looked up once per request: the page and its header
+/// ask at the same time, and the second waits for the first's answer instead of reading
+/// the session again.
 pub async fn viewer() -> Result<Option<Viewer>, AppError> {
     let cache = use_context::<ViewerCache>();
-    if let Some(cache) = &cache {
-        if let Some(v) = cache.0.get() {
-            return Ok(v.clone());
-        }
-    }
     let state = crate::platform::state::state()?;
-    let viewer = match cookie(SESSION_COOKIE) {
-        Some(token) => crate::auth::store::session_viewer(&state, &token).await?,
-        None => None,
+    let token = cookie(SESSION_COOKIE);
+    let lookup = || async move {
+        match token {
+            Some(token) => crate::auth::store::session_viewer(&state, &token).await,
+            None => Ok(None),
+        }
     };
-    if let Some(cache) = cache {
-        let _ = cache.0.set(viewer.clone());
+    match cache {
+        Some(cache) => cache.0.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
     }
-    Ok(viewer)
 }
 
 /// The signed-in person, or `Unauthenticated`.

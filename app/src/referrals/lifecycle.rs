@@ -475,14 +475,19 @@ pub struct WellbeingDue {
 #[cfg(feature = "ssr")]
 pub(super) async fn wellbeing_due_for(st: &AppState, user_id: &str) -> Result<Option<(String, String)>, AppError> {
     let Some(r) = store::member_referral_answers(&st.db, user_id).await? else { return Ok(None) };
-    if r.baselines == 0 {
-        return Ok(Some((r.id, "baseline".into())));
+    Ok(wellbeing_stage(r.baselines, r.follow_ups, r.joined_at, r.follow_up_weeks, crate::util::now())
+        .map(|stage| (r.id, stage.to_string())))
+}
+
+/// Which wellbeing questions a referred member is asked now, if any: the first answers
+/// until there are some, then the follow-up once `follow_up_weeks` have passed since they
+/// joined. The one place this rule is stated (Home asks it too).
+pub fn wellbeing_stage(baselines: i64, follow_ups: i64, joined_at: Option<i64>, follow_up_weeks: i64, now: i64) -> Option<&'static str> {
+    if baselines == 0 {
+        return Some("baseline");
     }
-    let due = r.joined_at.unwrap_or(i64::MAX / 2) + r.follow_up_weeks * crate::util::WEEK;
-    if r.follow_ups == 0 && crate::util::now() >= due {
-        return Ok(Some((r.id, "follow_up".into())));
-    }
-    Ok(None)
+    let due = joined_at.unwrap_or(i64::MAX / 2) + follow_up_weeks * crate::util::WEEK;
+    (follow_ups == 0 && now >= due).then_some("follow_up")
 }
 
 #[server(endpoint = "my_wellbeing")]

@@ -10,8 +10,11 @@ use crate::platform::direct::Arg;
 use std::collections::{HashMap, HashSet};
 
 crate::read_row! {
-    /// One line of an account's statement, before the other side is known.
+    /// One leg of one line of an account's statement ([`statement_rows`]).
+    #[derive(Clone)]
     pub struct StatementRow {
+        /// The account's own entry: one line of the statement.
+        pub seq: i64,
         pub transfer_id: String,
         pub amount_minutes: i64,
         pub balance_after_minutes: i64,
@@ -22,17 +25,11 @@ crate::read_row! {
         pub happened_on: Option<String>,
         pub reverses_id: Option<String>,
         pub recorded_by_name: Option<String>,
-    }
-}
-
-crate::read_row! {
-    /// One leg of a transfer, with whose account it is.
-    pub struct CounterpartRow {
-        pub transfer_id: String,
-        pub account_id: String,
-        pub amount_minutes: i64,
-        pub kind: String,
-        pub name: String,
+        /// One leg of the line's transfer (the account's own among them).
+        pub leg_account_id: String,
+        pub leg_amount_minutes: i64,
+        pub leg_kind: String,
+        pub leg_name: String,
         /// 1 if the transfer has been reversed since.
         pub reversed: i64,
     }
@@ -100,7 +97,8 @@ pub async fn help_totals(db: &Db, account_id: &str) -> Result<(i64, i64), AppErr
 
 crate::read_row! {
     /// The top of a statement, in one read: the network's usual limits, the account's own
-    /// limits and balance (none if it was never opened), and the help given and received.
+    /// limits and balance (none if it was never opened), the help given and received, the
+    /// community pool's balance, and how many organisations the person acts for.
     pub struct AccountHead {
         pub default_floor_minutes: i64,
         pub default_ceiling_minutes: i64,
@@ -109,52 +107,47 @@ crate::read_row! {
         pub balance_minutes: Option<i64>,
         pub given: i64,
         pub received: i64,
+        pub pool_minutes: i64,
+        pub organisations: i64,
     }
 }
 
-/// An account's [`AccountHead`], if the network exists.
-pub async fn account_head(db: &Db, network_id: &str, account_id: &str) -> Result<Option<AccountHead>, AppError> {
+/// An account's [`AccountHead`], if the network exists. `user_id` is the person whose
+/// organisations are counted ('' for none).
+pub async fn account_head(db: &Db, network_id: &str, account_id: &str, user_id: &str) -> Result<Option<AccountHead>, AppError> {
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!(
-            "SELECT n.default_floor_minutes, n.default_ceiling_minutes, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, h.given, h.received
+            "SELECT n.default_floor_minutes, n.default_ceiling_minutes, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, h.given, h.received,
+                    COALESCE((SELECT p.balance_minutes FROM accounts p WHERE p.network_id = $2 AND p.kind = 'pool'), 0) AS pool_minutes,
+                    (SELECT COUNT(*) FROM organisation_members m WHERE m.network_id = $2 AND m.user_id = $3) AS organisations
              FROM networks n LEFT JOIN accounts a ON a.id = $1 CROSS JOIN ({HELP_TOTALS}) h
              WHERE n.id = $2"
         )
     });
-    db.read_optional(&SQL, &[Arg::from(account_id), Arg::from(network_id)]).await
+    db.read_optional(&SQL, &[Arg::from(account_id), Arg::from(network_id), Arg::from(user_id)]).await
 }
 
-/// An account's statement lines, newest first.
+/// An account's statement lines, newest first, each with every leg of its transfer (its own
+/// too) and whether the transfer has been reversed since: one row per leg, in one read.
 pub async fn statement_rows(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementRow>, AppError> {
     db.read_all(
-        "SELECT e.transfer_id, e.amount_minutes, e.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.happened_on, t.reverses_id,
-                rb.display_name AS recorded_by_name
-         FROM entries e JOIN transfers t ON t.id = e.transfer_id LEFT JOIN users rb ON rb.id = t.recorded_by
-         WHERE e.account_id = $1 ORDER BY e.seq DESC LIMIT $2 OFFSET $3",
+        "SELECT s.seq, s.transfer_id, s.amount_minutes, s.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.happened_on,
+                t.reverses_id, rb.display_name AS recorded_by_name,
+                o.account_id AS leg_account_id, o.amount_minutes AS leg_amount_minutes, a.kind AS leg_kind,
+                COALESCE(u.display_name, og.name, '') AS leg_name,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = s.transfer_id) THEN 1 ELSE 0 END AS BIGINT) AS reversed
+         FROM (SELECT seq, transfer_id, amount_minutes, balance_after_minutes FROM entries WHERE account_id = $1
+               ORDER BY seq DESC LIMIT $2 OFFSET $3) s
+         JOIN transfers t ON t.id = s.transfer_id
+         LEFT JOIN users rb ON rb.id = t.recorded_by
+         JOIN entries o ON o.transfer_id = s.transfer_id
+         JOIN accounts a ON a.id = o.account_id
+         LEFT JOIN users u ON u.id = a.user_id
+         LEFT JOIN organisations og ON og.id = a.organisation_id
+         ORDER BY s.seq DESC, o.seq",
         &[Arg::from(account_id), Arg::from(limit), Arg::from(offset)],
     )
     .await
-}
-
-/// How many ids one `IN (…)` list of the statement's reads carries.
-const STATEMENT_CHUNK: usize = 200;
-
-/// Every leg of these transfers, with the name of whose account it is and whether the
-/// transfer has been reversed since.
-pub async fn legs_of(db: &Db, transfer_ids: &[String]) -> Result<Vec<CounterpartRow>, AppError> {
-    let mut out = vec![];
-    for chunk in transfer_ids.chunks(STATEMENT_CHUNK) {
-        let sql = format!(
-            "SELECT e.transfer_id, e.account_id, e.amount_minutes, a.kind, COALESCE(u.display_name, o.name, '') AS name,
-                    CAST(CASE WHEN EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = e.transfer_id) THEN 1 ELSE 0 END AS BIGINT) AS reversed
-             FROM entries e JOIN accounts a ON a.id = e.account_id LEFT JOIN users u ON u.id = a.user_id
-             LEFT JOIN organisations o ON o.id = a.organisation_id WHERE e.transfer_id IN ({})",
-            placeholders(chunk.len(), 0)
-        );
-        let args: Vec<Arg> = chunk.iter().map(Arg::from).collect();
-        out.extend(db.read_all::<CounterpartRow>(&sql, &args).await?);
-    }
-    Ok(out)
 }
 
 /// Where a member belongs: network, locality and name (their first membership).
