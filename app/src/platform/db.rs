@@ -72,20 +72,30 @@ pub struct Db {
     pub engine: Engine,
     /// For a SQLite file: the session read on the request's own thread (`platform::direct`).
     pub direct: Option<std::sync::Arc<super::direct::DirectReads>>,
+    /// For PostgreSQL: the same reads on connections of their own (`platform::pg_reads`).
+    pub pg_reads: Option<std::sync::Arc<super::pg_reads::PgReads>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 impl Db {
     /// Every row of a read of the pages opened most: on a SQLite file on this thread
-    /// (`platform::direct`, no hand-off to sqlx's connection thread), else through the pool.
-    /// Rows are [`crate::read_row!`] structs or tuples.
+    /// (`platform::direct`, no hand-off to sqlx's connection thread), on PostgreSQL on a
+    /// connection of its own (`platform::pg_reads`, no ping after each read), else through
+    /// the pool. Rows are [`crate::read_row!`] structs or tuples.
     pub async fn read_all<T>(&self, sql: &str, args: &[super::direct::Arg<'_>]) -> Result<Vec<T>, crate::error::AppError>
     where
-        T: super::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+        T: super::direct::DirectRow
+            + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
     {
         if let Some(direct) = &self.direct {
             return direct.all(sql, args);
+        }
+        if let Some(pg) = &self.pg_reads {
+            return pg.all(sql, args).await;
         }
         let mut q = sqlx::query_as::<_, T>(sql);
         for arg in args {
@@ -100,7 +110,11 @@ impl Db {
     /// The first row of such a read, if any.
     pub async fn read_optional<T>(&self, sql: &str, args: &[super::direct::Arg<'_>]) -> Result<Option<T>, crate::error::AppError>
     where
-        T: super::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+        T: super::direct::DirectRow
+            + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
     {
         Ok(self.read_all(sql, args).await?.into_iter().next())
     }
@@ -157,7 +171,11 @@ impl Db {
             .await
             .with_context(|| format!("connecting to the {engine:?} database"))?;
         let direct = file.map(|path| std::sync::Arc::new(super::direct::DirectReads::new(path)));
-        Ok(Db { pool, engine, direct })
+        let pg_reads = match engine {
+            Engine::Postgres => Some(std::sync::Arc::new(super::pg_reads::PgReads::new(&url, max_connections(engine) as usize)?)),
+            Engine::Sqlite => None,
+        };
+        Ok(Db { pool, engine, direct, pg_reads })
     }
 
     /// Whether the database answers a trivial query (for health checks).

@@ -12,6 +12,7 @@ pub mod form_state;
 pub mod kept;
 pub mod limits;
 pub mod metrics;
+pub mod pg_reads;
 pub mod request;
 pub mod secrets;
 pub mod security;
