@@ -61,7 +61,7 @@ test('a community builder adds an entry, checks it and takes it down', async ({ 
   await page.getByRole('radio', { name: 'An activity or event' }).check();
   await page.getByRole('radio', { name: 'Being active' }).check();
   await page.getByLabel('What happens there').fill('Old-time dancing with tea and cake. Partners not needed.');
-  await page.getByLabel('Area').selectOption({ label: 'Airdrie' });
+  await page.getByLabel('Area', { exact: true }).selectOption({ label: 'Airdrie' });
   await page.getByRole('radio', { name: 'Once a month' }).check();
   await page.getByLabel('Day of the week (every week, once a month)').selectOption({ label: 'Thursday' });
   await page.getByLabel('Which week of the month (once a month)').selectOption({ label: 'First' });

@@ -181,6 +181,9 @@ async fn a_bad_entry_is_refused_field_by_field_and_nothing_is_written() {
     assert_eq!(entry_count(&app).await, 0);
 }
 
+/// A server function, its form, and who may call it.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<Actor>);
+
 /// Every directory server function × every kind of caller.
 #[tokio::test]
 async fn who_may_call_what() {
@@ -193,7 +196,7 @@ async fn who_may_call_what() {
     let network = app.network_id.clone();
     let seeing = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin];
     let keepers = vec![AirdrieBuilder, NetworkBuilder, Admin];
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<Actor>)> = vec![
+    let cases: Vec<Case> = vec![
         ("whats_on", vec![], seeing.clone()),
         ("directory_entry", vec![("id", &id)], seeing.clone()),
         ("directory_entry_form", vec![("id", &id)], keepers.clone()),

@@ -133,7 +133,7 @@ fn draft(t: &Template, area: &str, locality_id: &str, i: usize, n: usize) -> Ent
         audience: "Everyone".into(),
         how_to_join: "Just come along. If you would like someone to go with you the first time, ask your community builder.".into(),
         contact: format!("{} — 01698 400 {:03}", org.replace("{}", area), 100 + 10 * i + n),
-        public: n % 2 == 0,
+        public: n.is_multiple_of(2),
     }
 }
 

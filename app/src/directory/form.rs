@@ -1,8 +1,12 @@
 //! The builders' entry form: read as posted (every field text, radio groups optional)
 //! and checked into an [`EntryDraft`], every problem named by its field (pure).
 
-use super::domain::{parse_day, Cost, Day, EntryKind, Nth, Schedule, Theme, When};
-use crate::error::{AppError, FormProblem};
+#[cfg(feature = "ssr")]
+use super::domain::{parse_day, Day, Nth, Schedule};
+use super::domain::{Cost, EntryKind, Theme, When};
+#[cfg(feature = "ssr")]
+use crate::error::AppError;
+use crate::error::FormProblem;
 use serde::{Deserialize, Serialize};
 
 /// The builders' entry form, as posted (every field text).
@@ -116,8 +120,8 @@ impl EntryForm {
             }
             v.to_string()
         };
-        let organisation = text("organisation", &self.organisation, "who runs it", 120, true);
         let title = text("title", &self.title, "a name for it", 120, true);
+        let organisation = text("organisation", &self.organisation, "who runs it", 120, true);
         let description = text("description", &self.description, "what happens there", 2000, true);
         let venue = text("venue", &self.venue, "the place", 120, false);
         let address = text("address", &self.address, "the address", 200, false);
