@@ -123,6 +123,29 @@ pub fn Field(
     }
 }
 
+/// One drop-down of a page's search filters (a GET form): (value, text) pairs, the empty
+/// value meaning "any"; `chosen` is the value from the address bar.
+#[component]
+pub fn FilterSelect(id: &'static str, label: &'static str, chosen: Option<String>, options: Vec<(String, String)>) -> impl IntoView {
+    let chosen = chosen.unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=id>
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// `options` with the empty choice, reading `label`, first (for a [`FilterSelect`]).
+pub fn any(label: &str, options: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), label.to_string())).chain(options).collect()
+}
+
 /// A labelled drop-down list.
 #[component]
 pub fn Select(

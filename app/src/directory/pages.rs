@@ -7,7 +7,9 @@ use super::{
     directory_entry, directory_entry_form, directory_keeper, whats_on, CheckDirectoryEntry, CloseDirectoryEntry, EntryCard, EntryFormView,
     EntryView, SaveDirectoryEntry, WhatsOnView,
 };
-use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, Radios, Select, TextArea};
+use crate::components::forms::{
+    any, last_error, problem_of, Checkbox, ErrorSummary, Field, FilterSelect, Notice, Radios, Select, TextArea,
+};
 use crate::components::layout::Loaded;
 use crate::error::FormProblem;
 use leptos::prelude::*;
@@ -43,26 +45,6 @@ fn EntryCardItem(card: EntryCard) -> impl IntoView {
             </p>
         </li>
     }
-}
-
-#[component]
-fn FilterSelect(id: &'static str, label: &'static str, chosen: Option<String>, options: Vec<(String, String)>) -> impl IntoView {
-    let chosen = chosen.unwrap_or_default();
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id name=id>
-                {options.into_iter().map(|(value, text)| {
-                    let selected = value == chosen;
-                    view! { <option value=value selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
-}
-
-fn with_any(any: &str, options: Vec<(String, String)>) -> Vec<(String, String)> {
-    std::iter::once((String::new(), any.to_string())).chain(options).collect()
 }
 
 /// What's on near me: the filters, then what passes them, soonest first.
@@ -103,7 +85,7 @@ fn whats_on_body(v: WhatsOnView) -> impl IntoView {
     let more_open =
         f.kind.is_some() || f.theme.is_some() || f.day.is_some() || f.part.is_some() || f.cost.is_some() || f.step_free.is_some();
     let areas = std::iter::once(("all".to_string(), "Every area".to_string())).chain(v.areas.iter().cloned()).collect();
-    let days = with_any("Any day", WEEKDAYS.iter().enumerate().map(|(i, d)| (i.to_string(), d.to_string())).collect());
+    let days = any("Any day", WEEKDAYS.iter().enumerate().map(|(i, d)| (i.to_string(), d.to_string())));
     let network = query("network");
     view! {
         <p class="lead">"Groups, activities and services in "{v.network_name.clone()}"'s areas."</p>
@@ -130,10 +112,10 @@ fn whats_on_body(v: WhatsOnView) -> impl IntoView {
             <details class="filter-more" open=more_open>
                 <summary>"More choices: kind, theme, day, time, cost, access"</summary>
                 <div class="stack">
-                    <FilterSelect id="kind" label="Kind" chosen=f.kind.clone() options=with_any("Anything", EntryKind::choices())/>
-                    <FilterSelect id="theme" label="About" chosen=f.theme.clone() options=with_any("Any theme", Theme::choices())/>
+                    <FilterSelect id="kind" label="Kind" chosen=f.kind.clone() options=any("Anything", EntryKind::choices().into_iter())/>
+                    <FilterSelect id="theme" label="About" chosen=f.theme.clone() options=any("Any theme", Theme::choices().into_iter())/>
                     <FilterSelect id="day" label="Day" chosen=f.day.clone() options=days/>
-                    <FilterSelect id="part" label="Time of day" chosen=f.part.clone() options=with_any("Any time", DayPart::choices())/>
+                    <FilterSelect id="part" label="Time of day" chosen=f.part.clone() options=any("Any time", DayPart::choices().into_iter())/>
                     <FilterSelect id="cost" label="Cost" chosen=f.cost.clone()
                         options=vec![("".into(), "Any cost".into()), ("free".into(), "Free or donation only".into())]/>
                     <Checkbox name="step_free" problem=FormProblem::new().keep("step_free", f.step_free.as_deref().unwrap_or(""))

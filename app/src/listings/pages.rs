@@ -9,7 +9,7 @@ use super::{
     browse_listings, get_listing, listing_choices, my_listings, BrowseFilters, ChangeListing, CreateListing, ListingCard, ListingDetail,
     ListingOptions, Suggestion, UpdateListing,
 };
-use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, Radios, Select, TextArea};
+use crate::components::forms::{any, last_error, problem_of, ErrorSummary, Field, FilterSelect, Notice, Radios, Select, TextArea};
 use crate::components::layout::{Loaded, PageError};
 use crate::components::url::{param, urlencode};
 use crate::error::FormProblem;
@@ -217,29 +217,6 @@ fn BrowseBody(filters: BrowseFilters, v: super::BrowseView) -> impl IntoView {
                 {next.map(|h| view! { <a class="button" href=h rel="next">"Next"</a> })}
             </nav>
         })}
-    }
-}
-
-/// `options` with the empty choice, reading `label`, first.
-fn any(label: &str, options: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
-    std::iter::once((String::new(), label.to_string())).chain(options).collect()
-}
-
-/// One drop-down of the browse filters: (value, text) pairs, the empty value meaning "any";
-/// `chosen` is the value from the address bar.
-#[component]
-fn FilterSelect(id: &'static str, label: &'static str, chosen: Option<String>, options: Vec<(String, String)>) -> impl IntoView {
-    let chosen = chosen.unwrap_or_default();
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id name=id>
-                {options.into_iter().map(|(value, text)| {
-                    let selected = value == chosen;
-                    view! { <option value=value selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }
 
