@@ -7,7 +7,7 @@
 //! fetches it without anyone's sign-in. Times are the area's wall-clock times ("floating"
 //! in RFC 5545), as on a noticeboard; a schedule becomes a recurrence rule.
 
-use super::domain::{Schedule, When};
+use super::domain::When;
 use super::store::{self, EntryRow};
 use crate::platform::request::viewer_from_headers;
 use crate::platform::state::AppState;
@@ -30,7 +30,7 @@ fn at(day: super::domain::Day, minute: i64) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?.and_hms_opt((minute / 60) as u32, (minute % 60) as u32, 0)
 }
 
-/// The event of an entry, from its next date on; `None` for one with no dates.
+/// The event of an entry, from its next date on; `None` for one with no dates (any time).
 fn event(e: &EntryRow, public_url: &str, today: super::domain::Day) -> Option<Event> {
     let when: When = e.when();
     let first = *when.next_dates(today, 1).first()?;
@@ -57,9 +57,6 @@ fn event(e: &EntryRow, public_url: &str, today: super::domain::Day) -> Option<Ev
     if let Some(rule) = when.rrule() {
         ev.add_property("RRULE", rule);
     }
-    if matches!(when.schedule, Schedule::Open) {
-        return None;
-    }
     Some(ev.done())
 }
 
@@ -80,10 +77,6 @@ fn calendar_response(name: &str, events: Vec<Event>, file: &str) -> Response {
         .into_response()
 }
 
-fn today() -> super::domain::Day {
-    crate::util::now().div_euclid(crate::util::DAY)
-}
-
 /// `GET /whats-on/{id}/calendar.ics`: one entry, for whoever may see it.
 pub async fn entry_ics(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let e = match store::entry(&st.db, &id).await {
@@ -102,7 +95,7 @@ pub async fn entry_ics(State(st): State<AppState>, headers: HeaderMap, Path(id):
             _ => return not_found(),
         }
     }
-    let events = event(&e, &st.config.public_url, today()).into_iter().collect();
+    let events = event(&e, &st.config.public_url, super::today()).into_iter().collect();
     calendar_response(&e.title, events, "whats-on.ics")
 }
 
@@ -114,7 +107,7 @@ pub async fn area_ics(State(st): State<AppState>, Path(locality): Path<String>) 
         Ok(rows) => rows,
         Err(e) => return failed(e),
     };
-    let today = today();
+    let today = super::today();
     let events = rows.iter().filter(|e| e.is_public()).filter_map(|e| event(e, &st.config.public_url, today)).collect();
     calendar_response("What's on", events, "whats-on.ics")
 }

@@ -295,6 +295,12 @@ pub struct Filters {
     pub week: Option<String>,
 }
 
+/// Whether every word of `q` is in one of `texts` (any case): the directory's search.
+pub fn mentions_all(q: &str, texts: &[&str]) -> bool {
+    let hay = texts.join(" ").to_lowercase();
+    q.to_lowercase().split_whitespace().all(|w| hay.contains(w))
+}
+
 /// The facts a filter looks at, of one entry.
 pub struct Facts<'a> {
     pub title: &'a str,
@@ -340,11 +346,8 @@ impl Filters {
         if Self::chosen(&self.week).is_some() && !e.when.happens_between(today, today + 6) {
             return false;
         }
-        if let Some(q) = Self::chosen(&self.q) {
-            let hay = format!("{} {} {}", e.title, e.description, e.organisation).to_lowercase();
-            if !q.to_lowercase().split_whitespace().all(|w| hay.contains(w)) {
-                return false;
-            }
+        if Self::chosen(&self.q).is_some_and(|q| !mentions_all(q, &[e.title, e.description, e.organisation])) {
+            return false;
         }
         true
     }

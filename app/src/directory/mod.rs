@@ -177,8 +177,8 @@ fn facts_of<'a>(e: &'a store::EntryRow, when: &'a domain::When) -> domain::Facts
 }
 
 #[cfg(feature = "ssr")]
-fn card(e: &store::EntryRow, today: domain::Day) -> EntryCard {
-    let when = e.when();
+/// An entry's card; `next` is the next day it happens, worked out by the caller.
+fn card(e: &store::EntryRow, when: &domain::When, next: Option<domain::Day>) -> EntryCard {
     EntryCard {
         id: e.id.clone(),
         title: e.title.clone(),
@@ -187,7 +187,7 @@ fn card(e: &store::EntryRow, today: domain::Day) -> EntryCard {
         theme: e.theme().label().to_string(),
         area: e.locality_name.clone().unwrap_or_default(),
         when: when.describe(),
-        next: when.next_dates(today, 1).first().map(|d| domain::long_date(*d)),
+        next: next.map(domain::long_date),
         cost: e.cost().label().to_string(),
         step_free: e.is_step_free(),
         place: [e.venue.as_str(), e.address.as_str(), e.postcode.as_str()]
@@ -201,7 +201,7 @@ fn card(e: &store::EntryRow, today: domain::Day) -> EntryCard {
 
 /// Today's day number (UTC: the areas are in Britain, where the difference is an hour).
 #[cfg(feature = "ssr")]
-fn today() -> domain::Day {
+pub(crate) fn today() -> domain::Day {
     crate::util::now().div_euclid(crate::util::DAY)
 }
 
@@ -225,7 +225,7 @@ pub async fn find(
             if next.is_none() && when.schedule != domain::Schedule::Open {
                 return None;
             }
-            filters.admits(&facts_of(e, &when), today).then(|| (next, card(e, today)))
+            filters.admits(&facts_of(e, &when), today).then(|| (next, card(e, &when, next)))
         })
         .collect();
     found.sort_by(|(a, x), (b, y)| a.unwrap_or(i64::MAX).cmp(&b.unwrap_or(i64::MAX)).then_with(|| x.title.cmp(&y.title)));
@@ -289,10 +289,11 @@ pub async fn directory_entry(id: String) -> Result<EntryView, AppError> {
             let (e, keeper) = seen_entry(&st, &viewer, &id).await?;
             let today = today();
             let when = e.when();
+            let next_dates = when.next_dates(today, NEXT_DATES);
             Ok(EntryView {
-                card: card(&e, today),
+                card: card(&e, &when, next_dates.first().copied()),
                 description: e.description.clone(),
-                next_dates: when.next_dates(today, NEXT_DATES).into_iter().map(domain::long_date).collect(),
+                next_dates: next_dates.into_iter().map(domain::long_date).collect(),
                 venue: e.venue.clone(),
                 address: e.address.clone(),
                 postcode: e.postcode.clone(),
@@ -541,7 +542,10 @@ pub async fn directory_keeper(network: Option<String>) -> Result<KeeperView, App
             let (mut due, mut others) = (vec![], vec![]);
             for e in store::open_entries(&st.db, &network_id, None).await? {
                 if keeps(&viewer, &network_id, e.locality_id.as_deref()) {
-                    if e.checked_at < stale_before { &mut due } else { &mut others }.push(card(&e, today));
+                    if e.checked_at < stale_before { &mut due } else { &mut others }.push({
+                        let when = e.when();
+                        card(&e, &when, when.next_dates(today, 1).first().copied())
+                    });
                 }
             }
             Ok(KeeperView { network_name: s.network_name, due, others })

@@ -220,11 +220,8 @@ impl ListQuery {
     /// Whether an entry passes this query's filters.
     pub fn admits(&self, e: &EntryRow, today: super::domain::Day) -> bool {
         let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        if let Some(q) = given(&self.search) {
-            let hay = format!("{} {} {}", e.title, e.description, e.organisation).to_lowercase();
-            if !q.to_lowercase().split_whitespace().all(|w| hay.contains(w)) {
-                return false;
-            }
+        if given(&self.search).is_some_and(|q| !super::domain::mentions_all(&q, &[&e.title, &e.description, &e.organisation])) {
+            return false;
         }
         if let Some(t) = given(&self.taxonomy_term_id) {
             if !attributes(e).iter().any(|a| a["taxonomy_term_id"] == json!(t.to_ascii_lowercase())) {
@@ -269,10 +266,6 @@ fn failed(e: crate::error::AppError) -> Response {
     answer(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": e.to_string()}))
 }
 
-fn today() -> super::domain::Day {
-    crate::util::now().div_euclid(crate::util::DAY)
-}
-
 /// `GET /openreferral`.
 pub async fn root(State(st): State<AppState>) -> Response {
     answer(
@@ -292,7 +285,7 @@ pub async fn services(State(st): State<AppState>, Query(q): Query<ListQuery>) ->
         Ok(rows) => rows,
         Err(e) => return failed(e),
     };
-    let today = today();
+    let today = super::today();
     let items = rows.iter().filter(|e| q.admits(e, today)).map(service_head).collect();
     let (p, per) = q.paging();
     answer(StatusCode::OK, page(items, p, per))
