@@ -306,3 +306,33 @@ async fn the_open_referral_api_gives_public_entries_in_the_standards_shape() {
         .get("id");
     assert_eq!(anyone.get(&format!("/openreferral/services/{quiet_id}")).await.status, 404);
 }
+
+/// What a builder types reaches pages (the title, the list, the form's boxes) only as text.
+#[tokio::test]
+async fn markup_in_an_entry_is_shown_as_text() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let title = r#"Tea </title><meta http-equiv="refresh" content="0"> dance"#;
+    let mut form = walk(&app.network_id, &airdrie, false);
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "title" => *v = title,
+            "description" => *v = "</textarea><script>alert(1)</script>",
+            "how_to_join" => *v = r#""><img src=x onerror=alert(1)>"#,
+            _ => {}
+        }
+    }
+    assert_eq!(builder.call("save_directory_entry", &form).await.status, 200);
+    let id = only_entry(&app).await;
+    let mut member = app.as_actor(Actor::Resident).await;
+    for (who, path) in [(&mut member, format!("/whats-on/{id}")), (&mut builder, format!("/whats-on/{id}/edit"))] {
+        let html = who.get(&path).await.body.to_lowercase();
+        assert!(!html.contains("<meta http-equiv"), "{path}: markup in the title");
+        assert!(!html.contains("<script>alert"), "{path}: markup in the description");
+        assert!(!html.contains("<img src=x"), "{path}: markup in how to join");
+        assert!(html.contains("&lt;/title&gt;") || html.contains("&lt;meta"), "{path}: the title shown as text");
+    }
+    let list = member.get("/whats-on").await.body.to_lowercase();
+    assert!(!list.contains("<meta http-equiv") && list.contains("tea &lt;/title&gt;"), "the list shows the title as text");
+}
