@@ -202,6 +202,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/whats-on/print") view=directory::pages::PrintSheetPage ssr=SsrMode::Async/>
                     <Route path=path!("/whats-on/:id") view=directory::pages::EntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/whats-on/:id/edit") view=directory::pages::EntryFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on/:id/going") view=directory::pages::GoingPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/whats-on") view=directory::pages::KeeperPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/new") view=listings::pages::NewListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/:id") view=exchanges::pages::ListingPage ssr=SsrMode::Async/>

@@ -108,6 +108,7 @@ test("what's on", async ({ page }, info) => {
   await page.goto('/whats-on');
   await page.locator('.listing-card a').first().click();
   await shot(page, 'resident-whats-on-entry');
+  await shotAt(page, 'resident-whats-on-dates', '#dates');
   await shot(page, 'resident-whats-on-print', '/whats-on/print');
 });
 
@@ -121,6 +122,8 @@ test("a community builder keeps what's on", async ({ page }, info) => {
   await page.goto('/community/whats-on');
   await page.locator('.listing-card a').first().click();
   await shotAt(page, 'builder-whats-on-entry-keep', '#keep-heading');
+  await page.getByRole('link', { name: 'Who is coming' }).click();
+  await shot(page, 'builder-whats-on-going');
 });
 
 test('a builder for the whole network finds members by typing', async ({ page }, info) => {

@@ -69,6 +69,7 @@ test('a community builder adds an entry, checks it and takes it down', async ({ 
   await page.getByLabel('Place (optional)').fill('Airdrie Town Hall');
   await page.getByRole('radio', { name: 'Donation welcome' }).check();
   await page.getByLabel('How to join').fill('Just come along.');
+  await page.getByLabel('Places each time (optional)').fill('1');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toContainText('There is a problem');
   await expect(page.getByText('Enter the address of Airdrie Town Hall').first()).toBeVisible();
@@ -82,6 +83,26 @@ test('a community builder adds an entry, checks it and takes it down', async ({ 
   await expect(page.getByText('First Thursday of the month, 14:00')).toBeVisible();
   await expectAccessible(page);
   await expectNoHorizontalScroll(page);
+
+  // One place each time: she takes the first date's, and it is full.
+  const first = page.locator('.date-row').first();
+  await expect(first).toContainText('1 place left');
+  await first.getByRole('button', { name: /I'm going/ }).click();
+  await expect(page.getByRole('status')).toContainText('You are going');
+  await expect(page.locator('.date-row').first()).toContainText('You are going');
+  await expect(page.locator('.date-row').first()).toContainText('Full');
+  await expectAccessible(page);
+  // As its organiser she sees who is coming.
+  await page.getByRole('link', { name: 'Who is coming' }).click();
+  await ready(page, info);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who is coming');
+  await expect(page.locator('section.card').first()).toContainText('1 going: Anne');
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  await page.getByRole('link', { name: `← ${title}` }).click();
+  await ready(page, info);
+  await page.locator('.date-row').first().getByRole('button', { name: /go after all/ }).click();
+  await expect(page.getByRole('status')).toContainText('you are not going');
 
   await page.getByRole('button', { name: 'Checked: still right' }).click();
   await expect(page.getByRole('status')).toContainText('checked today');

@@ -64,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
                 how_to_join: "Come along.".into(),
                 contact: String::new(),
                 public: i % 2 == 0,
+                places: None,
             };
             app::directory::store::save(&mut tx, None, &network, &d, &builder, app::util::now()).await?;
         }

@@ -202,6 +202,7 @@ async fn who_may_call_what() {
         ("directory_entry_form", vec![("id", &id)], keepers.clone()),
         ("directory_keeper", vec![], vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin]),
         ("check_directory_entry", vec![("entry_id", &id)], keepers.clone()),
+        ("entry_going", vec![("entry_id", &id)], keepers.clone()),
     ];
     for actor in Actor::ALL {
         let mut c = app.as_actor(actor).await;
@@ -335,4 +336,170 @@ async fn markup_in_an_entry_is_shown_as_text() {
     }
     let list = member.get("/whats-on").await.body.to_lowercase();
     assert!(!list.contains("<meta http-equiv") && list.contains("tea &lt;/title&gt;"), "the list shows the title as text");
+}
+
+/// The first coming date of an entry, YYYY-MM-DD, as its page gives it.
+async fn first_date(c: &mut Client, id: &str) -> String {
+    let r = c.call("directory_entry", &[("id", id)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["dates"][0]["on"].as_str().unwrap().to_string()
+}
+
+async fn places_taken(app: &TestApp, id: &str, on: &str, status: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND status = $3")
+        .bind(id)
+        .bind(on)
+        .bind(status)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// 32 members say they are going to a date with 5 places, all at once, through two
+/// servers (four dates in turn): exactly 5 get a place and 27 wait; when one with a
+/// place cannot go, the first waiting takes it and is told.
+#[tokio::test]
+async fn places_are_never_over_taken_and_the_waiting_list_moves_up() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let mut form = walk(&app.network_id, &airdrie, false);
+    form.push(("places", "5"));
+    assert_eq!(builder.call("save_directory_entry", &form).await.status, 200);
+    let id = only_entry(&app).await;
+    let on = first_date(&mut builder, &id).await;
+    let second = app.spawn_second_server().await;
+    let mut members = vec![];
+    for i in 0..32 {
+        let c = app.as_actor(Actor::Resident).await;
+        members.push(if i % 2 == 0 { c } else { app.client_for(&second, c.session.clone()) });
+    }
+    // The next four dates, each asked for by all 32 at the same moment.
+    let r = builder.call("directory_entry", &[("id", &id)]).await.json();
+    let dates: Vec<String> = r["dates"].as_array().unwrap().iter().take(4).map(|d| d["on"].as_str().unwrap().to_string()).collect();
+    let mut tasks = vec![];
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(members.len()));
+    for mut c in members.drain(..) {
+        let (id, dates, barrier) = (id.clone(), dates.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut statuses = vec![];
+            for on in &dates {
+                barrier.wait().await;
+                statuses.push(c.call("say_going", &[("entry_id", &id), ("on", on)]).await.status);
+            }
+            (c, statuses)
+        }));
+    }
+    for t in tasks {
+        let (c, statuses) = t.await.unwrap();
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+        members.push(c);
+    }
+    for on in &dates {
+        assert_eq!(places_taken(&app, &id, on, "going").await, 5, "{on}");
+        assert_eq!(places_taken(&app, &id, on, "waiting").await, 27, "{on}");
+    }
+    // Saying it twice changes nothing.
+    assert_eq!(members[0].call("say_going", &[("entry_id", &id), ("on", &on)]).await.status, 200);
+    assert_eq!(places_taken(&app, &id, &on, "going").await + places_taken(&app, &id, &on, "waiting").await, 32);
+
+    // The page says where each stands.
+    let mut states = vec![];
+    for c in members.iter_mut() {
+        let d = &c.call("directory_entry", &[("id", &id)]).await.json()["dates"][0];
+        assert_eq!(d["places_left"], 0);
+        states.push(d["mine"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(states.iter().filter(|s| *s == "going").count(), 5);
+    let goer = states.iter().position(|s| s == "going").unwrap();
+    let first_waiting: String = sqlx::query_scalar(
+        "SELECT user_id FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND status = 'waiting' ORDER BY signed_at, user_id LIMIT 1",
+    )
+    .bind(&id)
+    .bind(&on)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(members[goer].call("not_going", &[("entry_id", &id), ("on", &on)]).await.status, 200);
+    assert_eq!(places_taken(&app, &id, &on, "going").await, 5, "the freed place is taken at once");
+    let promoted: String = sqlx::query_scalar("SELECT status FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND user_id = $3")
+        .bind(&id)
+        .bind(&on)
+        .bind(&first_waiting)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(promoted, "going");
+    let told: String = sqlx::query_scalar("SELECT text FROM notifications WHERE user_id = $1")
+        .bind(&first_waiting)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(told.contains("A place came free at Tuesday walk"), "{told}");
+}
+
+/// A member can only go to the entry's own coming dates; the organisers see who is coming
+/// and record who came on a date that has happened (nobody else may); who came is in the
+/// trail, and each member's own data holds the dates they said they were going to.
+#[tokio::test]
+async fn going_along_and_who_came() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(builder.call("save_directory_entry", &walk(&app.network_id, &airdrie, false)).await.status, 200);
+    let id = only_entry(&app).await;
+    let mut member = app.as_actor(Actor::Resident).await;
+    let on = first_date(&mut member, &id).await;
+    let day = app::directory::domain::parse_day(&on).unwrap();
+    let iso = app::directory::domain::iso;
+    // Not a Tuesday, a Tuesday gone by, and nonsense: refused, nothing written.
+    for bad in [iso(day + 1), iso(day - 7 * 10), "soon".to_string()] {
+        let r = member.call("say_going", &[("entry_id", &id), ("on", &bad)]).await;
+        assert_eq!(r.status, 409, "{bad}: {}", r.body);
+    }
+    assert_eq!(places_taken(&app, &id, &on, "going").await, 0);
+    // Without JavaScript: back to the entry's page, saying so.
+    let r = member.post_form("say_going", &format!("/whats-on/{id}"), &[("entry_id", &id), ("on", &on)]).await;
+    assert!(r.location().unwrap_or_default().contains(&format!("/whats-on/{id}?done=going")), "{:?}", r.location());
+    let page = member.get(&format!("/whats-on/{id}")).await.body;
+    assert!(page.contains("You are going") && page.contains("go after all"), "{page}");
+    // Another network's member, a professional and a visitor cannot say they are going.
+    for actor in [Actor::Professional, Actor::Anonymous, Actor::Pending] {
+        let r = app.as_actor(actor).await.call("say_going", &[("entry_id", &id), ("on", &on)]).await;
+        assert_ne!(r.status, 200, "{actor:?}");
+    }
+
+    // The organisers see who is coming; a member does not.
+    let v = builder.call("entry_going", &[("entry_id", &id)]).await.json();
+    assert_eq!(v["dates"][0]["going"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(member.call("entry_going", &[("entry_id", &id)]).await.status, 403);
+    assert_eq!(app.as_actor(Actor::WishawBuilder).await.call("entry_going", &[("entry_id", &id)]).await.status, 403);
+
+    // Move the sign-up back to last Tuesday, as if it had happened.
+    let last = iso(day - 7);
+    sqlx::query("UPDATE directory_going SET occurs_on = $1").bind(&last).execute(&app.state.db.pool).await.unwrap();
+    let me: String = sqlx::query_scalar("SELECT user_id FROM directory_going").fetch_one(&app.state.db.pool).await.unwrap();
+    // A coming date cannot be recorded yet; a member cannot record at all.
+    assert_eq!(builder.call("record_attendance", &[("entry_id", &id), ("on", &on), ("came[0]", &me)]).await.status, 409);
+    assert_eq!(member.call("record_attendance", &[("entry_id", &id), ("on", &last), ("came[0]", &me)]).await.status, 403);
+    let page = builder.get(&format!("/whats-on/{id}/going")).await.body;
+    assert!(page.contains("Who came?") && page.contains("came[0]"), "{page}");
+    let r = builder
+        .post_form("record_attendance", &format!("/whats-on/{id}/going"), &[("entry_id", &id), ("on", &last), ("came[0]", &me)])
+        .await;
+    assert!(r.location().unwrap_or_default().contains("done=recorded"), "{:?} {}", r.location(), r.body);
+    let attended: Option<i64> = sqlx::query_scalar("SELECT attended FROM directory_going").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(attended, Some(1));
+    // Nobody ticked: recorded as not having come.
+    assert_eq!(builder.call("record_attendance", &[("entry_id", &id), ("on", &last)]).await.status, 200);
+    let attended: Option<i64> = sqlx::query_scalar("SELECT attended FROM directory_going").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(attended, Some(0));
+    let trail: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'record_attendance'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(trail, 2);
+    let data = member.get("/account/my-data.json").await.json();
+    assert_eq!(data["going_along"][0]["title"], "Tuesday walk");
+    assert_eq!(data["going_along"][0]["occurs_on"], last);
 }

@@ -309,8 +309,7 @@ async fn requests_show_offers_that_could_meet_them_with_a_reason() {
     let m = b.call("listing_matches", &[("id", &request)]).await.json();
     assert_eq!(m[0]["card"]["title"], "Help with gardening");
     assert_eq!(m[0]["reason"], "also in Airdrie · offers Gardening");
-    let (could_help, _) =
-        serde_json::from_value::<(serde_json::Value, serde_json::Value)>(a.call("home_suggestions", &[]).await.json()).unwrap();
+    let could_help = a.call("home_glance", &[]).await.json()["picks"]["requests"].clone();
     assert_eq!(could_help[0]["card"]["title"], "My hedge needs cutting");
 }
 
@@ -342,8 +341,7 @@ async fn post_in(app: &TestApp, c: &mut Client, category: &str, kind: &str, titl
 }
 
 async fn could_help(c: &mut Client) -> Vec<(String, String)> {
-    let (could_help, _) =
-        serde_json::from_value::<(serde_json::Value, serde_json::Value)>(c.call("home_suggestions", &[]).await.json()).unwrap();
+    let could_help = c.call("home_glance", &[]).await.json()["picks"]["requests"].clone();
     could_help
         .as_array()
         .unwrap()
@@ -487,9 +485,6 @@ async fn people_authorisation_matrix() {
             ("my_exchanges", vec![], &members),
             ("start_exchange", vec![("listing_id", &listing), ("body", "")], &members),
             ("listing_matches", vec![("id", &listing)], &members),
-            ("home_suggestions", vec![], &members),
-            ("new_near_me", vec![], &members),
-            ("home_picks", vec![], &members),
             ("home_glance", vec![], &members),
             ("my_notifications", vec![], &anyone_with_a_role),
             ("mark_notifications_read", vec![], &anyone_with_a_role),
@@ -634,9 +629,9 @@ async fn home_shows_what_is_new_near_you_when_little_matches() {
     let main = home.body.split("<main").nth(1).unwrap_or("");
     assert!(!main.contains("Lawn mowing in Wishaw"), "another area's: {main}");
     assert!(!main.contains("My own baking lessons"), "their own: {main}");
-    // Skipping what Home shows already.
-    let r = newcomer.call("new_near_me", &[]).await;
-    assert_eq!(r.json().as_array().map(|a| a.len()), Some(2), "{}", r.body);
+    // What is new near them, and nothing from another area or of their own.
+    let near = newcomer.call("home_glance", &[]).await.json()["picks"]["near"].clone();
+    assert_eq!(near.as_array().map(|a| a.len()), Some(2), "{near}");
 }
 
 async fn step(c: &mut Client, args: Vec<(String, String)>) -> common::Resp {

@@ -38,10 +38,11 @@ pub enum AuditAction {
     SaveDirectoryEntry,
     CheckDirectoryEntry,
     CloseDirectoryEntry,
+    RecordAttendance,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -74,6 +75,7 @@ impl AuditAction {
         AuditAction::SaveDirectoryEntry,
         AuditAction::CheckDirectoryEntry,
         AuditAction::CloseDirectoryEntry,
+        AuditAction::RecordAttendance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -110,6 +112,7 @@ impl AuditAction {
             AuditAction::SaveDirectoryEntry => "save_directory_entry",
             AuditAction::CheckDirectoryEntry => "check_directory_entry",
             AuditAction::CloseDirectoryEntry => "close_directory_entry",
+            AuditAction::RecordAttendance => "record_attendance",
         }
     }
 
@@ -152,6 +155,7 @@ impl AuditAction {
             AuditAction::SaveDirectoryEntry => "Added or changed a What's on entry",
             AuditAction::CheckDirectoryEntry => "Checked a What's on entry",
             AuditAction::CloseDirectoryEntry => "Took down a What's on entry",
+            AuditAction::RecordAttendance => "Recorded who came to a What's on date",
         }
     }
 }

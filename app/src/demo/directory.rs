@@ -134,6 +134,8 @@ fn draft(t: &Template, area: &str, locality_id: &str, i: usize, n: usize) -> Ent
         how_to_join: "Just come along. If you would like someone to go with you the first time, ask your community builder.".into(),
         contact: format!("{} — 01698 400 {:03}", org.replace("{}", area), 100 + 10 * i + n),
         public: n.is_multiple_of(2),
+        // Classes and courses have a room of a size; groups take whoever comes.
+        places: (kind != EntryKind::Group).then_some(12),
     }
 }
 
@@ -157,6 +159,7 @@ fn network_wide(today: i64) -> Vec<EntryDraft> {
         how_to_join: "Phone, or ask your community builder or link worker to refer you.".into(),
         contact: contact.into(),
         public: true,
+        places: None,
     };
     let mut lunch = open(
         "Christmas community lunch",
@@ -171,6 +174,7 @@ fn network_wide(today: i64) -> Vec<EntryDraft> {
     lunch.address = "Civic Square, Motherwell".into();
     lunch.postcode = "ML1 1AB".into();
     lunch.step_free = true;
+    lunch.places = Some(80);
     vec![
         open(
             "Money and benefits advice",
@@ -190,8 +194,16 @@ fn network_wide(today: i64) -> Vec<EntryDraft> {
     ]
 }
 
-/// Seeds the directory. Returns how many entries it made.
-pub async fn seed_directory(db: &Db, network_id: &str, locality_ids: &[String], builder_id: &str) -> Result<usize, AppError> {
+/// Seeds the directory, with active members (user id, locality index) going to the next
+/// date of their area's entries that have places, one in three of them each, and to the
+/// Christmas lunch. Returns how many entries it made.
+pub async fn seed_directory(
+    db: &Db,
+    network_id: &str,
+    locality_ids: &[String],
+    builder_id: &str,
+    members: &[(String, usize)],
+) -> Result<usize, AppError> {
     let t = now();
     let today = t.div_euclid(DAY);
     let mut drafts = Vec::new();
@@ -205,7 +217,14 @@ pub async fn seed_directory(db: &Db, network_id: &str, locality_ids: &[String], 
     for (k, d) in drafts.iter().enumerate() {
         // Every ninth entry was last checked seven months ago: due for a review.
         let at = if k % 9 == 4 { t - 213 * DAY } else { t - (k as i64 % 30) * DAY };
-        crate::directory::store::save(&mut tx, None, network_id, d, builder_id, at).await?;
+        let id = crate::directory::store::save(&mut tx, None, network_id, d, builder_id, at).await?;
+        let (Some(places), Some(next)) = (d.places, d.when.next_dates(today, 1).first().copied()) else { continue };
+        let area = d.locality_id.as_ref().and_then(|l| locality_ids.iter().position(|x| x == l));
+        let on = crate::directory::domain::iso(next);
+        let coming = members.iter().enumerate().filter(|(j, (_, a))| area.is_none_or(|i| i == *a) && (j + k) % 3 == 0);
+        for (n, (_, (user, _))) in coming.take(places as usize).enumerate() {
+            crate::directory::store::add_going(&mut tx, &id, &on, user.as_str(), "going", t - DAY + n as i64).await?;
+        }
     }
     tx.commit().await?;
     Ok(drafts.len())

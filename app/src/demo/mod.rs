@@ -49,7 +49,7 @@ pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Opti
     activity::seed_ledger(db, &people.network_id, &people.actives, &people.locality_builders()).await?;
     listings::seed_listings(db, &people.network_id, &people.actives, &people.locality_ids).await?;
     activity::seed_community(db, &people.network_id, &people.builders, &people.actives).await?;
-    directory::seed_directory(db, &people.network_id, &people.locality_ids, &people.builders[0].0).await?;
+    directory::seed_directory(db, &people.network_id, &people.locality_ids, &people.builders[0].0, &people.actives).await?;
     Ok(Some(people.logins))
 }
 

@@ -244,6 +244,23 @@ impl When {
         self.next_dates(first, 1).first().is_some_and(|d| *d <= last)
     }
 
+    /// Whether it happens on that weekday (0 Monday … 6 Sunday) from `today` on: a
+    /// recurring run on its weekday while it has dates to come, a one-off on its own day.
+    /// What's on's day filter and Open Referral's `day` both ask this.
+    pub fn happens_on_weekday(&self, weekday: u8, today: Day) -> bool {
+        let on = match self.schedule {
+            Schedule::Open => return false,
+            Schedule::Once { on } => weekday_of(on),
+            Schedule::Weekly { weekday } | Schedule::Monthly { weekday, .. } => weekday,
+        };
+        on == weekday && !self.next_dates(today, 1).is_empty()
+    }
+
+    /// Whether it happens on `day` (within the horizon).
+    pub fn occurs_on(&self, day: Day) -> bool {
+        self.next_dates(day, 1).first() == Some(&day)
+    }
+
     /// "Every Tuesday, 10:00 to 12:00", "First Tuesday of the month, 19:00",
     /// "Tuesday 8 December, 14:00", "Any time: see how to get in touch".
     pub fn describe(&self) -> String {
@@ -275,6 +292,47 @@ impl When {
         }
     }
 }
+
+/// Someone's place on one date of an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Going {
+    /// They have a place.
+    Going,
+    /// On the date's waiting list.
+    Waiting,
+}
+
+impl Going {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Going::Going => "going",
+            Going::Waiting => "waiting",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Going> {
+        match s {
+            "going" => Some(Going::Going),
+            "waiting" => Some(Going::Waiting),
+            _ => None,
+        }
+    }
+    /// Where someone who says they are going lands, with `taken` places of `places` (none:
+    /// no limit) taken already.
+    pub fn for_newcomer(places: Option<i64>, taken: i64) -> Going {
+        match places {
+            Some(p) if taken >= p => Going::Waiting,
+            _ => Going::Going,
+        }
+    }
+}
+
+/// Places left with `taken` of `places` taken (none: no limit).
+pub fn places_left(places: Option<i64>, taken: i64) -> Option<i64> {
+    places.map(|p| (p - taken).max(0))
+}
+
+/// How far back organisers may record who came, in days.
+pub const ATTENDANCE_DAYS: i64 = 60;
 
 /// What "What's on" filters by (all optional; from the address bar).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -338,8 +396,7 @@ impl Filters {
             }
         }
         if let Some(day) = Self::chosen(&self.day).and_then(|d| d.parse::<u8>().ok()).filter(|d| *d < 7) {
-            // Some date of the next five weeks falls on that weekday.
-            if !e.when.next_dates(today, 40).iter().any(|d| weekday_of(*d) == day && *d < today + 35) {
+            if !e.when.happens_on_weekday(day, today) {
                 return false;
             }
         }
@@ -356,6 +413,37 @@ impl Filters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_or_the_waiting_list() {
+        assert_eq!(Going::for_newcomer(None, 1000), Going::Going);
+        assert_eq!(Going::for_newcomer(Some(3), 2), Going::Going);
+        assert_eq!(Going::for_newcomer(Some(3), 3), Going::Waiting);
+        assert_eq!(Going::for_newcomer(Some(0), 0), Going::Waiting);
+        assert_eq!(places_left(Some(3), 5), Some(0));
+        assert_eq!(places_left(None, 5), None);
+        for g in [Going::Going, Going::Waiting] {
+            assert_eq!(Going::parse(g.as_str()), Some(g));
+        }
+    }
+
+    #[test]
+    fn occurs_only_on_its_own_days() {
+        let tue = parse_day("2026-12-08").unwrap();
+        let w = When { schedule: Schedule::Weekly { weekday: 1 }, starts: None, ends: None, from: None, until: Some(tue + 7) };
+        assert!(w.occurs_on(tue) && w.occurs_on(tue + 7));
+        assert!(!w.occurs_on(tue + 1) && !w.occurs_on(tue + 14), "not a Tuesday, or after the last day");
+        let open = When { schedule: Schedule::Open, starts: None, ends: None, from: None, until: None };
+        assert!(!open.occurs_on(tue));
+        // On its weekday while it has dates to come; a one-off on its own day, however far off.
+        assert!(w.happens_on_weekday(1, tue) && !w.happens_on_weekday(2, tue));
+        assert!(!w.happens_on_weekday(1, tue + 8), "its run has ended");
+        let monthly = When { schedule: Schedule::Monthly { nth: Nth::Last, weekday: 4 }, ..open };
+        assert!(monthly.happens_on_weekday(4, tue));
+        let once = When { schedule: Schedule::Once { on: tue + 7 * 20 }, ..open };
+        assert!(once.happens_on_weekday(1, tue) && !once.happens_on_weekday(1, tue + 7 * 21));
+        assert!(!open.happens_on_weekday(1, tue));
+    }
 
     fn day(s: &str) -> Day {
         parse_day(s).unwrap()

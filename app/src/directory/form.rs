@@ -9,6 +9,9 @@ use crate::error::AppError;
 use crate::error::FormProblem;
 use serde::{Deserialize, Serialize};
 
+/// The most places an entry's date may have.
+pub const MAX_PLACES: i64 = 10_000;
+
 /// The builders' entry form, as posted (every field text).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryForm {
@@ -34,6 +37,9 @@ pub struct EntryForm {
     pub cost: Option<String>,
     pub cost_detail: String,
     pub audience: String,
+    /// How many can come to each date ("" for no limit).
+    #[serde(default)]
+    pub places: String,
     pub how_to_join: String,
     pub contact: String,
     pub public: Option<String>,
@@ -61,6 +67,8 @@ pub struct EntryDraft {
     pub how_to_join: String,
     pub contact: String,
     pub public: bool,
+    /// Places on each date (none: no limit).
+    pub places: Option<i64>,
 }
 
 /// "10:30" or "10.30" or "9:00" as minutes after midnight.
@@ -74,7 +82,7 @@ impl EntryForm {
     /// Every value as typed, so the form comes back filled after a refusal.
     pub fn kept(&self) -> FormProblem {
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        let pairs: [(&str, String); 24] = [
+        let pairs: [(&str, String); 25] = [
             ("organisation", self.organisation.clone()),
             ("title", self.title.clone()),
             ("kind", o(&self.kind)),
@@ -96,6 +104,7 @@ impl EntryForm {
             ("cost", o(&self.cost)),
             ("cost_detail", self.cost_detail.clone()),
             ("audience", self.audience.clone()),
+            ("places", self.places.clone()),
             ("how_to_join", self.how_to_join.clone()),
             ("contact", self.contact.clone()),
             ("public", o(&self.public)),
@@ -153,6 +162,7 @@ impl EntryForm {
             p.push("address", format!("Enter the address of {venue}."));
         }
         let when = self.read_when(&mut p, today);
+        let places = self.read_places(&mut p, when.map(|w| w.schedule));
         if how_to_join.is_empty() && contact.is_empty() {
             p.push("how_to_join", "Say how to join or how to get in touch.");
         }
@@ -183,7 +193,29 @@ impl EntryForm {
             how_to_join,
             contact,
             public: self.public.is_some(),
+            places,
         })
+    }
+
+    /// Places per date: a whole number from 1 to [`MAX_PLACES`], or empty for no limit;
+    /// only for something with dates.
+    #[cfg(feature = "ssr")]
+    fn read_places(&self, p: &mut FormProblem, schedule: Option<Schedule>) -> Option<i64> {
+        let v = self.places.trim();
+        if v.is_empty() {
+            return None;
+        }
+        if schedule == Some(Schedule::Open) {
+            p.push("places", "Something reached any time has no dates to book: leave places empty.");
+            return None;
+        }
+        match v.parse::<i64>() {
+            Ok(n) if (1..=MAX_PLACES).contains(&n) => Some(n),
+            _ => {
+                p.push("places", format!("Enter how many can come, from 1 to {MAX_PLACES}, or leave it empty for no limit."));
+                None
+            }
+        }
     }
 
     #[cfg(feature = "ssr")]
@@ -346,6 +378,14 @@ mod tests {
         let p = refused(EntryForm { schedule: Some("monthly".into()), nth: "5".into(), until: "2026-12-20".into(), ..form() });
         assert!(p.message_for("until").is_some());
         assert!(refused_area(form().parse(false, today)));
+        for places in ["0", "-3", "lots", "10001"] {
+            let p = refused(EntryForm { places: places.into(), ..form() });
+            assert!(p.message_for("places").unwrap().contains("from 1 to"), "{places}");
+        }
+        let p = refused(EntryForm { schedule: Some("open".into()), places: "10".into(), ..form() });
+        assert!(p.message_for("places").unwrap().contains("no dates"));
+        assert_eq!(EntryForm { places: " 12 ".into(), ..form() }.parse(true, today).unwrap().places, Some(12));
+        assert_eq!(form().parse(true, today).unwrap().places, None);
     }
 
     fn refused_area(r: Result<EntryDraft, AppError>) -> bool {

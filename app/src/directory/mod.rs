@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod domain;
 pub mod form;
+pub mod going;
 #[cfg(feature = "ssr")]
 pub mod oruk;
 pub mod pages;
@@ -81,6 +82,12 @@ pub struct EntryView {
     pub card: EntryCard,
     pub description: String,
     pub next_dates: Vec<String>,
+    /// The coming dates with who is going (empty for something reached any time).
+    pub dates: Vec<going::DateView>,
+    /// Places on each date (none: no limit).
+    pub places: Option<i64>,
+    /// The viewer is a member of its network, who can say they are going.
+    pub can_go: bool,
     pub venue: String,
     pub address: String,
     pub postcode: String,
@@ -290,10 +297,16 @@ pub async fn directory_entry(id: String) -> Result<EntryView, AppError> {
             let today = today();
             let when = e.when();
             let next_dates = when.next_dates(today, NEXT_DATES);
+            let can_go = e.status == "active"
+                && viewer.membership.as_ref().is_some_and(|m| m.status == MembershipStatus::Active && m.network_id == e.network_id);
+            let dates = going::coming_dates(&st, &e, &next_dates, &viewer.user_id).await?;
             Ok(EntryView {
                 card: card(&e, &when, next_dates.first().copied()),
                 description: e.description.clone(),
                 next_dates: next_dates.into_iter().map(domain::long_date).collect(),
+                dates,
+                places: e.places,
+                can_go,
                 venue: e.venue.clone(),
                 address: e.address.clone(),
                 postcode: e.postcode.clone(),
@@ -386,6 +399,7 @@ fn form_of(e: &store::EntryRow) -> EntryForm {
         cost: Some(e.cost.clone()),
         cost_detail: e.cost_detail.clone(),
         audience: e.audience.clone(),
+        places: e.places.map(|p| p.to_string()).unwrap_or_default(),
         how_to_join: e.how_to_join.clone(),
         contact: e.contact.clone(),
         public: yes(e.is_public()),
@@ -423,6 +437,7 @@ pub async fn save_directory_entry(
     how_to_join: String,
     contact: String,
     public: Option<String>,
+    places: Option<String>,
 ) -> Result<(), AppError> {
     let form = EntryForm {
         organisation,
@@ -449,6 +464,7 @@ pub async fn save_directory_entry(
         how_to_join,
         contact,
         public,
+        places: places.unwrap_or_default(),
     };
     finish(save_entry(entry_id.filter(|i| !i.is_empty()), network_id, form).await)
 }

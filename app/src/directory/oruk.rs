@@ -241,7 +241,7 @@ impl ListQuery {
             else {
                 return false;
             };
-            if !e.when().next_dates(today, 40).iter().any(|d| super::domain::weekday_of(*d) as usize == wd) {
+            if !e.when().happens_on_weekday(wd as u8, today) {
                 return false;
             }
         }

@@ -3,6 +3,7 @@
 //! entries to check. Every form works with JavaScript off.
 
 use super::domain::{Cost, DayPart, EntryKind, Filters, Theme, WEEKDAYS};
+use super::going::{entry_going, DateView, GoingDate, NotGoing, RecordAttendance, SayGoing};
 use super::{
     directory_entry, directory_entry_form, directory_keeper, whats_on, CheckDirectoryEntry, CloseDirectoryEntry, EntryCard, EntryFormView,
     EntryView, SaveDirectoryEntry, WhatsOnView,
@@ -25,6 +26,10 @@ fn done_message() -> Option<&'static str> {
         "saved" => "Saved. Members can find it in What's on now.",
         "checked" => "Marked as checked today.",
         "closed" => "Taken down. It no longer shows in What's on.",
+        "going" => "You are going. It is on your list below.",
+        "waiting" => "It is full, so you are on the waiting list. If a place comes free it is yours, and we will tell you.",
+        "not_going" => "Done: you are not going. Your place is free for someone else.",
+        "recorded" => "Saved: who came.",
         _ => return None,
     })
 }
@@ -150,19 +155,72 @@ pub fn EntryPage() -> impl IntoView {
     let id = crate::components::url::param("id");
     let data = Resource::new_blocking(move || id.clone(), directory_entry);
     let (check, close) = (ServerAction::<CheckDirectoryEntry>::new(), ServerAction::<CloseDirectoryEntry>::new());
-    let error = last_error(check).or(last_error(close));
+    let (go, not_go) = (ServerAction::<SayGoing>::new(), ServerAction::<NotGoing>::new());
+    let error = last_error(check).or(last_error(close)).or(last_error(go)).or(last_error(not_go));
     view! {
         <Title text="What's on"/>
-        <Loaded data=data children=move |e| entry_body(e, check, close, error.clone())/>
+        <Loaded data=data children=move |e| entry_body(e, EntryActions { check, close, go, not_go }, error.clone())/>
     }
 }
 
-fn entry_body(
-    e: EntryView,
+/// The steps an entry's page can take.
+#[derive(Clone, Copy)]
+struct EntryActions {
     check: ServerAction<CheckDirectoryEntry>,
     close: ServerAction<CloseDirectoryEntry>,
-    error: Option<crate::error::AppError>,
-) -> impl IntoView {
+    go: ServerAction<SayGoing>,
+    not_go: ServerAction<NotGoing>,
+}
+
+/// "3 places left", "Full · 2 waiting", "5 going".
+fn date_state(d: &DateView) -> String {
+    match d.places_left {
+        Some(0) if d.waiting > 0 => format!("Full · {} waiting", d.waiting),
+        Some(0) => "Full".to_string(),
+        Some(1) => "1 place left".to_string(),
+        Some(n) => format!("{n} places left"),
+        None if d.going == 0 => String::new(),
+        None => format!("{} going", d.going),
+    }
+}
+
+/// One coming date: when, how full, and the member's one step (going, or not after all).
+fn date_row(d: DateView, entry_id: String, can_go: bool, a: EntryActions) -> impl IntoView {
+    let state = date_state(&d);
+    let mine = d.mine.clone().unwrap_or_default();
+    let full = d.places_left == Some(0);
+    let step = can_go.then(|| {
+        let (mine_text, button) = match mine.as_str() {
+            "going" => (Some("You are going"), "I can't go after all"),
+            "waiting" => (Some("You are on the waiting list"), "Leave the waiting list"),
+            _ if full => (None, "Join the waiting list"),
+            _ => (None, "I'm going"),
+        };
+        let hidden = view! {
+            <input type="hidden" name="entry_id" value=entry_id.clone()/>
+            <input type="hidden" name="on" value=d.on.clone()/>
+        };
+        let label = view! { {button}<span class="visually-hidden">{format!(" ({})", d.label)}</span> };
+        view! {
+            {mine_text.map(|t| view! { <strong class="date-mine">{t}</strong> })}
+            {if mine.is_empty() {
+                view! { <ActionForm action=a.go attr:class="date-step">{hidden}<button type="submit" class="button primary">{label}</button></ActionForm> }.into_any()
+            } else {
+                view! { <ActionForm action=a.not_go attr:class="date-step">{hidden}<button type="submit" class="button">{label}</button></ActionForm> }.into_any()
+            }}
+        }
+    });
+    view! {
+        <li class="date-row">
+            <span class="date-label">{d.label.clone()}</span>
+            {(!state.is_empty()).then(|| view! { <span class="meta">{state}</span> })}
+            {step}
+        </li>
+    }
+}
+
+fn entry_body(e: EntryView, a: EntryActions, error: Option<crate::error::AppError>) -> impl IntoView {
+    let EntryActions { check, close, .. } = a;
     let id = e.card.id.clone();
     let calendar = format!("/whats-on/{id}/calendar.ics");
     let edit = format!("/whats-on/{id}/edit");
@@ -182,10 +240,16 @@ fn entry_body(
         <section class="card" aria-labelledby="when-heading">
             <h2 id="when-heading">"When"</h2>
             <p>{e.card.when.clone()}</p>
-            {(!e.next_dates.is_empty()).then(|| view! {
-                <p>"Next dates:"</p>
-                <ul>{e.next_dates.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
-                <p><a class="button" href=calendar>"Add to my calendar"</a></p>
+            {e.places.map(|n| view! { <p class="meta">{format!("{n} places each time. Say you are going to keep one.")}</p> })}
+            {(!e.dates.is_empty()).then(|| {
+                let entry_id = id.clone();
+                view! {
+                    <h3 id="dates">"Next dates"</h3>
+                    <ul class="dates">
+                        {e.dates.clone().into_iter().map(|d| date_row(d, entry_id.clone(), e.can_go, a)).collect_view()}
+                    </ul>
+                    <p><a class="button" href=calendar>"Add to my calendar"</a></p>
+                }
             })}
         </section>
         <section class="card" aria-labelledby="where-heading">
@@ -207,6 +271,7 @@ fn entry_body(
                 {e.due_for_review.then(|| view! { <p class="notice">"Nobody has checked this for six months. Is it still right?"</p> })}
                 <p class="meta">{if e.public { "Shared publicly (in the area's calendar)." } else { "Members only." }}</p>
                 <p class="actions">
+                    <a class="button" href=format!("/whats-on/{id}/going")>"Who is coming"</a>
                     <a class="button" href=edit>"Change it"</a>
                 </p>
                 <ActionForm action=check attr:class="inline-form">
@@ -288,6 +353,8 @@ fn entry_form(v: EntryFormView, save: ServerAction<SaveDirectoryEntry>, error: O
             <Radios legend="Cost" name="cost" problem=p.clone() options=Cost::choices()/>
             <Field label="Cost details" name="cost_detail" problem=p.clone() hint="For example: £2 including tea"/>
             <Field label="Who it is for (optional)" name="audience" problem=p.clone() hint="For example: everyone, carers, over 60s"/>
+            <Field label="Places each time (optional)" name="places" problem=p.clone() inputmode="numeric"
+                hint="How many can come to each date. Members say they are going; when it is full they join a waiting list. Leave empty for no limit."/>
             <TextArea label="How to join" name="how_to_join" problem=p.clone() rows=2 maxlength=500/>
             <Field label="Contact (optional)" name="contact" problem=p.clone() hint="A name, phone number or email"/>
             <Checkbox name="public" problem=p.clone() label=view! { "Share it publicly: in the area's calendar and the open directory" }.into_any()/>
@@ -349,5 +416,74 @@ pub fn PrintSheetPage() -> impl IntoView {
                 </ul>
             }
         }/>
+    }
+}
+
+/// The organisers' page (`/whats-on/:id/going`): who is coming to each date, and for the
+/// dates that have happened, who came.
+#[component]
+pub fn GoingPage() -> impl IntoView {
+    let id = crate::components::url::param("id");
+    let data = Resource::new_blocking(move || id.clone(), entry_going);
+    let record = ServerAction::<RecordAttendance>::new();
+    let error = last_error(record);
+    view! {
+        <Title text="Who is coming"/>
+        <Loaded data=data children=move |v| {
+            let back = format!("/whats-on/{}", v.entry_id);
+            let entry_id = v.entry_id.clone();
+            view! {
+                <p><a href=back>"← "{v.title.clone()}</a></p>
+                {done_message().map(|m| view! { <Notice>{m}</Notice> })}
+                <ErrorSummary error=error.clone()/>
+                <h1>"Who is coming"</h1>
+                <p class="lead">{v.title.clone()}{v.places.map(|n| format!(" · {n} places each time"))}</p>
+                {v.dates.is_empty().then(|| view! { <p>"It has no dates: nobody can say they are going."</p> })}
+                {v.dates.into_iter().map(|d| going_date(d, entry_id.clone(), record)).collect_view()}
+                <p>"Did a volunteer help run a session? "<a href="/community/hours#record-heading">"Record the hours they gave"</a>
+                   ". Coming along costs members nothing."</p>
+            }
+        }/>
+    }
+}
+
+fn going_date(d: GoingDate, entry_id: String, record: ServerAction<RecordAttendance>) -> impl IntoView {
+    let names = |people: &[super::going::Person]| people.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ");
+    let heading = format!("date-{}", d.on);
+    view! {
+        <section class="card" aria-labelledby=heading.clone()>
+            <h2 id=heading.clone()>{d.label.clone()}</h2>
+            {if d.happened && !d.going.is_empty() {
+                view! {
+                    <ActionForm action=record attr:class="stack">
+                        <input type="hidden" name="entry_id" value=entry_id/>
+                        <input type="hidden" name="on" value=d.on.clone()/>
+                        <fieldset>
+                            <legend>{if d.recorded { "Who came (recorded)" } else { "Who came? Tick everyone who did." }}</legend>
+                            <ul class="checkbox-grid">
+                                {d.going.iter().enumerate().map(|(i, p)| {
+                                    let box_id = format!("came-{}-{i}", d.on);
+                                    view! {
+                                        <li class="checkbox">
+                                            <input type="checkbox" id=box_id.clone() name=format!("came[{i}]") value=p.user_id.clone()
+                                                checked=p.attended.unwrap_or(true)/>
+                                            <label for=box_id>{p.name.clone()}</label>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </fieldset>
+                        <button type="submit" class="button primary">"Save who came"</button>
+                    </ActionForm>
+                }.into_any()
+            } else if d.going.is_empty() {
+                view! { <p>"Nobody has said they are going yet."</p> }.into_any()
+            } else {
+                view! { <p><strong>{format!("{} going: ", d.going.len())}</strong>{names(&d.going)}</p> }.into_any()
+            }}
+            {(!d.waiting.is_empty()).then(|| view! {
+                <p><strong>{format!("{} waiting: ", d.waiting.len())}</strong>{names(&d.waiting)}</p>
+            })}
+        </section>
     }
 }

@@ -45,6 +45,8 @@ crate::read_row! {
         pub status: String,
         pub checked_at: i64,
         pub updated_at: i64,
+        /// Places on each date (none: no limit).
+        pub places: Option<i64>,
     }
 }
 
@@ -85,7 +87,7 @@ const SELECT_ENTRY: &str = "SELECT e.id, e.network_id, e.locality_id, l.name AS 
         n.council_area, e.kind, e.theme,
         e.title, e.description, e.schedule, e.on_date, e.weekday, e.nth, e.from_date, e.until_date, e.starts_minute,
         e.ends_minute, e.venue, e.address, e.postcode, e.step_free, e.accessibility, e.cost, e.cost_detail, e.audience,
-        e.how_to_join, e.contact, e.public, e.status, e.checked_at, e.updated_at
+        e.how_to_join, e.contact, e.public, e.status, e.checked_at, e.updated_at, e.places
     FROM directory_entries e
     JOIN directory_organisations o ON o.id = e.organisation_id
     JOIN networks n ON n.id = e.network_id
@@ -171,7 +173,7 @@ pub async fn save(
                 description = $7, schedule = $8, on_date = $9, weekday = $10, nth = $11, from_date = $12, until_date = $13,
                 starts_minute = $14, ends_minute = $15, venue = $16, address = $17, postcode = $18, step_free = $19,
                 accessibility = $20, cost = $21, cost_detail = $22, audience = $23, how_to_join = $24, contact = $25,
-                public = $26, checked_at = $27, checked_by = $28, updated_at = $27
+                public = $26, checked_at = $27, checked_by = $28, updated_at = $27, places = $30
              WHERE id = $1 AND network_id = $29",
             id,
         ),
@@ -179,9 +181,9 @@ pub async fn save(
             "INSERT INTO directory_entries (id, locality_id, organisation_id, kind, theme, title, description, schedule,
                 on_date, weekday, nth, from_date, until_date, starts_minute, ends_minute, venue, address, postcode,
                 step_free, accessibility, cost, cost_detail, audience, how_to_join, contact, public, checked_at,
-                checked_by, network_id, status, created_by, created_at, updated_at)
+                checked_by, network_id, status, created_by, created_at, updated_at, places)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25, $26, $27, $28, $29, 'active', $28, $27, $27)",
+                $22, $23, $24, $25, $26, $27, $28, $29, 'active', $28, $27, $27, $30)",
             new_id.as_str(),
         ),
     };
@@ -215,6 +217,7 @@ pub async fn save(
         .bind(at)
         .bind(by)
         .bind(network_id)
+        .bind(d.places)
         .execute(&mut **tx)
         .await?;
     Ok(id.to_string())
@@ -247,4 +250,188 @@ pub async fn localities(db: &Db, network_id: &str) -> Result<Vec<(String, String
         .bind(network_id)
         .fetch_all(&db.pool)
         .await?)
+}
+
+crate::read_row! {
+    /// How many are going to, and waiting for, one date of an entry, and the viewer's place.
+    pub struct DateCount {
+        pub occurs_on: String,
+        pub going: i64,
+        pub waiting: i64,
+        /// The viewer's own: "going", "waiting" or "".
+        pub mine: String,
+    }
+}
+
+/// For each date of `entry_id` from `first` to `last` (YYYY-MM-DD) that anyone has said they
+/// are going to: how many are going and waiting, and where `user_id` stands. One read.
+pub async fn date_counts(db: &Db, entry_id: &str, first: &str, last: &str, user_id: &str) -> Result<Vec<DateCount>, AppError> {
+    use crate::platform::direct::Arg;
+    db.read_all(
+        "SELECT occurs_on,
+                CAST(SUM(CASE WHEN status = 'going' THEN 1 ELSE 0 END) AS BIGINT) AS going,
+                CAST(SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END) AS BIGINT) AS waiting,
+                COALESCE(MAX(CASE WHEN user_id = $4 THEN status END), '') AS mine
+         FROM directory_going WHERE entry_id = $1 AND occurs_on >= $2 AND occurs_on <= $3
+         GROUP BY occurs_on ORDER BY occurs_on",
+        &[Arg::Text(entry_id), Arg::Text(first), Arg::Text(last), Arg::Text(user_id)],
+    )
+    .await
+}
+
+/// Holds the entry's row for the rest of the transaction, so that sign-ups to it are made
+/// one after another (on PostgreSQL a row lock; on SQLite the write lock). False if the
+/// entry is not open.
+pub async fn hold_entry(tx: &mut Transaction<'_, Any>, entry_id: &str) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE directory_entries SET places = places WHERE id = $1 AND status = 'active'")
+        .bind(entry_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Where `user_id` stands on a date: "going", "waiting", or none.
+pub async fn place_of(tx: &mut Transaction<'_, Any>, entry_id: &str, on: &str, user_id: &str) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT status FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND user_id = $3")
+        .bind(entry_id)
+        .bind(on)
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// How many have a place on a date.
+pub async fn taken(tx: &mut Transaction<'_, Any>, entry_id: &str, on: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND status = 'going'")
+        .bind(entry_id)
+        .bind(on)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+/// Adds someone to a date, going or waiting.
+pub async fn add_going(
+    tx: &mut Transaction<'_, Any>,
+    entry_id: &str,
+    on: &str,
+    user_id: &str,
+    status: &str,
+    at: i64,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO directory_going (entry_id, occurs_on, user_id, status, signed_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(entry_id)
+        .bind(on)
+        .bind(user_id)
+        .bind(status)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Takes someone off a date; their status before, if they were on it.
+pub async fn remove_going(tx: &mut Transaction<'_, Any>, entry_id: &str, on: &str, user_id: &str) -> Result<Option<String>, AppError> {
+    let was = place_of(tx, entry_id, on, user_id).await?;
+    sqlx::query("DELETE FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND user_id = $3")
+        .bind(entry_id)
+        .bind(on)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(was)
+}
+
+/// Gives the first on a date's waiting list a place; who, if anyone was waiting.
+pub async fn promote_first_waiting(tx: &mut Transaction<'_, Any>, entry_id: &str, on: &str) -> Result<Option<String>, AppError> {
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM directory_going WHERE entry_id = $1 AND occurs_on = $2 AND status = 'waiting'
+         ORDER BY signed_at, user_id LIMIT 1",
+    )
+    .bind(entry_id)
+    .bind(on)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(user) = &first {
+        sqlx::query("UPDATE directory_going SET status = 'going' WHERE entry_id = $1 AND occurs_on = $2 AND user_id = $3")
+            .bind(entry_id)
+            .bind(on)
+            .bind(user)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(first)
+}
+
+crate::read_row! {
+    /// One person on one date of an entry, for its organisers.
+    pub struct GoingRow {
+        pub occurs_on: String,
+        pub user_id: String,
+        pub display_name: String,
+        pub status: String,
+        pub attended: Option<i64>,
+    }
+}
+
+/// Everyone on the dates of `entry_id` from `first` to `last` (YYYY-MM-DD): by date, those
+/// going first, each list in the order they said so.
+pub async fn going_on(db: &Db, entry_id: &str, first: &str, last: &str) -> Result<Vec<GoingRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT g.occurs_on, g.user_id, u.display_name, g.status, g.attended FROM directory_going g JOIN users u ON u.id = g.user_id
+         WHERE g.entry_id = $1 AND g.occurs_on >= $2 AND g.occurs_on <= $3
+         ORDER BY g.occurs_on, CASE WHEN g.status = 'going' THEN 0 ELSE 1 END, g.signed_at, g.user_id",
+    )
+    .bind(entry_id)
+    .bind(first)
+    .bind(last)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Records who came on a date: those in `came` attended, everyone else going did not.
+/// Returns how many were marked as having come.
+pub async fn record_attendance(tx: &mut Transaction<'_, Any>, entry_id: &str, on: &str, came: &[String]) -> Result<u64, AppError> {
+    sqlx::query("UPDATE directory_going SET attended = 0 WHERE entry_id = $1 AND occurs_on = $2 AND status = 'going'")
+        .bind(entry_id)
+        .bind(on)
+        .execute(&mut **tx)
+        .await?;
+    let mut marked = 0;
+    for user in came {
+        marked += sqlx::query(
+            "UPDATE directory_going SET attended = 1 WHERE entry_id = $1 AND occurs_on = $2 AND user_id = $3 AND status = 'going'",
+        )
+        .bind(entry_id)
+        .bind(on)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    }
+    Ok(marked)
+}
+
+crate::read_row! {
+    /// A date someone said they were going to (for their own data).
+    #[derive(serde::Serialize)]
+    pub struct GoingOf {
+        pub entry_id: String,
+        pub title: String,
+        pub occurs_on: String,
+        pub status: String,
+        pub signed_at: i64,
+        pub attended: Option<i64>,
+    }
+}
+
+/// Every date `user_id` said they were going to, newest first.
+pub async fn going_of(db: &Db, user_id: &str) -> Result<Vec<GoingOf>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT g.entry_id, e.title, g.occurs_on, g.status, g.signed_at, g.attended
+         FROM directory_going g JOIN directory_entries e ON e.id = g.entry_id
+         WHERE g.user_id = $1 ORDER BY g.occurs_on DESC, e.title",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?)
 }

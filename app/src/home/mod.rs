@@ -73,7 +73,7 @@ pub async fn home_glance() -> Result<Glance, AppError> {
             // A union keeps no order of its own: oldest waiting first, newest notice first.
             glance.waiting.sort_by(|a, b| (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)));
             glance.notices.sort_by(|a, b| (b.at, &a.id).cmp(&(a.at, &b.id)));
-            glance.picks = crate::listings::home_picks().await?;
+            glance.picks = crate::listings::home_picks(&st, &viewer, m).await?;
             glance.new_member = !glance.picks.has_posted;
             Ok(glance)
         }

@@ -45,14 +45,15 @@ pub async fn account_summary_around(
         AccountRef::Member(u) => u.as_str(),
         _ => "",
     };
-    let head = reads::account_head(db, network_id, &id, user).await?.ok_or_else(|| AppError::not_found("time bank"))?;
+    let page = page.max(1);
+    let (limit, offset) = if per_page == 0 { (i64::MAX / 2, 0i64) } else { (per_page as i64 + 1, (page as i64 - 1) * per_page as i64) };
+    let (head, rows) =
+        reads::account_page(db, network_id, &id, user, limit, offset).await?.ok_or_else(|| AppError::not_found("time bank"))?;
     let around = Around { pool_minutes: head.pool_minutes, acts_for_organisations: head.organisations > 0 };
     let (own_floor, own_ceiling) = (head.floor_minutes, head.ceiling_minutes);
     let limits = effective_limits(account.kind(), own_floor, own_ceiling, head.default_floor_minutes, head.default_ceiling_minutes);
     let (balance, given, received) = (head.balance_minutes.unwrap_or(0), head.given, head.received);
-    let page = page.max(1);
-    let (limit, offset) = if per_page == 0 { (i64::MAX / 2, 0i64) } else { (per_page as i64 + 1, (page as i64 - 1) * per_page as i64) };
-    let mut statement = statement_lines(db, &id, limit, offset).await?;
+    let mut statement = statement_lines(rows, &id);
     let has_more = per_page > 0 && statement.len() > per_page as usize;
     statement.truncate(if per_page == 0 { usize::MAX } else { per_page as usize });
     let summary = AccountSummary {
@@ -70,10 +71,10 @@ pub async fn account_summary_around(
     Ok((summary, around))
 }
 
-async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementLine>, AppError> {
-    // One row per leg of each line's transfer, lines newest first: gathered into lines here.
+/// One row per leg of each line's transfer, lines newest first: gathered into lines.
+fn statement_lines(rows: Vec<reads::StatementRow>, account_id: &str) -> Vec<StatementLine> {
     let mut lines: Vec<(reads::StatementRow, Vec<(i64, String)>)> = vec![];
-    for r in reads::statement_rows(db, account_id, limit, offset).await? {
+    for r in rows {
         if lines.last().is_none_or(|(line, _)| line.seq != r.seq) {
             lines.push((r.clone(), vec![]));
         }
@@ -89,7 +90,7 @@ async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> 
             others.push((r.leg_amount_minutes, name));
         }
     }
-    Ok(lines
+    lines
         .into_iter()
         .map(|(r, others)| {
             let amount = r.amount_minutes;
@@ -108,7 +109,7 @@ async fn statement_lines(db: &Db, account_id: &str, limit: i64, offset: i64) -> 
                 is_reversal: r.reverses_id.is_some(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The other side of a statement line in words: those whose leg goes the other way,

@@ -26,21 +26,6 @@ pub struct Suggestion {
     pub reason: String,
 }
 
-/// The newest offers and requests in the member's own area (not their own), for Home when
-/// their own listings suggest too little; `skip`: listings Home shows already.
-#[server(endpoint = "new_near_me")]
-pub async fn new_near_me(skip: Option<Vec<String>>) -> Result<Vec<Suggestion>, AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
-            near(&st, &viewer.user_id, m, &skip.unwrap_or_default()).await
-        }
-        .await,
-    )
-}
-
 /// At most three of the newest listings in `m`'s area (not `user`'s own), leaving out `skip`.
 #[cfg(feature = "ssr")]
 async fn near(
@@ -98,21 +83,6 @@ pub async fn listing_matches(id: String) -> Result<Vec<Suggestion>, AppError> {
     )
 }
 
-/// For the home page: requests you could help with (matching what you offer) and offers
-/// you might like (matching what you asked for).
-#[server(endpoint = "home_suggestions")]
-pub async fn home_suggestions() -> Result<(Vec<Suggestion>, Vec<Suggestion>), AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
-            matching(&st, &viewer.user_id, m).await
-        }
-        .await,
-    )
-}
-
 /// Requests `user` could help with (matching what they offer) and offers they might like
 /// (matching what they asked for), three of each at most.
 #[cfg(feature = "ssr")]
@@ -142,36 +112,33 @@ pub struct Picks {
     pub has_posted: bool,
 }
 
-/// Home's suggestions, kept in the server's memory per member while their network's
-/// listings are unchanged (`platform::kept`: the browse version and the next expiry), so the
-/// page residents open most reads them once, not on every visit.
-#[server(endpoint = "home_picks")]
-pub async fn home_picks() -> Result<Picks, AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let m = require_active_member(&viewer)?;
-            let key = (viewer.user_id.clone(), m.network_id.clone(), m.locality_id.clone());
-            let started = crate::util::now();
-            if let Some(picks) = m.browse_version.and_then(|v| st.home_picks.get(&key, v, started)) {
-                return Ok(picks);
-            }
-            let (requests, offers) = matching(&st, &viewer.user_id, m).await?;
-            let near = if requests.len() + offers.len() < 3 {
-                let shown: Vec<String> = requests.iter().chain(&offers).map(|s| s.card.id.clone()).collect();
-                near(&st, &viewer.user_id, m, &shown).await?
-            } else {
-                vec![]
-            };
-            let has_posted = store::has_any(&st.db, &viewer.user_id).await?;
-            let picks = Picks { requests, offers, near, has_posted };
-            if let Some(version) = m.browse_version {
-                let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
-                st.home_picks.put(key, version, valid_until, picks.clone());
-            }
-            Ok(picks)
-        }
-        .await,
-    )
+/// Home's suggestions for `viewer` (an active member `m`), kept in the server's memory per
+/// member while their network's listings are unchanged (`platform::kept`: the browse version
+/// and the next expiry), so the page residents open most reads them once, not on every visit.
+/// Not an endpoint of its own: Home's `home_glance` is the one way in.
+#[cfg(feature = "ssr")]
+pub async fn home_picks(
+    st: &crate::platform::state::AppState,
+    viewer: &crate::networks::domain::Viewer,
+    m: &crate::networks::domain::Membership,
+) -> Result<Picks, AppError> {
+    let key = (viewer.user_id.clone(), m.network_id.clone(), m.locality_id.clone());
+    let started = crate::util::now();
+    if let Some(picks) = m.browse_version.and_then(|v| st.home_picks.get(&key, v, started)) {
+        return Ok(picks);
+    }
+    let (requests, offers) = matching(st, &viewer.user_id, m).await?;
+    let near = if requests.len() + offers.len() < 3 {
+        let shown: Vec<String> = requests.iter().chain(&offers).map(|s| s.card.id.clone()).collect();
+        near(st, &viewer.user_id, m, &shown).await?
+    } else {
+        vec![]
+    };
+    let has_posted = store::has_any(&st.db, &viewer.user_id).await?;
+    let picks = Picks { requests, offers, near, has_posted };
+    if let Some(version) = m.browse_version {
+        let valid_until = store::next_expiry(&st.db, &m.network_id, started).await?;
+        st.home_picks.put(key, version, valid_until, picks.clone());
+    }
+    Ok(picks)
 }

@@ -1,7 +1,8 @@
 //! A member's own data, as one JSON file from Account (`GET /account/my-data.json`): the
 //! account, memberships, listings, exchanges with their messages, hours (every statement
-//! line), notifications, the photo, requests to move area, the phones that get alerts, and
-//! the actions taken on the account as the member sees them.
+//! line), notifications, the What's on dates they said they were going to, the photo,
+//! requests to move area, the phones that get alerts, and the actions taken on the account
+//! as the member sees them.
 
 use crate::error::AppError;
 use crate::ledger::store::AccountRef;
@@ -26,6 +27,8 @@ struct MyData {
     exchanges: Vec<ExchangeData>,
     hours: Vec<HoursData>,
     notifications: Vec<crate::notifications::Notification>,
+    /// The What's on dates you said you were going to.
+    going_along: Vec<crate::directory::store::GoingOf>,
     actions_on_your_account: Vec<crate::audit::domain::AuditLine>,
 }
 
@@ -107,6 +110,7 @@ async fn build(st: &AppState, headers: &HeaderMap) -> Result<Vec<u8>, AppError> 
         exchanges,
         hours,
         notifications: crate::notifications::store::latest(db, me).await?,
+        going_along: crate::directory::store::going_of(db, me).await?,
         actions_on_your_account: crate::audit::about_member(db, me).await?,
     };
     serde_json::to_vec_pretty(&data).map_err(crate::error::unexpected)

@@ -9,30 +9,28 @@ use crate::platform::db::{placeholders, Db};
 use crate::platform::direct::Arg;
 use std::collections::{HashMap, HashSet};
 
-crate::read_row! {
-    /// One leg of one line of an account's statement ([`statement_rows`]).
-    #[derive(Clone)]
-    pub struct StatementRow {
-        /// The account's own entry: one line of the statement.
-        pub seq: i64,
-        pub transfer_id: String,
-        pub amount_minutes: i64,
-        pub balance_after_minutes: i64,
-        pub kind: String,
-        pub memo: String,
-        pub reason: Option<String>,
-        pub recorded_at: i64,
-        pub happened_on: Option<String>,
-        pub reverses_id: Option<String>,
-        pub recorded_by_name: Option<String>,
-        /// One leg of the line's transfer (the account's own among them).
-        pub leg_account_id: String,
-        pub leg_amount_minutes: i64,
-        pub leg_kind: String,
-        pub leg_name: String,
-        /// 1 if the transfer has been reversed since.
-        pub reversed: i64,
-    }
+/// One leg of one line of an account's statement (read by [`account_page`]).
+#[derive(Clone)]
+pub struct StatementRow {
+    /// The account's own entry: one line of the statement.
+    pub seq: i64,
+    pub transfer_id: String,
+    pub amount_minutes: i64,
+    pub balance_after_minutes: i64,
+    pub kind: String,
+    pub memo: String,
+    pub reason: Option<String>,
+    pub recorded_at: i64,
+    pub happened_on: Option<String>,
+    pub reverses_id: Option<String>,
+    pub recorded_by_name: Option<String>,
+    /// One leg of the line's transfer (the account's own among them).
+    pub leg_account_id: String,
+    pub leg_amount_minutes: i64,
+    pub leg_kind: String,
+    pub leg_name: String,
+    /// 1 if the transfer has been reversed since.
+    pub reversed: i64,
 }
 
 /// An organisation account of a network.
@@ -95,59 +93,140 @@ pub async fn help_totals(db: &Db, account_id: &str) -> Result<(i64, i64), AppErr
     Ok(db.read_optional(HELP_TOTALS, &[Arg::from(account_id)]).await?.unwrap_or((0, 0)))
 }
 
+/// The top of a statement: the network's usual limits, the account's own limits and
+/// balance (none if it was never opened), the help given and received, the community
+/// pool's balance, and how many organisations the person acts for.
+pub struct AccountHead {
+    pub default_floor_minutes: i64,
+    pub default_ceiling_minutes: i64,
+    pub floor_minutes: Option<i64>,
+    pub ceiling_minutes: Option<i64>,
+    pub balance_minutes: Option<i64>,
+    pub given: i64,
+    pub received: i64,
+    pub pool_minutes: i64,
+    pub organisations: i64,
+}
+
 crate::read_row! {
-    /// The top of a statement, in one read: the network's usual limits, the account's own
-    /// limits and balance (none if it was never opened), the help given and received, the
-    /// community pool's balance, and how many organisations the person acts for.
-    pub struct AccountHead {
-        pub default_floor_minutes: i64,
-        pub default_ceiling_minutes: i64,
-        pub floor_minutes: Option<i64>,
-        pub ceiling_minutes: Option<i64>,
-        pub balance_minutes: Option<i64>,
-        pub given: i64,
-        pub received: i64,
-        pub pool_minutes: i64,
-        pub organisations: i64,
+    /// One row of [`account_page`]: the account's head, and one leg of one statement line
+    /// (none when the page holds no lines).
+    struct AccountPageRow {
+        default_floor_minutes: i64,
+        default_ceiling_minutes: i64,
+        floor_minutes: Option<i64>,
+        ceiling_minutes: Option<i64>,
+        balance_minutes: Option<i64>,
+        given: i64,
+        received: i64,
+        pool_minutes: i64,
+        organisations: i64,
+        seq: Option<i64>,
+        transfer_id: Option<String>,
+        amount_minutes: Option<i64>,
+        balance_after_minutes: Option<i64>,
+        kind: Option<String>,
+        memo: Option<String>,
+        reason: Option<String>,
+        recorded_at: Option<i64>,
+        happened_on: Option<String>,
+        reverses_id: Option<String>,
+        recorded_by_name: Option<String>,
+        leg_account_id: Option<String>,
+        leg_amount_minutes: Option<i64>,
+        leg_kind: Option<String>,
+        leg_name: Option<String>,
+        reversed: Option<i64>,
     }
 }
 
-/// An account's [`AccountHead`], if the network exists. `user_id` is the person whose
-/// organisations are counted ('' for none).
-pub async fn account_head(db: &Db, network_id: &str, account_id: &str, user_id: &str) -> Result<Option<AccountHead>, AppError> {
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT n.default_floor_minutes, n.default_ceiling_minutes, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, h.given, h.received,
-                    COALESCE((SELECT p.balance_minutes FROM accounts p WHERE p.network_id = $2 AND p.kind = 'pool'), 0) AS pool_minutes,
-                    (SELECT COUNT(*) FROM organisation_members m WHERE m.network_id = $2 AND m.user_id = $3) AS organisations
-             FROM networks n LEFT JOIN accounts a ON a.id = $1 CROSS JOIN ({HELP_TOTALS}) h
-             WHERE n.id = $2"
-        )
-    });
-    db.read_optional(&SQL, &[Arg::from(account_id), Arg::from(network_id), Arg::from(user_id)]).await
+impl AccountPageRow {
+    fn head(&self) -> AccountHead {
+        AccountHead {
+            default_floor_minutes: self.default_floor_minutes,
+            default_ceiling_minutes: self.default_ceiling_minutes,
+            floor_minutes: self.floor_minutes,
+            ceiling_minutes: self.ceiling_minutes,
+            balance_minutes: self.balance_minutes,
+            given: self.given,
+            received: self.received,
+            pool_minutes: self.pool_minutes,
+            organisations: self.organisations,
+        }
+    }
+
+    /// The leg this row carries, if any (a page without lines has one row and no leg).
+    fn leg(self) -> Option<StatementRow> {
+        Some(StatementRow {
+            seq: self.seq?,
+            transfer_id: self.transfer_id?,
+            amount_minutes: self.amount_minutes?,
+            balance_after_minutes: self.balance_after_minutes?,
+            kind: self.kind?,
+            memo: self.memo?,
+            reason: self.reason,
+            recorded_at: self.recorded_at?,
+            happened_on: self.happened_on,
+            reverses_id: self.reverses_id,
+            recorded_by_name: self.recorded_by_name,
+            leg_account_id: self.leg_account_id?,
+            leg_amount_minutes: self.leg_amount_minutes?,
+            leg_kind: self.leg_kind?,
+            leg_name: self.leg_name?,
+            reversed: self.reversed?,
+        })
+    }
 }
 
-/// An account's statement lines, newest first, each with every leg of its transfer (its own
-/// too) and whether the transfer has been reversed since: one row per leg, in one read.
-pub async fn statement_rows(db: &Db, account_id: &str, limit: i64, offset: i64) -> Result<Vec<StatementRow>, AppError> {
-    db.read_all(
-        "SELECT s.seq, s.transfer_id, s.amount_minutes, s.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at, t.happened_on,
-                t.reverses_id, rb.display_name AS recorded_by_name,
-                o.account_id AS leg_account_id, o.amount_minutes AS leg_amount_minutes, a.kind AS leg_kind,
-                COALESCE(u.display_name, og.name, '') AS leg_name,
-                CAST(CASE WHEN EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = s.transfer_id) THEN 1 ELSE 0 END AS BIGINT) AS reversed
-         FROM (SELECT seq, transfer_id, amount_minutes, balance_after_minutes FROM entries WHERE account_id = $1
-               ORDER BY seq DESC LIMIT $2 OFFSET $3) s
-         JOIN transfers t ON t.id = s.transfer_id
-         LEFT JOIN users rb ON rb.id = t.recorded_by
-         JOIN entries o ON o.transfer_id = s.transfer_id
-         JOIN accounts a ON a.id = o.account_id
-         LEFT JOIN users u ON u.id = a.user_id
-         LEFT JOIN organisations og ON og.id = a.organisation_id
-         ORDER BY s.seq DESC, o.seq",
-        &[Arg::from(account_id), Arg::from(limit), Arg::from(offset)],
-    )
-    .await
+/// One page of an account's statement with its [`AccountHead`], in one read (a round trip
+/// saved on PostgreSQL, where My hours is the page residents open most after Home), or
+/// none if the network does not exist. Lines newest first, `limit` of them from `offset`,
+/// each with every leg of its transfer (its own too) and whether the transfer has been
+/// reversed since: one row per leg. `user_id` is the person whose organisations are counted
+/// ('' for none).
+pub async fn account_page(
+    db: &Db,
+    network_id: &str,
+    account_id: &str,
+    user_id: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Option<(AccountHead, Vec<StatementRow>)>, AppError> {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "WITH head AS (
+                SELECT n.default_floor_minutes, n.default_ceiling_minutes, a.floor_minutes, a.ceiling_minutes, a.balance_minutes,
+                       h.given, h.received,
+                       COALESCE((SELECT p.balance_minutes FROM accounts p WHERE p.network_id = $2 AND p.kind = 'pool'), 0) AS pool_minutes,
+                       (SELECT COUNT(*) FROM organisation_members m WHERE m.network_id = $2 AND m.user_id = $3) AS organisations
+                FROM networks n LEFT JOIN accounts a ON a.id = $1 CROSS JOIN ({HELP_TOTALS}) h
+                WHERE n.id = $2),
+             s AS (SELECT seq, transfer_id, amount_minutes, balance_after_minutes FROM entries WHERE account_id = $1
+                   ORDER BY seq DESC LIMIT $4 OFFSET $5),
+             legs AS (
+                SELECT s.seq, s.transfer_id, s.amount_minutes, s.balance_after_minutes, t.kind, t.memo, t.reason, t.recorded_at,
+                       t.happened_on, t.reverses_id, rb.display_name AS recorded_by_name,
+                       o.account_id AS leg_account_id, o.amount_minutes AS leg_amount_minutes, o.seq AS leg_seq, a.kind AS leg_kind,
+                       COALESCE(u.display_name, og.name, '') AS leg_name,
+                       CAST(CASE WHEN EXISTS (SELECT 1 FROM transfers r WHERE r.reverses_id = s.transfer_id) THEN 1 ELSE 0 END AS BIGINT) AS reversed
+                FROM s
+                JOIN transfers t ON t.id = s.transfer_id
+                LEFT JOIN users rb ON rb.id = t.recorded_by
+                JOIN entries o ON o.transfer_id = s.transfer_id
+                JOIN accounts a ON a.id = o.account_id
+                LEFT JOIN users u ON u.id = a.user_id
+                LEFT JOIN organisations og ON og.id = a.organisation_id)
+             SELECT head.*, legs.seq, legs.transfer_id, legs.amount_minutes, legs.balance_after_minutes, legs.kind, legs.memo,
+                    legs.reason, legs.recorded_at, legs.happened_on, legs.reverses_id, legs.recorded_by_name, legs.leg_account_id,
+                    legs.leg_amount_minutes, legs.leg_kind, legs.leg_name, legs.reversed
+             FROM head LEFT JOIN legs ON 1 = 1
+             ORDER BY legs.seq DESC, legs.leg_seq"
+        )
+    });
+    let rows: Vec<AccountPageRow> =
+        db.read_all(&SQL, &[Arg::from(account_id), Arg::from(network_id), Arg::from(user_id), Arg::from(limit), Arg::from(offset)]).await?;
+    let Some(head) = rows.first().map(AccountPageRow::head) else { return Ok(None) };
+    Ok(Some((head, rows.into_iter().filter_map(AccountPageRow::leg).collect())))
 }
 
 /// Where a member belongs: network, locality and name (their first membership).
