@@ -85,7 +85,7 @@ const AUDIT_CHUNK: usize = 200;
 /// ledger writer adds the lines of a whole batch of transfers inside its one transaction,
 /// where every round trip holds up every transfer behind it.
 pub async fn audit_many(tx: &mut Transaction<'_, Any>, entries: &[AuditEntry], at: i64) -> Result<(), sqlx::Error> {
-    for chunk in entries.chunks(AUDIT_CHUNK) {
+    for chunk in crate::platform::db::runs(entries, AUDIT_CHUNK) {
         let sql = format!(
             "INSERT INTO audit_log (id, network_id, locality_id, actor_id, action, subject_user_id, subject, reason, before_value, after_value, at)
              VALUES {}",

@@ -346,6 +346,26 @@ pub fn value_rows(rows: usize, width: usize, offset: usize) -> String {
     (0..rows).map(|r| format!("({})", placeholders(width, offset + r * width))).collect::<Vec<_>>().join(", ")
 }
 
+/// `items` in runs whose lengths are powers of two, at most `max` (largest first): 37 items
+/// with `max` 64 are runs of 32, 4 and 1. A multi-row statement built for each run has one
+/// of a few shapes, so each connection prepares it once and keeps it: runs of any length
+/// gave a new statement text per length, which pushed the ledger writer's statements out of
+/// the connections' statement caches and had SQLite parse hundreds of `$n` parameters anew
+/// (looking up every name among those before it) on most batches.
+pub fn runs<T>(items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+    let cap = if max <= 1 { 1 } else { 1usize << (usize::BITS - 1 - max.leading_zeros()) };
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let n = (1usize << (usize::BITS - 1 - rest.len().leading_zeros())).min(cap);
+        let (run, tail) = rest.split_at(n);
+        rest = tail;
+        Some(run)
+    })
+}
+
 /// Converts a stored 0/1 flag.
 pub fn flag(v: i64) -> bool {
     v != 0
@@ -354,6 +374,21 @@ pub fn flag(v: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_are_powers_of_two_up_to_the_cap() {
+        let lens = |n: usize, max: usize| runs(&vec![0u8; n], max).map(<[u8]>::len).collect::<Vec<_>>();
+        assert_eq!(lens(37, 64), [32, 4, 1]);
+        assert_eq!(lens(64, 64), [64]);
+        assert_eq!(lens(130, 100), [64, 64, 2], "a cap that is no power of two counts as the one below");
+        assert_eq!(lens(1, 100), [1]);
+        assert!(lens(0, 100).is_empty());
+        for n in 0..300 {
+            let got = lens(n, 50);
+            assert_eq!(got.iter().sum::<usize>(), n);
+            assert!(got.iter().all(|l| l.is_power_of_two() && *l <= 32));
+        }
+    }
 
     #[test]
     fn engine_from_url() {

@@ -5,7 +5,7 @@
 
 use super::{chain_hash, content_hash, ensure_accounts, lock_head, AccountRef, NewTransfer, Outcome, CHUNK};
 use crate::ledger::domain::{check_transfer, effective_limits, Leg, Limits, Original, Standing, TransferRefusal};
-use crate::platform::db::{placeholders, value_rows, Db};
+use crate::platform::db::{placeholders, runs, value_rows, Db};
 use crate::util::now;
 use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -144,7 +144,7 @@ fn asked(network_id: &str, batch: &[&NewTransfer]) -> Vec<(Vec<Leg>, String)> {
 async fn known_ids(tx: &mut Transaction<'_, Any>, batch: &[&NewTransfer]) -> Result<HashMap<String, (String, i64)>, sqlx::Error> {
     let mut known = HashMap::new();
     let ids: Vec<&str> = batch.iter().map(|t| t.id.as_str()).collect();
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in runs(&ids, CHUNK) {
         let sql = format!("SELECT id, content_hash, seq FROM transfers WHERE id IN ({})", placeholders(chunk.len(), 0));
         let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
         for id in chunk {
@@ -161,7 +161,7 @@ async fn known_ids(tx: &mut Transaction<'_, Any>, batch: &[&NewTransfer]) -> Res
 async fn originals(tx: &mut Transaction<'_, Any>, network_id: &str, batch: &[&NewTransfer]) -> Result<Originals, sqlx::Error> {
     let mut out = Originals::default();
     let originals: Vec<&str> = batch.iter().filter_map(|t| t.reverses_id.as_deref()).collect();
-    for chunk in originals.chunks(CHUNK) {
+    for chunk in runs(&originals, CHUNK) {
         let list = placeholders(chunk.len(), 1);
         let sql = format!(
             "SELECT e.transfer_id, e.account_id, e.amount_minutes, t.reverses_id FROM entries e JOIN transfers t ON t.id = e.transfer_id
@@ -200,7 +200,7 @@ async fn held_accounts(
     ensure_accounts(tx, network_id, &refs).await?;
     let mut held = HashMap::new();
     let account_ids: Vec<String> = refs.iter().map(|a| a.id(network_id)).collect();
-    for chunk in account_ids.chunks(CHUNK) {
+    for chunk in runs(&account_ids, CHUNK) {
         let sql = format!(
             "SELECT a.id, a.kind, a.floor_minutes, a.ceiling_minutes, a.balance_minutes, COALESCE(u.display_name, o.name, '') AS name
              FROM accounts a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id
@@ -295,7 +295,7 @@ async fn insert_transfers(
     accepted: &[Accepted<'_>],
     recorded_at: i64,
 ) -> Result<(), sqlx::Error> {
-    for chunk in accepted.chunks(CHUNK / 2) {
+    for chunk in runs(accepted, CHUNK / 2) {
         let sql = format!(
             "INSERT INTO transfers (id, network_id, seq, kind, memo, category, exchange_id, reverses_id, reason, recorded_by,
                                     recorded_at, content_hash, prev_hash, hash, happened_on) VALUES {}",
@@ -352,7 +352,7 @@ async fn write_audit(tx: &mut Transaction<'_, Any>, accepted: &[Accepted<'_>], r
 async fn insert_entries(tx: &mut Transaction<'_, Any>, accepted: &[Accepted<'_>]) -> Result<(), sqlx::Error> {
     let entries: Vec<(&str, &Leg, i64, i64)> =
         accepted.iter().flat_map(|a| a.legs.iter().map(move |(leg, after)| (a.t.id.as_str(), leg, *after, a.seq))).collect();
-    for chunk in entries.chunks(CHUNK) {
+    for chunk in runs(&entries, CHUNK) {
         let sql = format!(
             "INSERT INTO entries (transfer_id, account_id, amount_minutes, balance_after_minutes, seq) VALUES {}",
             value_rows(chunk.len(), 5, 0)
@@ -370,7 +370,7 @@ async fn insert_entries(tx: &mut Transaction<'_, Any>, accepted: &[Accepted<'_>]
 async fn update_balances(tx: &mut Transaction<'_, Any>, held: &HashMap<String, Held>) -> Result<(), sqlx::Error> {
     let mut touched: Vec<(&String, i64)> = held.iter().map(|(id, h)| (id, h.balance)).collect();
     touched.sort();
-    for chunk in touched.chunks(CHUNK) {
+    for chunk in runs(&touched, CHUNK) {
         let cases: Vec<String> = (0..chunk.len()).map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2)).collect();
         let ids: Vec<String> = (0..chunk.len()).map(|i| format!("${}", 2 * i + 1)).collect();
         let sql = format!("UPDATE accounts SET balance_minutes = CASE id {} END WHERE id IN ({})", cases.join(" "), ids.join(", "));

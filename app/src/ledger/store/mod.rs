@@ -160,7 +160,7 @@ const CHUNK: usize = 100;
 /// Opens the accounts a batch names (if new) in one statement per chunk.
 async fn ensure_accounts(tx: &mut Transaction<'_, Any>, network_id: &str, accounts: &[&AccountRef]) -> Result<(), sqlx::Error> {
     let at = now();
-    for chunk in accounts.chunks(CHUNK) {
+    for chunk in crate::platform::db::runs(accounts, CHUNK) {
         let sql = format!(
             "INSERT INTO accounts (id, network_id, kind, user_id, organisation_id, created_at) VALUES {} ON CONFLICT (id) DO NOTHING",
             value_rows(chunk.len(), 6, 0)
