@@ -67,20 +67,35 @@ pub(super) async fn coming_dates(
         .collect())
 }
 
-/// The entry and the day a member named: an open entry of their own network that happens
-/// on that day, today or later.
+/// Why a member cannot sign up to an entry that was taken down.
 #[cfg(feature = "ssr")]
-async fn member_date(st: &AppState, viewer: &Viewer, entry_id: &str, on: &str) -> Result<(store::EntryRow, domain::Day), AppError> {
+const TAKEN_DOWN: &str = "This has been taken down: it is no longer on.";
+
+/// The entry and the day a member named (an open entry of their own network that happens
+/// on that day, today or later), in a transaction that holds the entry's row
+/// (`store::hold_entry`), so sign-ups to it are made one after another.
+#[cfg(feature = "ssr")]
+async fn held_date(
+    st: &AppState,
+    viewer: &Viewer,
+    entry_id: &str,
+    on: &str,
+) -> Result<(store::EntryRow, domain::Day, sqlx::Transaction<'static, sqlx::Any>), AppError> {
     let m = crate::networks::domain::require_active_member(viewer)?;
     let e = store::entry(&st.db, entry_id).await?.filter(|e| e.network_id == m.network_id).ok_or_else(|| AppError::not_found("entry"))?;
     if e.status != "active" {
-        return Err(AppError::Conflict("This has been taken down: it is no longer on.".into()));
+        return Err(AppError::Conflict(TAKEN_DOWN.into()));
     }
-    match domain::parse_day(on) {
-        Some(day) if day < super::today() => Err(AppError::Conflict("That day has passed.".into())),
-        Some(day) if e.when().occurs_on(day) => Ok((e, day)),
-        _ => Err(AppError::Conflict("It does not happen on that day: choose one of its dates.".into())),
+    let day = match domain::parse_day(on) {
+        Some(day) if day < super::today() => return Err(AppError::Conflict("That day has passed.".into())),
+        Some(day) if e.when().occurs_on(day) => day,
+        _ => return Err(AppError::Conflict("It does not happen on that day: choose one of its dates.".into())),
+    };
+    let mut tx = st.db.pool.begin().await?;
+    if !store::hold_entry(&mut tx, &e.id).await? {
+        return Err(AppError::Conflict(TAKEN_DOWN.into()));
     }
+    Ok((e, day, tx))
 }
 
 /// The signed-in member is going to the entry on `on` (YYYY-MM-DD): a place if one is
@@ -91,12 +106,8 @@ pub async fn say_going(entry_id: String, on: String) -> Result<(), AppError> {
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (e, day) = member_date(&st, &viewer, &entry_id, &on).await?;
+            let (e, day, mut tx) = held_date(&st, &viewer, &entry_id, &on).await?;
             let on = domain::iso(day);
-            let mut tx = st.db.pool.begin().await?;
-            if !store::hold_entry(&mut tx, &e.id).await? {
-                return Err(AppError::Conflict("This has been taken down: it is no longer on.".into()));
-            }
             let status = match store::place_of(&mut tx, &e.id, &on, &viewer.user_id).await? {
                 Some(already) => domain::Going::parse(&already).unwrap_or(domain::Going::Going),
                 None => {
@@ -122,12 +133,8 @@ pub async fn not_going(entry_id: String, on: String) -> Result<(), AppError> {
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (e, day) = member_date(&st, &viewer, &entry_id, &on).await?;
+            let (e, day, mut tx) = held_date(&st, &viewer, &entry_id, &on).await?;
             let on = domain::iso(day);
-            let mut tx = st.db.pool.begin().await?;
-            if !store::hold_entry(&mut tx, &e.id).await? {
-                return Err(AppError::Conflict("This has been taken down: it is no longer on.".into()));
-            }
             let was = store::remove_going(&mut tx, &e.id, &on, &viewer.user_id).await?;
             if was.as_deref() == Some(domain::Going::Going.as_str()) {
                 if let Some(next) = store::promote_first_waiting(&mut tx, &e.id, &on).await? {
