@@ -203,6 +203,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/whats-on/:id") view=directory::pages::EntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/whats-on/:id/edit") view=directory::pages::EntryFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/whats-on/:id/going") view=directory::pages::GoingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/whats-on/organisations/:id") view=directory::pages::OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/community/whats-on") view=directory::pages::KeeperPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/new") view=listings::pages::NewListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/listings/:id") view=exchanges::pages::ListingPage ssr=SsrMode::Async/>
@@ -218,6 +219,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/referrals") view=referrals::pages::ReferralsPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/new") view=referrals::pages::NewReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/new/:step") view=referrals::pages::NewReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals/onward") view=referrals::pages::OnwardInboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/referrals/onward/:id") view=referrals::pages::OnwardPage ssr=SsrMode::Async/>
                     <Route path=path!("/referrals/:id") view=referrals::pages::ReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/wellbeing") view=referrals::pages::WellbeingPage ssr=SsrMode::Async/>
                     <Route path=path!("/refer-yourself") view=referrals::pages::SelfReferralPage ssr=SsrMode::Async/>

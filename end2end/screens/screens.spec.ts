@@ -126,6 +126,27 @@ test("a community builder keeps what's on", async ({ page }, info) => {
   await shot(page, 'builder-whats-on-going');
 });
 
+test('onward referral', async ({ browser }, info) => {
+  // Coatbridge's builder: the demo's referral sent on to the library, and the library's page.
+  const builder = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(builder, info, 'heather.lyons@demo.timeweave.org');
+  await builder.goto('/referrals');
+  await builder.getByRole('link', { name: 'Agnes Lafferty' }).first().click();
+  await shotAt(builder, 'builder-referral-onward', '#onward-heading');
+  await builder.getByText('Refer on to an activity or service').click();
+  await shotAt(builder, 'builder-referral-onward-form', '#onward-heading');
+  await builder.locator('section').filter({ hasText: 'Referred on' }).getByRole('link', { name: 'Help with phones and tablets' }).click();
+  await builder.getByRole('link', { name: 'Coatbridge Library' }).click();
+  await shot(builder, 'builder-organisation');
+  // Isobel Kerr acts for the library: the referral waiting for her answer.
+  const provider = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(provider, info, 'isobel.kerr@demo.timeweave.org');
+  await shot(provider, 'provider-referrals', '/referrals/onward');
+  await provider.getByRole('link', { name: 'Referral to Help with phones and tablets' }).click();
+  await shot(provider, 'provider-referral');
+  await shotAt(provider, 'provider-referral-answer', '#answer-heading');
+});
+
 test('a builder for the whole network finds members by typing', async ({ page }, info) => {
   await signIn(page, info, 'morag.campbell@demo.timeweave.org');
   // Recording hours: "mu" matches two people, so they are offered to choose from, and

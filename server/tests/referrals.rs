@@ -466,8 +466,16 @@ async fn only_allowed_moves_happen_and_the_referrer_sees_dates_and_the_summary()
         seen.body
     );
     assert!(j["outcomes"].as_array().unwrap().is_empty() && j["member_id"].is_null());
-    ok(b.call("move_referral", &[("id", &id), ("action", "close"), ("note", "Tom walks with the group every week and feels less alone.")])
-        .await);
+    ok(b.call(
+        "move_referral",
+        &[
+            ("id", &id),
+            ("action", "close"),
+            ("note", "Tom walks with the group every week and feels less alone."),
+            ("share_summary", "yes"),
+        ],
+    )
+    .await);
     let seen = referrer.call("referral_detail", &[("id", &id)]).await.json();
     assert_eq!(seen["status"], "Closed");
     assert_eq!(seen["outcome_summary"], "Tom walks with the group every week and feels less alone.");
@@ -927,4 +935,223 @@ async fn the_form_in_steps_keeps_answers_sealed_on_the_server_and_sends_once() {
     mine[0].1 = "true".into();
     assert_eq!(visitor.call("save_referral_step", &refs(&mine)).await.status, 200);
     assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM referral_drafts WHERE user_id IS NULL AND self_referral = 1").await, 1);
+}
+
+/// A weekly walk run by "Airdrie Health Walks", kept by the Airdrie builder; (entry, organisation).
+async fn walk_entry(app: &TestApp, builder: &mut Client) -> (String, String) {
+    let airdrie = app.locality("Airdrie");
+    let fields = [
+        ("network_id", app.network_id.as_str()),
+        ("title", "Tuesday walk"),
+        ("organisation", "Airdrie Health Walks"),
+        ("kind", "group"),
+        ("theme", "active"),
+        ("description", "A gentle hour round the park."),
+        ("area", airdrie.as_str()),
+        ("schedule", "weekly"),
+        ("weekday", "1"),
+        ("nth", ""),
+        ("on_date", ""),
+        ("starts", "10:00"),
+        ("ends", "11:00"),
+        ("until", ""),
+        ("venue", "Centenary Park gates"),
+        ("address", "Main Street, Airdrie"),
+        ("postcode", "ML6 0AA"),
+        ("accessibility", ""),
+        ("cost", "free"),
+        ("cost_detail", ""),
+        ("audience", "Everyone"),
+        ("how_to_join", "Just turn up."),
+        ("contact", ""),
+    ];
+    let r = builder.call("save_directory_entry", &fields).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let row = sqlx::query("SELECT id, organisation_id FROM directory_entries WHERE title = 'Tuesday walk'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    (row.get("id"), row.get("organisation_id"))
+}
+
+fn refused(r: &common::Resp) -> Vec<String> {
+    assert_eq!(r.status, 422, "{}", r.body);
+    r.json()["Invalid"]["fields"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agreed() {
+    let app = TestApp::spawn().await;
+    let (mut referrer, referrer_id, _) = professional(&app).await;
+    let id = refer(&app, &mut referrer, "Isla Moffat").await;
+    let mut b = app.as_actor(Actor::AirdrieBuilder).await;
+    let (entry, org) = walk_entry(&app, &mut b).await;
+    let onward_rows = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        async move { sqlx::query("SELECT COUNT(*) AS n FROM onward_referrals").fetch_one(&pool).await.unwrap().get::<i64, _>("n") }
+    };
+    let send = |agreed: bool| {
+        let mut f = vec![("id", id.clone()), ("entry", entry.clone()), ("note", "She would love a walking group.".to_string())];
+        f.push(("share_what_matters", "yes".into()));
+        if agreed {
+            f.push(("agreed", "yes".into()));
+        }
+        f
+    };
+    // Not before the builders accept it.
+    assert_eq!(b.call("refer_onward", &refs(&send(true))).await.status, 409);
+    assert_eq!(b.call("move_referral", &[("id", &id), ("action", "accept"), ("note", "")]).await.status, 200);
+    // Nobody acts for the organisation yet: it is not offered, and refused if sent.
+    let seen = b.call("referral_detail", &[("id", &id)]).await.json();
+    assert!(seen["onward"]["choices"].as_array().unwrap().is_empty(), "{seen}");
+    assert_eq!(refused(&b.call("refer_onward", &refs(&send(true))).await), vec!["entry"]);
+
+    // Only builders of the network name who acts for it.
+    let (provider_id, provider_email) = app.make_user(Actor::Resident).await;
+    let mut resident = app.as_actor(Actor::Resident).await;
+    let add = [("organisation_id", org.as_str()), ("member", ""), ("member_pick", provider_id.as_str())];
+    assert_eq!(resident.call("add_organisation_member", &add).await.status, 403);
+    assert_eq!(referrer.call("add_organisation_member", &add).await.status, 403, "a professional sees no directory to change");
+    assert_eq!(b.call("add_organisation_member", &add).await.status, 200);
+    assert_eq!(refused(&b.call("add_organisation_member", &add).await), vec!["member"], "named once");
+    let seen = b.call("referral_detail", &[("id", &id)]).await.json();
+    assert_eq!(seen["onward"]["choices"][0][0], entry.as_str());
+
+    // The person's agreement is needed; nothing is written without it.
+    assert_eq!(refused(&b.call("refer_onward", &refs(&send(false))).await), vec!["agreed"]);
+    assert_eq!(onward_rows(&app).await, 0);
+    // Sent twice at once, by the builder and the referrer: one onward referral.
+    let (f1, f2) = (send(true), send(true));
+    let (f1, f2) = (refs(&f1), refs(&f2));
+    let (r1, r2) = tokio::join!(b.call("refer_onward", &f1), referrer.call("refer_onward", &f2));
+    let mut statuses = [r1.status, r2.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", r1.body, r2.body);
+    assert_eq!(onward_rows(&app).await, 1);
+    let onward: String = sqlx::query("SELECT id FROM onward_referrals").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+
+    // The provider hears of it, and their list holds no personal details.
+    let mut provider = app.client();
+    provider.sign_in_with_code(&provider_email).await;
+    let told = count(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM notifications WHERE user_id = '{provider_id}' AND link = '/referrals/onward/{onward}'"),
+    )
+    .await;
+    assert_eq!(told, 1);
+    let inbox = provider.call("onward_inbox", &[]).await;
+    assert_eq!(inbox.json().as_array().unwrap().len(), 1, "{}", inbox.body);
+    assert!(!inbox.body.contains("Isla"), "{}", inbox.body);
+    // Opening it shows the name, the way to contact them and what was ticked; never the
+    // date of birth, risk notes or access needs (not ticked). The read is logged.
+    let before = log_rows(&app, &id).await;
+    let detail = provider.call("onward_detail", &[("id", &onward)]).await;
+    assert_eq!(detail.status, 200, "{}", detail.body);
+    let d = detail.json();
+    assert_eq!(d["person"]["name"], "Isla Moffat");
+    assert_eq!(d["person"]["contact"], "By phone: 01236 555 012");
+    assert_eq!(d["person"]["what_matters"], "Getting out of the house; she loved gardening.");
+    assert!(d["person"]["access_needs"].is_null());
+    for secret in ["1946", "Dog in the house", "Hard of hearing", "gardening]"] {
+        assert!(!detail.body.contains(secret), "{secret}: {}", detail.body);
+    }
+    assert_eq!(log_rows(&app, &id).await, before + 1);
+    let logged = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM referral_access_log WHERE referral_id = '{id}' AND actor_label LIKE '%for Airdrie Health Walks%'"
+        ),
+    )
+    .await;
+    assert_eq!(logged, 1);
+    // Anyone else: not found.
+    for mut other in [app.as_actor(Actor::WishawResident).await, resident, app.as_actor(Actor::WishawBuilder).await] {
+        assert_eq!(other.call("onward_detail", &[("id", &onward)]).await.status, 404);
+        assert_eq!(other.call("answer_onward", &[("id", &onward), ("answer", "accept"), ("reason", "")]).await.status, 404);
+    }
+
+    // A "no" needs a reason; a "yes" is given once, and the referrer is told.
+    assert_eq!(refused(&provider.call("answer_onward", &[("id", &onward), ("answer", "decline"), ("reason", "")]).await), vec!["reason"]);
+    assert_eq!(refused(&provider.call("answer_onward", &[("id", &onward), ("reason", "")]).await), vec!["answer"]);
+    let yes = [("id", onward.as_str()), ("answer", "accept"), ("reason", "We will phone her on Monday.")];
+    assert_eq!(provider.call("answer_onward", &yes).await.status, 200);
+    assert_eq!(provider.call("answer_onward", &yes).await.status, 409);
+    let theirs = referrer.call("referral_detail", &[("id", &id)]).await.json();
+    assert_eq!(theirs["onward"]["lines"][0]["status"], "Accepted");
+    assert_eq!(theirs["onward"]["lines"][0]["reason"], "We will phone her on Monday.");
+    let told = count(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM notifications WHERE user_id = '{referrer_id}' AND text LIKE '%accepted the referral%'"),
+    )
+    .await;
+    assert_eq!(told, 1);
+    let history = b.call("referral_detail", &[("id", &id)]).await.body;
+    assert!(history.contains("Referred on to Tuesday walk") && history.contains("We will phone her on Monday."), "{history}");
+
+    // Once consent is withdrawn the organisation no longer sees the person.
+    assert_eq!(referrer.call("withdraw_consent", &[("id", &id), ("consent_note", "She changed her mind")]).await.status, 200);
+    let d = provider.call("onward_detail", &[("id", &onward)]).await;
+    assert!(d.json()["person"].is_null() && !d.body.contains("Isla"), "{}", d.body);
+}
+
+#[tokio::test]
+async fn the_closing_summary_goes_back_to_the_referrer_only_when_the_person_agreed() {
+    let app = TestApp::spawn().await;
+    let (mut referrer, referrer_id, _) = professional(&app).await;
+    let mut b = app.as_actor(Actor::AirdrieBuilder).await;
+    let email: String =
+        sqlx::query("SELECT email FROM users WHERE id = $1").bind(&referrer_id).fetch_one(&app.state.db.pool).await.unwrap().get("email");
+    let summaries = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        let email = email.clone();
+        async move {
+            sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1 AND subject = $2")
+                .bind(email)
+                .bind(app::referrals::domain::SUMMARY_SUBJECT)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>("n")
+        }
+    };
+    for (name, share) in [("Not Shared Person", false), ("Shared Person", true)] {
+        let id = refer(&app, &mut referrer, name).await;
+        for (action, note) in [("accept", ""), ("contacted", "Phoned")] {
+            assert_eq!(b.call("move_referral", &[("id", &id), ("action", action), ("note", note)]).await.status, 200);
+        }
+        let text = format!("{name} comes to the walking group.");
+        let mut close = vec![("id", id.as_str()), ("action", "close"), ("note", text.as_str())];
+        if share {
+            close.push(("share_summary", "yes"));
+        }
+        assert_eq!(b.call("move_referral", &close).await.status, 200);
+        let seen = referrer.call("referral_detail", &[("id", &id)]).await;
+        let j = seen.json();
+        assert_eq!(j["status"], "Closed");
+        let fhir = b.get(&format!("/referrals/{id}/fhir.json")).await.json();
+        let communication = fhir["entry"].as_array().unwrap().iter().find(|e| e["resource"]["resourceType"] == "Communication").cloned();
+        if share {
+            assert_eq!(j["outcome_summary"], text.as_str());
+            assert_eq!(j["onward"]["closing"]["text"], text.as_str());
+            assert_eq!(summaries(&app).await, 1, "emailed to the referrer");
+            let c = communication.expect("a Communication");
+            let sr = fhir["entry"].as_array().unwrap().iter().find(|e| e["resource"]["resourceType"] == "ServiceRequest").unwrap();
+            assert_eq!(c["resource"]["basedOn"][0]["reference"], sr["fullUrl"]);
+            assert_eq!(c["resource"]["payload"][0]["contentString"], text.as_str());
+            assert_eq!(c["resource"]["status"], "completed");
+        } else {
+            assert!(!seen.body.contains(&text) && j["onward"]["closing"].is_null(), "{}", seen.body);
+            assert_eq!(summaries(&app).await, 0);
+            assert!(communication.is_none(), "{fhir}");
+            // The builders still see it, marked as not shared.
+            let theirs = b.call("referral_detail", &[("id", &id)]).await.json();
+            assert_eq!(theirs["onward"]["closing"]["shared"], false);
+            assert_eq!(theirs["outcome_summary"], text.as_str());
+        }
+    }
+    // Erasing the person's details takes the emailed summary out of the outbox too.
+    let shared: String =
+        sqlx::query("SELECT id FROM referrals WHERE person_name = 'Shared Person'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
+    assert_eq!(b.call("erase_referral", &[("id", &shared), ("erase_reason", "She asked us by phone")]).await.status, 200);
+    assert_eq!(summaries(&app).await, 0);
 }

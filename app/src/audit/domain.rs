@@ -39,10 +39,11 @@ pub enum AuditAction {
     CheckDirectoryEntry,
     CloseDirectoryEntry,
     RecordAttendance,
+    OrganisationMember,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -76,6 +77,7 @@ impl AuditAction {
         AuditAction::CheckDirectoryEntry,
         AuditAction::CloseDirectoryEntry,
         AuditAction::RecordAttendance,
+        AuditAction::OrganisationMember,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +115,7 @@ impl AuditAction {
             AuditAction::CheckDirectoryEntry => "check_directory_entry",
             AuditAction::CloseDirectoryEntry => "close_directory_entry",
             AuditAction::RecordAttendance => "record_attendance",
+            AuditAction::OrganisationMember => "organisation_member",
         }
     }
 
@@ -156,6 +159,7 @@ impl AuditAction {
             AuditAction::CheckDirectoryEntry => "Checked a What's on entry",
             AuditAction::CloseDirectoryEntry => "Took down a What's on entry",
             AuditAction::RecordAttendance => "Recorded who came to a What's on date",
+            AuditAction::OrganisationMember => "Named or removed someone acting for an organisation",
         }
     }
 }

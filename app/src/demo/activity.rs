@@ -83,6 +83,51 @@ pub async fn seed_referrals(db: &Db, network_id: &str, locality_ids: &[String]) 
     Ok(())
 }
 
+/// Agnes Lafferty, accepted in Coatbridge and wanting help with her phone, referred on by
+/// Coatbridge's builder to the library's help with phones; Isobel Kerr acts for the
+/// library and has it waiting for her answer.
+pub async fn seed_onward(db: &Db, network_id: &str, coatbridge: &str) -> Result<(), AppError> {
+    use crate::referrals::domain::{after_working_days, Status};
+    let referral = store::referral_id_by_name(db, "Agnes Lafferty").await?;
+    let builder = store::user_id_by_email(db, &email_for("Heather Lyons")).await?;
+    let provider = store::user_id_by_email(db, &email_for("Isobel Kerr")).await?;
+    let entries = crate::directory::store::open_entries(db, network_id, Some(coatbridge)).await?;
+    let Some(entry) = entries.iter().find(|e| e.title == "Help with phones and tablets" && e.locality_id.as_deref() == Some(coatbridge))
+    else {
+        return Err(crate::error::unexpected("demo: the library's entry"));
+    };
+    let sent = now() - DAY;
+    let mut tx = db.pool.begin().await?;
+    crate::directory::store::add_org_member(&mut tx, &entry.organisation_id, &provider, &builder, sent - DAY).await?;
+    let onward = crate::referrals::store::NewOnward {
+        referral_id: &referral,
+        entry_id: &entry.id,
+        organisation_id: &entry.organisation_id,
+        share_what_matters: true,
+        share_access_needs: false,
+        note:
+            "Agnes would like to use her phone to video-call her grandchildren. She is nervous of groups: a quiet first session would help.",
+        due_at: after_working_days(sent, 10),
+        sent_by: &builder,
+        sent_at: sent,
+    };
+    let Some(id) = crate::referrals::store::insert_onward(&mut tx, &onward).await? else {
+        return Err(crate::error::unexpected("demo: onward referral"));
+    };
+    let what = format!("Referred on to {} ({})", entry.title, entry.organisation);
+    crate::referrals::store::event(&mut tx, &referral, Some(Status::Accepted), Status::Accepted, Some(&builder), "Demo", &what).await?;
+    crate::notifications::store::insert(
+        &mut tx,
+        &provider,
+        &format!("A referral to {} is waiting for your answer", entry.title),
+        &format!("/referrals/onward/{id}"),
+        sent,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Some history in the ledger: welcome hours, gifts to the pool, help recorded between
 /// neighbours, a grant from the pool, and a care home's account — all through the real store.
 pub async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)], builders: &[String]) -> Result<(), AppError> {

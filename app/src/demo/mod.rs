@@ -50,6 +50,7 @@ pub async fn seed(db: &Db, keys: &crate::platform::secrets::Keys) -> Result<Opti
     listings::seed_listings(db, &people.network_id, &people.actives, &people.locality_ids).await?;
     activity::seed_community(db, &people.network_id, &people.builders, &people.actives).await?;
     directory::seed_directory(db, &people.network_id, &people.locality_ids, &people.builders[0].0, &people.actives).await?;
+    activity::seed_onward(db, &people.network_id, &people.locality_ids[2]).await?;
     Ok(Some(people.logins))
 }
 

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod domain;
 pub mod form;
 pub mod going;
+pub mod organisations;
 #[cfg(feature = "ssr")]
 pub mod oruk;
 pub mod pages;
@@ -72,6 +73,8 @@ pub struct WhatsOnView {
     pub area: String,
     /// Someone who keeps entries here (a builder): they see the way to add one.
     pub keeper: bool,
+    /// The viewer acts for an organisation here: they see the way to its referrals.
+    pub acts_for: bool,
     /// For a professional, the networks to choose from (short name, name) where there are several.
     pub networks: Vec<(String, String)>,
 }
@@ -80,6 +83,7 @@ pub struct WhatsOnView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryView {
     pub card: EntryCard,
+    pub organisation_id: String,
     pub description: String,
     pub next_dates: Vec<String>,
     /// The coming dates with who is going (empty for something reached any time).
@@ -257,7 +261,17 @@ pub async fn whats_on(filters: Option<Filters>, network: Option<String>) -> Resu
             };
             let cards = find(&st.db, &s.network_id, (area != "all").then_some(area.as_str()), &filters, today()).await?;
             let keeper = viewer.is_site_admin || viewer.builder_of.iter().any(|b| b.network_id == s.network_id);
-            Ok(WhatsOnView { network_id: s.network_id, network_name: s.network_name, cards, areas, area, keeper, networks: s.networks })
+            let acts_for = !store::organisations_of(&st.db, &viewer.user_id).await?.is_empty();
+            Ok(WhatsOnView {
+                network_id: s.network_id,
+                network_name: s.network_name,
+                cards,
+                areas,
+                area,
+                keeper,
+                acts_for,
+                networks: s.networks,
+            })
         }
         .await,
     )
@@ -302,6 +316,7 @@ pub async fn directory_entry(id: String) -> Result<EntryView, AppError> {
             let dates = going::coming_dates(&st, &e, &next_dates, &viewer.user_id).await?;
             Ok(EntryView {
                 card: card(&e, &when, next_dates.first().copied()),
+                organisation_id: e.organisation_id.clone(),
                 description: e.description.clone(),
                 next_dates: next_dates.into_iter().map(domain::long_date).collect(),
                 dates,

@@ -58,6 +58,28 @@ pub async fn notify(
     Ok(())
 }
 
+/// Tells someone about something that carries its own email (a closing summary, say):
+/// in the app at once, and the email unless they chose never to get emails (a daily
+/// digest does not wait for it, so it goes at once).
+#[cfg(feature = "ssr")]
+pub async fn notify_with_email(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: &str,
+    text: &str,
+    link: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let t = crate::util::now();
+    store::insert(tx, user_id, text, link, t).await?;
+    crate::push::store::queue(tx, user_id, text, link, t).await?;
+    let who = store::recipient(tx, user_id).await?;
+    if let Some(email) = who.email.filter(|_| who.email_frequency != "never") {
+        crate::email::queue(tx, &email, subject, &format!("Hello {},\n\n{body}", who.display_name)).await?;
+    }
+    Ok(())
+}
+
 /// The signed-in person's notifications, newest first (the last 50).
 #[server(endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<NotificationsView, AppError> {

@@ -132,8 +132,9 @@ pub fn task_status(s: Status) -> &'static str {
     }
 }
 
-/// The referral as a FHIR R4 Bundle of type "collection".
-pub fn fhir_bundle(r: &store::Referral) -> Value {
+/// The referral as a FHIR R4 Bundle of type "collection"; with the closing summary the
+/// person agreed to share, a `Communication` based on the `ServiceRequest`.
+pub fn fhir_bundle(r: &store::Referral, closing: Option<&super::ClosingSummary>) -> Value {
     let sr_id = uuid(&r.id);
     let patient_id = uuid(&crate::util::hash_token(&format!("patient:{}", r.id)));
     let task_id = uuid(&crate::util::hash_token(&format!("task:{}", r.id)));
@@ -150,7 +151,7 @@ pub fn fhir_bundle(r: &store::Referral) -> Value {
             json!({"display": if r.referrer_name.is_empty() { r.organisation_name.clone() } else { format!("{} ({})", r.referrer_name, r.organisation_name) }})
         }
     };
-    json!({
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": crate::util::iso_datetime(crate::util::now()),
@@ -200,6 +201,33 @@ pub fn fhir_bundle(r: &store::Referral) -> Value {
                 }
             }
         ]
+    });
+    if let (Some(c), Some(entries)) = (closing, bundle["entry"].as_array_mut()) {
+        entries.push(communication(r, c, &sr_id, &patient_id));
+    }
+    bundle
+}
+
+/// The closing summary as a FHIR `Communication` from the time bank to the referrer.
+fn communication(r: &store::Referral, c: &super::ClosingSummary, sr_id: &str, patient_id: &str) -> Value {
+    let id = uuid(&crate::util::hash_token(&format!("communication:{}", r.id)));
+    let mut payload = vec![json!({"contentString": c.text})];
+    payload.extend(c.took_part.iter().map(|t| json!({"contentString": format!("Took part: {t}")})));
+    payload.extend(c.wellbeing.iter().map(|w| json!({"contentString": format!("{}: {} then {}", w.scale, w.before, w.after)})));
+    json!({
+        "fullUrl": format!("urn:uuid:{id}"),
+        "resource": {
+            "resourceType": "Communication",
+            "id": id,
+            "status": "completed",
+            "basedOn": [{"reference": format!("urn:uuid:{sr_id}")}],
+            "subject": {"reference": format!("urn:uuid:{patient_id}")},
+            "topic": {"text": "Closing summary of the referral"},
+            "sent": crate::util::iso_datetime(r.closed_at.unwrap_or(r.updated_at)),
+            "sender": {"display": format!("Timeweave time bank, {}", r.locality_name)},
+            "recipient": [{"display": if r.referrer_name.is_empty() { r.organisation_name.clone() } else { r.referrer_name.clone() }}],
+            "payload": payload,
+        }
     })
 }
 
@@ -208,7 +236,12 @@ pub async fn fhir_json(State(st): State<AppState>, headers: HeaderMap, Path(id):
     let result = async {
         let (r, _, user, label) = open_for_export(&st, &headers, &id, false).await?;
         store::log(&st.db.pool, &r.id, Some(&user), &label, "export", "FHIR R4 bundle").await?;
-        Ok::<Value, AppError>(fhir_bundle(&r))
+        let closing = if r.status == Status::Closed && r.consent_withdrawn_at.is_none() && store::summary_shared(&st.db, &r.id).await? {
+            Some(super::onward::closing_summary(&st, &r, true).await?)
+        } else {
+            None
+        };
+        Ok::<Value, AppError>(fhir_bundle(&r, closing.as_ref()))
     }
     .await;
     match result {

@@ -36,6 +36,8 @@ pub async fn move_referral(
     // Radio buttons: nothing is sent when none is chosen.
     action: Option<String>,
     note: String,
+    // Closing: the person agreed that the summary goes back to the referrer.
+    share_summary: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async {
@@ -57,6 +59,14 @@ pub async fn move_referral(
             problem.into_result()?;
             let note = note.unwrap_or_default();
             let label = label_of(&viewer, rel);
+            // What goes back to the referrer when the person agreed (read before writing).
+            let closing = if mv == Move::Close && ticked(share_summary) && rel.acts_as_builder() && r.erased_at.is_none() {
+                let mut c = super::onward::closing_summary(&st, &r, true).await?;
+                c.text = note.clone();
+                Some(c)
+            } else {
+                None
+            };
             let mut tx = st.db.pool.begin().await?;
             let summary = (mv == Move::Close).then_some(note.as_str());
             if !store::set_status(&mut tx, &r.id, r.status, to, summary).await? {
@@ -67,15 +77,23 @@ pub async fn move_referral(
             store::event(&mut tx, &r.id, Some(r.status), to, Some(&viewer.user_id), &label, &note).await?;
             store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "change", &format!("{} -> {}", r.status.as_str(), to.as_str()))
                 .await?;
+            if closing.is_some() {
+                store::set_summary_shared(&mut tx, &r.id).await?;
+                store::log(&mut *tx, &r.id, Some(&viewer.user_id), &label, "share", "closing summary to the referrer").await?;
+            }
             if let Some(referrer) = r.referrer_id.as_deref().filter(|x| *x != viewer.user_id) {
-                crate::notifications::notify(
-                    &mut tx,
-                    &st.config.public_url,
-                    referrer,
-                    &format!("A referral you made is now: {}", to.label()),
-                    &format!("/referrals/{}", r.id),
-                )
-                .await?;
+                let link = format!("/referrals/{}", r.id);
+                match &closing {
+                    Some(c) => {
+                        let body = super::onward::summary_email(&st.config.public_url, &r, c);
+                        let text = "A referral you made has closed: its summary is ready";
+                        crate::notifications::notify_with_email(&mut tx, referrer, text, &link, domain::SUMMARY_SUBJECT, &body).await?
+                    }
+                    None => {
+                        let text = format!("A referral you made is now: {}", to.label());
+                        crate::notifications::notify(&mut tx, &st.config.public_url, referrer, &text, &link).await?
+                    }
+                }
             }
             tx.commit().await?;
             leptos_axum::redirect(&format!("/referrals/{}?done={}", r.id, mv.as_str()));

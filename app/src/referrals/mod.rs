@@ -23,11 +23,13 @@ pub mod store;
 
 mod intake;
 mod lifecycle;
+mod onward;
 mod privacy;
 mod queues;
 mod steps;
 pub use intake::*;
 pub use lifecycle::*;
+pub use onward::*;
 pub use privacy::*;
 pub use queues::*;
 pub use steps::*;
@@ -172,6 +174,8 @@ pub struct ReferralView {
     pub area_search: Option<String>,
     /// Builders only: the starter hours given, if they were (minutes, when).
     pub starter_given: Option<(i64, i64)>,
+    /// Referred on to What's on, and the closing summary.
+    pub onward: OnwardPart,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

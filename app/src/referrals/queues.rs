@@ -90,6 +90,8 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             let history = store::events(&st.db, &r.id)
                 .await?
                 .into_iter()
+                // Notes along the way (referred on, answered) are for builders.
+                .filter(|e| full || e.from != e.to)
                 .map(|e| HistoryLine {
                     from: e.from,
                     to: e.to,
@@ -110,6 +112,9 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             let area_search = (full && r.status == Status::Joined).then(|| format!("network={}&locality={}", r.network_id, r.locality_id));
             let follow_up_due = r.joined_at.map(|j| j + r.follow_up_weeks * crate::util::WEEK);
             let starter_given = if builder && r.member_id.is_some() { starter_given(&st, &r.id).await? } else { None };
+            let onward = onward_part(&st, &r, rel).await?;
+            // The referrer reads the summary only when the person agreed to share it.
+            let summary_seen = builder || onward.closing.as_ref().is_some_and(|c| c.shared);
             Ok(ReferralView {
                 id: r.id.clone(),
                 relation: rel,
@@ -132,7 +137,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                 first_exchange_at: r.first_exchange_at,
                 first_exchange_supported_by: if builder { r.first_exchange_supported_by.clone() } else { String::new() },
                 closed_at: r.closed_at,
-                outcome_summary: if r.status == Status::Closed || builder { r.outcome_summary.clone() } else { String::new() },
+                outcome_summary: if summary_seen { r.outcome_summary.clone() } else { String::new() },
                 age_days,
                 target_days: r.first_contact_days,
                 overdue,
@@ -144,6 +149,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
                 moves,
                 area_search,
                 starter_given,
+                onward,
             })
         }
         .await,

@@ -2,6 +2,7 @@
 //! and do (move it along, sign the person up, starter hours, the first exchange, wellbeing
 //! answers, exports, erasure, withdrawn consent).
 
+use super::onward::{ClosingSection, OnwardSection};
 use super::wellbeing::OutcomesSection;
 use crate::components::forms::{
     last_error, problem_of, Checkbox, DurationField, ErrorSummary, Field, MemberField, Notice, Select, TextArea,
@@ -27,7 +28,8 @@ fn done_message(done: Option<String>) -> Option<&'static str> {
         "could_not_contact" => "Recorded that you could not make contact.",
         "hold" => "Put on hold.",
         "resume" => "Taken off hold.",
-        "close" => "Closed. The referrer can now see your summary.",
+        "close" => "Closed. If the person agreed, the referrer now has your summary.",
+        "onward" => "Referred on. The organisation has been told and has until the date below to answer.",
         "withdraw" => "The referral is withdrawn.",
         "joined" => "They are now a member. You can give starter hours and record their first exchange.",
         "starter" => "Starter hours given.",
@@ -79,17 +81,13 @@ pub fn ReferralPage() -> impl IntoView {
                 <h1>{heading(&r)}</h1>
                 {done_message(done.clone()).map(|m| view! { <Notice>{m}</Notice> })}
                 <Facts r=r.clone()/>
-                {(!r.outcome_summary.is_empty()).then(|| view! {
-                    <section class="card" aria-labelledby="summary-heading">
-                        <h2 id="summary-heading">"Closing summary"</h2>
-                        <p>{r.outcome_summary.clone()}</p>
-                    </section>
-                })}
+                {r.onward.closing.clone().map(|c| view! { <ClosingSection c=c builder=builder/> })}
                 {r.person.clone().map(|p| view! { <AboutPerson p=p/> })}
                 {builder.then(|| r.member_id.clone().map(|m| view! {
                     <p>"Member account: "<a href=format!("/community/members/{m}")>{r.member_name.clone().unwrap_or_default()}</a></p>
                 }))}
                 <MovesForm id=r.id.clone() moves=r.moves.clone() error=mv_e/>
+                <OnwardSection id=r.id.clone() part=r.onward.clone() person=r.person.clone()/>
                 {(builder && matches!(r.status, Status::Accepted | Status::Contacted) && r.consent_withdrawn_at.is_none()).then(|| view! {
                     <SignUpSection id=r.id.clone() person=r.person.clone() join=join invite=invite error=join_e/>
                 })}
@@ -167,6 +165,7 @@ fn MovesForm(id: String, moves: Vec<Move>, error: Option<AppError>) -> impl Into
     let chosen = p.value_for("action");
     (!moves.is_empty()).then(|| {
         let single = moves.len() == 1;
+        let closes = moves.contains(&Move::Close);
         view! {
             <section class="card" aria-labelledby="move-heading">
                 <h2 id="move-heading">"What happens next"</h2>
@@ -188,7 +187,11 @@ fn MovesForm(id: String, moves: Vec<Move>, error: Option<AppError>) -> impl Into
                         }).collect_view()}
                     </fieldset>
                     <TextArea label="Note" name="note" problem=p.clone() rows=3 maxlength=1000
-                        hint="Needed to decline, hold, close (the outcome summary the referrer will read), withdraw or say contact failed."/>
+                        hint="Needed to decline, hold, close (the closing summary), withdraw or say contact failed."/>
+                    {closes.then(|| view! {
+                        <Checkbox name="share_summary" problem=p.clone()
+                            label=view! { "When closing: the person agreed that the summary goes back to the referrer" }.into_any()/>
+                    })}
                     <button type="submit" class="button primary">"Save"</button>
                 </ActionForm>
             </section>

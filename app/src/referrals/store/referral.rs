@@ -6,7 +6,7 @@ use super::history::{event, log};
 use crate::error::AppError;
 use crate::networks::domain::Viewer;
 use crate::platform::db::Db;
-use crate::referrals::domain::{NewReferral, Source, Status, INVITATION_SUBJECT};
+use crate::referrals::domain::{NewReferral, Source, Status, INVITATION_SUBJECT, SUMMARY_SUBJECT};
 use crate::util::{new_id, now};
 use sqlx::{Any, Transaction};
 
@@ -278,6 +278,10 @@ pub async fn set_status(
         if let Some(s) = summary {
             sqlx::query("UPDATE referrals SET outcome_summary = $1 WHERE id = $2").bind(s).bind(id).execute(&mut **tx).await?;
         }
+        if to.is_final() {
+            // Nothing more goes to the organisations it was sent on to.
+            super::withdraw_waiting_onward(tx, id, t).await?;
+        }
     }
     Ok(n == 1)
 }
@@ -327,6 +331,7 @@ pub async fn set_consent_withdrawn(tx: &mut Transaction<'_, Any>, id: &str, at: 
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    super::withdraw_waiting_onward(tx, id, at).await?;
     Ok(())
 }
 
@@ -374,6 +379,12 @@ pub async fn erase(tx: &mut Transaction<'_, Any>, id: &str) -> Result<bool, AppE
     .bind(INVITATION_SUBJECT)
     .execute(&mut **tx)
     .await?;
+    // The closing summary emailed to the referrer (it may name them).
+    sqlx::query("DELETE FROM outbox WHERE subject = $1 AND body LIKE $2")
+        .bind(SUMMARY_SUBJECT)
+        .bind(format!("%/referrals/{id}%"))
+        .execute(&mut **tx)
+        .await?;
     let n = sqlx::query(
         "UPDATE referrals SET person_name = '', date_of_birth = '', email = '', phone = '', what_matters = '', access_needs = '',
             risk_notes = '', outcome_summary = '', member_id = NULL, invite_token_hash = NULL, erased_at = $1
@@ -386,6 +397,8 @@ pub async fn erase(tx: &mut Transaction<'_, Any>, id: &str) -> Result<bool, AppE
     .rows_affected();
     if n == 1 {
         sqlx::query("UPDATE referral_events SET note = '' WHERE referral_id = $1").bind(id).execute(&mut **tx).await?;
+        super::withdraw_waiting_onward(tx, id, now()).await?;
+        sqlx::query("UPDATE onward_referrals SET note = '', reason = '' WHERE referral_id = $1").bind(id).execute(&mut **tx).await?;
     }
     Ok(n == 1)
 }

@@ -16,6 +16,9 @@ use crate::error::FormProblem;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+mod organisation;
+pub use organisation::OrganisationPage;
+
 /// A query value, treating an empty one (an untouched filter) as absent.
 fn query(name: &'static str) -> Option<String> {
     crate::components::url::query(name).filter(|v| !v.is_empty())
@@ -35,7 +38,7 @@ fn done_message() -> Option<&'static str> {
 }
 
 #[component]
-fn EntryCardItem(card: EntryCard) -> impl IntoView {
+pub(super) fn EntryCardItem(card: EntryCard) -> impl IntoView {
     view! {
         <li class="listing-card">
             <p class="badge whats-on">{card.kind.clone()}</p>
@@ -99,6 +102,9 @@ fn whats_on_body(v: WhatsOnView) -> impl IntoView {
                 <a class="button primary" href=format!("/whats-on/new?network={}", v.network_id)>"Add an entry"</a>
                 <a class="button" href=format!("/community/whats-on?network={}", v.network_id)>"Entries to check"</a>
             </p>
+        })}
+        {v.acts_for.then(|| view! {
+            <p><a href="/referrals/onward">"Referrals to your organisation"</a></p>
         })}
         {(!v.networks.is_empty()).then(|| view! {
             <nav class="actions" aria-label="Time banks">
@@ -234,7 +240,7 @@ fn entry_body(e: EntryView, a: EntryActions, error: Option<crate::error::AppErro
         <ErrorSummary error=error/>
         <p class="badge whats-on">{e.card.kind.clone()}</p>
         <h1>{e.card.title.clone()}</h1>
-        <p class="meta">{e.card.organisation.clone()}" · "{e.card.theme.clone()}</p>
+        <p class="meta"><a href=format!("/whats-on/organisations/{}", e.organisation_id)>{e.card.organisation.clone()}</a>" · "{e.card.theme.clone()}</p>
         {(!e.open).then(|| view! { <p class="notice">"This entry has been taken down: members no longer see it."</p> })}
         <p class="pre-line">{e.description.clone()}</p>
         <section class="card" aria-labelledby="when-heading">

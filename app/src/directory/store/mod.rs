@@ -1,11 +1,15 @@
 //! The directory's SQL: organisations found or made by name, entries written from a
-//! checked draft, and the entries of a network read into [`EntryRow`].
+//! checked draft, and the entries of a network read into [`EntryRow`]; the people who act
+//! for an organisation are in [`organisations`].
 
 use super::domain::{Cost, EntryKind, Nth, Schedule, Theme, When};
 use super::form::EntryDraft;
 use crate::error::AppError;
 use crate::platform::db::Db;
 use sqlx::{Any, Transaction};
+
+mod organisations;
+pub use organisations::*;
 
 crate::read_row! {
     /// One entry as kept, with its organisation's and area's names.

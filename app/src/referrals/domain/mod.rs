@@ -6,6 +6,9 @@
 use crate::error::FormProblem;
 use serde::{Deserialize, Serialize};
 
+mod onward;
+pub use onward::*;
+
 /// Where a referral stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Status {
@@ -228,6 +231,9 @@ pub fn contact_label(key: &str) -> &'static str {
 /// The subject of the email that invites a referred person to join (it carries their
 /// name and address, so erasure removes it from the outbox too).
 pub const INVITATION_SUBJECT: &str = "Your invitation to join the time bank";
+
+/// The subject of the closing summary emailed to the referrer (found again to erase it).
+pub const SUMMARY_SUBJECT: &str = "Closing summary of a referral you made";
 
 /// How long an emailed invitation to join works.
 pub const INVITATION_LIFETIME: i64 = 14 * crate::util::DAY;
@@ -534,6 +540,20 @@ pub fn working_days_between(from: i64, to: i64) -> i64 {
     (a + 1..=b).filter(|d| (d + 4).rem_euclid(7) % 6 != 0).count() as i64
 }
 
+/// The last moment of the day `days` working days after `from` (epoch seconds, UTC): when
+/// an answer given `days` working days to come is due.
+pub fn after_working_days(from: i64, days: i64) -> i64 {
+    let mut day = from.div_euclid(crate::util::DAY);
+    let mut left = days.max(0);
+    while left > 0 {
+        day += 1;
+        if (day + 4).rem_euclid(7) % 6 != 0 {
+            left -= 1;
+        }
+    }
+    (day + 1) * crate::util::DAY - 1
+}
+
 /// (year, month, day) of an epoch time, UTC.
 pub fn ymd(at: i64) -> (i32, u32, u32) {
     let s = crate::util::iso_date(at);
@@ -565,6 +585,24 @@ mod tests {
 
     fn parse(i: &ReferralInput) -> Result<NewReferral, FormProblem> {
         i.parse(&["airdrie".into()], &["gardening".into()], (2026, 11, 26), false)
+    }
+
+    #[test]
+    fn an_answer_is_due_at_the_end_of_the_nth_working_day() {
+        use crate::util::DAY;
+        // 2026-12-04 is a Friday: ten working days on is Friday 18 December.
+        let friday = 20_791 * DAY + 10 * 3600;
+        assert_eq!(crate::util::iso_date(friday), "2026-12-04");
+        let due = after_working_days(friday, 10);
+        assert_eq!(crate::util::iso_date(due), "2026-12-18");
+        assert_eq!(crate::util::iso_date(due + 1), "2026-12-19", "the very end of that day");
+        for start in 0..14 {
+            let from = (20_420 + start) * DAY + 600;
+            for n in 0..12 {
+                assert_eq!(working_days_between(from, after_working_days(from, n)), n, "from day {start}, {n} days");
+            }
+        }
+        assert_eq!(after_working_days(friday, -3), 20_792 * DAY - 1, "never before the day itself");
     }
 
     #[test]

@@ -1,0 +1,101 @@
+import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
+
+// Onward referral on a 360 px phone, JavaScript on and off: Coatbridge's community builder
+// names a resident to act for an organisation, refers Agnes Lafferty (accepted in the demo)
+// on to what it runs, and the resident answers for the organisation; the builder then sees
+// the answer on the referral.
+
+async function as(browser: Browser, info: TestInfo, email: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: info.project.use.baseURL ?? process.env.TIMEWEAVE_E2E_URL,
+    javaScriptEnabled: info.project.use.javaScriptEnabled,
+    viewport: { width: 360, height: 740 },
+  });
+  const page = await context.newPage();
+  await signIn(page, info, email);
+  return page;
+}
+
+async function press(page: Page, info: TestInfo, button: string) {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.waitForLoadState('load');
+  await ready(page, info);
+}
+
+test('a builder refers a person on and the organisation answers', async ({ browser }, info) => {
+  test.setTimeout(180_000);
+  // Each run uses its own Coatbridge activity, so the two runs do not meet.
+  const [title, organisation] = info.project.name === 'javascript-on'
+    ? ['Lunch club', 'Coatbridge Parish Church']
+    : ['Knit and natter', 'Coatbridge Community Centre'];
+  const builder = await as(browser, info, 'heather.lyons@demo.timeweave.org');
+
+  // The organisation's page: nobody acts for it yet; the builder names Isobel Kerr.
+  await builder.goto('/whats-on?area=all');
+  await ready(builder, info);
+  await builder.locator('.listing-card').filter({ hasText: organisation }).getByRole('link', { name: title }).click();
+  await ready(builder, info);
+  await builder.getByRole('link', { name: organisation }).click();
+  await ready(builder, info);
+  await expect(builder.getByRole('heading', { level: 1 })).toHaveText(organisation);
+  await expect(builder.getByText('Nobody yet')).toBeVisible();
+  await builder.getByLabel('Add someone who acts for it').fill('Isobel Kerr');
+  await press(builder, info, 'Add them');
+  await expect(builder.getByRole('status')).toContainText('Added');
+  await expect(builder.getByRole('button', { name: 'Remove Isobel Kerr' })).toBeVisible();
+  await expectAccessible(builder);
+  await expectNoHorizontalScroll(builder);
+
+  // The referral: send it on, first without the person's agreement.
+  await builder.goto('/referrals');
+  await ready(builder, info);
+  await builder.getByRole('link', { name: 'Agnes Lafferty' }).first().click();
+  await ready(builder, info);
+  await builder.getByText('Refer on to an activity or service').click();
+  await builder.getByLabel('Which activity or service?').selectOption({ label: `${title} (${organisation})` });
+  await builder.getByLabel('A few words for the organisation').fill('Agnes would like company; a quiet seat near the door would help.');
+  await builder.getByLabel('Share what matters to them').check();
+  await press(builder, info, 'Send the referral');
+  await expect(builder.getByRole('alert')).toContainText('agreed to be referred on');
+  await expect(builder.getByLabel('A few words for the organisation')).toHaveValue(/quiet seat/);
+  await builder.getByLabel('They agreed to be referred on, and to what is shared').check();
+  await press(builder, info, 'Send the referral');
+  await expect(builder.getByRole('status')).toContainText('Referred on');
+  const line = builder.locator('section').filter({ hasText: 'Referred on' }).locator('li').filter({ hasText: title });
+  await expect(line).toContainText('Waiting for their answer');
+  await expectAccessible(builder);
+  await expectNoHorizontalScroll(builder);
+  const referral = builder.url();
+
+  // Isobel answers for the organisation: a "no" needs a reason; then yes.
+  const provider = await as(browser, info, 'isobel.kerr@demo.timeweave.org');
+  await provider.goto('/whats-on');
+  await ready(provider, info);
+  await provider.getByRole('link', { name: 'Referrals to your organisation' }).click();
+  await ready(provider, info);
+  await expect(provider.getByRole('heading', { level: 1 })).toHaveText('Referrals to your organisation');
+  await expect(provider.getByText('Agnes')).toHaveCount(0);
+  await expectAccessible(provider);
+  await provider.getByRole('link', { name: `Referral to ${title}` }).click();
+  await ready(provider, info);
+  await expect(provider.getByText('Agnes Lafferty')).toBeVisible();
+  await expect(provider.getByText(/^By phone: /)).toBeVisible();
+  await expect(provider.getByText('quiet seat near the door')).toBeVisible();
+  await expectAccessible(provider);
+  await expectNoHorizontalScroll(provider);
+  await provider.getByLabel('No', { exact: true }).check();
+  await press(provider, info, 'Send the answer');
+  await expect(provider.getByRole('alert')).toContainText('Say why');
+  await provider.getByLabel('Yes, we will get in touch').check();
+  await provider.getByLabel('What happens next, or why not').fill('We will phone her before Wednesday.');
+  await press(provider, info, 'Send the answer');
+  await expect(provider.getByRole('status')).toContainText('accepted');
+  await expect(provider.getByRole('button', { name: 'Send the answer' })).toHaveCount(0);
+
+  // The builder sees the answer on the referral.
+  await builder.goto(referral);
+  await ready(builder, info);
+  await expect(line).toContainText('Accepted');
+  await expect(line).toContainText('We will phone her before Wednesday.');
+});
