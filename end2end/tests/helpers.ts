@@ -23,7 +23,14 @@ export async function expectAccessible(page: Page) {
     cleanup = () => context.close();
   }
   const results = await new AxeBuilder({ page: target }).analyze();
+  // An id used twice ties a label to the wrong field: what is typed there is lost.
+  const duplicates = await target.evaluate(() => {
+    const seen = new Map<string, number>();
+    document.querySelectorAll('[id]').forEach(e => seen.set(e.id, (seen.get(e.id) ?? 0) + 1));
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
   await cleanup();
+  expect(duplicates, `ids used more than once on ${page.url()}`).toEqual([]);
   const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`);
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }

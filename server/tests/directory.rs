@@ -193,6 +193,7 @@ async fn who_may_call_what() {
     let mut owner = app.as_actor(AirdrieBuilder).await;
     assert_eq!(owner.call("save_directory_entry", &walk(&app.network_id, &airdrie, false)).await.status, 200);
     let id = only_entry(&app).await;
+    let org: String = sqlx::query_scalar("SELECT organisation_id FROM directory_entries").fetch_one(&app.state.db.pool).await.unwrap();
     let network = app.network_id.clone();
     let seeing = vec![Resident, WishawResident, AirdrieBuilder, WishawBuilder, NetworkBuilder, Professional, Admin];
     let keepers = vec![AirdrieBuilder, NetworkBuilder, Admin];
@@ -203,6 +204,7 @@ async fn who_may_call_what() {
         ("directory_keeper", vec![], vec![AirdrieBuilder, WishawBuilder, NetworkBuilder, Admin]),
         ("check_directory_entry", vec![("entry_id", &id)], keepers.clone()),
         ("entry_going", vec![("entry_id", &id)], keepers.clone()),
+        ("directory_organisation", vec![("id", &org)], seeing.clone()),
     ];
     for actor in Actor::ALL {
         let mut c = app.as_actor(actor).await;
@@ -219,6 +221,19 @@ async fn who_may_call_what() {
         let r = c.call("save_directory_entry", &walk(&network, &airdrie, false)).await;
         let allowed = keepers.contains(&actor);
         assert_eq!(r.status == 200, allowed, "save as {actor:?}: {} {}", r.status, r.body);
+        // Naming someone to act for the organisation: the network's builders (a member of
+        // their own area) and admins; never the member named themselves.
+        let (member, _) = app.make_user(if actor == WishawBuilder { WishawResident } else { Resident }).await;
+        let form = [("organisation_id", org.as_str()), ("member", ""), ("member_pick", member.as_str())];
+        let r = c.call("add_organisation_member", &form).await;
+        let allowed = matches!(actor, AirdrieBuilder | WishawBuilder | NetworkBuilder | Admin);
+        assert_eq!(r.status == 200, allowed, "add_organisation_member as {actor:?}: {} {}", r.status, r.body);
+        let r = c.call("remove_organisation_member", &[("organisation_id", org.as_str()), ("user_id", member.as_str())]).await;
+        assert_eq!(r.status == 200, allowed, "remove_organisation_member as {actor:?}: {} {}", r.status, r.body);
+        if !allowed {
+            let want: &[u16] = if actor == Anonymous { &[401] } else { &[403, 404] };
+            assert!(want.contains(&r.status), "remove_organisation_member as {actor:?}: {}", r.status);
+        }
     }
 }
 
@@ -465,9 +480,14 @@ async fn going_along_and_who_came() {
     assert!(page.contains("You are going") && page.contains("go after all"), "{page}");
     // Another network's member, a professional and a visitor cannot say they are going.
     for actor in [Actor::Professional, Actor::Anonymous, Actor::Pending] {
-        let r = app.as_actor(actor).await.call("say_going", &[("entry_id", &id), ("on", &on)]).await;
+        let mut c = app.as_actor(actor).await;
+        let r = c.call("say_going", &[("entry_id", &id), ("on", &on)]).await;
         assert_ne!(r.status, 200, "{actor:?}");
+        // Nor take back someone else's place.
+        let r = c.call("not_going", &[("entry_id", &id), ("on", &on)]).await;
+        assert_ne!(r.status, 200, "not_going as {actor:?}");
     }
+    assert_eq!(places_taken(&app, &id, &on, "going").await, 1, "the member's place is still theirs");
 
     // The organisers see who is coming; a member does not.
     let v = builder.call("entry_going", &[("entry_id", &id)]).await.json();

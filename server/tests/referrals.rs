@@ -991,10 +991,11 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
         async move { sqlx::query("SELECT COUNT(*) AS n FROM onward_referrals").fetch_one(&pool).await.unwrap().get::<i64, _>("n") }
     };
     let send = |agreed: bool| {
-        let mut f = vec![("id", id.clone()), ("entry", entry.clone()), ("note", "She would love a walking group.".to_string())];
+        let mut f =
+            vec![("id", id.clone()), ("onward_entry", entry.clone()), ("onward_note", "She would love a walking group.".to_string())];
         f.push(("share_what_matters", "yes".into()));
         if agreed {
-            f.push(("agreed", "yes".into()));
+            f.push(("onward_agreed", "yes".into()));
         }
         f
     };
@@ -1004,7 +1005,7 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
     // Nobody acts for the organisation yet: it is not offered, and refused if sent.
     let seen = b.call("referral_detail", &[("id", &id)]).await.json();
     assert!(seen["onward"]["choices"].as_array().unwrap().is_empty(), "{seen}");
-    assert_eq!(refused(&b.call("refer_onward", &refs(&send(true))).await), vec!["entry"]);
+    assert_eq!(refused(&b.call("refer_onward", &refs(&send(true))).await), vec!["onward_entry"]);
 
     // Only builders of the network name who acts for it.
     let (provider_id, provider_email) = app.make_user(Actor::Resident).await;
@@ -1018,7 +1019,7 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
     assert_eq!(seen["onward"]["choices"][0][0], entry.as_str());
 
     // The person's agreement is needed; nothing is written without it.
-    assert_eq!(refused(&b.call("refer_onward", &refs(&send(false))).await), vec!["agreed"]);
+    assert_eq!(refused(&b.call("refer_onward", &refs(&send(false))).await), vec!["onward_agreed"]);
     assert_eq!(onward_rows(&app).await, 0);
     // Sent twice at once, by the builder and the referrer: one onward referral.
     let (f1, f2) = (send(true), send(true));

@@ -209,11 +209,11 @@ pub(super) fn summary_email(public_url: &str, r: &store::Referral, s: &ClosingSu
 #[server(endpoint = "refer_onward")]
 pub async fn refer_onward(
     id: String,
-    entry: String,
-    note: String,
+    onward_entry: String,
+    onward_note: String,
     share_what_matters: Option<String>,
     share_access_needs: Option<String>,
-    agreed: Option<String>,
+    onward_agreed: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async {
@@ -227,25 +227,25 @@ pub async fn refer_onward(
                 )));
             }
             let mut problem = FormProblem::new()
-                .keep("entry", &entry)
-                .keep("note", &note)
+                .keep("onward_entry", &onward_entry)
+                .keep("onward_note", &onward_note)
                 .keep("share_what_matters", share_what_matters.as_deref().unwrap_or(""))
                 .keep("share_access_needs", share_access_needs.as_deref().unwrap_or(""))
-                .keep("agreed", agreed.as_deref().unwrap_or(""));
+                .keep("onward_agreed", onward_agreed.as_deref().unwrap_or(""));
             let choices = crate::directory::store::referable_entries(&st.db, &r.network_id, &r.locality_id).await?;
-            let chosen = choices.into_iter().find(|e| e.id == entry);
+            let chosen = choices.into_iter().find(|e| e.id == onward_entry);
             if chosen.is_none() {
-                problem.push("entry", "Choose an activity or service from the list.");
+                problem.push("onward_entry", "Choose an activity or service from the list.");
             }
             let note = crate::error::read_text(
                 &mut problem,
-                "note",
-                &note,
+                "onward_note",
+                &onward_note,
                 "a few words for the organisation: why, and what would help",
                 1000,
             );
-            if !ticked(agreed) {
-                problem.push("agreed", "Tick to confirm the person agreed to be referred on, and to what is shared.");
+            if !ticked(onward_agreed) {
+                problem.push("onward_agreed", "Tick to confirm the person agreed to be referred on, and to what is shared.");
             }
             problem.into_result()?;
             let (Some(e), Some(note)) = (chosen, note) else { return Err(crate::error::unexpected("refer onward: values")) };

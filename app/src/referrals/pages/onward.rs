@@ -52,13 +52,13 @@ pub fn OnwardSection(id: String, part: OnwardPart, person: Option<PersonDetails>
                     <p class="meta">{format!("The organisation sees {first_name}'s name and how they like to be contacted, and what you tick below; never their date of birth, notes on risk or wellbeing answers.")}</p>
                     <ActionForm action=action attr:class="stack" attr:novalidate=true>
                         <input type="hidden" name="id" value=id.clone()/>
-                        <Select label="Which activity or service?" name="entry" problem=p.clone()
+                        <Select label="Which activity or service?" name="onward_entry" problem=p.clone()
                             groups=vec![("What's on".into(), part.choices.clone())]/>
-                        <TextArea label="A few words for the organisation" name="note" problem=p.clone() rows=3 maxlength=1000
+                        <TextArea label="A few words for the organisation" name="onward_note" problem=p.clone() rows=3 maxlength=1000
                             hint="Why this, and what would help them take part."/>
                         <Checkbox name="share_what_matters" problem=p.clone() label=view! { "Share what matters to them" }.into_any()/>
                         <Checkbox name="share_access_needs" problem=p.clone() label=view! { "Share their access needs" }.into_any()/>
-                        <Checkbox name="agreed" problem=p.clone()
+                        <Checkbox name="onward_agreed" problem=p.clone()
                             label=view! { "They agreed to be referred on, and to what is shared" }.into_any()/>
                         <button type="submit" class="button primary">"Send the referral"</button>
                     </ActionForm>
