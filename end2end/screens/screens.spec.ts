@@ -135,7 +135,7 @@ test('onward referral', async ({ browser }, info) => {
   await shotAt(builder, 'builder-referral-onward', '#onward-heading');
   await builder.getByText('Refer on to an activity or service').click();
   await shotAt(builder, 'builder-referral-onward-form', '#onward-heading');
-  await builder.locator('section').filter({ hasText: 'Referred on' }).getByRole('link', { name: 'Help with phones and tablets' }).click();
+  await builder.locator('section[aria-labelledby="onward-heading"]').getByRole('link', { name: 'Help with phones and tablets' }).click();
   await builder.getByRole('link', { name: 'Coatbridge Library' }).click();
   await shot(builder, 'builder-organisation');
   // Isobel Kerr acts for the library: the referral waiting for her answer.

@@ -62,7 +62,7 @@ test('a builder refers a person on and the organisation answers', async ({ brows
   await builder.getByLabel('They agreed to be referred on, and to what is shared').check();
   await press(builder, info, 'Send the referral');
   await expect(builder.getByRole('status')).toContainText('Referred on');
-  const line = builder.locator('section').filter({ hasText: 'Referred on' }).locator('li').filter({ hasText: title });
+  const line = builder.locator('section[aria-labelledby="onward-heading"]').locator('li').filter({ hasText: title });
   await expect(line).toContainText('Waiting for their answer');
   await expectAccessible(builder);
   await expectNoHorizontalScroll(builder);

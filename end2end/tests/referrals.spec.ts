@@ -143,6 +143,8 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   await expect(b.getByRole('status')).toContainText('Wellbeing answers saved');
   await expect(b.getByText('loneliness 8 (3–9)')).toBeVisible();
   await b.getByLabel('Close with an outcome').check();
+  // The person agreed that the summary goes back to the referrer.
+  await b.getByLabel('When closing: the person agreed that the summary goes back to the referrer').check();
   await b.getByLabel('Note', { exact: true }).fill('Margaret now walks with the Tuesday group and feels less alone.');
   await save(b, info, 'Save');
   await expect(b.getByRole('status')).toContainText('Closed');

@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// What's on: the directory of groups, activities and services.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
     /// Manage site administrators.
     Admin {
         #[command(subcommand)]
@@ -49,6 +54,26 @@ enum Command {
 enum LedgerCommand {
     /// Verify the ledger of every network in DATABASE_URL.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Read an Open Referral UK (HSDS) JSON file of services into a network's What's on.
+    /// Without --apply it only reports what it would add, what is there already, and each
+    /// service it cannot take with the reason.
+    Import {
+        /// The JSON file: a page of services ({"contents": [...]}), a list, or one service.
+        file: std::path::PathBuf,
+        /// The network's id or name.
+        #[arg(long)]
+        network: String,
+        /// The email of the builder or admin the entries are recorded as added by.
+        #[arg(long)]
+        by: String,
+        /// Write the entries (otherwise a dry run).
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -170,6 +195,10 @@ async fn run() -> anyhow::Result<()> {
                 anyhow::bail!("{} ledger faults found", report.faults.len())
             }
         }
+        Command::Directory { command: DirectoryCommand::Import { file, network, by, apply } } => {
+            let state = server::open_state(config, addr).await?;
+            directory_import(&state, &file, &network, &by, apply).await
+        }
         Command::Admin { command: AdminCommand::PartnerToken { organisation, label } } => {
             let state = server::open_state(config, addr).await?;
             let token = app::referrals::api::create_partner_token(&state.db, &organisation, &label, None)
@@ -202,4 +231,42 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `timeweave directory import`: reads the file, finds the network and the person, and
+/// prints the report (`app::directory::import`).
+async fn directory_import(
+    state: &app::platform::state::AppState,
+    file: &std::path::Path,
+    network: &str,
+    by: &str,
+    apply: bool,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    let networks = app::networks::store::network_choices(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(n) = networks.iter().find(|n| n.id == network || n.name.eq_ignore_ascii_case(network)) else {
+        anyhow::bail!("no network called {network}");
+    };
+    let Some(who) = app::auth::store::find_account_by_email(&state.db, by).await.map_err(|e| anyhow::anyhow!("{e}"))? else {
+        anyhow::bail!("no account with the email {by}");
+    };
+    let report = app::directory::import::import(&state.db, &n.id, &who.id, &json, apply).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let verb = if apply { "Added" } else { "Would add" };
+    println!("{verb} {} entries to {}'s What's on:", report.added.len(), n.name);
+    for a in &report.added {
+        println!("  + {a}");
+    }
+    println!("Already there: {}", report.already.len());
+    for a in &report.already {
+        println!("  = {a}");
+    }
+    println!("Cannot take: {}", report.refused.len());
+    for (name, reasons) in &report.refused {
+        println!("  ! {name}: {}", reasons.join("; "));
+    }
+    if !apply {
+        println!("Nothing written: run again with --apply to add them. Imported entries are for members only until a builder shares them.");
+    }
+    Ok(())
 }

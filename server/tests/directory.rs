@@ -523,3 +523,112 @@ async fn going_along_and_who_came() {
     assert_eq!(data["going_along"][0]["title"], "Tuesday walk");
     assert_eq!(data["going_along"][0]["occurs_on"], last);
 }
+
+/// The columns an entry is made of, for comparing one with its copy.
+async fn entry_columns(app: &TestApp, title: &str, status: &str) -> Vec<String> {
+    let row = sqlx::query(
+        "SELECT e.kind, e.theme, e.description, e.schedule, e.on_date, e.weekday, e.nth, e.until_date, e.starts_minute, e.ends_minute,
+                e.venue, e.address, e.postcode, e.step_free, e.accessibility, e.cost, e.cost_detail, e.how_to_join, e.contact,
+                e.locality_id, o.name AS organisation
+         FROM directory_entries e JOIN directory_organisations o ON o.id = e.organisation_id WHERE e.title = $1 AND e.status = $2",
+    )
+    .bind(title)
+    .bind(status)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let text = |c: &str| row.try_get::<Option<String>, _>(c).unwrap().unwrap_or_default();
+    let int = |c: &str| row.try_get::<Option<i64>, _>(c).unwrap().map(|n| n.to_string()).unwrap_or_default();
+    let mut out: Vec<String> = ["kind", "theme", "description", "schedule", "on_date", "until_date", "venue", "address", "postcode"]
+        .iter()
+        .map(|c| text(c))
+        .collect();
+    out.extend(["accessibility", "cost", "cost_detail", "how_to_join", "contact", "locality_id", "organisation"].iter().map(|c| text(c)));
+    out.extend(["weekday", "nth", "starts_minute", "ends_minute", "step_free"].iter().map(|c| int(c)));
+    out
+}
+
+/// What the Open Referral API gives out, read back by `timeweave directory import`: the
+/// same entries; a dry run writes nothing; the same file again adds nothing; a service the
+/// entry form would refuse is reported with the form's reason.
+#[tokio::test]
+async fn the_open_referral_import_reads_back_what_the_api_gives() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    let mut network_builder = app.as_actor(Actor::NetworkBuilder).await;
+    let day = app::directory::domain::iso(app::util::now().div_euclid(app::util::DAY) + 30);
+    let variants: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("Tuesday walk", vec![]),
+        (
+            "Memory cafe",
+            vec![
+                ("schedule", "monthly"),
+                ("weekday", "3"),
+                ("nth", "-1"),
+                ("until", "2031-06-30"),
+                ("accessibility", "Hearing loop in the hall."),
+                ("step_free", "yes"),
+                ("cost", "price"),
+                ("cost_detail", "£2 for tea and cake"),
+                ("contact", "Jean, 01236 555 700"),
+            ],
+        ),
+        ("Christmas fair", vec![("schedule", "once"), ("on_date", &day), ("kind", "activity"), ("theme", "give"), ("area", "network")]),
+    ];
+    for (title, changes) in &variants {
+        let mut form = walk(&app.network_id, &airdrie, true);
+        form.retain(|(k, _)| !changes.iter().any(|(c, _)| c == k) && *k != "title");
+        form.push(("title", title));
+        form.extend(changes.iter().cloned());
+        let caller = if changes.contains(&("area", "network")) { &mut network_builder } else { &mut builder };
+        let r = caller.call("save_directory_entry", &form).await;
+        assert_eq!(r.status, 200, "{title}: {}", r.body);
+    }
+    let mut anyone = app.client();
+    let list = anyone.get("/openreferral/services?per_page=200").await.json();
+    let mut services = vec![];
+    for s in list["contents"].as_array().unwrap() {
+        services.push(anyone.get(&format!("/openreferral/services/{}", s["id"].as_str().unwrap())).await.json());
+    }
+    assert_eq!(services.len(), 3);
+    services.push(serde_json::json!({"name": "A service with no organisation", "description": "Nobody runs it"}));
+    let file = serde_json::json!({"total_items": 4, "contents": services});
+    let by: String =
+        sqlx::query_scalar("SELECT user_id FROM builder_roles WHERE locality_id IS NULL").fetch_one(&app.state.db.pool).await.unwrap();
+    let before: Vec<Vec<String>> = {
+        let mut v = vec![];
+        for (title, _) in &variants {
+            v.push(entry_columns(&app, title, "active").await);
+        }
+        v
+    };
+
+    // While they are there, the file adds nothing, and the bad service is reported.
+    let report = app::directory::import::import(&app.state.db, &app.network_id, &by, &file, true).await.unwrap();
+    assert_eq!((report.added.len(), report.already.len()), (0, 3), "{report:?}");
+    assert_eq!(report.refused.len(), 1);
+    assert!(report.refused[0].1.iter().any(|r| r.starts_with("organisation: ")), "{report:?}");
+    assert_eq!(entry_count(&app).await, 3);
+
+    // Taken down, they come back from the file: a dry run first, which writes nothing.
+    for id in sqlx::query_scalar::<_, String>("SELECT id FROM directory_entries").fetch_all(&app.state.db.pool).await.unwrap() {
+        assert_eq!(network_builder.call("close_directory_entry", &[("entry_id", &id)]).await.status, 200);
+    }
+    let dry = app::directory::import::import(&app.state.db, &app.network_id, &by, &file, false).await.unwrap();
+    assert_eq!(dry.added.len(), 3, "{dry:?}");
+    assert_eq!(entry_count(&app).await, 3);
+    let done = app::directory::import::import(&app.state.db, &app.network_id, &by, &file, true).await.unwrap();
+    assert_eq!(done.added.len(), 3);
+    assert_eq!(entry_count(&app).await, 6);
+    for ((title, _), original) in variants.iter().zip(&before) {
+        assert_eq!(&entry_columns(&app, title, "active").await, original, "{title} came back different");
+    }
+    let again = app::directory::import::import(&app.state.db, &app.network_id, &by, &file, true).await.unwrap();
+    assert_eq!((again.added.len(), again.already.len()), (0, 3));
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE reason = 'Imported from an Open Referral file'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 3);
+}

@@ -12,6 +12,8 @@ pub mod calendar;
 pub mod domain;
 pub mod form;
 pub mod going;
+#[cfg(feature = "ssr")]
+pub mod import;
 pub mod organisations;
 #[cfg(feature = "ssr")]
 pub mod oruk;

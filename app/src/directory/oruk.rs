@@ -75,6 +75,9 @@ fn service_head(e: &EntryRow) -> Value {
     if !e.cost_detail.is_empty() {
         v["fees"] = json!(e.cost_detail);
     }
+    if !e.how_to_join.is_empty() {
+        v["application_process"] = json!(e.how_to_join);
+    }
     v
 }
 

@@ -94,7 +94,7 @@ pub fn ClosingSection(c: ClosingSummary, builder: bool) -> impl IntoView {
 fn card_item(c: OnwardCard) -> impl IntoView {
     view! {
         <li class="listing-card">
-            <h3><a href=format!("/referrals/onward/{}", c.id)>{format!("Referral to {}", c.entry_title)}</a></h3>
+            <h2 class="card-title"><a href=format!("/referrals/onward/{}", c.id)>{format!("Referral to {}", c.entry_title)}</a></h2>
             <p class="meta">{c.organisation.clone()}" · "{format!("sent {}", format_date(c.sent_at))}</p>
             <p class:overdue-flag=c.overdue>{status_line(c.status, c.due_at, c.overdue, None)}</p>
         </li>
