@@ -11,7 +11,7 @@ fn help_explains_every_subcommand() {
     let out = timeweave().arg("--help").output().expect("run");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for word in ["serve", "admin", "--config"] {
+    for word in ["serve", "admin", "directory", "--config"] {
         assert!(text.contains(word), "--help should mention {word}:\n{text}");
     }
     let out = timeweave().args(["serve", "--help"]).output().expect("run");
@@ -84,5 +84,27 @@ fn ledger_verify_reports_what_it_checked() {
     let out = timeweave().args(["ledger", "verify"]).env("DATABASE_URL", &url).output().expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAULT"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn directory_import_says_plainly_what_is_wrong() {
+    let dir = std::env::temp_dir().join(format!("tw-cli-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/cli.db", dir.display());
+    let (bad, good) = (dir.join("bad.json"), dir.join("services.json"));
+    std::fs::write(&bad, "<html>not json</html>").unwrap();
+    std::fs::write(&good, r#"{"contents": []}"#).unwrap();
+    let run = |file: &std::path::Path, network: &str| {
+        let out = timeweave()
+            .args(["directory", "import", file.to_str().unwrap(), "--network", network, "--by", "nobody@example.org"])
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(run(&bad, "Nowhere").contains("is not JSON"));
+    assert!(run(&good, "Nowhere").contains("no network called Nowhere"));
     let _ = std::fs::remove_dir_all(&dir);
 }

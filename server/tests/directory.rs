@@ -451,6 +451,16 @@ async fn places_are_never_over_taken_and_the_waiting_list_moves_up() {
         .await
         .unwrap();
     assert!(told.contains("A place came free at Tuesday walk"), "{told}");
+    // Opening the entry's page marks it read (its link carries ?done=… and #dates).
+    for c in members.iter_mut() {
+        assert_eq!(c.call("directory_entry", &[("id", &id)]).await.status, 200);
+    }
+    let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+        .bind(&first_waiting)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(unread, 0);
 }
 
 /// A member can only go to the entry's own coming dates; the organisers see who is coming

@@ -1057,6 +1057,12 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
         assert!(!detail.body.contains(secret), "{secret}: {}", detail.body);
     }
     assert_eq!(log_rows(&app, &id).await, before + 1);
+    let unread = count(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM notifications WHERE user_id = '{provider_id}' AND read_at IS NULL AND link LIKE '/referrals/onward/%'"),
+    )
+    .await;
+    assert_eq!(unread, 0, "opening it marks what they were told about it as read");
     let logged = count(
         &app,
         &format!(
@@ -1086,6 +1092,14 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
     )
     .await;
     assert_eq!(told, 1);
+    let unread = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = '{referrer_id}' AND read_at IS NULL AND link = '/referrals/{id}'"
+        ),
+    )
+    .await;
+    assert_eq!(unread, 0, "the referrer opened the referral: what they were told about it is read");
     let history = b.call("referral_detail", &[("id", &id)]).await.body;
     assert!(history.contains("Referred on to Tuesday walk") && history.contains("We will phone her on Monday."), "{history}");
 

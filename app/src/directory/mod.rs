@@ -310,6 +310,7 @@ pub async fn directory_entry(id: String) -> Result<EntryView, AppError> {
             let st = state()?;
             let viewer = signed_in().await?;
             let (e, keeper) = seen_entry(&st, &viewer, &id).await?;
+            crate::notifications::seen(&st.db, &viewer.user_id, &format!("/whats-on/{}", e.id)).await?;
             let today = today();
             let when = e.when();
             let next_dates = when.next_dates(today, NEXT_DATES);

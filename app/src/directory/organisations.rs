@@ -64,6 +64,7 @@ pub async fn directory_organisation(id: String) -> Result<OrganisationView, AppE
             let st = state()?;
             let viewer = signed_in().await?;
             let o = seen_organisation(&st, &viewer, &id).await?;
+            crate::notifications::seen(&st.db, &viewer.user_id, &format!("/whats-on/organisations/{}", o.id)).await?;
             let today = today();
             let entries = store::entries_of_organisation(&st.db, &o.id)
                 .await?

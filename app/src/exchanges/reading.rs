@@ -18,7 +18,7 @@ pub async fn get_exchange(id: String) -> Result<ExchangeView, AppError> {
             if participant {
                 // Seen: what they were told about this exchange is no longer new.
                 let link = format!("/exchanges/{id}");
-                crate::notifications::store::mark_read_about(&st.db, &viewer.user_id, &link, crate::util::now()).await?;
+                crate::notifications::seen(&st.db, &viewer.user_id, &link).await?;
             }
             let e = &row.exchange;
             let status = e.status();

@@ -80,6 +80,13 @@ pub async fn notify_with_email(
     Ok(())
 }
 
+/// The page at `link` was opened by `user_id`: what they were told about it is no longer
+/// new. Every page a notification leads to calls this when its owner opens it.
+#[cfg(feature = "ssr")]
+pub async fn seen(db: &crate::platform::db::Db, user_id: &str, link: &str) -> Result<(), AppError> {
+    store::mark_read_about(db, user_id, link, crate::util::now()).await
+}
+
 /// The signed-in person's notifications, newest first (the last 50).
 #[server(endpoint = "my_notifications")]
 pub async fn my_notifications() -> Result<NotificationsView, AppError> {

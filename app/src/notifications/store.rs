@@ -72,13 +72,16 @@ pub async fn mark_all_read(db: &Db, user_id: &str, t: i64) -> Result<(), AppErro
 
 /// Marks read what `user_id` was told about one page (its address, or a place on it).
 pub async fn mark_read_about(db: &Db, user_id: &str, link: &str, t: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND (link = $3 OR link LIKE $4)")
-        .bind(t)
-        .bind(user_id)
-        .bind(link)
-        .bind(format!("{link}#%"))
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND (link = $3 OR link LIKE $4 OR link LIKE $5)",
+    )
+    .bind(t)
+    .bind(user_id)
+    .bind(link)
+    .bind(format!("{link}#%"))
+    .bind(format!("{link}?%"))
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

@@ -48,6 +48,9 @@ pub async fn member_profile(user_id: String) -> Result<Profile, AppError> {
             let Some(row) = store::member(&st.db, &user_id).await? else {
                 return Err(AppError::not_found("member"));
             };
+            if viewer.user_id == user_id {
+                crate::notifications::seen(&st.db, &viewer.user_id, &format!("/members/{user_id}")).await?;
+            }
             let network = row.network_id.clone();
             let status = crate::networks::domain::MembershipStatus::parse(&row.status)
                 .unwrap_or(crate::networks::domain::MembershipStatus::Suspended);

@@ -350,6 +350,7 @@ pub async fn onward_detail(id: String) -> Result<OnwardView, AppError> {
             });
             let detail = if person.is_some() { "onward: shared details" } else { "onward: no details" };
             store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &provider_label(&viewer, &w), "read", detail).await?;
+            crate::notifications::seen(&st.db, &viewer.user_id, &format!("/referrals/onward/{}", w.id)).await?;
             Ok(OnwardView {
                 card: card_of(&w),
                 entry_id: w.entry_id.clone(),

@@ -63,6 +63,7 @@ pub async fn referral_detail(id: String) -> Result<ReferralView, AppError> {
             let viewer = signed_in().await?;
             let (r, rel) = open(&st, &viewer, &id).await?;
             store::log(&st.db.pool, &r.id, Some(&viewer.user_id), &label_of(&viewer, rel), "read", "").await?;
+            crate::notifications::seen(&st.db, &viewer.user_id, &format!("/referrals/{}", r.id)).await?;
             let builder = rel.acts_as_builder();
             let hidden = r.erased_at.is_some() || (builder && r.consent_withdrawn_at.is_some());
             let (age_days, overdue) = clock(r.created_at, r.status, r.first_contact_days);
