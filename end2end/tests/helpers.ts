@@ -1,4 +1,4 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
+import { Browser, expect, Page, test, TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { createHmac } from 'node:crypto';
 import * as zlib from 'zlib';
@@ -173,4 +173,23 @@ export function png(w: number, h: number, colour: (x: number, y: number) => [num
     chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** A page of its own (a new browser context at 360 × 740, as the project runs) signed in as `email`. */
+export async function signedInPage(browser: Browser, info: TestInfo, email: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: info.project.use.baseURL ?? process.env.TIMEWEAVE_E2E_URL,
+    javaScriptEnabled: info.project.use.javaScriptEnabled,
+    viewport: { width: 360, height: 740 },
+  });
+  const page = await context.newPage();
+  await signIn(page, info, email);
+  return page;
+}
+
+/** Presses a form's button and waits for the answer page (or the enhanced form) to settle. */
+export async function press(page: Page, info: TestInfo, button: string) {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.waitForLoadState('load');
+  await ready(page, info);
 }

@@ -1,27 +1,10 @@
-import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
+import { test, expect } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, press, ready, signedInPage } from './helpers';
 
 // Onward referral on a 360 px phone, JavaScript on and off: Coatbridge's community builder
 // names a resident to act for an organisation, refers Agnes Lafferty (accepted in the demo)
 // on to what it runs, and the resident answers for the organisation; the builder then sees
 // the answer on the referral.
-
-async function as(browser: Browser, info: TestInfo, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: info.project.use.baseURL ?? process.env.TIMEWEAVE_E2E_URL,
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-    viewport: { width: 360, height: 740 },
-  });
-  const page = await context.newPage();
-  await signIn(page, info, email);
-  return page;
-}
-
-async function press(page: Page, info: TestInfo, button: string) {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await page.waitForLoadState('load');
-  await ready(page, info);
-}
 
 test('a builder refers a person on and the organisation answers', async ({ browser }, info) => {
   test.setTimeout(180_000);
@@ -29,7 +12,7 @@ test('a builder refers a person on and the organisation answers', async ({ brows
   const [title, organisation] = info.project.name === 'javascript-on'
     ? ['Lunch club', 'Coatbridge Parish Church']
     : ['Knit and natter', 'Coatbridge Community Centre'];
-  const builder = await as(browser, info, 'heather.lyons@demo.timeweave.org');
+  const builder = await signedInPage(browser, info, 'heather.lyons@demo.timeweave.org');
 
   // The organisation's page: nobody acts for it yet; the builder names Isobel Kerr.
   await builder.goto('/whats-on?area=all');
@@ -69,7 +52,7 @@ test('a builder refers a person on and the organisation answers', async ({ brows
   const referral = builder.url();
 
   // Isobel answers for the organisation: a "no" needs a reason; then yes.
-  const provider = await as(browser, info, 'isobel.kerr@demo.timeweave.org');
+  const provider = await signedInPage(browser, info, 'isobel.kerr@demo.timeweave.org');
   await provider.goto('/whats-on');
   await ready(provider, info);
   await provider.getByRole('link', { name: 'Referrals to your organisation' }).click();

@@ -1,31 +1,14 @@
-import { test, expect, Browser, Page, TestInfo } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, ready, signIn } from './helpers';
+import { test, expect } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, press, ready, signedInPage } from './helpers';
 
 // The referral pathway on a 360 px phone, with JavaScript on and off: a GP practice's link
 // worker (two-step sign-in) refers someone; Airdrie's community builder takes it to a
 // supported first exchange; the referrer sees where it stands, never the person's exchanges.
 
-async function as(browser: Browser, info: TestInfo, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: info.project.use.baseURL ?? process.env.TIMEWEAVE_E2E_URL,
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-    viewport: { width: 360, height: 740 },
-  });
-  const page = await context.newPage();
-  await signIn(page, info, email);
-  return page;
-}
-
-async function save(page: Page, info: TestInfo, button: string) {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await page.waitForLoadState('load');
-  await ready(page, info);
-}
-
 test('a referral goes from a link worker to a first supported exchange and a closing summary', async ({ browser }, info) => {
   test.setTimeout(180_000);
   const person = `Margaret Test ${Date.now() % 100000}`;
-  const pro = await as(browser, info, 'ewan.docherty@demo.timeweave.org');
+  const pro = await signedInPage(browser, info, 'ewan.docherty@demo.timeweave.org');
 
   // The form in five short steps. A step's problems come back on its own page with what
   // was typed kept; the answers wait on the server, never in the address.
@@ -41,28 +24,28 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   await pro.getByLabel('Where they live').selectOption({ label: 'Airdrie' });
   await pro.getByLabel('How would they like to be contacted?').selectOption('phone');
   await pro.getByLabel('Phone number').fill('01236 555 012');
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   await expect(pro.getByRole('alert')).toContainText('day, the month and the year');
   await expect(pro.getByLabel("The person's name")).toHaveValue(person);
   await expect(pro.getByLabel('Month')).toHaveValue('13');
   await expectAccessible(pro);
   await pro.getByLabel('Month').fill('5');
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   await expect(pro.getByText('Step 2 of 5')).toBeVisible();
   expect(pro.url()).not.toContain(encodeURIComponent(person.split(' ')[0]));
   await pro.getByLabel('What matters to the person?').fill('She would like to get out more; she loved gardening.');
   await pro.getByLabel('Gardening', { exact: true }).check();
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   await expect(pro.getByText('Step 3 of 5')).toBeVisible();
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   await expect(pro.getByText('Step 4 of 5')).toBeVisible();
   // Consent is asked plainly, each part on its own; without it nothing goes further.
   await pro.getByLabel('How did they give consent?').selectOption('verbal');
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   await expect(pro.getByRole('alert')).toContainText('The person must agree to be referred');
   await pro.getByLabel('The person agreed to be referred to the time bank.').check();
   await pro.getByLabel("The person agreed to share these details with the time bank's community builders for their area.").check();
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   // Check and send: every answer in words, each part with a way to change it.
   await expect(pro.getByText('Step 5 of 5')).toBeVisible();
   await expect(pro.getByText('14 May 1946')).toBeVisible();
@@ -72,10 +55,10 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   await pro.getByRole('link', { name: 'Change what matters' }).click();
   await ready(pro, info);
   await pro.getByLabel('What matters to the person?').fill('She would like to get out more; she loved her garden.');
-  await save(pro, info, 'Continue');
+  await press(pro, info, 'Continue');
   await expect(pro.getByText('Step 5 of 5')).toBeVisible();
   await expect(pro.getByText('she loved her garden')).toBeVisible();
-  await save(pro, info, 'Send the referral');
+  await press(pro, info, 'Send the referral');
   await expect(pro.getByRole('heading', { level: 1 })).toHaveText(`Referral: ${person}`);
   await expect(pro.getByRole('status')).toContainText('gone to the community builders');
   // The draft is gone once sent: a new referral starts empty.
@@ -86,7 +69,7 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   const referralUrl = pro.url().split('?')[0];
 
   // Airdrie's builder finds it in the queue and takes it forward.
-  const b = await as(browser, info, 'anne.gallacher@demo.timeweave.org');
+  const b = await signedInPage(browser, info, 'anne.gallacher@demo.timeweave.org');
   await b.goto('/referrals');
   await ready(b, info);
   await expectAccessible(b);
@@ -94,17 +77,17 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   await expect(b.getByRole('heading', { level: 1 })).toHaveText(`Referral: ${person}`);
   await ready(b, info);
   await b.getByLabel('Accept').check();
-  await save(b, info, 'Save');
+  await press(b, info, 'Save');
   await expect(b.getByRole('status')).toContainText('Accepted');
   await b.getByLabel('We have made contact').check();
   await b.getByLabel('Note', { exact: true }).fill('Phoned her; visit on Tuesday.');
-  await save(b, info, 'Save');
+  await press(b, info, 'Save');
   await expect(b.getByRole('status')).toContainText('Contact recorded');
   await b.getByLabel('They agreed to join and to the code of conduct.').check();
-  await save(b, info, 'Make their member account');
+  await press(b, info, 'Make their member account');
   await expect(b.getByRole('status')).toContainText('They are now a member');
   await b.getByLabel('How many starter hours?').selectOption('2');
-  await save(b, info, 'Give starter hours');
+  await press(b, info, 'Give starter hours');
   await expect(b.getByRole('status')).toContainText('Starter hours given');
   // Once per referral: the form gives way to what was given, so it cannot be pressed again.
   await expect(b.getByRole('button', { name: 'Give starter hours' })).toHaveCount(0);
@@ -114,7 +97,7 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   await b.getByLabel('Hours', { exact: true }).fill('1');
   await b.getByLabel('What was it?').fill('Walk round the park');
   await b.getByLabel('Who went along to support them?').fill('Anne Gallacher');
-  await save(b, info, 'Record the first exchange');
+  await press(b, info, 'Record the first exchange');
   await expect(b.getByRole('status')).toContainText('now active');
   await expectNoHorizontalScroll(b);
   await expectAccessible(b);
@@ -139,14 +122,14 @@ test('a referral goes from a link worker to a first supported exchange and a clo
   ]) {
     await b.getByLabel(label).selectOption(value);
   }
-  await save(b, info, 'Save the answers');
+  await press(b, info, 'Save the answers');
   await expect(b.getByRole('status')).toContainText('Wellbeing answers saved');
   await expect(b.getByText('loneliness 8 (3–9)')).toBeVisible();
   await b.getByLabel('Close with an outcome').check();
   // The person agreed that the summary goes back to the referrer.
   await b.getByLabel('When closing: the person agreed that the summary goes back to the referrer').check();
   await b.getByLabel('Note', { exact: true }).fill('Margaret now walks with the Tuesday group and feels less alone.');
-  await save(b, info, 'Save');
+  await press(b, info, 'Save');
   await expect(b.getByRole('status')).toContainText('Closed');
 
   await pro.goto(referralUrl);
