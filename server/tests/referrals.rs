@@ -1102,6 +1102,10 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
     assert_eq!(unread, 0, "the referrer opened the referral: what they were told about it is read");
     let history = b.call("referral_detail", &[("id", &id)]).await.body;
     assert!(history.contains("Referred on to Tuesday walk") && history.contains("We will phone her on Monday."), "{history}");
+    // Everything held about the person includes where they were referred on.
+    let held = b.get(&format!("/referrals/{id}/export.json")).await.json();
+    assert_eq!(held["onward"][0]["organisation"], "Airdrie Health Walks");
+    assert_eq!(held["onward"][0]["status"], "accepted");
 
     // Once consent is withdrawn the organisation no longer sees the person.
     assert_eq!(referrer.call("withdraw_consent", &[("id", &id), ("consent_note", "She changed her mind")]).await.status, 200);

@@ -74,6 +74,7 @@ pub async fn export_json(State(st): State<AppState>, headers: HeaderMap, Path(id
         let (r, _, user, label) = open_for_export(&st, &headers, &id, true).await?;
         let history = store::events(&st.db, &r.id).await?;
         let outcomes = store::outcomes(&st.db, &r.id).await?;
+        let onward = store::onward_of(&st.db, &r.id).await?;
         store::log(&st.db.pool, &r.id, Some(&user), &label, "export", "JSON, subject access").await?;
         Ok::<Value, AppError>(json!({
             "referral": {
@@ -93,6 +94,11 @@ pub async fn export_json(State(st): State<AppState>, headers: HeaderMap, Path(id
             },
             "history": history.iter().map(|e| json!({"from": e.from, "to": e.to, "by": e.by, "note": e.note, "at": crate::util::iso_datetime(e.at)})).collect::<Vec<_>>(),
             "wellbeing": outcomes.iter().map(|o| json!({"stage": o.stage, "answered_by": o.answered_by, "at": crate::util::iso_datetime(o.at), "scores": o.scores})).collect::<Vec<_>>(),
+            "onward": onward.iter().map(|w| json!({
+                "to": w.entry_title, "organisation": w.organisation, "status": w.status, "note": w.note, "answer": w.reason,
+                "shared_what_matters": w.share_what_matters != 0, "shared_access_needs": w.share_access_needs != 0,
+                "sent_at": crate::util::iso_datetime(w.sent_at), "answered_at": w.answered_at.map(crate::util::iso_datetime),
+            })).collect::<Vec<_>>(),
             "outcome_summary": r.outcome_summary,
         }))
     }
