@@ -89,8 +89,15 @@ pub async fn seed_referrals(db: &Db, network_id: &str, locality_ids: &[String]) 
 pub async fn seed_onward(db: &Db, network_id: &str, coatbridge: &str) -> Result<(), AppError> {
     use crate::referrals::domain::{after_working_days, Status};
     let referral = store::referral_id_by_name(db, "Agnes Lafferty").await?;
-    let builder = store::user_id_by_email(db, &email_for("Heather Lyons")).await?;
-    let provider = store::user_id_by_email(db, &email_for("Isobel Kerr")).await?;
+    let id_of = |name: &str| {
+        let email = email_for(name);
+        async move {
+            let account = crate::auth::store::find_account_by_email(db, &email).await?;
+            account.map(|a| a.id).ok_or_else(|| crate::error::unexpected("demo: a person"))
+        }
+    };
+    let builder = id_of("Heather Lyons").await?;
+    let provider = id_of("Isobel Kerr").await?;
     let entries = crate::directory::store::open_entries(db, network_id, Some(coatbridge)).await?;
     let Some(entry) = entries.iter().find(|e| e.title == "Help with phones and tablets" && e.locality_id.as_deref() == Some(coatbridge))
     else {

@@ -217,11 +217,6 @@ pub async fn promote_to_admin(tx: &mut Transaction<'_, Any>, user_id: &str, pass
     Ok(())
 }
 
-/// A user's id by their email.
-pub async fn user_id_by_email(db: &Db, email: &str) -> Result<String, AppError> {
-    Ok(sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&db.pool).await?)
-}
-
 /// The id of the referral of the person of that name.
 pub async fn referral_id_by_name(db: &Db, person_name: &str) -> Result<String, AppError> {
     Ok(sqlx::query_scalar("SELECT id FROM referrals WHERE person_name = $1").bind(person_name).fetch_one(&db.pool).await?)

@@ -55,6 +55,16 @@ async fn seen_organisation(st: &AppState, viewer: &Viewer, id: &str) -> Result<s
     Ok(o)
 }
 
+/// The organisation, for someone who names who acts for it (else refused).
+#[cfg(feature = "ssr")]
+async fn managed_organisation(st: &AppState, viewer: &Viewer, id: &str) -> Result<store::OrganisationRow, AppError> {
+    let o = seen_organisation(st, viewer, id).await?;
+    if !manages(viewer, &o.network_id) {
+        return Err(AppError::Forbidden("Only the community builders of the network can name who acts for an organisation.".into()));
+    }
+    Ok(o)
+}
+
 /// One organisation: its open entries and (for its builders and its own people) who acts
 /// for it.
 #[server(endpoint = "directory_organisation")]
@@ -91,12 +101,7 @@ pub async fn add_organisation_member(organisation_id: String, member: String, me
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let o = seen_organisation(&st, &viewer, &organisation_id).await?;
-            if !manages(&viewer, &o.network_id) {
-                return Err(AppError::Forbidden(
-                    "Only the community builders of the network can name who acts for an organisation.".into(),
-                ));
-            }
+            let o = managed_organisation(&st, &viewer, &organisation_id).await?;
             let mut problem = FormProblem::new().keep("member", &member);
             let within =
                 crate::networks::store::Within { builder: Some(&viewer), network: Some(&o.network_id), locality: None, active_only: true };
@@ -144,10 +149,7 @@ pub async fn remove_organisation_member(organisation_id: String, user_id: String
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let o = seen_organisation(&st, &viewer, &organisation_id).await?;
-            if !manages(&viewer, &o.network_id) {
-                return Err(AppError::Forbidden("Only the community builders of the network can do that.".into()));
-            }
+            let o = managed_organisation(&st, &viewer, &organisation_id).await?;
             let name = store::org_members(&st.db, &o.id).await?.into_iter().find(|p| p.user_id == user_id).map(|p| p.display_name);
             let Some(name) = name else { return Err(AppError::Conflict("They no longer act for this organisation.".into())) };
             let mut tx = st.db.pool.begin().await?;

@@ -30,6 +30,15 @@ pub struct NotificationsView {
     pub push_key: String,
 }
 
+/// The notification in the app and as an alert on their phones; who they are, for the email.
+#[cfg(feature = "ssr")]
+async fn in_app(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: &str, text: &str, link: &str) -> Result<store::Recipient, AppError> {
+    let t = crate::util::now();
+    store::insert(tx, user_id, text, link, t).await?;
+    crate::push::store::queue(tx, user_id, text, link, t).await?;
+    store::recipient(tx, user_id).await
+}
+
 /// Tells someone about something, in the caller's transaction.
 #[cfg(feature = "ssr")]
 pub async fn notify(
@@ -39,10 +48,7 @@ pub async fn notify(
     text: &str,
     link: &str,
 ) -> Result<(), AppError> {
-    let t = crate::util::now();
-    store::insert(tx, user_id, text, link, t).await?;
-    crate::push::store::queue(tx, user_id, text, link, t).await?;
-    let who = store::recipient(tx, user_id).await?;
+    let who = in_app(tx, user_id, text, link).await?;
     if let (Some(email), "immediately") = (who.email, who.email_frequency.as_str()) {
         crate::email::queue(
             tx,
@@ -70,10 +76,7 @@ pub async fn notify_with_email(
     subject: &str,
     body: &str,
 ) -> Result<(), AppError> {
-    let t = crate::util::now();
-    store::insert(tx, user_id, text, link, t).await?;
-    crate::push::store::queue(tx, user_id, text, link, t).await?;
-    let who = store::recipient(tx, user_id).await?;
+    let who = in_app(tx, user_id, text, link).await?;
     if let Some(email) = who.email.filter(|_| who.email_frequency != "never") {
         crate::email::queue(tx, &email, subject, &format!("Hello {},\n\n{body}", who.display_name)).await?;
     }

@@ -119,8 +119,8 @@ fn may_refer_on(r: &store::Referral, rel: Relation) -> bool {
 #[cfg(feature = "ssr")]
 pub(super) async fn onward_part(st: &AppState, r: &store::Referral, rel: Relation) -> Result<OnwardPart, AppError> {
     let builder = rel.acts_as_builder();
-    let lines = store::onward_of(&st.db, &r.id)
-        .await?
+    let rows = store::onward_of(&st.db, &r.id).await?;
+    let lines = rows
         .iter()
         .map(|w| OnwardLine {
             id: w.id.clone(),
@@ -148,7 +148,7 @@ pub(super) async fn onward_part(st: &AppState, r: &store::Referral, rel: Relatio
     };
     let shared = r.status == Status::Closed && store::summary_shared(&st.db, &r.id).await?;
     let closing = if r.status == Status::Closed && r.erased_at.is_none() && (builder || (shared && r.consent_withdrawn_at.is_none())) {
-        Some(closing_summary(st, r, shared).await?)
+        Some(closing_from(st, r, &rows, shared).await?)
     } else {
         None
     };
@@ -159,9 +159,14 @@ pub(super) async fn onward_part(st: &AppState, r: &store::Referral, rel: Relatio
 /// referrals accepted, What's on dates they came to), and how their wellbeing changed.
 #[cfg(feature = "ssr")]
 pub(super) async fn closing_summary(st: &AppState, r: &store::Referral, shared: bool) -> Result<ClosingSummary, AppError> {
-    let mut took_part: Vec<String> = store::onward_of(&st.db, &r.id)
-        .await?
-        .into_iter()
+    closing_from(st, r, &store::onward_of(&st.db, &r.id).await?, shared).await
+}
+
+/// The closing summary from the referral's onward referrals, already read.
+#[cfg(feature = "ssr")]
+async fn closing_from(st: &AppState, r: &store::Referral, onward: &[store::OnwardRow], shared: bool) -> Result<ClosingSummary, AppError> {
+    let mut took_part: Vec<String> = onward
+        .iter()
         .filter(|w| w.status() == Onward::Accepted)
         .map(|w| format!("{} ({}): accepted the referral", w.entry_title, w.organisation))
         .collect();
