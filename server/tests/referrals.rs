@@ -1075,7 +1075,10 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
     for mut other in [app.as_actor(Actor::WishawResident).await, resident, app.as_actor(Actor::WishawBuilder).await] {
         assert_eq!(other.call("onward_detail", &[("id", &onward)]).await.status, 404);
         assert_eq!(other.call("answer_onward", &[("id", &onward), ("answer", "accept"), ("reason", "")]).await.status, 404);
+        assert_eq!(other.call("refer_onward", &refs(&send(true))).await.status, 404, "not theirs to send on");
+        assert!(other.call("onward_inbox", &[]).await.json().as_array().unwrap().is_empty(), "nothing to their organisation");
     }
+    assert_eq!(app.client().call("onward_inbox", &[]).await.status, 401);
 
     // A "no" needs a reason; a "yes" is given once, and the referrer is told.
     assert_eq!(refused(&provider.call("answer_onward", &[("id", &onward), ("answer", "decline"), ("reason", "")]).await), vec!["reason"]);
