@@ -31,6 +31,8 @@ if command -v pg_isready >/dev/null; then
   postgres_up && have_postgres=1
 fi
 if ((have_postgres)); then
+  # The backup tests restore across engines wherever PostgreSQL is there.
+  export TIMEWEAVE_TEST_POSTGRES_UP=1
   # Each test makes its own database tw_test_<id>; clear those of earlier runs.
   psql "$TIMEWEAVE_TEST_POSTGRES/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'tw_test_%'" \
     | while read -r db; do psql "$TIMEWEAVE_TEST_POSTGRES/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done

@@ -82,3 +82,65 @@ test('a builder refers a person on and the organisation answers', async ({ brows
   await expect(line).toContainText('Accepted');
   await expect(line).toContainText('We will phone her before Wednesday.');
 });
+
+// The library's own person suggests a new activity; Coatbridge's builder turns it down
+// without a reason (refused), then approves it, and members find it.
+test('an organisation suggests an entry and a builder approves it', async ({ browser }, info) => {
+  test.setTimeout(180_000);
+  const title = info.project.name === 'javascript-on' ? 'Poetry evening' : 'Board games afternoon';
+  const provider = await signedInPage(browser, info, 'isobel.kerr@demo.timeweave.org');
+  await provider.goto('/whats-on?area=all');
+  await ready(provider, info);
+  await provider.getByRole('link', { name: 'Help with phones and tablets' }).first().click();
+  await ready(provider, info);
+  await provider.getByRole('link', { name: 'Coatbridge Library' }).click();
+  await ready(provider, info);
+  // The demo's own suggestion waits for approval, seen by the library's people.
+  await expect(provider.locator('.listing-card').filter({ hasText: 'Family history drop-in' })).toContainText('Waiting for approval');
+  await provider.getByRole('link', { name: 'Suggest a new entry' }).click();
+  await ready(provider, info);
+  await expect(provider.getByRole('heading', { level: 1 })).toHaveText("Suggest an entry for What's on");
+  await expect(provider.getByText('Who runs it: Coatbridge Library')).toBeVisible();
+  await expect(provider.getByLabel(/Share it publicly/)).toHaveCount(0);
+  await provider.getByLabel('Name', { exact: true }).fill(title);
+  await provider.getByRole('radio', { name: 'An activity or event' }).check();
+  await provider.getByRole('radio', { name: 'Learning', exact: true }).check();
+  await provider.getByLabel('What happens there').fill('Bring something to read aloud, or just listen. Tea provided.');
+  await provider.getByLabel('Area', { exact: true }).selectOption({ label: 'Coatbridge' });
+  await provider.getByRole('radio', { name: 'Every week' }).check();
+  await provider.getByLabel('Day of the week (every week, once a month)').selectOption({ label: 'Friday' });
+  await provider.getByLabel('Starts at').fill('18:30');
+  await provider.getByLabel('Place (optional)').fill('Coatbridge Library');
+  await provider.getByLabel('Address').fill('Academy Street, Coatbridge');
+  await provider.getByRole('radio', { name: 'Free', exact: true }).check();
+  await provider.getByLabel('How to join').fill('Just come along.');
+  await expectAccessible(provider);
+  await expectNoHorizontalScroll(provider);
+  await press(provider, info, 'Save');
+  await expect(provider.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(provider.getByRole('status')).toContainText('Sent to the community builders');
+  await expect(provider.getByText('Waiting for a community builder to approve it')).toBeVisible();
+  await expect(provider.getByRole('heading', { name: 'For the organisation' })).toBeVisible();
+  await expectAccessible(provider);
+  await expectNoHorizontalScroll(provider);
+
+  const builder = await signedInPage(browser, info, 'heather.lyons@demo.timeweave.org');
+  await builder.goto('/community/whats-on');
+  await ready(builder, info);
+  await expect(builder.getByRole('heading', { name: 'Waiting for your approval' })).toBeVisible();
+  await builder.getByRole('link', { name: title }).click();
+  await ready(builder, info);
+  await expect(builder.getByRole('heading', { name: 'A new entry from Coatbridge Library' })).toBeVisible();
+  await expectAccessible(builder);
+  await expectNoHorizontalScroll(builder);
+  await press(builder, info, 'Turn it down');
+  await expect(builder.getByRole('alert')).toContainText('Say why');
+  await press(builder, info, 'Approve it');
+  await expect(builder.getByRole('status')).toContainText('Approved');
+  await expect(builder.getByText('Waiting for a community builder')).toHaveCount(0);
+
+  // Members of Coatbridge find it now.
+  await provider.goto('/whats-on?area=all');
+  await ready(provider, info);
+  await expect(provider.getByRole('link', { name: title })).toBeVisible();
+});

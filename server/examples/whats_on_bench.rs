@@ -66,7 +66,7 @@ async fn main() -> anyhow::Result<()> {
                 public: i % 2 == 0,
                 places: None,
             };
-            app::directory::store::save(&mut tx, None, &network, &d, &builder, app::util::now()).await?;
+            app::directory::store::save(&mut tx, None, &network, &d, &builder, app::util::now(), false).await?;
         }
         tx.commit().await?;
         println!("made {} entries in {:.1} s", ENTRIES - have as usize, started.elapsed().as_secs_f64());

@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/hours/statement.csv", get(app::ledger::csv::statement_csv))
         .route("/account/my-data.json", get(app::profiles::export::my_data_json))
+        .route("/account/my-data.csv", get(app::profiles::export::my_data_csv))
         .route("/photos/{file}", get(app::profiles::photo::serve))
         .route("/whats-on/{id}/calendar.ics", get(app::directory::calendar::entry_ics))
         .route("/whats-on/areas/{locality}/calendar.ics", get(app::directory::calendar::area_ics))

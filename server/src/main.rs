@@ -43,6 +43,19 @@ enum Command {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
+    /// Write a consistent backup of DATABASE_URL to FILE ("-": to standard output), safe
+    /// while the server runs: compressed, with a manifest, sealed with
+    /// TIMEWEAVE_BACKUP_PASSPHRASE when that is set.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup FILE ("-": from standard input) into a new, empty database of either
+    /// engine, bring it up to date and verify the ledger. Also the move from SQLite to
+    /// PostgreSQL: `timeweave backup - | timeweave restore - --into postgres://…`.
+    Restore {
+        file: std::path::PathBuf,
+        /// The database to restore into (sqlite://FILE or postgres://…); it must be empty.
+        #[arg(long)]
+        into: String,
+    },
     /// Manage site administrators.
     Admin {
         #[command(subcommand)]
@@ -125,9 +138,10 @@ async fn main() -> std::process::ExitCode {
     // `TIMEWEAVE_LOG_FORMAT=json`: one JSON object per line, for a log collector.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     if std::env::var("TIMEWEAVE_LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json")) {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+        tracing_subscriber::fmt().json().with_writer(std::io::stderr).with_env_filter(filter).init();
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        // Standard error: standard output may be a backup (`timeweave backup -`).
+        tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
     }
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -195,6 +209,8 @@ async fn run() -> anyhow::Result<()> {
                 anyhow::bail!("{} ledger faults found", report.faults.len())
             }
         }
+        Command::Backup { file } => backup(&config, &file).await,
+        Command::Restore { file, into } => restore(&config, &file, &into).await,
         Command::Directory { command: DirectoryCommand::Import { file, network, by, apply } } => {
             let state = server::open_state(config, addr).await?;
             directory_import(&state, &file, &network, &by, apply).await
@@ -268,5 +284,80 @@ async fn directory_import(
     if !apply {
         println!("Nothing written: run again with --apply to add them. Imported entries are for members only until a builder shares them.");
     }
+    Ok(())
+}
+
+fn is_stdio(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// `timeweave backup FILE`: the summary goes to standard error when the backup itself goes
+/// to standard output.
+async fn backup(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    use app::platform::backup;
+    let started = std::time::Instant::now();
+    let db = app::platform::db::Db::connect(&config.database_url).await?;
+    let passphrase = config.backup.passphrase.as_deref();
+    let manifest = if is_stdio(file) {
+        let (manifest, mut out) = backup::backup(&db, std::io::BufWriter::new(std::io::stdout()), passphrase).await?;
+        std::io::Write::flush(&mut out)?;
+        manifest
+    } else {
+        backup::backup_to_file(&db, file, passphrase).await?
+    };
+    let rows: i64 = manifest.tables.iter().map(|t| t.rows).sum();
+    let summary = format!(
+        "Backed up {} tables, {rows} rows ({} members, {} transfers; schema {}, {} ledger chain heads) from {} in {:.1} s{}{}.",
+        manifest.tables.len(),
+        manifest.rows("users"),
+        manifest.rows("transfers"),
+        manifest.schema_version,
+        manifest.ledger_heads.len(),
+        manifest.engine,
+        started.elapsed().as_secs_f64(),
+        if is_stdio(file) { String::new() } else { format!(" to {}", file.display()) },
+        if passphrase.is_some() { ", sealed with the passphrase" } else { "" },
+    );
+    if is_stdio(file) {
+        eprintln!("{summary}");
+    } else {
+        println!("{summary}");
+    }
+    Ok(())
+}
+
+/// `timeweave restore FILE --into URL`: load, bring up to date, verify the ledger.
+async fn restore(config: &Config, file: &std::path::Path, into: &str) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let db = app::platform::db::Db::connect(into).await?;
+    let passphrase = config.backup.passphrase.as_deref();
+    let manifest = if is_stdio(file) {
+        app::platform::backup::restore(&db, std::io::stdin(), passphrase).await?
+    } else {
+        let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+        app::platform::backup::restore(&db, f, passphrase).await?
+    };
+    db.migrate().await?;
+    let rows: i64 = manifest.tables.iter().map(|t| t.rows).sum();
+    println!(
+        "Restored {rows} rows in {} tables from a {} backup of {} (schema {}), in {:.1} s. Every table's count and the ledger's chain heads match the backup.",
+        manifest.tables.len(),
+        manifest.engine,
+        app::util::format_date_time(manifest.made_at),
+        manifest.schema_version,
+        started.elapsed().as_secs_f64(),
+    );
+    let report = app::ledger::store::verify(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !report.faults.is_empty() {
+        for f in &report.faults {
+            println!("FAULT: {f}");
+        }
+        anyhow::bail!("{} ledger faults found in the restored database", report.faults.len());
+    }
+    println!("Ledger OK: {} transfers, {} entries, {} accounts checked.", report.transfers, report.entries, report.accounts);
+    println!(
+        "Two-step sign-in secrets are sealed with the old server's secret key: start the new one with the same \
+         TIMEWEAVE_SECRET_KEY (or TIMEWEAVE_SECRET_KEY_FILE pointing at the old key file)."
+    );
     Ok(())
 }

@@ -336,6 +336,7 @@ async fn markup_in_an_entry_is_shown_as_text() {
             "title" => *v = title,
             "description" => *v = "</textarea><script>alert(1)</script>",
             "how_to_join" => *v = r#""><img src=x onerror=alert(1)>"#,
+            "organisation" => *v = "Walks <i>and</i> talks",
             _ => {}
         }
     }
@@ -351,6 +352,9 @@ async fn markup_in_an_entry_is_shown_as_text() {
     }
     let list = member.get("/whats-on").await.body.to_lowercase();
     assert!(!list.contains("<meta http-equiv") && list.contains("tea &lt;/title&gt;"), "the list shows the title as text");
+    let org: String = sqlx::query_scalar("SELECT organisation_id FROM directory_entries").fetch_one(&app.state.db.pool).await.unwrap();
+    let page = member.get(&format!("/whats-on/organisations/{org}")).await.body;
+    assert!(page.contains("Walks &lt;i&gt;and&lt;/i&gt; talks") && !page.contains("<i>and</i>"), "the organisation's name as text");
 }
 
 /// The first coming date of an entry, YYYY-MM-DD, as its page gives it.
@@ -641,4 +645,190 @@ async fn the_open_referral_import_reads_back_what_the_api_gives() {
         .await
         .unwrap();
     assert_eq!(audited, 3);
+}
+
+/// Names a new member (of `actor`'s kind) to act for the organisation; their signed-in client and id.
+async fn acting_for(app: &TestApp, builder: &mut Client, org: &str, actor: Actor) -> (Client, String) {
+    let (id, email) = app.make_user(actor).await;
+    let r = builder.call("add_organisation_member", &[("organisation_id", org), ("member", ""), ("member_pick", id.as_str())]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut c = app.client();
+    c.sign_in_with_code(&email).await;
+    (c, id)
+}
+
+async fn notified(app: &TestApp, user: &str, link: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND link = $2")
+        .bind(user)
+        .bind(link)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get("n")
+}
+
+#[tokio::test]
+async fn an_organisations_people_keep_its_entries_and_builders_approve_new_ones() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(builder.call("save_directory_entry", &walk(&app.network_id, &airdrie, true)).await.status, 200);
+    let walk_id = only_entry(&app).await;
+    let org: String = sqlx::query_scalar("SELECT organisation_id FROM directory_entries").fetch_one(&app.state.db.pool).await.unwrap();
+    let (mut keeper, keeper_id) = acting_for(&app, &mut builder, &org, Actor::Resident).await;
+
+    // They change their own entry: the organisation stays theirs, and sharing it publicly
+    // stays the builders' call (a tick from their side is ignored; the builder's stands).
+    let mut changed = walk(&app.network_id, &airdrie, false);
+    for (k, v) in changed.iter_mut() {
+        match *k {
+            "title" => *v = "Tuesday health walk",
+            "organisation" => *v = "Someone Else Entirely",
+            _ => {}
+        }
+    }
+    changed.push(("entry_id", walk_id.as_str()));
+    let r = keeper.call("save_directory_entry", &changed).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let e = keeper.call("directory_entry", &[("id", &walk_id)]).await.json();
+    assert_eq!(
+        (e["card"]["title"].as_str(), e["card"]["organisation"].as_str()),
+        (Some("Tuesday health walk"), Some("Airdrie Health Walks"))
+    );
+    assert_eq!((e["public"].as_bool(), e["keeper"].as_bool(), e["builder"].as_bool()), (Some(true), Some(true), Some(false)));
+    let form = keeper.call("directory_entry_form", &[("id", &walk_id)]).await.json();
+    assert_eq!(form["organisation"][1], "Airdrie Health Walks", "{form}");
+    assert_eq!(keeper.call("check_directory_entry", &[("entry_id", &walk_id)]).await.status, 200);
+    assert_eq!(keeper.call("entry_going", &[("entry_id", &walk_id)]).await.status, 200, "they see who is coming");
+
+    // A new entry from them is a proposal: members do not find it, the area's builders are told.
+    let mut new = walk(&app.network_id, &airdrie, true);
+    for (k, v) in new.iter_mut() {
+        if *k == "title" {
+            *v = "Thursday stroll";
+        }
+    }
+    new.push(("organisation_id", org.as_str()));
+    let r = keeper.call("save_directory_entry", &new).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let proposal: String =
+        sqlx::query_scalar("SELECT id FROM directory_entries WHERE title = 'Thursday stroll'").fetch_one(&app.state.db.pool).await.unwrap();
+    let mut member = app.as_actor(Actor::Resident).await;
+    assert_eq!(find(&mut member, &[]).await, ["Tuesday health walk"]);
+    assert_eq!(member.call("directory_entry", &[("id", &proposal)]).await.status, 404);
+    assert_eq!(app.client().get_bytes(&format!("/whats-on/{proposal}/calendar.ics")).await.0, 404);
+    let public = app.client().get("/openreferral/services").await.body;
+    assert!(!public.contains("Thursday stroll"), "{public}");
+    let seen = keeper.call("directory_entry", &[("id", &proposal)]).await.json();
+    assert_eq!((seen["proposed"].as_bool(), seen["public"].as_bool()), (Some(true), Some(false)), "{seen}");
+    let org_page = keeper.call("directory_organisation", &[("id", &org)]).await.json();
+    assert_eq!(org_page["entries"].as_array().unwrap().len(), 2, "its own people see the proposal");
+    let org_page = member.call("directory_organisation", &[("id", &org)]).await.json();
+    assert_eq!(org_page["entries"].as_array().unwrap().len(), 1, "members do not");
+    let builder_id: String = sqlx::query_scalar("SELECT user_id FROM builder_roles WHERE locality_id = $1")
+        .bind(&airdrie)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(notified(&app, &builder_id, &format!("/whats-on/{proposal}")).await, 1);
+    let list = builder.call("directory_keeper", &[]).await.json();
+    assert_eq!(list["waiting"][0]["title"], "Thursday stroll", "{list}");
+    let mut wishaw_builder = app.as_actor(Actor::WishawBuilder).await;
+    assert!(wishaw_builder.call("directory_keeper", &[]).await.json()["waiting"].as_array().unwrap().is_empty());
+
+    // Only a builder of its area decides; turning it down needs a reason.
+    for (who, name) in [(&mut keeper, "its own people"), (&mut member, "a member"), (&mut wishaw_builder, "another area's builder")] {
+        let r = who.call("approve_directory_entry", &[("entry_id", &proposal)]).await;
+        assert!([403, 404].contains(&r.status), "{name}: {}", r.status);
+    }
+    let refused = refused_fields(&builder.call("turn_down_directory_entry", &[("entry_id", &proposal), ("reason", " ")]).await);
+    assert_eq!(refused, ["reason"]);
+    assert_eq!(builder.call("approve_directory_entry", &[("entry_id", &proposal)]).await.status, 200);
+    assert_eq!(builder.call("approve_directory_entry", &[("entry_id", &proposal)]).await.status, 409);
+    assert_eq!(notified(&app, &keeper_id, &format!("/whats-on/{proposal}")).await, 1, "the proposer is told");
+    let mut member = app.as_actor(Actor::Resident).await;
+    assert_eq!(find(&mut member, &[]).await, ["Thursday stroll", "Tuesday health walk"]);
+    assert_eq!(member.call("directory_entry", &[("id", &proposal)]).await.status, 200);
+
+    // Another proposal, turned down with a reason: closed, and the reason reaches them.
+    for (k, v) in new.iter_mut() {
+        if *k == "title" {
+            *v = "Moonlight ramble";
+        }
+    }
+    assert_eq!(keeper.call("save_directory_entry", &new).await.status, 200);
+    let ramble: String = sqlx::query_scalar("SELECT id FROM directory_entries WHERE title = 'Moonlight ramble'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let no = [("entry_id", ramble.as_str()), ("reason", "The park closes at dusk.")];
+    assert_eq!(builder.call("turn_down_directory_entry", &no).await.status, 200);
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND text LIKE '%The park closes at dusk.%'")
+        .bind(&keeper_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(told, 1);
+    assert_eq!(member.call("directory_entry", &[("id", &ramble)]).await.status, 404);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action IN ('approve_directory_entry', 'turn_down_directory_entry') ORDER BY action",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["approve_directory_entry", "turn_down_directory_entry"]);
+
+    // Nobody else adds entries for the organisation, or changes its entries.
+    let mut outsider = app.as_actor(Actor::Resident).await;
+    assert_eq!(outsider.call("save_directory_entry", &new).await.status, 403);
+    assert_eq!(outsider.call("directory_entry_form", &[("organisation", &org)]).await.status, 403);
+    let r = outsider.call("save_directory_entry", &changed).await;
+    assert!([403, 404].contains(&r.status), "{}", r.status);
+    assert_eq!(outsider.call("close_directory_entry", &[("entry_id", &walk_id)]).await.status, 403);
+    // Someone acting for one organisation does not keep another's entries.
+    let mut other_org = walk(&app.network_id, &airdrie, false);
+    for (k, v) in other_org.iter_mut() {
+        match *k {
+            "title" => *v = "Book club",
+            "organisation" => *v = "Airdrie Library",
+            _ => {}
+        }
+    }
+    assert_eq!(builder.call("save_directory_entry", &other_org).await.status, 200);
+    let book: String =
+        sqlx::query_scalar("SELECT id FROM directory_entries WHERE title = 'Book club'").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(keeper.call("close_directory_entry", &[("entry_id", &book)]).await.status, 403);
+    assert_eq!(keeper.call("directory_entry_form", &[("id", &book)]).await.status, 403);
+    // And they take their own down.
+    assert_eq!(keeper.call("close_directory_entry", &[("entry_id", &walk_id)]).await.status, 200);
+}
+
+#[tokio::test]
+async fn keepers_are_reminded_once_of_an_entry_nobody_has_checked_for_six_months() {
+    let app = TestApp::spawn().await;
+    let airdrie = app.locality("Airdrie");
+    let mut builder = app.as_actor(Actor::AirdrieBuilder).await;
+    assert_eq!(builder.call("save_directory_entry", &walk(&app.network_id, &airdrie, false)).await.status, 200);
+    let id = only_entry(&app).await;
+    let org: String = sqlx::query_scalar("SELECT organisation_id FROM directory_entries").fetch_one(&app.state.db.pool).await.unwrap();
+    let (mut keeper, keeper_id) = acting_for(&app, &mut builder, &org, Actor::Resident).await;
+    let link = format!("/whats-on/{id}");
+    let day = 86_400;
+    let t = app::util::now();
+    assert_eq!(app::jobs::run_once(&app.state, t + 100 * day).await.unwrap().reviews, 0, "checked when saved");
+    let (r1, r2) = tokio::join!(app::jobs::run_once(&app.state, t + 190 * day), app::jobs::run_once(&app.state, t + 190 * day));
+    assert_eq!(r1.unwrap().reviews + r2.unwrap().reviews, 1, "two servers remind once");
+    assert_eq!(notified(&app, &keeper_id, &link).await, 1, "its organisation is reminded");
+    let builder_id: String = sqlx::query_scalar("SELECT user_id FROM builder_roles WHERE locality_id = $1")
+        .bind(&airdrie)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(notified(&app, &builder_id, &link).await, 1, "and its area's builder");
+    assert_eq!(app::jobs::run_once(&app.state, t + 200 * day).await.unwrap().reviews, 0, "once");
+    // Checked again: reminded again only six months after that check.
+    assert_eq!(keeper.call("check_directory_entry", &[("entry_id", &id)]).await.status, 200);
+    sqlx::query("UPDATE directory_entries SET checked_at = $1").bind(t + 200 * day).execute(&app.state.db.pool).await.unwrap();
+    assert_eq!(app::jobs::run_once(&app.state, t + 300 * day).await.unwrap().reviews, 0);
+    assert_eq!(app::jobs::run_once(&app.state, t + 390 * day).await.unwrap().reviews, 1);
 }

@@ -991,8 +991,11 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
         async move { sqlx::query("SELECT COUNT(*) AS n FROM onward_referrals").fetch_one(&pool).await.unwrap().get::<i64, _>("n") }
     };
     let send = |agreed: bool| {
-        let mut f =
-            vec![("id", id.clone()), ("onward_entry", entry.clone()), ("onward_note", "She would love a walking group.".to_string())];
+        let mut f = vec![
+            ("id", id.clone()),
+            ("onward_entry", entry.clone()),
+            ("onward_note", "She would love a <b>walking</b> group.".to_string()),
+        ];
         f.push(("share_what_matters", "yes".into()));
         if agreed {
             f.push(("onward_agreed", "yes".into()));
@@ -1071,6 +1074,9 @@ async fn an_onward_referral_reaches_only_the_organisation_with_only_what_was_agr
     )
     .await;
     assert_eq!(logged, 1);
+    // Markup typed into the note is shown as text on the organisation's page.
+    let page = provider.get(&format!("/referrals/onward/{onward}")).await.body;
+    assert!(page.contains("&lt;b&gt;walking&lt;/b&gt;") && !page.contains("<b>walking"), "the note as text");
     // Anyone else: not found.
     for mut other in [app.as_actor(Actor::WishawResident).await, resident, app.as_actor(Actor::WishawBuilder).await] {
         assert_eq!(other.call("onward_detail", &[("id", &onward)]).await.status, 404);
@@ -1176,4 +1182,43 @@ async fn the_closing_summary_goes_back_to_the_referrer_only_when_the_person_agre
         sqlx::query("SELECT id FROM referrals WHERE person_name = 'Shared Person'").fetch_one(&app.state.db.pool).await.unwrap().get("id");
     assert_eq!(b.call("erase_referral", &[("id", &shared), ("erase_reason", "She asked us by phone")]).await.status, 200);
     assert_eq!(summaries(&app).await, 0);
+}
+
+#[tokio::test]
+async fn an_onward_referral_past_its_answer_date_is_reminded_about_once() {
+    let app = TestApp::spawn().await;
+    let (mut referrer, _, _) = professional(&app).await;
+    let id = refer(&app, &mut referrer, "Isla Moffat").await;
+    let mut b = app.as_actor(Actor::AirdrieBuilder).await;
+    let (entry, org) = walk_entry(&app, &mut b).await;
+    assert_eq!(b.call("move_referral", &[("id", &id), ("action", "accept"), ("note", "")]).await.status, 200);
+    let (provider_id, _) = app.make_user(Actor::Resident).await;
+    let add = [("organisation_id", org.as_str()), ("member", ""), ("member_pick", provider_id.as_str())];
+    assert_eq!(b.call("add_organisation_member", &add).await.status, 200);
+    let send =
+        [("id", id.as_str()), ("onward_entry", entry.as_str()), ("onward_note", "She would like company."), ("onward_agreed", "yes")];
+    assert_eq!(b.call("refer_onward", &send).await.status, 200);
+    let (due_at, sent_by): (i64, String) =
+        sqlx::query_as("SELECT due_at, sent_by FROM onward_referrals").fetch_one(&app.state.db.pool).await.unwrap();
+    let reminders = |user: String| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND text LIKE '%answer%date%'")
+                .bind(user)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(app::jobs::run_once(&app.state, due_at - 60).await.unwrap().onward_overdue, 0, "not before its date");
+    let (r1, r2) = tokio::join!(app::jobs::run_once(&app.state, due_at + 60), app::jobs::run_once(&app.state, due_at + 60));
+    assert_eq!(r1.unwrap().onward_overdue + r2.unwrap().onward_overdue, 1, "two servers remind once");
+    assert_eq!(reminders(provider_id.clone()).await, 1, "the organisation is reminded");
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND text LIKE '%has not answered%'")
+        .bind(&sent_by)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(told, 1, "and whoever sent it");
+    assert_eq!(app::jobs::run_once(&app.state, due_at + 86_400).await.unwrap().onward_overdue, 0, "once");
 }

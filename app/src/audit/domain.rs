@@ -40,10 +40,12 @@ pub enum AuditAction {
     CloseDirectoryEntry,
     RecordAttendance,
     OrganisationMember,
+    ApproveDirectoryEntry,
+    TurnDownDirectoryEntry,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::ApproveMember,
         AuditAction::DeclineMember,
         AuditAction::SuspendMember,
@@ -78,6 +80,8 @@ impl AuditAction {
         AuditAction::CloseDirectoryEntry,
         AuditAction::RecordAttendance,
         AuditAction::OrganisationMember,
+        AuditAction::ApproveDirectoryEntry,
+        AuditAction::TurnDownDirectoryEntry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +120,8 @@ impl AuditAction {
             AuditAction::CloseDirectoryEntry => "close_directory_entry",
             AuditAction::RecordAttendance => "record_attendance",
             AuditAction::OrganisationMember => "organisation_member",
+            AuditAction::ApproveDirectoryEntry => "approve_directory_entry",
+            AuditAction::TurnDownDirectoryEntry => "turn_down_directory_entry",
         }
     }
 
@@ -160,6 +166,8 @@ impl AuditAction {
             AuditAction::CloseDirectoryEntry => "Took down a What's on entry",
             AuditAction::RecordAttendance => "Recorded who came to a What's on date",
             AuditAction::OrganisationMember => "Named or removed someone acting for an organisation",
+            AuditAction::ApproveDirectoryEntry => "Approved an organisation's new What's on entry",
+            AuditAction::TurnDownDirectoryEntry => "Turned down an organisation's new What's on entry",
         }
     }
 }

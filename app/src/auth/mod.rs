@@ -369,25 +369,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
             let st = state()?;
             let viewer = signed_in().await?;
             crate::networks::domain::require_any_role(&viewer)?;
-            // Guesses at the current password are limited too, counted before checking.
-            let attempt =
-                match crate::platform::limits::attempt(&st.db, &[(crate::platform::limits::CURRENT_PASSWORD, &viewer.user_id)]).await? {
-                    Ok(a) => a,
-                    Err(refusal) => {
-                        event(&st, crate::platform::events::EventKind::SignInThrottled, Some(&viewer.user_id), "current password").await;
-                        return Err(refusal.error(format!(
-                            "Too many wrong passwords. For your safety, please wait {} and try again.",
-                            refusal.wait_in_words()
-                        )));
-                    }
-                };
-            let stored = store::password_hash_of(&st.db, &viewer.user_id).await?;
-            if !password::verify(current_password, stored).await? {
-                attempt.failed();
-                event(&st, crate::platform::events::EventKind::SignInFailed, Some(&viewer.user_id), "current password").await;
-                return FormProblem::new().field("current_password", "That is not your current password.").into_result();
-            }
-            attempt.succeeded(&st.db).await?;
+            confirm_password(&st, &viewer.user_id, current_password, "current_password").await?;
             let context: Vec<&str> = vec![viewer.email.as_deref().unwrap_or(""), viewer.display_name.as_str()];
             let parsed = domain::NewPassword::parse(&new_password, &context).map_err(|m| AppError::invalid("new_password", m))?;
             let hash = password::hash(parsed.expose().to_string()).await?;
@@ -402,6 +384,30 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         }
         .await,
     )
+}
+
+/// The signed-in member's own password, typed again before something that cannot be undone
+/// lightly (a new password, closing the account); refused on the form's `field` if wrong.
+/// Guesses are limited like sign-in, counted before checking.
+#[cfg(feature = "ssr")]
+pub async fn confirm_password(st: &crate::platform::state::AppState, user_id: &str, typed: String, field: &str) -> Result<(), AppError> {
+    let attempt = match crate::platform::limits::attempt(&st.db, &[(crate::platform::limits::CURRENT_PASSWORD, user_id)]).await? {
+        Ok(a) => a,
+        Err(refusal) => {
+            event(st, crate::platform::events::EventKind::SignInThrottled, Some(user_id), "current password").await;
+            return Err(
+                refusal.error(format!("Too many wrong passwords. For your safety, please wait {} and try again.", refusal.wait_in_words()))
+            );
+        }
+    };
+    let stored = store::password_hash_of(&st.db, user_id).await?;
+    if !password::verify(typed, stored).await? {
+        attempt.failed();
+        event(st, crate::platform::events::EventKind::SignInFailed, Some(user_id), "current password").await;
+        return FormProblem::new().field(field, "That is not your current password.").into_result();
+    }
+    attempt.succeeded(&st.db).await?;
+    Ok(())
 }
 
 /// Emails a single-use link to choose a new password. Says the same, in the same time,

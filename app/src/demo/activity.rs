@@ -131,6 +131,44 @@ pub async fn seed_onward(db: &Db, network_id: &str, coatbridge: &str) -> Result<
         sent,
     )
     .await?;
+    // And the library asks to add a new activity, waiting for Heather's approval.
+    use crate::directory::domain::{Cost, EntryKind, Nth, Schedule, Theme, When};
+    let draft = crate::directory::form::EntryDraft {
+        organisation: entry.organisation.clone(),
+        title: "Family history drop-in".into(),
+        kind: EntryKind::Activity,
+        theme: Theme::Learn,
+        description: "Find your family in old records with the library's volunteers: census, births and the local papers.".into(),
+        locality_id: Some(coatbridge.to_string()),
+        when: When {
+            schedule: Schedule::Monthly { nth: Nth::Number(1), weekday: 2 },
+            starts: Some(14 * 60),
+            ends: Some(16 * 60),
+            from: None,
+            until: None,
+        },
+        venue: entry.venue.clone(),
+        address: entry.address.clone(),
+        postcode: entry.postcode.clone(),
+        step_free: true,
+        accessibility: String::new(),
+        cost: Cost::Free,
+        cost_detail: String::new(),
+        audience: "Everyone".into(),
+        how_to_join: "Just come along, and bring any names and dates you have.".into(),
+        contact: entry.contact.clone(),
+        public: false,
+        places: None,
+    };
+    let proposal = crate::directory::store::save(&mut tx, None, network_id, &draft, &provider, sent, true).await?;
+    crate::notifications::store::insert(
+        &mut tx,
+        &builder,
+        &format!("{} asks to add \"{}\" to What's on: approve it or turn it down", entry.organisation, draft.title),
+        &format!("/whats-on/{proposal}"),
+        sent,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -217,7 +217,7 @@ pub async fn seed_directory(
     for (k, d) in drafts.iter().enumerate() {
         // Every ninth entry was last checked seven months ago: due for a review.
         let at = if k % 9 == 4 { t - 213 * DAY } else { t - (k as i64 % 30) * DAY };
-        let id = crate::directory::store::save(&mut tx, None, network_id, d, builder_id, at).await?;
+        let id = crate::directory::store::save(&mut tx, None, network_id, d, builder_id, at, false).await?;
         let (Some(places), Some(next)) = (d.places, d.when.next_dates(today, 1).first().copied()) else { continue };
         let area = d.locality_id.as_ref().and_then(|l| locality_ids.iter().position(|x| x == l));
         let on = crate::directory::domain::iso(next);

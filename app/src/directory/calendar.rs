@@ -80,7 +80,7 @@ fn calendar_response(name: &str, events: Vec<Event>, file: &str) -> Response {
 /// `GET /whats-on/{id}/calendar.ics`: one entry, for whoever may see it.
 pub async fn entry_ics(State(st): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     let e = match store::entry(&st.db, &id).await {
-        Ok(Some(e)) if e.status == "active" => e,
+        Ok(Some(e)) if e.is_listed() => e,
         Ok(_) => return not_found(),
         Err(e) => return failed(e),
     };

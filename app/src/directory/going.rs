@@ -82,7 +82,10 @@ async fn held_date(
     on: &str,
 ) -> Result<(store::EntryRow, domain::Day, sqlx::Transaction<'static, sqlx::Any>), AppError> {
     let m = crate::networks::domain::require_active_member(viewer)?;
-    let e = store::entry(&st.db, entry_id).await?.filter(|e| e.network_id == m.network_id).ok_or_else(|| AppError::not_found("entry"))?;
+    let e = store::entry(&st.db, entry_id)
+        .await?
+        .filter(|e| e.network_id == m.network_id && !e.is_proposed())
+        .ok_or_else(|| AppError::not_found("entry"))?;
     if e.status != "active" {
         return Err(AppError::Conflict(TAKEN_DOWN.into()));
     }
@@ -196,8 +199,8 @@ fn organiser_dates(when: &domain::When, today: domain::Day) -> (Vec<domain::Day>
 /// An entry its viewer organises (keeps), for the organisers' page and recording who came.
 #[cfg(feature = "ssr")]
 async fn organised(st: &AppState, viewer: &Viewer, entry_id: &str) -> Result<store::EntryRow, AppError> {
-    let (e, keeper) = super::seen_entry(st, viewer, entry_id).await?;
-    if !keeper {
+    let (e, keeping) = super::seen_entry(st, viewer, entry_id).await?;
+    if !keeping.any() {
         return Err(AppError::Forbidden("Only the organisers can see who is coming.".into()));
     }
     Ok(e)

@@ -219,7 +219,7 @@ pub async fn import(db: &Db, network_id: &str, by: &str, file: &Value, apply: bo
         let at = crate::util::now();
         let mut tx = db.pool.begin().await?;
         for d in &drafts {
-            let id = store::save(&mut tx, None, network_id, d, by, at).await?;
+            let id = store::save(&mut tx, None, network_id, d, by, at, false).await?;
             audit(
                 &mut tx,
                 &AuditEntry::new(by, AuditAction::SaveDirectoryEntry)

@@ -14,6 +14,7 @@ pub mod form;
 pub mod going;
 #[cfg(feature = "ssr")]
 pub mod import;
+pub mod keeping;
 pub mod organisations;
 #[cfg(feature = "ssr")]
 pub mod oruk;
@@ -27,12 +28,10 @@ use form::EntryForm;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use keeping::*;
+
 #[cfg(feature = "ssr")]
 use crate::{
-    audit::{
-        domain::AuditAction,
-        store::{audit, AuditEntry},
-    },
     networks::domain::{MembershipStatus, Viewer},
     platform::request::{finish, signed_in},
     platform::state::{state, AppState},
@@ -61,6 +60,8 @@ pub struct EntryCard {
     pub place: String,
     /// How to get in touch (for the printed sheet).
     pub contact: String,
+    /// Added by the organisation's people, waiting for a builder's approval.
+    pub proposed: bool,
 }
 
 /// The What's on page: the entries that pass the filters, soonest first.
@@ -105,14 +106,20 @@ pub struct EntryView {
     pub checked_on: String,
     pub open: bool,
     pub public: bool,
-    /// The viewer may change it.
+    /// The viewer may change it (a builder of its area, or someone acting for its
+    /// organisation).
     pub keeper: bool,
+    /// The viewer is a community builder of its area: they approve a proposal and decide
+    /// whether it is shared publicly.
+    pub builder: bool,
+    /// Added by the organisation's people, waiting for a builder's approval.
+    pub proposed: bool,
     /// Not looked at for six months: the keeper is asked to check it.
     pub due_for_review: bool,
 }
 
-/// What the entry form needs: the areas a builder may file under, and the entry as it
-/// stands when changing one.
+/// What the entry form needs: the areas it may be filed under, and the entry as it stands
+/// when changing one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryFormView {
     pub network_id: String,
@@ -121,12 +128,18 @@ pub struct EntryFormView {
     pub areas: Vec<(String, String)>,
     pub entry_id: Option<String>,
     pub values: EntryForm,
+    /// Someone acting for an organisation (not a builder of the area): the organisation
+    /// (id, name) is fixed, sharing publicly is the builders' call, and a new entry waits
+    /// for a builder's approval.
+    pub organisation: Option<(String, String)>,
 }
 
-/// The builders' list: every open entry they keep, those due for a check first.
+/// The builders' list: proposals to approve, then every open entry they keep, those due
+/// for a check first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeeperView {
     pub network_name: String,
+    pub waiting: Vec<EntryCard>,
     pub due: Vec<EntryCard>,
     pub others: Vec<EntryCard>,
 }
@@ -209,6 +222,7 @@ fn card(e: &store::EntryRow, when: &domain::When, next: Option<domain::Day>) -> 
             .collect::<Vec<_>>()
             .join(", "),
         contact: if e.contact.is_empty() { e.how_to_join.clone() } else { e.contact.clone() },
+        proposed: e.is_proposed(),
     }
 }
 
@@ -280,7 +294,7 @@ pub async fn whats_on(filters: Option<Filters>, network: Option<String>) -> Resu
 }
 
 /// Whether someone keeps entries of `network_id` filed under `locality_id` (`None`: the
-/// whole network).
+/// whole network) as a community builder.
 #[cfg(feature = "ssr")]
 fn keeps(viewer: &Viewer, network_id: &str, locality_id: Option<&str>) -> bool {
     match locality_id {
@@ -289,17 +303,39 @@ fn keeps(viewer: &Viewer, network_id: &str, locality_id: Option<&str>) -> bool {
     }
 }
 
-/// An entry the viewer may see (its network is theirs to look at; a closed one only for
-/// its keepers), with whether they keep it.
+/// What someone may do with one entry.
 #[cfg(feature = "ssr")]
-async fn seen_entry(st: &AppState, viewer: &Viewer, id: &str) -> Result<(store::EntryRow, bool), AppError> {
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Keeping {
+    /// A community builder whose scope reaches its area (or an admin): everything,
+    /// including approving a proposal and sharing it publicly.
+    pub builder: bool,
+    /// Acts for the organisation that runs it: change it, mark it checked, take it down,
+    /// see who is coming.
+    pub organisation: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl Keeping {
+    pub fn any(self) -> bool {
+        self.builder || self.organisation
+    }
+}
+
+/// An entry the viewer may see (its network is theirs to look at; a closed one or a
+/// proposal only for its keepers), with what they may do with it.
+#[cfg(feature = "ssr")]
+async fn seen_entry(st: &AppState, viewer: &Viewer, id: &str) -> Result<(store::EntryRow, Keeping), AppError> {
     let e = store::entry(&st.db, id).await?.ok_or_else(|| AppError::not_found("entry"))?;
     let s = sight(st, viewer, Some(&e.network_id)).await?;
-    let keeper = keeps(viewer, &e.network_id, e.locality_id.as_deref());
-    if s.network_id != e.network_id || (e.status != "active" && !keeper) {
+    let keeping = Keeping {
+        builder: keeps(viewer, &e.network_id, e.locality_id.as_deref()),
+        organisation: store::acts_for(&st.db, &e.organisation_id, &viewer.user_id).await?,
+    };
+    if s.network_id != e.network_id || (!e.is_listed() && !keeping.any()) {
         return Err(AppError::not_found("entry"));
     }
-    Ok((e, keeper))
+    Ok((e, keeping))
 }
 
 /// One entry, with its next dates.
@@ -309,12 +345,12 @@ pub async fn directory_entry(id: String) -> Result<EntryView, AppError> {
         async {
             let st = state()?;
             let viewer = signed_in().await?;
-            let (e, keeper) = seen_entry(&st, &viewer, &id).await?;
+            let (e, keeping) = seen_entry(&st, &viewer, &id).await?;
             crate::notifications::seen(&st.db, &viewer.user_id, &format!("/whats-on/{}", e.id)).await?;
             let today = today();
             let when = e.when();
             let next_dates = when.next_dates(today, NEXT_DATES);
-            let can_go = e.status == "active"
+            let can_go = e.is_listed()
                 && viewer.membership.as_ref().is_some_and(|m| m.status == MembershipStatus::Active && m.network_id == e.network_id);
             let dates = going::coming_dates(&st, &e, &next_dates, &viewer.user_id).await?;
             Ok(EntryView {
@@ -336,253 +372,11 @@ pub async fn directory_entry(id: String) -> Result<EntryView, AppError> {
                 checked_on: crate::util::format_date(e.checked_at),
                 open: e.status == "active",
                 public: e.is_public(),
-                keeper,
+                keeper: keeping.any(),
+                builder: keeping.builder,
+                proposed: e.is_proposed(),
                 due_for_review: e.checked_at < crate::util::now() - domain::REVIEW_AFTER_DAYS * crate::util::DAY,
             })
-        }
-        .await,
-    )
-}
-
-/// The areas a builder may file an entry under in `network_id`.
-#[cfg(feature = "ssr")]
-async fn areas_for(st: &AppState, viewer: &Viewer, network_id: &str) -> Result<Vec<(String, String)>, AppError> {
-    let mut areas: Vec<(String, String)> =
-        store::localities(&st.db, network_id).await?.into_iter().filter(|(id, _)| keeps(viewer, network_id, Some(id))).collect();
-    if keeps(viewer, network_id, None) {
-        areas.insert(0, ("network".into(), "Every area (the whole network)".into()));
-    }
-    Ok(areas)
-}
-
-/// The entry form: empty for a new entry, or filled with the one being changed.
-#[server(endpoint = "directory_entry_form")]
-pub async fn directory_entry_form(id: Option<String>, network: Option<String>) -> Result<EntryFormView, AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            crate::networks::domain::require_some_builder(&viewer)?;
-            let (network_id, values, entry_id) = match id.filter(|i| !i.is_empty()) {
-                Some(id) => {
-                    let (e, keeper) = seen_entry(&st, &viewer, &id).await?;
-                    if !keeper {
-                        return Err(AppError::Forbidden("Only the community builders of its area can change this entry.".into()));
-                    }
-                    (e.network_id.clone(), form_of(&e), Some(id))
-                }
-                None => {
-                    let (n, _) = crate::networks::store::builder_network(&st.db, &viewer, network.as_deref()).await?;
-                    (n, EntryForm::default(), None)
-                }
-            };
-            let s = sight(&st, &viewer, Some(&network_id)).await?;
-            let areas = areas_for(&st, &viewer, &network_id).await?;
-            Ok(EntryFormView { network_id, network_name: s.network_name, areas, entry_id, values })
-        }
-        .await,
-    )
-}
-
-/// The form's values for an entry as it stands.
-#[cfg(feature = "ssr")]
-fn form_of(e: &store::EntryRow) -> EntryForm {
-    let when = e.when();
-    let (on_date, weekday, nth) = match when.schedule {
-        domain::Schedule::Once { on } => (domain::iso(on), String::new(), String::new()),
-        domain::Schedule::Weekly { weekday } => (String::new(), weekday.to_string(), String::new()),
-        domain::Schedule::Monthly { nth, weekday } => (String::new(), weekday.to_string(), nth.to_db().to_string()),
-        domain::Schedule::Open => Default::default(),
-    };
-    let yes = |b: bool| b.then(|| "yes".to_string());
-    EntryForm {
-        organisation: e.organisation.clone(),
-        title: e.title.clone(),
-        kind: Some(e.kind.clone()),
-        theme: Some(e.theme.clone()),
-        description: e.description.clone(),
-        area: e.locality_id.clone().unwrap_or_else(|| "network".into()),
-        schedule: Some(e.schedule.clone()),
-        on_date,
-        weekday,
-        nth,
-        starts: when.starts.map(domain::clock).unwrap_or_default(),
-        ends: when.ends.map(domain::clock).unwrap_or_default(),
-        until: when.until.map(domain::iso).unwrap_or_default(),
-        venue: e.venue.clone(),
-        address: e.address.clone(),
-        postcode: e.postcode.clone(),
-        step_free: yes(e.is_step_free()),
-        accessibility: e.accessibility.clone(),
-        cost: Some(e.cost.clone()),
-        cost_detail: e.cost_detail.clone(),
-        audience: e.audience.clone(),
-        places: e.places.map(|p| p.to_string()).unwrap_or_default(),
-        how_to_join: e.how_to_join.clone(),
-        contact: e.contact.clone(),
-        public: yes(e.is_public()),
-    }
-}
-
-/// Adds an entry (`entry_id` empty) or changes one. Radio groups and tick boxes send
-/// nothing when none is chosen, so they are optional here and refused with a message.
-#[server(endpoint = "save_directory_entry")]
-#[allow(clippy::too_many_arguments)]
-pub async fn save_directory_entry(
-    entry_id: Option<String>,
-    network_id: String,
-    organisation: String,
-    title: String,
-    kind: Option<String>,
-    theme: Option<String>,
-    description: String,
-    area: String,
-    schedule: Option<String>,
-    on_date: String,
-    weekday: String,
-    nth: String,
-    starts: String,
-    ends: String,
-    until: String,
-    venue: String,
-    address: String,
-    postcode: String,
-    step_free: Option<String>,
-    accessibility: String,
-    cost: Option<String>,
-    cost_detail: String,
-    audience: String,
-    how_to_join: String,
-    contact: String,
-    public: Option<String>,
-    places: Option<String>,
-) -> Result<(), AppError> {
-    let form = EntryForm {
-        organisation,
-        title,
-        kind,
-        theme,
-        description,
-        area,
-        schedule,
-        on_date,
-        weekday,
-        nth,
-        starts,
-        ends,
-        until,
-        venue,
-        address,
-        postcode,
-        step_free,
-        accessibility,
-        cost,
-        cost_detail,
-        audience,
-        how_to_join,
-        contact,
-        public,
-        places: places.unwrap_or_default(),
-    };
-    finish(save_entry(entry_id.filter(|i| !i.is_empty()), network_id, form).await)
-}
-
-#[cfg(feature = "ssr")]
-async fn save_entry(entry_id: Option<String>, network_id: String, form: EntryForm) -> Result<(), AppError> {
-    let st = state()?;
-    let viewer = signed_in().await?;
-    crate::networks::domain::require_some_builder(&viewer)?;
-    let (network_id, before) = match &entry_id {
-        Some(id) => {
-            let (e, keeper) = seen_entry(&st, &viewer, id).await?;
-            if !keeper || e.status != "active" {
-                return Err(AppError::Forbidden("Only the community builders of its area can change this entry.".into()));
-            }
-            (e.network_id.clone(), Some(e))
-        }
-        None => (crate::networks::store::builder_network(&st.db, &viewer, Some(&network_id)).await?.0, None),
-    };
-    let area_ok = areas_for(&st, &viewer, &network_id).await?.iter().any(|(id, _)| *id == form.area.trim());
-    let draft = form.parse(area_ok, today())?;
-    let at = crate::util::now();
-    let mut tx = st.db.pool.begin().await?;
-    let id = store::save(&mut tx, entry_id.as_deref(), &network_id, &draft, &viewer.user_id, at).await?;
-    audit(
-        &mut tx,
-        &AuditEntry::new(&viewer.user_id, AuditAction::SaveDirectoryEntry)
-            .in_network(&network_id, draft.locality_id.as_deref())
-            .subject(format!("directory:{id}"))
-            .change(before.map(|b| b.title).unwrap_or_default(), draft.title.clone()),
-    )
-    .await?;
-    tx.commit().await?;
-    leptos_axum::redirect(&format!("/whats-on/{id}?done=saved"));
-    Ok(())
-}
-
-/// A builder looked at an entry again and it is still right ("last checked" today).
-#[server(endpoint = "check_directory_entry")]
-pub async fn check_directory_entry(entry_id: String) -> Result<(), AppError> {
-    finish(keeper_step(entry_id, AuditAction::CheckDirectoryEntry).await)
-}
-
-/// Takes an entry out of What's on.
-#[server(endpoint = "close_directory_entry")]
-pub async fn close_directory_entry(entry_id: String) -> Result<(), AppError> {
-    finish(keeper_step(entry_id, AuditAction::CloseDirectoryEntry).await)
-}
-
-#[cfg(feature = "ssr")]
-async fn keeper_step(entry_id: String, action: AuditAction) -> Result<(), AppError> {
-    let st = state()?;
-    let viewer = signed_in().await?;
-    let (e, keeper) = seen_entry(&st, &viewer, &entry_id).await?;
-    if !keeper {
-        return Err(AppError::Forbidden("Only the community builders of its area can do that.".into()));
-    }
-    let at = crate::util::now();
-    let mut tx = st.db.pool.begin().await?;
-    let done = match action {
-        AuditAction::CloseDirectoryEntry => store::close(&mut tx, &entry_id, at).await?,
-        _ => store::mark_checked(&mut tx, &entry_id, &viewer.user_id, at).await?,
-    };
-    if !done {
-        return Err(AppError::Conflict("That entry has been taken down already.".into()));
-    }
-    audit(
-        &mut tx,
-        &AuditEntry::new(&viewer.user_id, action)
-            .in_network(&e.network_id, e.locality_id.as_deref())
-            .subject(format!("directory:{entry_id}")),
-    )
-    .await?;
-    tx.commit().await?;
-    let done = if action == AuditAction::CloseDirectoryEntry { "closed" } else { "checked" };
-    leptos_axum::redirect(&format!("/whats-on/{entry_id}?done={done}"));
-    Ok(())
-}
-
-/// The entries a builder keeps: those not checked for six months first.
-#[server(endpoint = "directory_keeper")]
-pub async fn directory_keeper(network: Option<String>) -> Result<KeeperView, AppError> {
-    finish(
-        async {
-            let st = state()?;
-            let viewer = signed_in().await?;
-            let (network_id, _) = crate::networks::store::builder_network(&st.db, &viewer, network.as_deref()).await?;
-            let s = sight(&st, &viewer, Some(&network_id)).await?;
-            let today = today();
-            let stale_before = crate::util::now() - domain::REVIEW_AFTER_DAYS * crate::util::DAY;
-            let (mut due, mut others) = (vec![], vec![]);
-            for e in store::open_entries(&st.db, &network_id, None).await? {
-                if keeps(&viewer, &network_id, e.locality_id.as_deref()) {
-                    if e.checked_at < stale_before { &mut due } else { &mut others }.push({
-                        let when = e.when();
-                        card(&e, &when, when.next_dates(today, 1).first().copied())
-                    });
-                }
-            }
-            Ok(KeeperView { network_name: s.network_name, due, others })
         }
         .await,
     )

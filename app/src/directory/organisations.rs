@@ -65,8 +65,8 @@ async fn managed_organisation(st: &AppState, viewer: &Viewer, id: &str) -> Resul
     Ok(o)
 }
 
-/// One organisation: its open entries and (for its builders and its own people) who acts
-/// for it.
+/// One organisation: its open entries and (for its builders and its own people) its
+/// proposals waiting for approval and who acts for it.
 #[server(endpoint = "directory_organisation")]
 pub async fn directory_organisation(id: String) -> Result<OrganisationView, AppError> {
     finish(
@@ -76,7 +76,10 @@ pub async fn directory_organisation(id: String) -> Result<OrganisationView, AppE
             let o = seen_organisation(&st, &viewer, &id).await?;
             crate::notifications::seen(&st.db, &viewer.user_id, &format!("/whats-on/organisations/{}", o.id)).await?;
             let today = today();
-            let entries = store::entries_of_organisation(&st.db, &o.id)
+            let people = store::org_members(&st.db, &o.id).await?;
+            let manager = manages(&viewer, &o.network_id);
+            let acts_for = people.iter().any(|p| p.user_id == viewer.user_id);
+            let entries = store::entries_of_organisation(&st.db, &o.id, manager || acts_for)
                 .await?
                 .iter()
                 .map(|e| {
@@ -84,9 +87,6 @@ pub async fn directory_organisation(id: String) -> Result<OrganisationView, AppE
                     card(e, &when, when.next_dates(today, 1).first().copied())
                 })
                 .collect();
-            let people = store::org_members(&st.db, &o.id).await?;
-            let manager = manages(&viewer, &o.network_id);
-            let acts_for = people.iter().any(|p| p.user_id == viewer.user_id);
             let members = if manager || acts_for { people.into_iter().map(|p| (p.user_id, p.display_name)).collect() } else { vec![] };
             Ok(OrganisationView { id: o.id, name: o.name, network_name: o.network_name, entries, members, manager, acts_for })
         }

@@ -297,7 +297,7 @@ pub async fn services(State(st): State<AppState>, Query(q): Query<ListQuery>) ->
 /// `GET /openreferral/services/{id}`.
 pub async fn one_service(State(st): State<AppState>, Path(id): Path<String>) -> Response {
     match store::entry(&st.db, &from_uuid(&id)).await {
-        Ok(Some(e)) if e.is_public() && e.status == "active" => answer(StatusCode::OK, service(&e)),
+        Ok(Some(e)) if e.is_public() && e.is_listed() => answer(StatusCode::OK, service(&e)),
         Ok(_) => answer(StatusCode::NOT_FOUND, json!({"error": "There is no public service with that id."})),
         Err(e) => failed(e),
     }

@@ -109,3 +109,29 @@ pub async fn unread_since(tx: &mut Transaction<'_, Any>, user_id: &str, since: i
 pub async fn network_ids(db: &Db) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar::<_, String>("SELECT id FROM networks").fetch_all(&db.pool).await?)
 }
+
+/// Takes (or renews) the lease on a kind of work for `holder` until `until`; false while
+/// another server holds it.
+pub async fn take_lease(db: &Db, name: &str, holder: &str, t: i64, until: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE job_runs SET holder = $2, held_until = $4, last_started_at = $3
+         WHERE name = $1 AND (holder = $2 OR held_until < $3)",
+    )
+    .bind(name)
+    .bind(holder)
+    .bind(t)
+    .bind(until)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims the next scheduled backup, due when the last one started before `due_before`.
+pub async fn claim_backup(db: &Db, t: i64, due_before: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE job_runs SET last_started_at = $1 WHERE name = 'backup' AND last_started_at <= $2")
+        .bind(t)
+        .bind(due_before)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -163,9 +163,11 @@ const EXCHANGE_TRANSFER_PREFIX: &str = "exchange-";
 const WELCOME_TRANSFER_PREFIX: &str = "welcome-";
 const STARTER_TRANSFER_PREFIX: &str = "starter-";
 const FIRST_EXCHANGE_TRANSFER_PREFIX: &str = "first-exchange-";
+const CLOSING_TRANSFER_PREFIX: &str = "closing-";
 /// Ids only the server makes: a client's form may never use one (it could block the real one).
 #[cfg(feature = "ssr")]
-const SERVER_MADE: [&str; 4] = [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX, STARTER_TRANSFER_PREFIX, FIRST_EXCHANGE_TRANSFER_PREFIX];
+const SERVER_MADE: [&str; 5] =
+    [EXCHANGE_TRANSFER_PREFIX, WELCOME_TRANSFER_PREFIX, STARTER_TRANSFER_PREFIX, FIRST_EXCHANGE_TRANSFER_PREFIX, CLOSING_TRANSFER_PREFIX];
 
 /// The id of an exchange's one transfer (fixed, so it is posted once).
 pub fn exchange_transfer_id(exchange_id: &str) -> String {
@@ -185,6 +187,12 @@ pub fn starter_transfer_id(referral_id: &str) -> String {
 /// The id of a referral's supported first exchange (fixed, so it is recorded once).
 pub fn first_exchange_transfer_id(referral_id: &str) -> String {
     format!("{FIRST_EXCHANGE_TRANSFER_PREFIX}{referral_id}")
+}
+
+/// The id of the transfer that settles a closed account's hours in a network (fixed, so it
+/// is made once, whichever server and however often the job runs).
+pub fn closing_transfer_id(network_id: &str, user_id: &str) -> String {
+    format!("{CLOSING_TRANSFER_PREFIX}{network_id}-{user_id}")
 }
 
 /// A fresh id for a form that moves hours: sent with the form, so pressing the button twice

@@ -489,3 +489,19 @@ pub async fn count_members(db: &Db, within: &Within<'_>, search: Option<&super::
     }
     Ok(q.fetch_one(&db.pool).await?)
 }
+
+/// The community builders whose scope reaches a locality (its own and the whole
+/// network's); for `None` (something filed under the whole network), the whole network's.
+pub async fn builders_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    network_id: &str,
+    locality_id: Option<&str>,
+) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT DISTINCT user_id FROM builder_roles WHERE network_id = $1 AND (locality_id IS NULL OR locality_id = $2)",
+    )
+    .bind(network_id)
+    .bind(locality_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}

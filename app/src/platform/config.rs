@@ -38,6 +38,19 @@ pub struct Config {
     /// services accepted besides the browsers' own (Google, Mozilla, Apple, Microsoft),
     /// for a self-hosted push service and for tests.
     pub push_origins: Vec<String>,
+    /// Scheduled backups: `TIMEWEAVE_BACKUP_DIR` (none: no scheduled backups) gets one every
+    /// `TIMEWEAVE_BACKUP_EVERY_HOURS` (default 24), the newest `TIMEWEAVE_BACKUP_KEEP`
+    /// (default 14) kept; sealed with `TIMEWEAVE_BACKUP_PASSPHRASE` when it is set (which
+    /// `timeweave backup` and `restore` read too).
+    pub backup: BackupSchedule,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BackupSchedule {
+    pub dir: Option<std::path::PathBuf>,
+    pub every: Duration,
+    pub keep: usize,
+    pub passphrase: Option<String>,
 }
 
 impl Config {
@@ -73,6 +86,12 @@ impl Config {
             push_origins: var("TIMEWEAVE_PUSH_ORIGINS")
                 .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty()).collect())
                 .unwrap_or_default(),
+            backup: BackupSchedule {
+                dir: var("TIMEWEAVE_BACKUP_DIR").map(std::path::PathBuf::from),
+                every: Duration::from_secs(3600 * num("TIMEWEAVE_BACKUP_EVERY_HOURS", 24)?.max(1)),
+                keep: num("TIMEWEAVE_BACKUP_KEEP", 14)?.max(1) as usize,
+                passphrase: var("TIMEWEAVE_BACKUP_PASSPHRASE"),
+            },
         })
     }
 

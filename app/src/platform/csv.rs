@@ -8,10 +8,15 @@ use http::{header, StatusCode};
 
 /// A CSV file as a private download (never cached), or the error with its status.
 pub fn download(file: Result<(String, Vec<u8>), AppError>) -> Response {
+    private_file("text/csv; charset=utf-8", file)
+}
+
+/// A file of any type as a private download (never cached), or the error with its status.
+pub fn private_file(content_type: &str, file: Result<(String, Vec<u8>), AppError>) -> Response {
     match file {
         Ok((name, body)) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_TYPE, content_type.to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
                 (header::CACHE_CONTROL, "private, no-store".to_string()),
             ],

@@ -193,6 +193,19 @@ impl Db {
         Ok(MIGRATOR.iter().map(|m| m.version).filter(|v| !applied.contains(v)).collect())
     }
 
+    /// Applies the migrations up to and including `version` only (a restore loads a backup
+    /// into the schema it was made with, then [`Db::migrate`] brings it up to date).
+    pub async fn migrate_to(&self, version: i64) -> anyhow::Result<()> {
+        let migrator = sqlx::migrate::Migrator {
+            migrations: MIGRATOR.migrations.iter().filter(|m| m.version <= version).cloned().collect::<Vec<_>>().into(),
+            ignore_missing: MIGRATOR.ignore_missing,
+            locking: MIGRATOR.locking,
+            no_tx: MIGRATOR.no_tx,
+        };
+        migrator.run(&self.pool).await.with_context(|| format!("applying the migrations up to {version}"))?;
+        Ok(())
+    }
+
     /// Applies every pending migration; fails loudly.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         MIGRATOR.run(&self.pool).await.context("applying database migrations (the database was left as it was)")?;
@@ -313,6 +326,11 @@ impl Db {
         db.migrate().await?;
         Ok(db)
     }
+}
+
+/// The newest migration this binary knows.
+pub fn latest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 /// Connections per server: `DATABASE_MAX_CONNECTIONS` if set, else 8 for SQLite (each

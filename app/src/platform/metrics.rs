@@ -1,6 +1,6 @@
 //! What the running server counts, for `/metrics` in Prometheus' text format: requests by
 //! route and status, how long they took, the database pool, the ledger writer's batches
-//! and queue, when the jobs last ran, and the mail waiting to go. Counted in this process
+//! and queue, when the jobs and the last scheduled backup ran, and the mail waiting to go. Counted in this process
 //! only (each server answers for itself; Prometheus adds them up), and read by those the
 //! configuration allows: a bearer token (`TIMEWEAVE_METRICS_TOKEN`), or else only this
 //! machine.
@@ -16,6 +16,7 @@ pub struct Metrics {
     pub ledger_batch_size: Histogram,
     pub ledger_queue_depth: IntGauge,
     pub jobs_last_run: IntGauge,
+    pub backup_last_success: IntGauge,
     pub pool_connections: IntGaugeVec,
     pub mail_waiting: IntGauge,
 }
@@ -55,6 +56,9 @@ impl Metrics {
         let jobs_last_run =
             IntGauge::new("jobs_last_run_timestamp_seconds", "When this server last finished its scheduled jobs (Unix time).")
                 .expect("valid metric");
+        let backup_last_success =
+            IntGauge::new("backup_last_success_timestamp_seconds", "When this server last finished a scheduled backup (Unix time).")
+                .expect("valid metric");
         let pool_connections =
             IntGaugeVec::new(Opts::new("db_pool_connections", "Database connections in this server's pool, by state."), &["state"])
                 .expect("valid metric");
@@ -65,6 +69,7 @@ impl Metrics {
             Box::new(ledger_batch_size.clone()),
             Box::new(ledger_queue_depth.clone()),
             Box::new(jobs_last_run.clone()),
+            Box::new(backup_last_success.clone()),
             Box::new(pool_connections.clone()),
             Box::new(mail_waiting.clone()),
         ] {
@@ -77,6 +82,7 @@ impl Metrics {
             ledger_batch_size,
             ledger_queue_depth,
             jobs_last_run,
+            backup_last_success,
             pool_connections,
             mail_waiting,
         }

@@ -2,6 +2,7 @@
 //! context (who is calling), the security middleware and what the server counts
 //! (`metrics`).
 
+pub mod backup;
 pub mod config;
 pub mod csv;
 pub mod db;

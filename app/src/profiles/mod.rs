@@ -3,6 +3,7 @@
 //! Contact details are never on a profile. A photo is optional (`photo`: sent from
 //! Account, re-encoded on the server; a builder may remove one).
 
+pub mod closing;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod export;

@@ -1,10 +1,11 @@
 //! A member's profile page, and Account (the password, two-step sign-in and, for members,
 //! what their profile says about them).
 
+use super::closing::{my_closing, CloseMyAccount, Closing, KeepMyAccount};
 use super::domain::PhotoProblem;
 use super::{member_profile, RemoveMyPhoto, SetAbout};
 use crate::auth::ChangePassword;
-use crate::components::forms::{last_error, problem_of, ErrorSummary, Field, Notice, TextArea};
+use crate::components::forms::{last_error, problem_of, Checkbox, ErrorSummary, Field, Notice, TextArea};
 use crate::components::layout::{Loaded, PageError};
 use crate::components::url::{param, query};
 use crate::ledger::domain::Minutes;
@@ -116,12 +117,13 @@ pub fn AccountPage() -> impl IntoView {
                 }
                 _ => (None, None),
             };
-            Ok::<_, crate::error::AppError>((viewer, about, area))
+            let closing = if viewer.is_some() { Some(my_closing().await?) } else { None };
+            Ok::<_, crate::error::AppError>((viewer, about, area, closing))
         },
     );
     view! {
         <Title text="Your account"/>
-        <Loaded data=data children=move |(viewer, about, area)| {
+        <Loaded data=data children=move |(viewer, about, area, closing)| {
             let (error, problem) = (error.clone(), problem.clone());
             let changed = changed.clone();
             let about_error = about_error.clone();
@@ -140,6 +142,8 @@ pub fn AccountPage() -> impl IntoView {
                     Some("photo") => Some(view! { <Notice>"Your new photo is on your profile."</Notice> }),
                     Some("photo-removed") => Some(view! { <Notice>"Your photo is taken down."</Notice> }),
                     Some("area-withdrawn") => Some(view! { <Notice>"Withdrawn. Your area stays as it is."</Notice> }),
+                    Some("closing") => Some(view! { <Notice>"We will close your account. Until then you can still change your mind, here."</Notice> }),
+                    Some("kept") => Some(view! { <Notice>"Your account stays open. Your listings are still closed: reopen the ones you want from My listings."</Notice> }),
                     Some(_) => Some(view! { <Notice>"Your password has been changed. You have been signed out everywhere else."</Notice> }),
                     None => None,
                 }}
@@ -172,7 +176,8 @@ pub fn AccountPage() -> impl IntoView {
                 {area.map(|area| view! { <crate::community::pages::AreaSection area=area/> })}
                 <p><a href="/account/two-step">"Two-step sign-in (a code from an app on your phone)"</a></p>
                 <p><a href="/account/actions">"Actions community builders took on your account"</a></p>
-                <p><a href="/account/my-data.json" download>"Download everything we hold about you (a JSON file)"</a></p>
+                <p>"Download everything we hold about you: "<a href="/account/my-data.csv" download>"for a spreadsheet (CSV)"</a>
+                    " or "<a href="/account/my-data.json" download>"as a JSON file"</a>"."</p>
                 <h2>"Change your password"</h2>
                 <ErrorSummary error=error.clone()/>
                 <ActionForm action=action attr:class="stack" attr:novalidate=true>
@@ -181,6 +186,7 @@ pub fn AccountPage() -> impl IntoView {
                         hint="At least 8 characters. Three or four random words work well." required=true/>
                     <button type="submit" class="button primary">"Change password"</button>
                 </ActionForm>
+                {closing.filter(|_| !viewer.is_site_admin).map(|closing| view! { <ClosingSection closing=closing/> })}
             }
             .into_any()
         }/>
@@ -231,5 +237,48 @@ fn PhotoSection(photo: Option<String>, name: String) -> impl IntoView {
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// Account's "Close my account": what closing does and the form (password and a tick), or,
+/// while the account is closing, the day it happens and the way to keep it.
+#[component]
+fn ClosingSection(closing: Closing) -> impl IntoView {
+    let close = ServerAction::<CloseMyAccount>::new();
+    let keep = ServerAction::<KeepMyAccount>::new();
+    let error = last_error(close).or(last_error(keep));
+    let problem = problem_of(&error);
+    match closing.erased_on {
+        Some(erased_on) => view! {
+            <section class="card" aria-labelledby="closing-heading">
+                <h2 id="closing-heading">"Your account is closing"</h2>
+                <p>{format!("On {erased_on} we will erase your name, email, phone, photo and what you wrote about yourself. Hours you have left go to the community pool.")}</p>
+                <ErrorSummary error=error.clone()/>
+                <ActionForm action=keep>
+                    <button type="submit" class="button primary">"Keep my account"</button>
+                </ActionForm>
+            </section>
+        }
+        .into_any(),
+        None => view! {
+            <details class="tool" open=error.is_some()>
+                <summary>"Close my account"</summary>
+                <p>"If you close your account:"</p>
+                <ul>
+                    <li>"your offers and requests close now, and help not yet under way is cancelled (we tell the other person);"</li>
+                    <li>{format!("after {} days we erase your name, email, phone, photo and what you wrote about yourself;", closing.grace_days)}</li>
+                    <li>"hours you have left go to the community pool, so they still help a neighbour;"</li>
+                    <li>"your messages stay for the people you wrote to, under \"Former member\"."</li>
+                </ul>
+                <p>"Until then you can sign in and keep your account. "<a href="/account/my-data.json" download>"Download your data"</a>" first if you want a copy."</p>
+                <ErrorSummary error=error.clone()/>
+                <ActionForm action=close attr:class="stack" attr:novalidate=true>
+                    <Field label="Your password" name="password" kind="password" problem=problem.clone() autocomplete="current-password" required=true/>
+                    <Checkbox name="understood" problem=problem.clone() label=view! { "I understand what closing my account does" }.into_any()/>
+                    <button type="submit" class="button danger">"Close my account"</button>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
     }
 }

@@ -315,7 +315,7 @@ pub async fn take_referral(
     let mut tx = st.db.pool.begin().await?;
     let id = store::insert(&mut tx, &network_id, &r, &origin).await?;
     // The builders of that locality hear of it at once (no personal details in the message).
-    for user in store::builders_of(&mut tx, &network_id, &r.locality).await? {
+    for user in crate::networks::store::builders_of(&mut tx, &network_id, Some(&r.locality)).await? {
         crate::notifications::notify(
             &mut tx,
             &st.config.public_url,

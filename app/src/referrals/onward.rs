@@ -423,3 +423,25 @@ pub async fn answer_onward(id: String, answer: Option<String>, reason: String) -
         .await,
     )
 }
+
+/// Once an onward referral passes its answer date unanswered, reminds the people who act
+/// for the organisation and tells whoever sent it. Once each, however many servers run it.
+#[cfg(feature = "ssr")]
+pub async fn overdue_reminders(st: &AppState, t: i64) -> Result<usize, AppError> {
+    let mut sent = 0;
+    for w in store::overdue_onward(&st.db, t).await? {
+        let mut tx = st.db.pool.begin().await?;
+        if store::claim_onward_reminder(&mut tx, &w.id, t).await? {
+            let ask = format!("A referral to \"{}\" is past its answer date: please answer it", w.entry_title);
+            for person in crate::directory::store::org_member_ids(&mut tx, &w.organisation_id).await? {
+                crate::notifications::notify(&mut tx, &st.config.public_url, &person, &ask, &format!("/referrals/onward/{}", w.id)).await?;
+            }
+            let told = format!("{} has not answered the referral to \"{}\" by its date", w.organisation, w.entry_title);
+            crate::notifications::notify(&mut tx, &st.config.public_url, &w.sent_by, &told, &format!("/referrals/{}", w.referral_id))
+                .await?;
+            sent += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(sent)
+}

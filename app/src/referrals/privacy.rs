@@ -55,7 +55,7 @@ pub async fn follow_up_reminders(st: &AppState, t: i64) -> Result<usize, AppErro
         let id = row.id;
         let mut tx = st.db.pool.begin().await?;
         if store::claim_follow_up(&mut tx, &id, t).await? {
-            let builders = store::builders_of(&mut tx, &row.network_id, &row.locality_id).await?;
+            let builders = crate::networks::store::builders_of(&mut tx, &row.network_id, Some(&row.locality_id)).await?;
             for b in builders {
                 crate::notifications::notify(
                     &mut tx,

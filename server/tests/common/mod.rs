@@ -60,8 +60,13 @@ pub fn engine() -> String {
 }
 
 async fn fresh_database_url() -> String {
+    fresh_database_url_on(&engine()).await
+}
+
+/// A new, empty database on `engine` ("sqlite" or "postgres").
+pub async fn fresh_database_url_on(engine: &str) -> String {
     let name = format!("tw_test_{}", app::util::new_id());
-    if engine() == "postgres" {
+    if engine == "postgres" {
         let base = std::env::var("TIMEWEAVE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
         sqlx::any::install_default_drivers();
         let admin = sqlx::AnyPool::connect(&format!("{base}/postgres")).await.expect("PostgreSQL for tests is not reachable");

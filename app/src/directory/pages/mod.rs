@@ -5,8 +5,8 @@
 use super::domain::{Cost, DayPart, EntryKind, Filters, Theme, WEEKDAYS};
 use super::going::{entry_going, DateView, GoingDate, NotGoing, RecordAttendance, SayGoing};
 use super::{
-    directory_entry, directory_entry_form, directory_keeper, whats_on, CheckDirectoryEntry, CloseDirectoryEntry, EntryCard, EntryFormView,
-    EntryView, SaveDirectoryEntry, WhatsOnView,
+    directory_entry, directory_entry_form, directory_keeper, whats_on, ApproveDirectoryEntry, CheckDirectoryEntry, CloseDirectoryEntry,
+    EntryCard, EntryFormView, EntryView, SaveDirectoryEntry, TurnDownDirectoryEntry, WhatsOnView,
 };
 use crate::components::forms::{
     any, last_error, problem_of, Checkbox, ErrorSummary, Field, FilterSelect, Notice, Radios, Select, TextArea,
@@ -27,6 +27,9 @@ fn query(name: &'static str) -> Option<String> {
 fn done_message() -> Option<&'static str> {
     Some(match query("done")?.as_str() {
         "saved" => "Saved. Members can find it in What's on now.",
+        "proposed" => "Sent to the community builders. Members will find it once one of them approves it; we will tell you.",
+        "approved" => "Approved. Members can find it in What's on now, and the organisation has been told.",
+        "turned_down" => "Turned down. The organisation has been told why.",
         "checked" => "Marked as checked today.",
         "closed" => "Taken down. It no longer shows in What's on.",
         "going" => "You are going. It is on your list below.",
@@ -42,6 +45,7 @@ pub(super) fn EntryCardItem(card: EntryCard) -> impl IntoView {
     view! {
         <li class="listing-card">
             <p class="badge whats-on">{card.kind.clone()}</p>
+            {card.proposed.then(|| view! { <p class="badge">"Waiting for approval"</p> })}
             <h3><a href=format!("/whats-on/{}", card.id)>{card.title.clone()}</a></h3>
             <p class="when">
                 {card.next.clone().map(|n| view! { <strong>"Next: "{n}</strong><br/> })}
@@ -162,10 +166,13 @@ pub fn EntryPage() -> impl IntoView {
     let data = Resource::new_blocking(move || id.clone(), directory_entry);
     let (check, close) = (ServerAction::<CheckDirectoryEntry>::new(), ServerAction::<CloseDirectoryEntry>::new());
     let (go, not_go) = (ServerAction::<SayGoing>::new(), ServerAction::<NotGoing>::new());
-    let error = last_error(check).or(last_error(close)).or(last_error(go)).or(last_error(not_go));
+    let (approve, turn_down) = (ServerAction::<ApproveDirectoryEntry>::new(), ServerAction::<TurnDownDirectoryEntry>::new());
+    let error =
+        last_error(check).or(last_error(close)).or(last_error(go)).or(last_error(not_go)).or(last_error(approve)).or(last_error(turn_down));
+    let actions = EntryActions { check, close, go, not_go, approve, turn_down };
     view! {
         <Title text="What's on"/>
-        <Loaded data=data children=move |e| entry_body(e, EntryActions { check, close, go, not_go }, error.clone())/>
+        <Loaded data=data children=move |e| entry_body(e, actions, error.clone())/>
     }
 }
 
@@ -176,6 +183,8 @@ struct EntryActions {
     close: ServerAction<CloseDirectoryEntry>,
     go: ServerAction<SayGoing>,
     not_go: ServerAction<NotGoing>,
+    approve: ServerAction<ApproveDirectoryEntry>,
+    turn_down: ServerAction<TurnDownDirectoryEntry>,
 }
 
 /// "3 places left", "Full · 2 waiting", "5 going".
@@ -226,22 +235,20 @@ fn date_row(d: DateView, entry_id: String, can_go: bool, a: EntryActions) -> imp
 }
 
 fn entry_body(e: EntryView, a: EntryActions, error: Option<crate::error::AppError>) -> impl IntoView {
-    let EntryActions { check, close, .. } = a;
     let id = e.card.id.clone();
     let calendar = format!("/whats-on/{id}/calendar.ics");
-    let edit = format!("/whats-on/{id}/edit");
-    let (check_id, close_id) = (id.clone(), id.clone());
     let place: Vec<String> = [&e.venue, &e.address, &e.postcode].into_iter().filter(|s| !s.is_empty()).cloned().collect();
     let cost = if e.cost_detail.is_empty() { e.card.cost.clone() } else { format!("{}: {}", e.card.cost, e.cost_detail) };
     view! {
         <Title text=e.card.title.clone()/>
         <p><a href="/whats-on">"← What's on"</a></p>
         {done_message().map(|m| view! { <Notice>{m}</Notice> })}
-        <ErrorSummary error=error/>
+        <ErrorSummary error=error.clone()/>
         <p class="badge whats-on">{e.card.kind.clone()}</p>
         <h1>{e.card.title.clone()}</h1>
         <p class="meta"><a href=format!("/whats-on/organisations/{}", e.organisation_id)>{e.card.organisation.clone()}</a>" · "{e.card.theme.clone()}</p>
         {(!e.open).then(|| view! { <p class="notice">"This entry has been taken down: members no longer see it."</p> })}
+        {(e.open && e.proposed).then(|| view! { <p class="notice">"Waiting for a community builder to approve it: members do not see it yet."</p> })}
         <p class="pre-line">{e.description.clone()}</p>
         <section class="card" aria-labelledby="when-heading">
             <h2 id="when-heading">"When"</h2>
@@ -271,25 +278,60 @@ fn entry_body(e: EntryView, a: EntryActions, error: Option<crate::error::AppErro
                 <dt>"Last checked"</dt><dd>{e.checked_on.clone()}</dd>
             </dl>
         </section>
-        {(e.keeper && e.open).then(|| view! {
-            <section class="card" aria-labelledby="keep-heading">
-                <h2 id="keep-heading">"For community builders"</h2>
-                {e.due_for_review.then(|| view! { <p class="notice">"Nobody has checked this for six months. Is it still right?"</p> })}
-                <p class="meta">{if e.public { "Shared publicly (in the area's calendar)." } else { "Members only." }}</p>
-                <p class="actions">
-                    <a class="button" href=format!("/whats-on/{id}/going")>"Who is coming"</a>
-                    <a class="button" href=edit>"Change it"</a>
-                </p>
-                <ActionForm action=check attr:class="inline-form">
-                    <input type="hidden" name="entry_id" value=check_id/>
-                    <button type="submit" class="button">"Checked: still right"</button>
-                </ActionForm>
-                <ActionForm action=close attr:class="inline-form">
-                    <input type="hidden" name="entry_id" value=close_id/>
-                    <button type="submit" class="button">"Take it down"</button>
-                </ActionForm>
-            </section>
-        })}
+        {(e.keeper && e.open).then(|| keeper_section(e.clone(), a, error.clone()))}
+    }
+}
+
+/// The entry a keeper's form acts on.
+fn entry_field(id: &str) -> impl IntoView {
+    view! { <input type="hidden" name="entry_id" value=id.to_string()/> }
+}
+
+/// For its keepers: approve a proposal (builders), who is coming, change, check, take down.
+fn keeper_section(e: EntryView, a: EntryActions, error: Option<crate::error::AppError>) -> impl IntoView {
+    let id = e.card.id.clone();
+    let p = problem_of(&error);
+    let (approve_id, refuse_id, check_id, close_id) = (entry_field(&id), entry_field(&id), entry_field(&id), entry_field(&id));
+    let decide = (e.builder && e.proposed).then(|| {
+        view! {
+            <h3>"A new entry from "{e.card.organisation.clone()}</h3>
+            <ActionForm action=a.approve attr:class="inline-form">
+                {approve_id}
+                <button type="submit" class="button primary">"Approve it"</button>
+            </ActionForm>
+            <ActionForm action=a.turn_down attr:class="stack" attr:novalidate=true>
+                {refuse_id}
+                <TextArea label="Or turn it down: why?" name="reason" problem=p.clone() rows=2 maxlength=500
+                    hint="The organisation sees this, so they know what to change."/>
+                <button type="submit" class="button">"Turn it down"</button>
+            </ActionForm>
+        }
+    });
+    let check = (!e.proposed).then(|| {
+        view! {
+            <ActionForm action=a.check attr:class="inline-form">
+                {check_id}
+                <button type="submit" class="button">"Checked: still right"</button>
+            </ActionForm>
+        }
+    });
+    let going = (!e.proposed).then(|| view! { <a class="button" href=format!("/whats-on/{id}/going")>"Who is coming"</a> });
+    view! {
+        <section class="card" aria-labelledby="keep-heading">
+            <h2 id="keep-heading">{if e.builder { "For community builders" } else { "For the organisation" }}</h2>
+            {decide}
+            {(e.due_for_review && !e.proposed).then(|| view! { <p class="notice">"Nobody has checked this for six months. Is it still right?"</p> })}
+            <p class="meta">{if e.public { "Shared publicly (in the area's calendar)." } else { "Members only." }}</p>
+            <p class="actions">
+                {going}
+                <a class="button" href=format!("/whats-on/{}/edit", e.card.id)>"Change it"</a>
+            </p>
+            {check}
+            <ActionForm action=a.close attr:class="inline-form">
+                {close_id}
+                <button type="submit" class="button">{if e.proposed && !e.builder { "Withdraw it" } else { "Take it down" }}</button>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -297,8 +339,9 @@ fn entry_body(e: EntryView, a: EntryActions, error: Option<crate::error::AppErro
 #[component]
 pub fn EntryFormPage() -> impl IntoView {
     let id = Some(crate::components::url::param("id")).filter(|i| !i.is_empty());
-    let network = query("network");
-    let data = Resource::new_blocking(move || (id.clone(), network.clone()), |(id, n)| directory_entry_form(id, n));
+    let (network, organisation) = (query("network"), query("organisation"));
+    let data =
+        Resource::new_blocking(move || (id.clone(), network.clone(), organisation.clone()), |(id, n, o)| directory_entry_form(id, n, o));
     let save = ServerAction::<SaveDirectoryEntry>::new();
     let error = last_error(save);
     view! {
@@ -316,7 +359,11 @@ fn entry_form(v: EntryFormView, save: ServerAction<SaveDirectoryEntry>, error: O
             p
         }
     };
-    let heading = if v.entry_id.is_some() { "Change an entry in What's on" } else { "Add to What's on" };
+    let heading = match (&v.entry_id, &v.organisation) {
+        (Some(_), _) => "Change an entry in What's on",
+        (None, Some(_)) => "Suggest an entry for What's on",
+        (None, None) => "Add to What's on",
+    };
     let weekdays: Vec<(String, String)> = WEEKDAYS.iter().enumerate().map(|(i, d)| (i.to_string(), d.to_string())).collect();
     let nths = ["1", "2", "3", "4", "5", "-1"]
         .iter()
@@ -326,12 +373,24 @@ fn entry_form(v: EntryFormView, save: ServerAction<SaveDirectoryEntry>, error: O
     view! {
         <h1>{heading}</h1>
         <p class="lead">{v.network_name.clone()}</p>
+        {(v.entry_id.is_none() && v.organisation.is_some()).then(|| view! {
+            <p>"A community builder looks at it before members can find it, and we tell you when they have."</p>
+        })}
         <ErrorSummary error=error/>
         <ActionForm action=save attr:class="stack" attr:novalidate=true>
             <input type="hidden" name="entry_id" value=v.entry_id.clone().unwrap_or_default()/>
             <input type="hidden" name="network_id" value=v.network_id.clone()/>
             <Field label="Name" name="title" problem=p.clone() hint="For example: Tuesday walking group"/>
-            <Field label="Who runs it" name="organisation" problem=p.clone() hint="A charity, a church, a club, or the time bank itself"/>
+            {match v.organisation.clone() {
+                Some((org_id, name)) => view! {
+                    <input type="hidden" name="organisation_id" value=org_id/>
+                    <input type="hidden" name="organisation" value=name.clone()/>
+                    <p><strong>"Who runs it: "</strong>{name}</p>
+                }.into_any(),
+                None => view! {
+                    <Field label="Who runs it" name="organisation" problem=p.clone() hint="A charity, a church, a club, or the time bank itself"/>
+                }.into_any(),
+            }}
             <Radios legend="What is it?" name="kind" problem=p.clone() options=EntryKind::choices()/>
             <Radios legend="What is it mostly about?" name="theme" problem=p.clone() options=Theme::choices()/>
             <TextArea label="What happens there" name="description" problem=p.clone() rows=4 maxlength=2000/>
@@ -363,7 +422,9 @@ fn entry_form(v: EntryFormView, save: ServerAction<SaveDirectoryEntry>, error: O
                 hint="How many can come to each date. Members say they are going; when it is full they join a waiting list. Leave empty for no limit."/>
             <TextArea label="How to join" name="how_to_join" problem=p.clone() rows=2 maxlength=500/>
             <Field label="Contact (optional)" name="contact" problem=p.clone() hint="A name, phone number or email"/>
-            <Checkbox name="public" problem=p.clone() label=view! { "Share it publicly: in the area's calendar and the open directory" }.into_any()/>
+            {v.organisation.is_none().then(|| view! {
+                <Checkbox name="public" problem=p.clone() label=view! { "Share it publicly: in the area's calendar and the open directory" }.into_any()/>
+            })}
             <button type="submit" class="button primary">"Save"</button>
         </ActionForm>
     }
@@ -380,6 +441,11 @@ pub fn KeeperPage() -> impl IntoView {
             <h1>"What's on: your entries"</h1>
             <p class="lead">{v.network_name.clone()}</p>
             <p class="actions"><a class="button primary" href="/whats-on/new">"Add an entry"</a></p>
+            {(!v.waiting.is_empty()).then(|| view! {
+                <h2>"Waiting for your approval"</h2>
+                <p>"Organisations asked to add these. Open each to approve it or turn it down."</p>
+                <ul class="listing-cards">{v.waiting.clone().into_iter().map(|c| view! { <EntryCardItem card=c/> }).collect_view()}</ul>
+            })}
             <h2>"Due for a check"</h2>
             {if v.due.is_empty() {
                 view! { <p>"Nothing waits: every entry was checked in the last six months."</p> }.into_any()

@@ -80,7 +80,10 @@ fn organisation(
         <h1>{o.name.clone()}</h1>
         <p class="meta">{format!("Runs activities and services in {}", o.network_name)}</p>
         {o.acts_for.then(|| view! {
-            <p class="actions"><a class="button primary" href="/referrals/onward">"Referrals to this organisation"</a></p>
+            <p class="actions">
+                <a class="button primary" href="/referrals/onward">"Referrals to this organisation"</a>
+                <a class="button" href=format!("/whats-on/new?organisation={}", o.id)>"Suggest a new entry"</a>
+            </p>
         })}
         <h2>"What it runs"</h2>
         {if o.entries.is_empty() {

@@ -51,6 +51,9 @@ crate::read_row! {
         pub updated_at: i64,
         /// Places on each date (none: no limit).
         pub places: Option<i64>,
+        /// 1 while a new entry from the organisation's people waits for a builder's approval.
+        pub proposed: i64,
+        pub created_by: String,
     }
 }
 
@@ -76,6 +79,14 @@ impl EntryRow {
     pub fn is_public(&self) -> bool {
         self.public != 0
     }
+    /// Open and approved: members find it.
+    pub fn is_listed(&self) -> bool {
+        self.status == "active" && self.proposed == 0
+    }
+    /// Added by an organisation's people, waiting for a builder's approval.
+    pub fn is_proposed(&self) -> bool {
+        self.status == "active" && self.proposed != 0
+    }
     pub fn kind(&self) -> EntryKind {
         EntryKind::parse(&self.kind).unwrap_or(EntryKind::Activity)
     }
@@ -91,11 +102,15 @@ const SELECT_ENTRY: &str = "SELECT e.id, e.network_id, e.locality_id, l.name AS 
         n.council_area, e.kind, e.theme,
         e.title, e.description, e.schedule, e.on_date, e.weekday, e.nth, e.from_date, e.until_date, e.starts_minute,
         e.ends_minute, e.venue, e.address, e.postcode, e.step_free, e.accessibility, e.cost, e.cost_detail, e.audience,
-        e.how_to_join, e.contact, e.public, e.status, e.checked_at, e.updated_at, e.places
+        e.how_to_join, e.contact, e.public, e.status, e.checked_at, e.updated_at, e.places,
+        e.proposed, e.created_by
     FROM directory_entries e
     JOIN directory_organisations o ON o.id = e.organisation_id
     JOIN networks n ON n.id = e.network_id
     LEFT JOIN localities l ON l.id = e.locality_id";
+
+/// What members find: open and approved (a proposal from an organisation's people waits).
+const LISTED: &str = "e.status = 'active' AND e.proposed = 0";
 
 /// The open entries of a network, or of one of its areas (its own and the network-wide
 /// ones), by title.
@@ -103,13 +118,17 @@ pub async fn open_entries(db: &Db, network_id: &str, locality_id: Option<&str>) 
     use crate::platform::direct::Arg;
     match locality_id {
         Some(l) => {
+            // Two index lookups (the area's, the network-wide) rather than an OR, which
+            // SQLite answers by reading every entry of the network.
             let sql = format!(
-                "{SELECT_ENTRY} WHERE e.network_id = $1 AND e.status = 'active' AND (e.locality_id = $2 OR e.locality_id IS NULL) ORDER BY e.title, e.id"
+                "SELECT * FROM ({SELECT_ENTRY} WHERE e.network_id = $1 AND {LISTED} AND e.locality_id = $2
+                 UNION ALL {SELECT_ENTRY} WHERE e.network_id = $1 AND {LISTED} AND e.locality_id IS NULL) u
+                 ORDER BY u.title, u.id"
             );
             db.read_all(&sql, &[Arg::Text(network_id), Arg::Text(l)]).await
         }
         None => {
-            let sql = format!("{SELECT_ENTRY} WHERE e.network_id = $1 AND e.status = 'active' ORDER BY e.title, e.id");
+            let sql = format!("{SELECT_ENTRY} WHERE e.network_id = $1 AND {LISTED} ORDER BY e.title, e.id");
             db.read_all(&sql, &[Arg::Text(network_id)]).await
         }
     }
@@ -117,8 +136,14 @@ pub async fn open_entries(db: &Db, network_id: &str, locality_id: Option<&str>) 
 
 /// Every open entry its network shares publicly, of every network, by title.
 pub async fn public_entries(db: &Db) -> Result<Vec<EntryRow>, AppError> {
-    let sql = format!("{SELECT_ENTRY} WHERE e.public = 1 AND e.status = 'active' ORDER BY e.title, e.id");
+    let sql = format!("{SELECT_ENTRY} WHERE e.public = 1 AND {LISTED} ORDER BY e.title, e.id");
     Ok(sqlx::query_as::<_, EntryRow>(&sql).fetch_all(&db.pool).await?)
+}
+
+/// A network's proposals waiting for a builder's approval, oldest first.
+pub async fn proposed_entries(db: &Db, network_id: &str) -> Result<Vec<EntryRow>, AppError> {
+    let sql = format!("{SELECT_ENTRY} WHERE e.network_id = $1 AND e.proposed = 1 AND e.status = 'active' ORDER BY e.created_at, e.id");
+    db.read_all(&sql, &[crate::platform::direct::Arg::Text(network_id)]).await
 }
 
 /// One entry, open or closed.
@@ -156,8 +181,9 @@ fn schedule_columns(w: &When) -> (&'static str, Option<String>, Option<i64>, Opt
     }
 }
 
-/// Writes a new entry (`id` unknown) or the new version of one; returns its id. The
-/// entry counts as checked now, by the builder who saved it.
+/// Writes a new entry (`id` unknown; `proposed`: it waits for a builder's approval) or
+/// the new version of one; returns its id. The entry counts as checked now, by whoever
+/// saved it.
 pub async fn save(
     tx: &mut Transaction<'_, Any>,
     id: Option<&str>,
@@ -165,6 +191,7 @@ pub async fn save(
     d: &EntryDraft,
     by: &str,
     at: i64,
+    proposed: bool,
 ) -> Result<String, AppError> {
     let organisation = organisation_id(tx, network_id, &d.organisation, at).await?;
     let (schedule, on_date, weekday, nth) = schedule_columns(&d.when);
@@ -185,9 +212,9 @@ pub async fn save(
             "INSERT INTO directory_entries (id, locality_id, organisation_id, kind, theme, title, description, schedule,
                 on_date, weekday, nth, from_date, until_date, starts_minute, ends_minute, venue, address, postcode,
                 step_free, accessibility, cost, cost_detail, audience, how_to_join, contact, public, checked_at,
-                checked_by, network_id, status, created_by, created_at, updated_at, places)
+                checked_by, network_id, status, created_by, created_at, updated_at, places, proposed)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25, $26, $27, $28, $29, 'active', $28, $27, $27, $30)",
+                $22, $23, $24, $25, $26, $27, $28, $29, 'active', $28, $27, $27, $30, $31)",
             new_id.as_str(),
         ),
     };
@@ -222,6 +249,7 @@ pub async fn save(
         .bind(by)
         .bind(network_id)
         .bind(d.places)
+        .bind(i64::from(proposed))
         .execute(&mut **tx)
         .await?;
     Ok(id.to_string())
@@ -235,6 +263,20 @@ pub async fn mark_checked(tx: &mut Transaction<'_, Any>, id: &str, by: &str, at:
         .bind(by)
         .execute(&mut **tx)
         .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A builder approves a proposal: members find it from now, checked by them. False if it
+/// is not (or no longer) waiting.
+pub async fn approve(tx: &mut Transaction<'_, Any>, id: &str, by: &str, at: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE directory_entries SET proposed = 0, checked_at = $2, checked_by = $3 WHERE id = $1 AND status = 'active' AND proposed = 1",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -287,7 +329,7 @@ pub async fn date_counts(db: &Db, entry_id: &str, first: &str, last: &str, user_
 /// one after another (on PostgreSQL a row lock; on SQLite the write lock). False if the
 /// entry is not open.
 pub async fn hold_entry(tx: &mut Transaction<'_, Any>, entry_id: &str) -> Result<bool, AppError> {
-    let done = sqlx::query("UPDATE directory_entries SET places = places WHERE id = $1 AND status = 'active'")
+    let done = sqlx::query("UPDATE directory_entries SET places = places WHERE id = $1 AND status = 'active' AND proposed = 0")
         .bind(entry_id)
         .execute(&mut **tx)
         .await?;
@@ -438,4 +480,38 @@ pub async fn going_of(db: &Db, user_id: &str) -> Result<Vec<GoingOf>, AppError> 
     .bind(user_id)
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// An entry nobody has checked since `stale_before` whose keepers have not been reminded
+/// since its last check.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReviewDue {
+    pub id: String,
+    pub network_id: String,
+    pub locality_id: Option<String>,
+    pub organisation_id: String,
+    pub title: String,
+}
+
+pub async fn reviews_due(db: &Db, stale_before: i64) -> Result<Vec<ReviewDue>, AppError> {
+    Ok(sqlx::query_as::<_, ReviewDue>(
+        "SELECT id, network_id, locality_id, organisation_id, title FROM directory_entries
+         WHERE status = 'active' AND proposed = 0 AND checked_at < $1 AND (review_reminded_at IS NULL OR review_reminded_at < checked_at)
+         ORDER BY checked_at, id",
+    )
+    .bind(stale_before)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Claims the reminder about an entry due for a check; false if another server sent it.
+pub async fn claim_review_reminder(tx: &mut Transaction<'_, Any>, id: &str, t: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE directory_entries SET review_reminded_at = $2 WHERE id = $1 AND (review_reminded_at IS NULL OR review_reminded_at < checked_at)",
+    )
+    .bind(id)
+    .bind(t)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -90,10 +90,23 @@ pub async fn remove_org_member(tx: &mut Transaction<'_, Any>, organisation_id: &
     Ok(done.rows_affected() == 1)
 }
 
-/// The open entries of an organisation, by title.
-pub async fn entries_of_organisation(db: &Db, organisation_id: &str) -> Result<Vec<super::EntryRow>, AppError> {
-    let sql = format!("{} WHERE e.organisation_id = $1 AND e.status = 'active' ORDER BY e.title, e.id", super::SELECT_ENTRY);
-    db.read_all(&sql, &[crate::platform::direct::Arg::Text(organisation_id)]).await
+/// The open entries of an organisation by title, with its proposals (`with_proposed`: for
+/// its own people and its builders).
+pub async fn entries_of_organisation(db: &Db, organisation_id: &str, with_proposed: bool) -> Result<Vec<super::EntryRow>, AppError> {
+    let sql =
+        format!("{} WHERE e.organisation_id = $1 AND e.status = 'active' AND e.proposed <= $2 ORDER BY e.title, e.id", super::SELECT_ENTRY);
+    use crate::platform::direct::Arg;
+    db.read_all(&sql, &[Arg::Text(organisation_id), Arg::Int(i64::from(with_proposed))]).await
+}
+
+/// Whether someone acts for an organisation.
+pub async fn acts_for(db: &Db, organisation_id: &str, user_id: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query("SELECT 1 FROM directory_org_members WHERE organisation_id = $1 AND user_id = $2")
+        .bind(organisation_id)
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
 }
 
 /// An open entry someone may refer on to: in the network, in the area or network-wide,
@@ -111,7 +124,7 @@ pub async fn referable_entries(db: &Db, network_id: &str, locality_id: &str) -> 
     Ok(sqlx::query_as::<_, ReferableRow>(
         "SELECT e.id, e.title, e.organisation_id, o.name AS organisation, e.kind FROM directory_entries e
          JOIN directory_organisations o ON o.id = e.organisation_id
-         WHERE e.network_id = $1 AND e.status = 'active' AND (e.locality_id = $2 OR e.locality_id IS NULL)
+         WHERE e.network_id = $1 AND e.status = 'active' AND e.proposed = 0 AND (e.locality_id = $2 OR e.locality_id IS NULL)
            AND EXISTS (SELECT 1 FROM directory_org_members m WHERE m.organisation_id = e.organisation_id)
          ORDER BY e.title, e.id",
     )

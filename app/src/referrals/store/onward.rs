@@ -172,3 +172,24 @@ pub async fn attended_by(db: &Db, user_id: &str) -> Result<Vec<(String, i64)>, A
     .fetch_all(&db.pool)
     .await?)
 }
+
+/// The onward referrals past their answer date, still waiting, not yet reminded about.
+pub async fn overdue_onward(db: &Db, t: i64) -> Result<Vec<OnwardRow>, AppError> {
+    Ok(sqlx::query_as::<_, OnwardRow>(&format!(
+        "{SELECT_ONWARD} WHERE w.status = 'waiting' AND w.due_at < $1 AND w.reminded_at IS NULL ORDER BY w.due_at, w.id"
+    ))
+    .bind(t)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Claims the one reminder about an overdue onward referral; false if it was sent or the
+/// referral answered meanwhile.
+pub async fn claim_onward_reminder(tx: &mut Transaction<'_, Any>, id: &str, t: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE onward_referrals SET reminded_at = $2 WHERE id = $1 AND status = 'waiting' AND reminded_at IS NULL")
+        .bind(id)
+        .bind(t)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -403,17 +403,6 @@ pub async fn erase(tx: &mut Transaction<'_, Any>, id: &str) -> Result<bool, AppE
     Ok(n == 1)
 }
 
-/// The community builders whose scope reaches a locality (its own and the whole network's).
-pub async fn builders_of(tx: &mut Transaction<'_, Any>, network_id: &str, locality_id: &str) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar::<_, String>(
-        "SELECT DISTINCT user_id FROM builder_roles WHERE network_id = $1 AND (locality_id IS NULL OR locality_id = $2)",
-    )
-    .bind(network_id)
-    .bind(locality_id)
-    .fetch_all(&mut **tx)
-    .await?)
-}
-
 /// A site-wide interest the referral forms offer.
 #[derive(sqlx::FromRow)]
 pub struct InterestRow {

@@ -156,3 +156,8 @@ pub async fn photo_image(db: &Db, user_id: &str) -> Result<Option<Vec<u8>>, AppE
 pub async fn delete_photo(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM member_photos WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?.rows_affected() == 1)
 }
+
+mod closing;
+mod export;
+pub use closing::*;
+pub use export::*;
