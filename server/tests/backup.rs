@@ -154,11 +154,11 @@ async fn a_backup_restores_into_either_engine_row_for_row() {
         let kept: String = sqlx::query_scalar("SELECT memo FROM transfers WHERE id = 't1'").fetch_one(&restored.pool).await.unwrap();
         assert_eq!(kept, memo, "{engine}: the memo");
         // Not into a database that has anything in it.
-        let e = restore_file(&url, &plain, None).await.err().expect("refused");
+        let e = restore_file(&url, &plain, None).await.expect_err("refused");
         assert!(e.to_string().contains("not empty"), "{e:#}");
     }
     // The database backed up is not a place to restore into either.
-    let e = backup::restore(db, std::fs::File::open(&plain).unwrap(), None).await.err().expect("refused");
+    let e = backup::restore(db, std::fs::File::open(&plain).unwrap(), None).await.expect_err("refused");
     assert!(e.to_string().contains("not empty"), "{e:#}");
 }
 
@@ -172,9 +172,9 @@ async fn a_sealed_backup_opens_only_with_its_passphrase_and_a_damaged_one_not_at
     assert_eq!(&bytes[..8], b"TWBKSEAL");
     assert!(!String::from_utf8_lossy(&bytes).contains("users"), "nothing readable without the passphrase");
     let fresh = || common::fresh_database_url_on("sqlite");
-    let e = restore_file(&fresh().await, &sealed, None).await.err().expect("needs the passphrase");
+    let e = restore_file(&fresh().await, &sealed, None).await.expect_err("needs the passphrase");
     assert!(format!("{e:#}").contains("TIMEWEAVE_BACKUP_PASSPHRASE"), "{e:#}");
-    let e = restore_file(&fresh().await, &sealed, Some("another passphrase")).await.err().expect("a wrong passphrase");
+    let e = restore_file(&fresh().await, &sealed, Some("another passphrase")).await.expect_err("a wrong passphrase");
     assert!(format!("{e:#}").contains("does not open"), "{e:#}");
     let (_, m) = restore_file(&fresh().await, &sealed, Some("a long passphrase")).await.unwrap();
     assert_eq!(m.rows("users"), manifest.rows("users"));

@@ -5,12 +5,12 @@
 //! members do not see until a builder of its area approves it (or turns it down with a
 //! reason).
 
-use super::{form::EntryForm, EntryFormView, KeeperView};
+use super::{EntryFormView, KeeperView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::{card, domain, keeps, seen_entry, sight, store, today, Keeping};
+use super::{card, domain, form::EntryForm, keeps, seen_entry, sight, store, today, Keeping};
 #[cfg(feature = "ssr")]
 use crate::{
     audit::{
