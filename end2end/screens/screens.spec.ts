@@ -83,6 +83,10 @@ test('a resident', async ({ page }, info) => {
   await page.getByRole('button', { name: 'Ask to move' }).click();
   await page.waitForURL(/area-asked/);
   await shotAt(page, 'resident-account-area-asked', '#area-heading');
+  // Closing the account: what it does, the form (opened), the password and the tick.
+  await page.goto('/account');
+  await page.locator('summary', { hasText: 'Close my account' }).click();
+  await shotAt(page, 'resident-account-close', 'summary:has-text("Close my account")');
 });
 
 test('a community builder', async ({ page }, info) => {
@@ -145,6 +149,17 @@ test('onward referral', async ({ browser }, info) => {
   await provider.getByRole('link', { name: 'Referral to Help with phones and tablets' }).click();
   await shot(provider, 'provider-referral');
   await shotAt(provider, 'provider-referral-answer', '#answer-heading');
+  // The library's own page for its people: its entries with its suggestion waiting, the
+  // form to suggest one, and the builder deciding it.
+  await provider.goto('/whats-on?area=all');
+  await provider.locator('.listing-card').filter({ hasText: 'Coatbridge Library' }).getByRole('link', { name: 'Help with phones and tablets' }).click();
+  await provider.getByRole('link', { name: 'Coatbridge Library' }).click();
+  await shot(provider, 'provider-organisation');
+  await provider.getByRole('link', { name: 'Suggest a new entry' }).click();
+  await shot(provider, 'provider-suggest-entry');
+  await shot(builder, 'builder-whats-on-waiting', '/community/whats-on');
+  await builder.getByRole('link', { name: 'Family history drop-in' }).click();
+  await shotAt(builder, 'builder-whats-on-approve', '#keep-heading');
 });
 
 test('a builder for the whole network finds members by typing', async ({ page }, info) => {

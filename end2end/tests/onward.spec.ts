@@ -91,7 +91,7 @@ test('an organisation suggests an entry and a builder approves it', async ({ bro
   const provider = await signedInPage(browser, info, 'isobel.kerr@demo.timeweave.org');
   await provider.goto('/whats-on?area=all');
   await ready(provider, info);
-  await provider.getByRole('link', { name: 'Help with phones and tablets' }).first().click();
+  await provider.locator('.listing-card').filter({ hasText: 'Coatbridge Library' }).getByRole('link', { name: 'Help with phones and tablets' }).click();
   await ready(provider, info);
   await provider.getByRole('link', { name: 'Coatbridge Library' }).click();
   await ready(provider, info);

@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, navigate, png, ready, signIn, uniqueEmail } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, navigate, png, press, ready, signedInPage, signIn, uniqueEmail } from './helpers';
 
 // The shell on a 360 × 740 phone, JavaScript on and off: a header no taller than 64 px, a
 // resident's four places one tap away at the bottom, everything else behind a menu that
@@ -221,4 +221,34 @@ test('a resident adds a photo from their phone; a file that is not a photo is re
   await page.getByRole('button', { name: 'Take my photo down' }).click();
   await expect(page.getByRole('status')).toContainText('Your photo is taken down.');
   await expect(page.getByRole('img', { name: `Photo of ${name}` })).toHaveCount(0);
+});
+
+// Closing one's account from Account: refused without the tick (the password is not
+// kept), then closing, then keeping it. Each run has its own resident, whom no other test uses.
+test('a resident closes their account, then changes their mind', async ({ browser }, info) => {
+  test.setTimeout(120_000);
+  const email = info.project.name === 'javascript-on' ? 'ross.mclean@demo.timeweave.org' : 'euan.fraser@demo.timeweave.org';
+  const page = await signedInPage(browser, info, email);
+  await page.goto('/account');
+  await ready(page, info);
+  await expect(page.getByRole('link', { name: 'for a spreadsheet (CSV)' })).toBeVisible();
+  const csv = await page.request.get('/account/my-data.csv');
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain('section,item,field,value');
+  await page.locator('summary', { hasText: 'Close my account' }).click();
+  await page.getByLabel('Your password').fill('demo-hours-2026');
+  await press(page, info, 'Close my account');
+  await expect(page.getByRole('alert')).toContainText('Tick the box');
+  await expectAccessible(page);
+  await page.getByLabel('Your password').fill('demo-hours-2026');
+  await page.getByLabel('I understand what closing my account does').check();
+  await expectNoHorizontalScroll(page);
+  await press(page, info, 'Close my account');
+  await expect(page.getByRole('status')).toContainText('We will close your account');
+  await expect(page.getByRole('heading', { name: 'Your account is closing' })).toBeVisible();
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  await press(page, info, 'Keep my account');
+  await expect(page.getByRole('status')).toContainText('Your account stays open');
+  await expect(page.locator('summary', { hasText: 'Close my account' })).toBeVisible();
 });

@@ -7,6 +7,7 @@
 
 mod common;
 
+use app::ledger::domain::TransferKind;
 use app::ledger::store::{self, AccountRef, NewTransfer, Outcome};
 use app::platform::backup;
 use app::platform::db::Db;
@@ -15,19 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 
 fn transfer(id: &str, network_id: &str, legs: Vec<(AccountRef, i64)>, memo: &str, reverses: Option<&str>) -> NewTransfer {
+    let kind = if reverses.is_some() { TransferKind::Reversal } else { TransferKind::Exchange };
     NewTransfer {
-        id: id.into(),
-        network_id: network_id.to_string(),
-        kind: app::ledger::domain::TransferKind::parse(if reverses.is_some() { "reversal" } else { "exchange" }).expect("kind"),
-        legs,
-        memo: memo.into(),
-        category: None,
-        exchange_id: None,
         reverses_id: reverses.map(str::to_string),
         reason: reverses.map(|_| "Recorded twice by mistake".to_string()),
-        recorded_by: None,
-        happened_on: None,
-        audit: vec![],
+        ..NewTransfer::new(id, network_id, kind, legs, memo)
     }
 }
 

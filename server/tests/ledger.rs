@@ -14,20 +14,7 @@ use proptest::prelude::*;
 
 /// A plain transfer with no memo, category or links: what every test here needs.
 fn transfer(id: impl Into<String>, network_id: &str, kind: &str, legs: Vec<(AccountRef, i64)>) -> NewTransfer {
-    NewTransfer {
-        id: id.into(),
-        network_id: network_id.to_string(),
-        kind: app::ledger::domain::TransferKind::parse(kind).expect("a transfer kind"),
-        legs,
-        memo: String::new(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
-        reason: None,
-        recorded_by: None,
-        happened_on: None,
-        audit: vec![],
-    }
+    NewTransfer::new(id, network_id, app::ledger::domain::TransferKind::parse(kind).expect("a transfer kind"), legs, "")
 }
 
 #[derive(Clone, Debug)]

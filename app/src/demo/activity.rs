@@ -180,18 +180,9 @@ pub async fn seed_ledger(db: &Db, network_id: &str, actives: &[(String, usize)],
     use crate::ledger::store::{apply, AccountRef, NewTransfer, Outcome};
     store::set_starting_credit(db, network_id).await?;
     let t = |id: String, kind: TransferKind, legs: Vec<(AccountRef, i64)>, memo: &str, by: Option<&String>| NewTransfer {
-        id,
-        network_id: network_id.to_string(),
-        kind,
-        legs,
-        memo: memo.into(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
         reason: (kind == TransferKind::Grant).then(|| "Starter hours for a new member referred by their GP".to_string()),
         recorded_by: by.cloned(),
-        happened_on: None,
-        audit: vec![],
+        ..NewTransfer::new(id, network_id, kind, legs, memo)
     };
     let member = |u: &String| AccountRef::Member(u.clone());
     let mut all = vec![];

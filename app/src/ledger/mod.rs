@@ -313,20 +313,14 @@ pub async fn grant_starting_credit(st: &AppState, network_id: &str, user_id: &st
         return Ok(Outcome::Refused(domain::TransferRefusal::ZeroLeg));
     }
     let source = if source == "pool" { AccountRef::Pool } else { AccountRef::Network };
-    let t = NewTransfer {
-        id: welcome_transfer_id(network_id, user_id),
-        network_id: network_id.to_string(),
-        kind: TransferKind::StartingCredit,
-        legs: vec![(source, -minutes), (AccountRef::Member(user_id.to_string()), minutes)],
-        memo: "Welcome to the time bank".into(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
-        reason: None,
-        recorded_by: None,
-        happened_on: None,
-        audit: vec![],
-    };
+    let legs = vec![(source, -minutes), (AccountRef::Member(user_id.to_string()), minutes)];
+    let t = NewTransfer::new(
+        welcome_transfer_id(network_id, user_id),
+        network_id,
+        TransferKind::StartingCredit,
+        legs,
+        "Welcome to the time bank",
+    );
     let outcome = st.ledger.apply(t).await?;
     if let Outcome::Refused(r) = &outcome {
         tracing::warn!(user_id, "welcome hours not given: {}", r.message());

@@ -150,20 +150,10 @@ pub async fn erase_closed_accounts(st: &AppState, t: i64) -> Result<usize, AppEr
                 )
             };
             let transfer = NewTransfer {
-                id: crate::ledger::closing_transfer_id(&network_id, &user_id),
-                network_id: network_id.clone(),
-                kind,
-                legs,
-                memo: memo.into(),
-                category: None,
-                exchange_id: None,
-                reverses_id: None,
                 reason: Some("The member closed their account.".into()),
-                recorded_by: None,
-                happened_on: None,
-                audit: vec![],
+                ..NewTransfer::new(crate::ledger::closing_transfer_id(&network_id, &user_id), &network_id, kind, legs, memo)
             };
-            if let Outcome::Refused(r) = crate::ledger::store::apply(&st.db, &transfer).await? {
+            if let Outcome::Refused(r) = st.ledger.apply(transfer).await? {
                 // For a builder to sort out; the erasure waits, tried again at the next pass.
                 tracing::warn!(user = %user_id, network = %network_id, "closing an account: hours not settled: {}", r.message());
                 continue 'people;

@@ -68,6 +68,27 @@ pub struct NewTransfer {
     pub audit: Vec<crate::audit::store::AuditEntry>,
 }
 
+impl NewTransfer {
+    /// A transfer with just its id, kind, legs and memo (no category, exchange, reversal,
+    /// reason, recorder, day or audit line): set the others on it where they apply.
+    pub fn new(id: impl Into<String>, network_id: &str, kind: TransferKind, legs: Vec<(AccountRef, i64)>, memo: &str) -> Self {
+        NewTransfer {
+            id: id.into(),
+            network_id: network_id.to_string(),
+            kind,
+            legs,
+            memo: memo.to_string(),
+            category: None,
+            exchange_id: None,
+            reverses_id: None,
+            reason: None,
+            recorded_by: None,
+            happened_on: None,
+            audit: vec![],
+        }
+    }
+}
+
 /// What happened to a transfer request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
