@@ -300,20 +300,9 @@ async fn ledger_authorisation_matrix() {
     let whole_network = vec![NetworkBuilder, Admin];
     // A transfer between two Airdrie members, for the reversal rows.
     let original = tid();
-    let t = app::ledger::store::NewTransfer {
-        id: original.clone(),
-        network_id: app.network_id.clone(),
-        kind: app::ledger::domain::TransferKind::Exchange,
-        legs: vec![(app::ledger::store::AccountRef::Member(ann.clone()), 30), (app::ledger::store::AccountRef::Member(bob.clone()), -30)],
-        memo: "Help".into(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
-        reason: None,
-        recorded_by: None,
-        happened_on: None,
-        audit: vec![],
-    };
+    let legs = vec![(app::ledger::store::AccountRef::Member(ann.clone()), 30), (app::ledger::store::AccountRef::Member(bob.clone()), -30)];
+    let t =
+        app::ledger::store::NewTransfer::new(original.clone(), &app.network_id, app::ledger::domain::TransferKind::Exchange, legs, "Help");
     app::ledger::store::apply(&app.state.db, &t).await.unwrap();
     let mut failures = vec![];
     for actor in Actor::ALL {

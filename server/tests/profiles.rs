@@ -421,6 +421,8 @@ async fn an_administrator_cannot_close_their_own_account_here() {
     let r = admin.call("close_my_account", &[("password", common::PASSWORD), ("understood", "yes")]).await;
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(app.client().call("close_my_account", &[("password", "x"), ("understood", "yes")]).await.status, 401);
+    assert_eq!(app.client().call("keep_my_account", &[]).await.status, 401);
+    assert_eq!(app.client().call("my_closing", &[]).await.status, 401);
 }
 
 /// Every column that points at a member is in their own download, or is listed with why

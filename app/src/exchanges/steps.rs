@@ -134,19 +134,18 @@ fn step_notice(step: Step, who: &str, title: &str, minutes: Option<i64>, respond
 fn exchange_transfer(e: &Exchange) -> crate::ledger::store::NewTransfer {
     use crate::ledger::store::{AccountRef, NewTransfer};
     let minutes = e.recorded_minutes.unwrap_or(0);
+    let legs = vec![(AccountRef::Member(e.receiver_id.clone()), -minutes), (AccountRef::Member(e.provider_id.clone()), minutes)];
     NewTransfer {
-        id: crate::ledger::exchange_transfer_id(&e.id),
-        network_id: e.network_id.clone(),
-        kind: crate::ledger::domain::TransferKind::Exchange,
-        legs: vec![(AccountRef::Member(e.receiver_id.clone()), -minutes), (AccountRef::Member(e.provider_id.clone()), minutes)],
-        memo: e.title.clone(),
-        category: None,
         exchange_id: Some(e.id.clone()),
-        reverses_id: None,
-        reason: None,
         recorded_by: e.recorded_by.clone(),
         happened_on: e.happened_on.clone(),
-        audit: vec![],
+        ..NewTransfer::new(
+            crate::ledger::exchange_transfer_id(&e.id),
+            &e.network_id,
+            crate::ledger::domain::TransferKind::Exchange,
+            legs,
+            &e.title,
+        )
     }
 }
 

@@ -272,20 +272,7 @@ pub(crate) async fn apply_or_explain(st: &AppState, t: NewTransfer, problem: For
 
 #[cfg(feature = "ssr")]
 pub(crate) fn new_transfer(id: &str, network_id: &str, kind: TransferKind, legs: Vec<(AccountRef, i64)>, viewer: &Viewer) -> NewTransfer {
-    NewTransfer {
-        id: id.to_string(),
-        network_id: network_id.to_string(),
-        kind,
-        legs,
-        memo: String::new(),
-        category: None,
-        exchange_id: None,
-        reverses_id: None,
-        reason: None,
-        recorded_by: Some(viewer.user_id.clone()),
-        happened_on: None,
-        audit: vec![],
-    }
+    NewTransfer { recorded_by: Some(viewer.user_id.clone()), ..NewTransfer::new(id, network_id, kind, legs, "") }
 }
 
 /// The audit-trail line for a ledger tool used on a member.
